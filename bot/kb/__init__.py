@@ -1,0 +1,1 @@
+"""Knowledge: load, validate and index the YAML files of ``knowledge/``."""

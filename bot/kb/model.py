@@ -1,0 +1,217 @@
+"""Frozen domain objects of the knowledge snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.nlu.places import PlaceIndex
+    from bot.nlu.questions import QuestionIndex
+
+__all__ = [
+    "Commune",
+    "Contact",
+    "Departement",
+    "Lot",
+    "Market",
+    "Network",
+    "Operator",
+    "OutsidePlace",
+    "Profile",
+    "Question",
+    "Region",
+    "Rule",
+    "Snapshot",
+]
+
+PROFILES = ("salarie", "independant", "demandeur_emploi", "agent_public", "jeune", "handicap", "cadre")
+NETWORKS = (
+    "operateur_regional",
+    "france_travail",
+    "apec",
+    "cap_emploi",
+    "mission_locale",
+    "employeur_public",
+)
+MODES = ("presentiel", "telephone", "visio", "email")
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    code: str
+    name: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Departement:
+    code: str
+    name: str
+    region: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Commune:
+    insee: str
+    kind: str  # COM, COMD, COMA, ARM, SRM
+    name: str
+    departement: str
+    region: str
+    population: int
+    postal_codes: tuple[str, ...]
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    phone: str | None = None
+    website: str | None = None
+    booking: str | None = None
+    email: str | None = None
+    places: str | None = None
+    hours: str | None = None
+    modes: tuple[str, ...] = ()
+    source: str | None = None
+    checked: dt.date | None = None
+    to_check: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "phone": self.phone,
+            "website": self.website,
+            "booking": self.booking,
+            "email": self.email,
+            "places": self.places,
+            "hours": self.hours,
+            "modes": list(self.modes),
+            "source": self.source,
+            "checked": self.checked.isoformat() if self.checked else None,
+            "to_check": self.to_check,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    name: str
+    website: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    id: str
+    name: str
+    regions: tuple[str, ...]
+    operator: Operator
+    contacts: Mapping[str, Contact]
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Market:
+    id: str
+    name: str
+    first_day: dt.date
+    last_day: dt.date
+    lots: tuple[Lot, ...]
+    source: str | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+    def lot_for(self, region: str) -> Lot | None:
+        for lot in self.lots:
+            if region in lot.regions:
+                return lot
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Network:
+    id: str
+    name: str
+    serves: str
+    description: str
+    contact: Contact | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    id: str
+    label: str
+    button: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    traits: frozenset[str]
+    profile: str
+    network: str
+    alternatives: tuple[str, ...]
+    explanation: str
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    theme: str
+    phrasings: tuple[str, ...]
+    answer: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OutsidePlace:
+    name: str
+    aliases: tuple[str, ...]
+    postal_prefixes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AmbiguousAlias:
+    alias: str
+    regions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Snapshot:
+    """Everything the assistant knows, validated and indexed; never mutated after loading."""
+
+    regions: Mapping[str, Region]
+    departements: Mapping[str, Departement]
+    communes: tuple[Commune, ...]
+    markets: tuple[Market, ...]  # sorted by first day
+    networks: Mapping[str, Network]
+    profiles: Mapping[str, Profile]
+    rules: tuple[Rule, ...]
+    questions: Mapping[str, Question]
+    texts: Mapping[str, str]
+    outside: tuple[OutsidePlace, ...]
+    ambiguous_aliases: tuple[AmbiguousAlias, ...]
+    version: str  # short content hash of the knowledge files
+    loaded_at: dt.datetime
+    source_dir: str
+    places: PlaceIndex = field(repr=False, default=None)  # type: ignore[assignment]
+    faq: QuestionIndex = field(repr=False, default=None)  # type: ignore[assignment]
+
+    def market_on(self, day: dt.date) -> Market | None:
+        for market in self.markets:
+            if market.covers(day):
+                return market
+        return None
+
+    def text(self, key: str, **values: object) -> str:
+        template = self.texts[key]
+        return template.format(**values) if values else template
+
+
+def frozen_map(data: dict[Any, Any]) -> Mapping[Any, Any]:
+    return MappingProxyType(dict(data))

@@ -1,0 +1,1 @@
+"""Understanding: pure functions from a message and a knowledge snapshot to what it means."""
