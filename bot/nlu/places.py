@@ -86,6 +86,8 @@ _STOP = frozenset(
     "oui non bonjour salut merci svp stp bonsoir hello coucou cep ok".split()
 )
 _GREETINGS = frozenset("bonjour salut bonsoir hello coucou merci svp stp je suis j habite a au en dans le la les l sur".split())
+_STRONG_COMMUNE_PREV = frozenset("a habite habitons vis vit reside ville commune".split())
+_STRONG_AREA_PREV = frozenset("dans en departement du region".split())
 _ARM = re.compile(r"\b(paris|lyon|marseille) (\d{1,2}) ?(?:e|eme|ieme|er|ere|em)?(?: arrondissement| arr)?\b")
 _ARM_REVERSED = re.compile(r"\b(\d{1,2}) ?(?:e|eme|ieme|er|ere|em)? ?(?:arrondissement|arr)(?: de)? (paris|lyon|marseille)\b")
 _ARM_LIMITS = {"paris": ("751", 20), "lyon": ("6938", 9), "marseille": ("132", 16)}
@@ -353,6 +355,14 @@ class PlaceIndex:
         prev2 = words[start - 2] if start > 1 else ""
         return prev in PLACE_PREPS or (prev in ("le", "la", "les", "l") and prev2 in PLACE_PREPS)
 
+    def _strong_context(self, words: list[str], start: int, entry: _Entry) -> bool:
+        """Context strict enough for a name that is also an ordinary word ("à Vers", "dans le Lot")."""
+        prev = words[start - 1] if start > 0 else ""
+        prev2 = words[start - 2] if start > 1 else ""
+        if entry.priority == 4:
+            return prev in _STRONG_COMMUNE_PREV
+        return prev in _STRONG_AREA_PREV or (prev in ("le", "la", "les", "l") and prev2 in _STRONG_AREA_PREV)
+
     def _whole(self, words: list[str], start: int, size: int) -> bool:
         rest = words[:start] + words[start + size :]
         return all(w in _GREETINGS for w in rest)
@@ -362,8 +372,8 @@ class PlaceIndex:
             return False
         capital = capitals[start] and start > 0 or (start == 0 and capitals[0] and size == len(words))
         if entry.common or len(key) <= 2:
-            # "vers", "lot", "cher", "le port": only where a place is expected
-            return capital or self._in_context(words, start) or self._whole(words, start, size)
+            # "vers", "lot", "cher", "le port": only where a place is clearly expected
+            return capital or self._strong_context(words, start, entry) or self._whole(words, start, size)
         if entry.priority == 4 and size == 1:
             top = entry.ref or entry.candidates[0]
             if top.population < 2000:
