@@ -130,6 +130,11 @@ class Validator:
 
     def scalar(self, value: Any, spec: Field, pos: Pos, key: str) -> Any:
         kind = spec.kind
+        if kind == "scalar":
+            if isinstance(value, (PosDict, PosList)):
+                self.error(pos, f"« {key} » doit être une valeur simple", f"écrivez par exemple {key}: {spec.example or '...'}")
+                return None
+            return str(value).lower() if isinstance(value, bool) else str(value)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
             example = spec.example or '"..."'
             self.error(pos, f"« {key} » doit être un texte simple", f"écrivez par exemple {key}: {example}")

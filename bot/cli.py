@@ -1,0 +1,145 @@
+"""Command line: ``cep-bot [chat|ask|check|run|stats|purge]``.
+
+With no sub-command: serve Telegram when a bot token is in the environment, otherwise chat in
+the terminal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import logging
+import sys
+from pathlib import Path
+
+from bot import __version__
+
+__all__ = ["main"]
+
+log = logging.getLogger("bot")
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"date invalide « {value} » : écrivez AAAA-MM-JJ") from None
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cep-bot", description="Assistant CEP : trouver son conseil en évolution professionnelle.")
+    parser.add_argument("--version", action="version", version=f"cep-bot {__version__}")
+    parser.add_argument("--config", default=None, help="fichier de configuration (défaut : config.yaml du dossier courant)")
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("chat", help="discuter avec l'assistant dans le terminal")
+    ask = sub.add_parser("ask", help="ce que le bot comprend d'un message et ce qu'il répondrait")
+    ask.add_argument("--date", type=_date, default=None, help="répondre comme à cette date (AAAA-MM-JJ)")
+    ask.add_argument("--json", action="store_true", help="une ligne JSON par message")
+    ask.add_argument("text", nargs="*", help="le message (sinon : un message par ligne sur l'entrée standard)")
+    check = sub.add_parser("check", help="vérifier les fichiers de connaissances")
+    check.add_argument("dir", nargs="?", default=None, help="dossier à vérifier (défaut : knowledge)")
+    check.add_argument("--date", type=_date, default=None, help="vérifier comme à cette date")
+    sub.add_parser("run", help="servir Telegram (jeton dans CEP_BOT_TOKEN)")
+    stats = sub.add_parser("stats", help="chiffres d'usage anonymes")
+    stats.add_argument("--since", type=_date, default=None)
+    stats.add_argument("--until", type=_date, default=None)
+    stats.add_argument("--by", choices=("region", "lot", "source", "situation", "door"), default=None)
+    stats.add_argument("--csv", default=None, help="écrire aussi le tableau dans ce fichier CSV")
+    sub.add_parser("purge", help="supprimer ce qui dépasse la durée de conservation")
+    return parser
+
+
+def _config(path: str | None):  # type: ignore[no-untyped-def]
+    from bot.config import ConfigError, load_config  # noqa: PLC0415
+
+    candidate = Path(path) if path else Path("config.yaml")
+    try:
+        return load_config(candidate)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        raise SystemExit(2) from None
+
+
+def _snapshot(directory: Path, day: dt.date | None = None):  # type: ignore[no-untyped-def]
+    from bot.kb.load import check_knowledge  # noqa: PLC0415
+
+    report = check_knowledge(directory, today=day)
+    if report.snapshot is None:
+        print(report.render(), file=sys.stderr)
+        print("La base de connaissances a des erreurs : corrigez-les (cep-bot check).", file=sys.stderr)
+        raise SystemExit(1)
+    return report.snapshot
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    command = args.command
+    config = _config(args.config)
+    if command == "check":
+        from bot.kb.load import check_knowledge  # noqa: PLC0415
+
+        directory = Path(args.dir) if args.dir else config.knowledge_dir
+        report = check_knowledge(directory, today=args.date)
+        print(report.render())
+        return 1 if report.errors else 0
+    if command == "ask":
+        return _ask(args, config)
+    if command == "chat" or (command is None and not config.token):
+        from bot.console import run_console  # noqa: PLC0415
+
+        snapshot = _snapshot(config.knowledge_dir)
+        intro = "" if command == "chat" else (
+            "Mode terminal (aucun jeton de bot). Pour Telegram : export CEP_BOT_TOKEN=<jeton de @BotFather> puis relancez cep-bot."
+        )
+        return run_console(snapshot, intro=intro)
+    if command in (None, "run"):
+        if not config.token:
+            print("Aucun jeton : définissez la variable d'environnement CEP_BOT_TOKEN (jeton donné par @BotFather).", file=sys.stderr)
+            return 2
+        from handlers.app import serve  # noqa: PLC0415
+
+        return serve(config)
+    if command == "stats":
+        from bot.stats import run_stats  # noqa: PLC0415
+
+        return run_stats(config, args.since, args.until, args.by, args.csv)
+    if command == "purge":
+        from bot.stats import run_purge  # noqa: PLC0415
+
+        return run_purge(config)
+    return 2
+
+
+def _ask(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-def]
+    from bot.ask import analyse  # noqa: PLC0415
+    from bot.console import render_plain  # noqa: F401,PLC0415
+
+    day = args.date or dt.date.today()
+    snapshot = _snapshot(config.knowledge_dir, day)
+
+    def one(text: str) -> str:
+        try:
+            result = analyse(text, snapshot, day)
+        except Exception as exc:  # noqa: BLE001 - a batch never stops early
+            log.exception("cannot analyse a message")
+            result = {"text": text, "error": type(exc).__name__}
+            if not args.json:
+                return f"(erreur : {type(exc).__name__})"
+        return json.dumps(result, ensure_ascii=False) if args.json else result["reply"]
+
+    if args.text:
+        print(one(" ".join(args.text)))
+        return 0
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        sys.stdout.write(one(text) + "\n")
+        if not args.json:
+            sys.stdout.write("---\n")
+        sys.stdout.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""``config.yaml``: load, validate (``config.yaml:12:3: ...`` messages), and read secrets from the environment."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.kb.schema import Field, Problem, Validator
+from bot.kb.yamlpos import Pos, YamlSyntaxError, load_yaml
+
+__all__ = ["Config", "ConfigError", "load_config"]
+
+TOKEN_VARS = ("CEP_BOT_TOKEN", "TELEGRAM_BOT_TOKEN")
+SECRET_VAR = "CEP_WEBHOOK_SECRET"
+
+SCHEMA = {
+    "knowledge_dir": Field("text"),
+    "knowledge_watch_seconds": Field("scalar"),
+    "database": Field("text"),
+    "hash_key_file": Field("text"),
+    "telegram": Field(
+        "obj",
+        schema={
+            "base_url": Field("text"),
+            "mode": Field("text", choices=("polling", "webhook")),
+            "webhook": Field(
+                "obj",
+                schema={"listen": Field("text"), "port": Field("scalar"), "url": Field("scalar"), "path": Field("text")},
+            ),
+            "staff_ids": Field("list", item=Field("scalar")),
+            "max_retries": Field("scalar"),
+            "token": Field("text"),
+        },
+    ),
+    "privacy": Field("obj", schema={"retention_days": Field("scalar"), "keep_not_understood": Field("scalar")}),
+    "reminders": Field("obj", schema={"delay_days": Field("scalar")}),
+    "logging": Field("obj", schema={"level": Field("text", choices=("DEBUG", "INFO", "WARNING", "ERROR")), "format": Field("text")}),
+}
+
+
+class ConfigError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    knowledge_dir: Path
+    knowledge_watch_seconds: float = 2.0
+    database: Path = Path("data/cep-bot.sqlite3")
+    hash_key_file: Path = Path("data/hash.key")
+    base_url: str = "https://api.telegram.org/bot"
+    mode: str = "polling"
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8443
+    webhook_url: str = ""
+    webhook_path: str = "telegram"
+    staff_ids: frozenset[int] = field(default_factory=frozenset)
+    max_retries: int = 5
+    retention_days: int = 180
+    keep_not_understood: bool = False
+    reminder_days: int = 3
+    log_level: str = "INFO"
+    log_format: str = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+    @property
+    def token(self) -> str | None:
+        """The bot token, from the environment only."""
+        for name in TOKEN_VARS:
+            value = os.environ.get(name, "").strip()
+            if value:
+                return value
+        return None
+
+    @property
+    def webhook_secret(self) -> str | None:
+        return os.environ.get(SECRET_VAR, "").strip() or None
+
+
+def _int(v: Validator, data: dict[str, Any], key: str, pos: Pos, default: int, low: int, high: int) -> int:
+    if key not in data:
+        return default
+    raw = data[key]
+    try:
+        value = int(str(raw))
+    except ValueError:
+        v.error(pos, f"« {key} » doit être un nombre entier, pas « {raw} »", f"écrivez par exemple {key}: {default}")
+        return default
+    if not low <= value <= high:
+        v.error(pos, f"« {key} » doit être entre {low} et {high}", f"écrivez par exemple {key}: {default}")
+        return default
+    return value
+
+
+def load_config(path: str | Path = "config.yaml") -> Config:
+    """Read and validate the configuration; raise :class:`ConfigError` listing every problem."""
+    path = Path(path)
+    base = path.parent
+    name = path.name
+    if not path.exists():
+        return Config(path=path, knowledge_dir=base / "knowledge", database=base / "data/cep-bot.sqlite3", hash_key_file=base / "data/hash.key")
+    try:
+        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+    except YamlSyntaxError as exc:
+        raise ConfigError([Problem(name, exc.pos.line, exc.pos.column, exc.message, "corrigez la syntaxe YAML à cet endroit")]) from None
+    v = Validator(name)
+    data = v.obj(raw, SCHEMA, Pos(1, 1), "") or {}
+    vpos = getattr(raw, "value_pos", {})
+    tg = data.get("telegram", {})
+    tg_raw = raw.get("telegram", {}) if isinstance(raw, dict) else {}
+    tg_pos = getattr(tg_raw, "value_pos", {})
+    if "token" in tg:
+        v.error(tg_pos.get("token", Pos(1, 1)), "le jeton du bot ne doit jamais être écrit dans config.yaml", "supprimez cette ligne et définissez la variable d'environnement CEP_BOT_TOKEN")
+    wh = tg.get("webhook", {})
+    wh_raw = tg_raw.get("webhook", {}) if isinstance(tg_raw, dict) else {}
+    wh_pos = getattr(wh_raw, "value_pos", {})
+    staff: set[int] = set()
+    for value, spos in tg.get("staff_ids", []):
+        if not str(value).lstrip("-").isdigit():
+            v.error(spos, f"identifiant Telegram invalide « {value} »", "écrivez le numéro d'utilisateur Telegram, par exemple 123456789")
+        else:
+            staff.add(int(value))
+    privacy = data.get("privacy", {})
+    p_raw = raw.get("privacy", {}) if isinstance(raw, dict) else {}
+    p_pos = getattr(p_raw, "value_pos", {})
+    keep = str(privacy.get("keep_not_understood", "false")).lower()
+    if keep not in ("true", "false", "oui", "non"):
+        v.error(p_pos.get("keep_not_understood", Pos(1, 1)), "« keep_not_understood » doit valoir true ou false", "écrivez keep_not_understood: false")
+    reminders = data.get("reminders", {})
+    r_pos = getattr(raw.get("reminders", {}) if isinstance(raw, dict) else {}, "value_pos", {})
+    logging_cfg = data.get("logging", {})
+    mode = tg.get("mode", "polling")
+    if mode == "webhook" and not wh.get("url", "").startswith("https://"):
+        v.error(wh_pos.get("url", tg_pos.get("webhook", Pos(1, 1))), "le mode webhook demande une adresse publique en https", "écrivez url: https://votre-domaine/telegram")
+    watch = data.get("knowledge_watch_seconds", "2")
+    try:
+        watch_seconds = float(watch)
+    except ValueError:
+        v.error(vpos.get("knowledge_watch_seconds", Pos(1, 1)), f"« knowledge_watch_seconds » doit être un nombre, pas « {watch} »", "écrivez knowledge_watch_seconds: 2")
+        watch_seconds = 2.0
+    config = Config(
+        path=path,
+        knowledge_dir=base / data.get("knowledge_dir", "knowledge"),
+        knowledge_watch_seconds=watch_seconds,
+        database=base / data.get("database", "data/cep-bot.sqlite3"),
+        hash_key_file=base / data.get("hash_key_file", "data/hash.key"),
+        base_url=tg.get("base_url", "https://api.telegram.org/bot"),
+        mode=mode,
+        webhook_listen=wh.get("listen", "127.0.0.1"),
+        webhook_port=_int(v, wh, "port", wh_pos.get("port", Pos(1, 1)), 8443, 1, 65535),
+        webhook_url=wh.get("url", ""),
+        webhook_path=wh.get("path", "telegram"),
+        staff_ids=frozenset(staff),
+        max_retries=_int(v, tg, "max_retries", tg_pos.get("max_retries", Pos(1, 1)), 5, 0, 50),
+        retention_days=_int(v, privacy, "retention_days", p_pos.get("retention_days", Pos(1, 1)), 180, 1, 3650),
+        keep_not_understood=keep in ("true", "oui"),
+        reminder_days=_int(v, reminders, "delay_days", r_pos.get("delay_days", Pos(1, 1)), 3, 1, 60),
+        log_level=logging_cfg.get("level", "INFO"),
+        log_format=logging_cfg.get("format", Config.log_format),
+    )
+    errors = [p for p in v.problems if p.severity == "error"]
+    if errors:
+        raise ConfigError(errors)
+    return config

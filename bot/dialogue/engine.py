@@ -1,0 +1,601 @@
+"""The dialogue engine: (conversation state, user input) -> (new state, replies, events).
+
+It knows nothing of Telegram or of terminals. Channels turn what the person did into a
+:class:`UserInput` and the :class:`Reply` objects into messages and buttons.
+
+Slot filling: place, situation and need are taken from whatever the person writes, in any
+order, several at once; the engine asks only for what is missing, one thing at a time;
+a correction overwrites a slot at any step; a question is answered at any step and the
+conversation picks up where it was ("Reprenons : ...").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from bot.dialogue.render import final_answer, outside_answer, question_answer
+from bot.nlu.understand import understand
+from bot.routing import Recommendation, pick_rule, route
+from bot.textnorm import fold
+
+if TYPE_CHECKING:
+    from bot.kb.model import Snapshot
+    from bot.nlu.places import PlaceRef, PlaceResult
+
+__all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
+
+STATUS_TRAITS = frozenset({"salarie", "independant", "demandeur_emploi", "agent_public"})
+SITUATION_BUTTONS = ("salarie", "independant", "demandeur_emploi", "agent_public")
+OTHER_BUTTONS = ("cadre", "jeune", "handicap")
+NEED_LABELS = {"ponctuel": "Une question ponctuelle", "accompagnement": "Un accompagnement dans la durée"}
+REMINDER_DAYS = 3
+_CORRECTION = re.compile(r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b")
+_COORDS = re.compile(r"^\s*(-?\d{1,2}(?:[.,]\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    data: str  # under 64 bytes: "rev|action|argument"
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One message: a bold title (optional), plain text, and choices."""
+
+    text: str
+    title: str = ""
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    request_location: bool = False
+
+    def plain(self) -> str:
+        return f"{self.title}\n{self.text}" if self.title else self.text
+
+
+@dataclass(frozen=True, slots=True)
+class UserInput:
+    kind: str  # "text", "button", "location", "command"
+    text: str = ""
+    lat: float = 0.0
+    lon: float = 0.0
+
+    @classmethod
+    def from_text(cls, text: str) -> UserInput:
+        """Typed text; "/cmd args" becomes a command, "48.85, 2.35" a location."""
+        stripped = text.strip()
+        if stripped.startswith("/") and len(stripped) > 1:
+            return cls("command", stripped)
+        match = _COORDS.match(stripped)
+        if match and ("." in stripped or "," in stripped):
+            lat, lon = (float(g.replace(",", ".")) for g in match.groups())
+            return cls("location", lat=lat, lon=lon)
+        return cls("text", text)
+
+
+@dataclass
+class Conversation:
+    """Everything remembered about one conversation (JSON-serialisable)."""
+
+    step: str = "start"  # start, place, ambiguous, situation, situation_other, need, answered, confirm_delete
+    region: str | None = None
+    departement: str | None = None
+    commune: str | None = None
+    place_label: str | None = None
+    postal_code: str | None = None
+    candidates: list[dict[str, Any]] = field(default_factory=list)
+    traits: list[str] = field(default_factory=list)
+    need: str | None = None
+    source: str | None = None
+    rev: int = 0
+    answered: bool = False
+    rated: bool = False
+    return_step: str | None = None  # where to go back after a confirmation
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any] | None) -> Conversation:
+        if not data:
+            return cls()
+        known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+        return cls(**known)
+
+    @property
+    def has_place(self) -> bool:
+        return self.region is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    state: Conversation
+    replies: tuple[Reply, ...]
+    events: tuple[dict[str, Any], ...] = ()
+    actions: tuple[str, ...] = ()  # delete_user, schedule_reminder
+
+
+class _Out:
+    """Collects what one turn says and does."""
+
+    def __init__(self) -> None:
+        self.replies: list[Reply] = []
+        self.events: list[dict[str, Any]] = []
+        self.actions: list[str] = []
+
+    def say(self, text: str, title: str = "", buttons: tuple[tuple[Button, ...], ...] = (), location: bool = False) -> None:
+        self.replies.append(Reply(text, title, buttons, location))
+
+    def event(self, kind: str, **data: Any) -> None:
+        self.events.append({"type": kind, **data})
+
+
+class Engine:
+    """Pure dialogue logic over one knowledge snapshot."""
+
+    def __init__(self, snapshot: Snapshot, today: dt.date | None = None) -> None:
+        self.snapshot = snapshot
+        self._today = today
+
+    @property
+    def today(self) -> dt.date:
+        return self._today or dt.date.today()
+
+    # -- entry point --------------------------------------------------------------------------
+
+    def handle(self, state: Conversation | None, user: UserInput) -> Turn:
+        state = replace(state) if state is not None else Conversation()
+        state.candidates = list(state.candidates)
+        state.traits = list(state.traits)
+        out = _Out()
+        if user.kind == "command":
+            self._command(state, user.text, out)
+        elif user.kind == "button":
+            self._button(state, user.text, out)
+        elif user.kind == "location":
+            self._location(state, user.lat, user.lon, out)
+        else:
+            self._text(state, user.text, out)
+        state.rev += 1
+        replies = tuple(self._stamp(reply, state.rev) for reply in out.replies)
+        return Turn(state, replies, tuple(out.events), tuple(out.actions))
+
+    @staticmethod
+    def _stamp(reply: Reply, rev: int) -> Reply:
+        """Prefix every button's data with the revision, so old buttons can be told apart."""
+        if not reply.buttons:
+            return reply
+        rows = tuple(tuple(Button(b.label, f"{rev}|{b.data}") for b in row) for row in reply.buttons)
+        return replace(reply, buttons=rows)
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def _command(self, state: Conversation, text: str, out: _Out) -> None:
+        parts = text.split(maxsplit=1)
+        name = parts[0][1:].split("@")[0].lower()
+        args = parts[1].strip() if len(parts) > 1 else ""
+        if name in ("start", "recommencer", "restart"):
+            source = state.source
+            if name == "start":
+                source = re.sub(r"[^A-Za-z0-9_-]", "", args)[:64] or None
+            fresh = Conversation(source=source, rev=state.rev)
+            state.__dict__.update(fresh.__dict__)
+            if name == "start":
+                out.event("conversation_started", source=source)
+                out.say(self.snapshot.text("accueil"))
+            else:
+                out.event("conversation_restarted", source=source)
+                out.say("C'est reparti de zéro.")
+            self._ask_next(state, out)
+        elif name in ("aide", "help"):
+            out.say(self.snapshot.text("aide"))
+            self._resume(state, out)
+        elif name == "confidentialite":
+            out.say(self._privacy_text())
+            self._resume(state, out)
+        elif name == "supprimer":
+            if state.step != "confirm_delete":
+                state.return_step = state.step
+            state.step = "confirm_delete"
+            out.say(
+                "Voulez-vous vraiment supprimer tout ce que ce service garde sur vous "
+                "(conversation en cours, statistiques anonymes liées, rappels) ? C'est définitif.",
+                buttons=((Button("Oui, tout supprimer", "del|y"), Button("Non, garder", "del|n")),),
+            )
+        else:
+            out.say("Je ne connais pas cette commande. " + self.snapshot.text("aide"))
+            out.event("not_understood", kind="command")
+            self._resume(state, out)
+
+    def _privacy_text(self, days: int | None = None) -> str:
+        return self.snapshot.text("confidentialite", jours=days if days is not None else self.retention_days)
+
+    retention_days = 180
+
+    # -- buttons ------------------------------------------------------------------------------
+
+    def _button(self, state: Conversation, data: str, out: _Out) -> None:
+        parts = data.split("|")
+        if len(parts) < 2 or not parts[0].isdigit() or int(parts[0]) != state.rev:
+            out.say("Ce bouton a expiré. Voici où nous en sommes.")
+            out.event("stale_button")
+            self._resume(state, out, prefix=False)
+            return
+        action, arg = parts[1], parts[2] if len(parts) > 2 else ""
+        if action == "s" and arg in self.snapshot.profiles:
+            self._set_traits(state, {arg}, replace_all=True)
+            out.event("situation", profile=self._profile(state), how="bouton")
+            self._ask_next(state, out)
+        elif action == "o":
+            state.step = "situation_other"
+            self._ask_situation_other(out)
+        elif action == "none":
+            state.step = "situation"
+            self._general_answer(state, out)
+        elif action == "n" and arg in NEED_LABELS:
+            state.need = arg
+            out.event("need", need=arg, how="bouton")
+            self._ask_next(state, out)
+        elif action == "p" and arg.isdigit() and int(arg) < len(state.candidates):
+            cand = state.candidates[int(arg)]
+            self._set_place_dict(state, cand)
+            out.event("place", how="bouton", region=state.region)
+            self._ask_next(state, out)
+        elif action == "p" and arg == "autre":
+            state.candidates = []
+            state.step = "place"
+            self._ask_place(out)
+        elif action == "c":
+            self._change(state, arg, out)
+        elif action == "q" and arg in self.snapshot.questions:
+            out.event("question", id=arg, how="bouton")
+            out.say(question_answer(self.snapshot, arg))
+            self._resume(state, out)
+        elif action == "u" and arg in ("y", "n"):
+            state.rated = True
+            out.event("satisfaction", value="yes" if arg == "y" else "no")
+            text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
+            out.say(
+                text + f" Voulez-vous que je vous le rappelle dans {REMINDER_DAYS} jours, pour penser à prendre rendez-vous ?",
+                buttons=((Button(f"Oui, dans {REMINDER_DAYS} jours", "r|y"), Button("Non merci", "r|n")),),
+            )
+        elif action == "r" and arg in ("y", "n"):
+            if arg == "y":
+                out.actions.append("schedule_reminder")
+                out.event("reminder_asked", days=REMINDER_DAYS)
+                out.say(f"C'est noté : je vous écrirai dans {REMINDER_DAYS} jours. Vous pouvez l'annuler avec /supprimer.")
+            else:
+                out.say("Entendu. Bonne suite dans votre projet !")
+        elif action == "b" and arg in ("y", "w", "x"):
+            value = {"y": "booked", "w": "not_yet", "x": "no_longer_needed"}[arg]
+            out.event("booking", value=value)
+            out.say(
+                {
+                    "booked": "Bravo, et bon rendez-vous ! Pensez à préparer vos questions.",
+                    "not_yet": "Pas de souci. Les coordonnées restent ci-dessus, et mon-cep.org est toujours disponible.",
+                    "no_longer_needed": "Entendu, merci de m'avoir répondu.",
+                }[value]
+            )
+        elif action == "del" and state.step == "confirm_delete":
+            if arg == "y":
+                out.actions.append("delete_user")
+                fresh = Conversation(rev=state.rev)
+                state.__dict__.update(fresh.__dict__)
+                out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
+            else:
+                state.step = state.return_step or "start"
+                state.return_step = None
+                out.say("Rien n'a été supprimé.")
+                self._resume(state, out)
+        else:
+            out.say("Ce bouton a expiré. Voici où nous en sommes.")
+            out.event("stale_button")
+            self._resume(state, out, prefix=False)
+
+    def _change(self, state: Conversation, what: str, out: _Out) -> None:
+        state.answered = False
+        state.rated = False
+        if what == "place":
+            self._clear_place(state)
+            state.step = "place"
+            self._ask_place(out)
+        elif what == "sit":
+            state.traits = []
+            state.step = "situation"
+            self._ask_situation(out)
+        elif what == "need":
+            state.need = None
+            state.step = "need"
+            self._ask_need(out)
+        else:
+            self._resume(state, out, prefix=False)
+
+    # -- location -----------------------------------------------------------------------------
+
+    def _location(self, state: Conversation, lat: float, lon: float, out: _Out) -> None:
+        result = self.snapshot.places.locate(lat, lon)
+        self._apply_place(state, result, out, correction=True)
+        if result.outside:
+            return
+        self._ask_next(state, out)
+
+    # -- free text ----------------------------------------------------------------------------
+
+    def _text(self, state: Conversation, text: str, out: _Out) -> None:
+        text = text[:4096]
+        if state.step == "ambiguous" and self._pick_candidate(state, text, out):
+            self._ask_next(state, out)
+            return
+        if state.step == "confirm_delete":
+            state.step = state.return_step or "start"
+            state.return_step = None
+        u = understand(text, self.snapshot)
+        folded = fold(text)
+        correction = bool(_CORRECTION.search(folded))
+        changed = False
+        if u.place.found:
+            outside_now = self._apply_place(state, u.place, out, correction=True)
+            changed = True
+            if outside_now:
+                self._take_situation(state, u, correction, out)
+                return
+        if self._take_situation(state, u, correction, out):
+            changed = True
+        if u.situation.need:
+            if state.need != u.situation.need:
+                out.event("need", need=u.situation.need, how="texte")
+            state.need = u.situation.need
+            changed = True
+        question = u.question
+        if question is not None and question.confident:
+            out.event("question", id=question.id, how="texte")
+            out.say(question_answer(self.snapshot, question.id))
+            if changed:
+                self._ask_next(state, out)
+            else:
+                self._resume(state, out)
+            return
+        if changed:
+            self._ask_next(state, out)
+            return
+        if question is not None and question.possible:
+            out.event("question_unsure", id=question.id)
+            title = self.snapshot.questions[question.id].phrasings[0]
+            out.say(
+                self.snapshot.text("question_pas_sure"),
+                buttons=((Button(f"« {title[:48]} »", f"q|{question.id}"),),),
+            )
+            self._resume(state, out)
+            return
+        out.event("not_understood", step=state.step)
+        out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
+        self._resume(state, out)
+
+    def _take_situation(self, state: Conversation, u: Any, correction: bool, out: _Out) -> bool:
+        traits = set(u.situation.traits)
+        denied = set(u.situation.denied)
+        if not traits and not denied:
+            return False
+        before = set(state.traits)
+        current = before - denied
+        if traits & STATUS_TRAITS:
+            # a new status replaces the old one ("je me suis trompé, je suis indépendant")
+            current -= STATUS_TRAITS
+            if correction:
+                current -= {"cadre", "jeune", "handicap"} - traits
+        current |= traits
+        self._set_traits(state, current, replace_all=True)
+        if set(state.traits) != before:
+            out.event("situation", profile=self._profile(state), how="texte")
+            return True
+        return bool(traits)
+
+    def _set_traits(self, state: Conversation, traits: set[str], *, replace_all: bool) -> None:
+        merged = set(traits) if replace_all else set(state.traits) | traits
+        state.traits = sorted(merged)
+        if state.answered:
+            state.rated = False
+
+    def _profile(self, state: Conversation) -> str | None:
+        rule = pick_rule(state.traits, self.snapshot)
+        return rule.profile if rule else None
+
+    # -- place --------------------------------------------------------------------------------
+
+    def _clear_place(self, state: Conversation) -> None:
+        state.region = state.departement = state.commune = state.place_label = state.postal_code = None
+        state.candidates = []
+
+    def _set_place_dict(self, state: Conversation, data: dict[str, Any]) -> None:
+        self._clear_place(state)
+        state.region = data.get("region")
+        state.departement = data.get("departement")
+        state.commune = data.get("commune")
+        state.place_label = data.get("label")
+        state.postal_code = data.get("postal_code")
+
+    @staticmethod
+    def _ref_dict(ref: PlaceRef) -> dict[str, Any]:
+        return {
+            "region": ref.region,
+            "departement": ref.departement,
+            "commune": ref.commune,
+            "label": ref.label or ref.name,
+            "postal_code": ref.postal_code,
+        }
+
+    def _apply_place(self, state: Conversation, result: PlaceResult, out: _Out, *, correction: bool) -> bool:
+        """Store what the finder found; return True when the place is outside the regions."""
+        if result.place is not None and result.place.kind == "outside":
+            out.event("place", how=result.how, region=None, outside=True)
+            out.say(outside_answer(self.snapshot, result.place.name))
+            self._clear_place(state)
+            state.step = "place"
+            return True
+        if result.place is not None:
+            self._set_place_dict(state, self._ref_dict(result.place))
+            out.event("place", how=result.how, region=state.region)
+            return False
+        if result.candidates:
+            self._clear_place(state)
+            state.candidates = [self._ref_dict(c) for c in result.candidates]
+            out.event("place_ambiguous", how=result.how, count=len(result.candidates))
+        return False
+
+    def _pick_candidate(self, state: Conversation, text: str, out: _Out) -> bool:
+        folded = fold(text)
+        if folded.isdigit() and 1 <= int(folded) <= len(state.candidates) and len(state.candidates) < 10:
+            # "2" after a list of numbered choices (terminal), unless it names a département
+            if not any(c.get("departement") == folded for c in state.candidates):
+                self._set_place_dict(state, state.candidates[int(folded) - 1])
+                out.event("place", how="bouton", region=state.region)
+                return True
+        for cand in state.candidates:
+            label = fold(cand["label"])
+            region = self.snapshot.regions.get(cand["region"] or "")
+            dep = cand.get("departement") or ""
+            hints = {label, dep.lower(), fold(region.name) if region else ""}
+            if folded in hints or (region and fold(region.name) in folded) or (dep and re.search(rf"\b{re.escape(dep.lower())}\b", folded)):
+                self._set_place_dict(state, cand)
+                out.event("place", how="bouton", region=state.region)
+                return True
+        return False
+
+    def _candidates_share_contact(self, state: Conversation) -> bool:
+        market = self.snapshot.market_on(self.today)
+        if market is None or not state.candidates:
+            return False
+        lots = {market.lot_for(c["region"]).id if market.lot_for(c["region"]) else None for c in state.candidates}
+        if len(lots) != 1 or None in lots:
+            return False
+        lot = market.lot_for(state.candidates[0]["region"])
+        contacts = {lot.contacts.get(c["region"]) for c in state.candidates} if lot else {None}
+        return len(contacts) == 1
+
+    # -- asking -------------------------------------------------------------------------------
+
+    def _recommendation(self, state: Conversation) -> Recommendation:
+        return route(state.traits, state.region, self.today, self.snapshot)
+
+    def _ask_next(self, state: Conversation, out: _Out) -> None:
+        """Ask for the first missing slot, or give the answer when nothing is missing."""
+        rec = self._recommendation(state)
+        needs_place = rec.rule is None or rec.needs_regional
+        if state.candidates and needs_place:
+            if self._candidates_share_contact(state):
+                # every candidate falls in the same lot with the same contacts: no need to ask
+                first = state.candidates[0]
+                labels = " ou ".join(dict.fromkeys(c["label"] for c in state.candidates))
+                self._set_place_dict(state, {**first, "label": labels})
+                out.say(f"{labels} : ces lieux relèvent du même lot, avec les mêmes contacts.")
+                rec = self._recommendation(state)
+            else:
+                state.step = "ambiguous"
+                self._ask_ambiguous(state, out)
+                return
+        if needs_place and not state.has_place:
+            state.step = "place"
+            self._ask_place(out)
+            return
+        if rec.rule is None:
+            state.step = "situation"
+            self._ask_situation(out)
+            return
+        if rec.network == "operateur_regional" and state.need is None:
+            state.step = "need"
+            self._ask_need(out)
+            return
+        self._answer(state, rec, out)
+
+    def _resume(self, state: Conversation, out: _Out, *, prefix: bool = True) -> None:
+        """Ask again the current step's question (after a digression)."""
+        lead = self.snapshot.text("reprenons") + " " if prefix else ""
+        step = state.step
+        if step in ("start", "place"):
+            self._ask_place(out, lead)
+        elif step == "ambiguous" and state.candidates:
+            self._ask_ambiguous(state, out, lead)
+        elif step == "situation":
+            self._ask_situation(out, lead)
+        elif step == "situation_other":
+            self._ask_situation_other(out, lead)
+        elif step == "need":
+            self._ask_need(out, lead)
+        elif step == "confirm_delete":
+            out.say(
+                "Voulez-vous vraiment tout supprimer ?",
+                buttons=((Button("Oui, tout supprimer", "del|y"), Button("Non, garder", "del|n")),),
+            )
+        elif step == "answered":
+            out.say(
+                (lead or "") + "Votre réponse est ci-dessus. Vous pouvez changer un élément :",
+                buttons=self._change_buttons(),
+            )
+        else:
+            self._ask_place(out, lead)
+
+    def _ask_place(self, out: _Out, lead: str = "") -> None:
+        out.say(lead + self.snapshot.text("question_lieu"), location=True)
+
+    def _ask_ambiguous(self, state: Conversation, out: _Out, lead: str = "") -> None:
+        name = state.candidates[0]["label"].split(" (")[0]
+        rows = tuple((Button(c["label"][:60], f"p|{i}"),) for i, c in enumerate(state.candidates[:8]))
+        rows += ((Button("Un autre lieu", "p|autre"),),)
+        out.say(lead + self.snapshot.text("question_ambigu", lieu=name), buttons=rows)
+
+    def _ask_situation(self, out: _Out, lead: str = "") -> None:
+        profiles = self.snapshot.profiles
+        rows = tuple((Button(profiles[p].button, f"s|{p}"),) for p in SITUATION_BUTTONS if p in profiles)
+        rows += ((Button("Une autre situation", "o"),),)
+        out.say(lead + self.snapshot.text("question_situation"), buttons=rows)
+
+    def _ask_situation_other(self, out: _Out, lead: str = "") -> None:
+        profiles = self.snapshot.profiles
+        rows = tuple((Button(profiles[p].button, f"s|{p}"),) for p in OTHER_BUTTONS if p in profiles)
+        rows += ((Button("Aucune de ces situations", "none"),),)
+        out.say(lead + "Laquelle de ces situations vous correspond ? Vous pouvez aussi la décrire en quelques mots.", buttons=rows)
+
+    def _ask_need(self, out: _Out, lead: str = "") -> None:
+        rows = tuple((Button(label, f"n|{need}"),) for need, label in NEED_LABELS.items())
+        out.say(lead + self.snapshot.text("question_besoin"), buttons=rows)
+
+    @staticmethod
+    def _change_buttons() -> tuple[tuple[Button, ...], ...]:
+        return (
+            (Button("Changer de lieu", "c|place"), Button("Changer de situation", "c|sit")),
+            (Button("Changer de besoin", "c|need"),),
+        )
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def _answer(self, state: Conversation, rec: Recommendation, out: _Out) -> None:
+        state.step = "answered"
+        state.answered = True
+        title, body = final_answer(self.snapshot, rec, state.need, state.place_label)
+        out.event(
+            "answer",
+            door=rec.network,
+            profile=rec.profile,
+            market=rec.market.id if rec.market else None,
+            lot=rec.lot.id if rec.lot and rec.needs_regional else None,
+            region=state.region,
+        )
+        out.say(body, title=title, buttons=self._change_buttons())
+        if not state.rated:
+            out.say(
+                "Cette réponse vous a-t-elle été utile ?",
+                buttons=((Button("👍 Oui", "u|y"), Button("👎 Non", "u|n")),),
+            )
+
+    def _general_answer(self, state: Conversation, out: _Out) -> None:
+        """For a situation outside every rule: what the CEP is and the national entry point."""
+        out.event("answer", door=None, profile=None, market=None, lot=None, region=state.region)
+        out.say(
+            "Le CEP est ouvert à toute personne qui travaille ou cherche un emploi. "
+            "Selon votre situation, la porte d'entrée change : décrivez-la en quelques mots "
+            "(par exemple « salariée en CDD » ou « auto-entrepreneur »), ou passez par le point "
+            "d'entrée national.\n\n" + self.snapshot.text("national"),
+            buttons=((Button("Choisir ma situation", "c|sit"),),),
+        )
