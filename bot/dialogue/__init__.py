@@ -1,0 +1,1 @@
+"""Dialogue: the transport-free conversation engine and the texts it composes."""

@@ -1,0 +1,80 @@
+"""Run the real Application against the fake Bot API, in-process, for end-to-end tests."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from fakebotapi import FakeBotApi
+
+from bot.config import Config
+from bot.service import Assistant
+from bot.storage import Store, load_or_create_key
+from handlers.app import build_application
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def make_config(tmp_path: Path, fake: FakeBotApi, **overrides: Any) -> Config:
+    config = Config(
+        path=tmp_path / "config.yaml",
+        knowledge_dir=ROOT / "knowledge",
+        knowledge_watch_seconds=0,
+        database=tmp_path / "cep.sqlite3",
+        hash_key_file=tmp_path / "hash.key",
+        base_url=fake.base_url,
+        max_retries=8,
+    )
+    return replace(config, **overrides)
+
+
+def copy_knowledge(tmp_path: Path) -> Path:
+    target = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", target)
+    return target
+
+
+class RunningBot:
+    """The real python-telegram-bot Application, polling the fake server."""
+
+    def __init__(self, config: Config, snapshot: Any, token: str = "123456:TEST-token-secret") -> None:
+        self.config = config
+        self.store = Store(config.database, load_or_create_key(config.hash_key_file), keep_unknown=config.keep_not_understood)
+        self.assistant = Assistant(config, snapshot, self.store)
+        self.app = build_application(config, self.assistant, token=token)
+
+    async def __aenter__(self) -> RunningBot:
+        await self.app.initialize()
+        if self.app.post_init:
+            await self.app.post_init(self.app)
+        await self.app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=["message", "callback_query"])  # type: ignore[union-attr]
+        await self.app.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.app.updater and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        if self.app.post_shutdown:
+            await self.app.post_shutdown(self.app)
+
+
+def texts(messages: list[dict[str, Any]]) -> str:
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def buttons(message: dict[str, Any]) -> list[tuple[str, str]]:
+    markup = message.get("reply_markup") or {}
+    rows = markup.get("inline_keyboard") or []
+    return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+
+
+def button_data(message: dict[str, Any], label_part: str) -> str:
+    for label, data in buttons(message):
+        if label_part.lower() in label.lower():
+            return data
+    raise AssertionError(f"no button containing {label_part!r} in {buttons(message)}")
