@@ -3,11 +3,18 @@
 Input: the French word list of Debian's ``wfrench`` package (/usr/share/dict/french) and the
 communes of ``knowledge/``. Output, in ``bot/nlu/data/``:
 
-- ``mots_lieux.txt.gz``: one-word place names that are also ordinary French words ("vers",
-  "plan", "allier"...). The finder takes them as places only in a place context
-  ("à Vers", "dans l'Allier") or when capitalised.
+- ``mots_lieux.txt.gz``: place names that are also ordinary French: one word ("vers", "plan",
+  "allier"...) or, for communes, several words that are all ordinary ("entre deux", "la côte").
+  The finder takes them as places only in a place context ("à Vers", "dans l'Allier") or when
+  capitalised.
 - ``mots_proches.txt.gz``: French words of six letters or more that are within two edits of a
   place name ("travailler" ~ "Travaillan"). The finder never corrects them into a place.
+
+When the ``wordfreq`` package is importable (install it in a throw-away virtualenv, it is not a
+dependency of the bot), word frequencies refine both lists: a dictionary word that is rare in
+French ("guéret", "périgueux", "maçon" are words, but nobody writes them by accident) does not
+make a place name ordinary, and a name of several words is ordinary only when every word is
+frequent ("entre deux", not "aigues mortes").
 
 Usage: python tools/build_wordlists.py [/usr/share/dict/french]
 """
@@ -30,16 +37,40 @@ sys.path.insert(0, str(ROOT))
 from bot.textnorm import fold, strip_article  # noqa: E402
 
 
+COMMON_ZIPF = 3.0  # a dictionary word at least this frequent is an ordinary word
+PHRASE_ZIPF = 5.0  # every word of an ordinary phrase is at least this frequent
+
+
 def main() -> None:
     words_path = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/dict/french")
-    words = {fold(w) for w in words_path.read_text(encoding="utf-8").split()}
+    spelled = [w for w in words_path.read_text(encoding="utf-8").split() if w]
+    words = {fold(w) for w in spelled}
     words = {w for w in words if w and " " not in w}
+    try:
+        from wordfreq import zipf_frequency  # noqa: PLC0415
+    except ImportError:  # dictionary only
+        zipf: dict[str, float] | None = None
+    else:
+        zipf = {}
+        for w in spelled:
+            key = fold(w)
+            zipf[key] = max(zipf.get(key, 0.0), zipf_frequency(w, "fr"))
+
+    def ordinary(word: str, level: float = COMMON_ZIPF) -> bool:
+        return word in words and (zipf is None or zipf.get(word, 0.0) >= level)
+
     raw = gzip.decompress((ROOT / "knowledge" / "communes.csv.gz").read_bytes()).decode()
     names: set[str] = set()
+    phrases: set[str] = set()
+    glue = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sur", "sous"}
     for row in csv.DictReader(io.StringIO(raw)):
         name = fold(row["name"])
         names.add(name)
         names.add(strip_article(name))
+        for variant in (name, strip_article(name)):
+            parts = variant.split()
+            if len(parts) > 1 and parts[0] not in ("saint", "sainte", "saints", "saintes") and all(ordinary(w, PHRASE_ZIPF) or w in glue for w in parts) and any(w not in glue for w in parts):
+                phrases.add(variant)
     import yaml  # noqa: PLC0415
 
     geo = yaml.safe_load((ROOT / "knowledge" / "geographie.yaml").read_text(encoding="utf-8"))
@@ -47,7 +78,7 @@ def main() -> None:
         for name in [item["nom"], *item.get("alias", [])]:
             names.add(strip_article(fold(name)))
     single = {n for n in names if " " not in n}
-    common_places = sorted(single & words)
+    common_places = sorted({n for n in single if ordinary(n)} | phrases)
     # words (>= 6 letters, not themselves place names) within two edits of a place name
     by_len: dict[int, list[str]] = defaultdict(list)
     for name in names:
