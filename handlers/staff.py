@@ -93,7 +93,14 @@ async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) 
             await _say(application, chat.id, "Usage : /apercu [AAAA-MM-JJ] message")
         else:
             result = analyse(rest, assistant.snapshot, day)
-            await _say(application, chat.id, f"Aperçu au {day.isoformat()} :\n\n{result['reply']}")
+            place = result["place"]
+            understood = (
+                f"Lieu : {place['commune_name'] or place['region_name'] or ('hors champ' if place['outside'] else 'non trouvé')}"
+                f" ; profil : {result['profile'] or '?'} ; porte : {result['network'] or '?'} ; besoin : {result['need'] or '?'}"
+                f" ; marché : {result['market'] or '?'} ; lot : {result['lot']['name'] if result['lot'] else '-'}"
+                f" ; question : {result['question'] or '-'}"
+            )
+            await _say(application, chat.id, f"Aperçu au {day.isoformat()}\n{understood}\n\nRéponse :\n{result['reply']}")
     elif name == "stats":
         from bot.stats import summarise  # noqa: PLC0415
 

@@ -1,0 +1,114 @@
+"""Running for real: Telegram faults, knowledge reload, staff commands, secrets in logs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+from fakebotapi import FakeBotApi
+from harness import RunningBot, button_data, copy_knowledge, make_config, texts
+
+from bot.kb.load import load_knowledge
+
+TOKEN = "424242:SECRET-token-never-logged"
+STAFF = 9001
+
+
+def _answers(fake: FakeBotApi, chat_id: int) -> list[str]:
+    return [m.get("text", "") for m in fake.sent(chat_id) if m.get("method") == "sendMessage"]
+
+
+async def _play(fake: FakeBotApi, users: list[int], script: list[str]) -> None:
+    for step in script:
+        for user in users:
+            if step.startswith("/"):
+                fake.send_command(user, step)
+            else:
+                fake.send_text(user, step)
+        for user in users:
+            await fake.areplies(user, 1, timeout=60)
+
+
+async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(tmp_path: Path, snapshot: object) -> None:
+    """With 20 % of sends answered 429 and 10 % 502, every user gets every reply exactly once, in order."""
+    script = ["/start", "salariée à Rennes", "je veux changer de métier", "c'est payant ?", "non en fait je suis à Lyon"]
+    with FakeBotApi() as fake:
+        async with RunningBot(make_config(tmp_path, fake), snapshot, token=TOKEN):
+            reference = 200
+            await _play(fake, [reference], script)
+            await asyncio.sleep(0.5)
+            expected = _answers(fake, reference)
+            assert len(expected) >= 8
+            fake.set_faults(fail_rate_429=0.2, fail_rate_5xx=0.1, retry_after=1, seed=7)
+            users = [101, 102, 103]
+            await _play(fake, users, script)
+            for user in users:
+                await fake.auntil(lambda u=user: len(_answers(fake, u)) >= len(expected), timeout=90)
+            await asyncio.sleep(1.5)  # a duplicate sent late would show up now
+            failed = [c for c in fake.calls if c.failed]
+            assert any(c.status == 429 for c in failed), "the run must have met flood control"
+            assert any(c.status == 502 for c in failed), "the run must have met 502 answers"
+            for user in users:
+                assert _answers(fake, user) == expected
+
+
+async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_staff(tmp_path: Path) -> None:
+    """A broken file during a conversation: answers keep coming from the last good version, staff get the error."""
+    knowledge = copy_knowledge(tmp_path)
+    snapshot = load_knowledge(knowledge)
+    with FakeBotApi() as fake:
+        config = make_config(tmp_path, fake, knowledge_dir=knowledge, staff_ids=frozenset({STAFF}))
+        async with RunningBot(config, snapshot, token=TOKEN) as bot:
+            fake.send_text(5, "salarié à Brest")
+            first = await fake.areplies(5, 1)
+            assert "accompagné" in texts(first)
+            market = knowledge / "marches" / "2024-2027.yaml"
+            market.write_text(market.read_text(encoding="utf-8").replace('regions: ["53"]', 'regions: ["99"]'), encoding="utf-8")
+            fake.send_command(STAFF, "/reload")
+            report = await fake.areplies(STAFF, 1)
+            assert "Rechargement refusé" in texts(report)
+            assert "2024-2027.yaml:" in texts(report) and "99" in texts(report)
+            assert bot.assistant.snapshot is snapshot
+            fake.press(5, button_data(first[-1], "accompagnement"))
+            answer = await fake.areplies(5, 2)
+            assert "Lot Bretagne" in texts(answer)
+
+
+async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(tmp_path: Path) -> None:
+    """/reload by staff builds a new snapshot off the loop; messages sent meanwhile are answered."""
+    knowledge = copy_knowledge(tmp_path)
+    snapshot = load_knowledge(knowledge)
+    with FakeBotApi() as fake:
+        config = make_config(tmp_path, fake, knowledge_dir=knowledge, staff_ids=frozenset({STAFF}))
+        async with RunningBot(config, snapshot, token=TOKEN) as bot:
+            texts_file = knowledge / "textes.yaml"
+            texts_file.write_text(texts_file.read_text(encoding="utf-8").replace("Je n'ai pas bien compris", "Pardon, je n'ai pas compris", 1), encoding="utf-8")
+            fake.send_command(STAFF, "/reload")
+            for user in range(300, 310):
+                fake.send_text(user, "Quimper")
+            for user in range(300, 310):
+                assert "situation" in texts(await fake.areplies(user, 1)).lower()
+            report = await fake.areplies(STAFF, 1)
+            assert "Connaissances rechargées" in texts(report)
+            assert bot.assistant.snapshot is not snapshot
+            assert bot.assistant.reloads == 1
+
+
+async def test_staff_commands_are_refused_to_others_and_logged(tmp_path: Path, snapshot: object, caplog) -> None:  # type: ignore[no-untyped-def]
+    """/reload by a non-staff user gets the ordinary help; the attempt is logged without the id."""
+    caplog.set_level(logging.WARNING)
+    with FakeBotApi() as fake:
+        config = make_config(tmp_path, fake, staff_ids=frozenset({STAFF}))
+        async with RunningBot(config, snapshot, token=TOKEN) as bot:
+            fake.send_command(77, "/reload")
+            reply = texts(await fake.areplies(77, 2))
+            assert "Je ne connais pas cette commande" in reply
+            assert bot.assistant.reloads == 0
+            fake.send_command(STAFF, "/version")
+            assert "Connaissances : version" in texts(await fake.areplies(STAFF, 1))
+            fake.send_command(STAFF, "/apercu 2023-06-01 salarié à Lyon")
+            preview = texts(await fake.areplies(STAFF, 1))
+            assert "2023-06-01" in preview and "2020-2023" in preview
+    refused = [r for r in caplog.records if "refused staff command" in r.getMessage()]
+    assert refused and all("77" not in r.getMessage() for r in refused)

@@ -1,0 +1,110 @@
+"""The real ``cep-bot run`` process: secrets out of logs, clean SIGTERM, one instance per token."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from fakebotapi import FakeBotApi
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "777777:AAE-very-secret-token_value"
+WEBHOOK_SECRET = "webhook-secret-value-42"
+
+
+def _config(tmp_path: Path, fake: FakeBotApi, level: str = "DEBUG") -> Path:
+    path = tmp_path / "config.yaml"
+    path.write_text(
+        f"""knowledge_dir: {ROOT / "knowledge"}
+knowledge_watch_seconds: 0
+database: {tmp_path / "cep.sqlite3"}
+hash_key_file: {tmp_path / "hash.key"}
+telegram:
+  base_url: {fake.base_url}
+logging:
+  level: {level}
+""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _start(config: Path, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CEP_BOT_TOKEN": TOKEN, "CEP_WEBHOOK_SECRET": WEBHOOK_SECRET, "PTB_TIMEDELTA": "1"}
+    with log.open("wb") as handle:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot", "--config", str(config), "run"],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+
+
+def _stop(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> int:
+    if process.poll() is None:
+        process.send_signal(sig)
+    try:
+        return process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        return process.wait(timeout=5)
+
+
+def test_token_absent_from_logs_and_sigterm_is_clean(tmp_path: Path) -> None:
+    """At DEBUG level, through 502 and 429 answers, the token never appears; SIGTERM exits 0 with state saved."""
+    log = tmp_path / "bot.log"
+    with FakeBotApi() as fake:
+        process = _start(_config(tmp_path, fake), log)
+        try:
+            fake.wait_until(lambda: fake.calls_of("getUpdates"), timeout=30, message="the bot never polled")
+            fake.fail_next("sendMessage", status=502)
+            fake.send_command(11, "/start")
+            fake.wait_for_replies(11, 2, timeout=30)
+            fake.fail_next("sendMessage", status=429, retry_after=1)
+            fake.send_text(11, "salarié à Quimper")
+            fake.wait_for_replies(11, 1, timeout=30)
+        finally:
+            code = _stop(process)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, output[-2000:]
+    assert "stopped cleanly" in output
+    assert TOKEN not in output
+    assert TOKEN.split(":")[1] not in output
+    assert WEBHOOK_SECRET not in output
+    rows = sqlite3.connect(tmp_path / "cep.sqlite3").execute("SELECT state FROM conversations").fetchall()
+    assert len(rows) == 1 and '"need"' in rows[0][0] and '"region": "53"' in rows[0][0]
+
+
+def test_a_second_instance_with_the_same_token_stops_with_a_clear_message(tmp_path: Path) -> None:
+    """When Telegram answers 409 Conflict (another instance polls), the process says so and stops."""
+    log = tmp_path / "bot.log"
+    with FakeBotApi() as fake:
+        fake.set_conflict(True)
+        process = _start(_config(tmp_path, fake, level="INFO"), log)
+        try:
+            code = process.wait(timeout=40)
+        except subprocess.TimeoutExpired:
+            _stop(process, signal.SIGKILL)
+            pytest.fail("the second instance kept running")
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 3, output[-2000:]
+    assert "Une autre instance du bot tourne déjà avec ce jeton" in output
+    assert TOKEN not in output
+
+
+def test_without_token_cep_bot_run_explains_how_to_connect(tmp_path: Path) -> None:
+    """`cep-bot run` with no token says which variable to set and exits 2."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CEP_BOT_TOKEN", "TELEGRAM_BOT_TOKEN")}
+    started = time.monotonic()
+    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 2
+    assert "CEP_BOT_TOKEN" in result.stderr
+    assert time.monotonic() - started < 60
