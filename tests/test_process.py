@@ -108,3 +108,71 @@ def test_without_token_cep_bot_run_explains_how_to_connect(tmp_path: Path) -> No
     assert result.returncode == 2
     assert "CEP_BOT_TOKEN" in result.stderr
     assert time.monotonic() - started < 60
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_webhook_mode_checks_the_secret_token_on_every_request(tmp_path: Path) -> None:
+    """In webhook mode, a request without the secret header is refused (403); with it, the update is answered."""
+    import json
+    import urllib.error
+    import urllib.request
+
+    port = _free_port()
+    log = tmp_path / "bot.log"
+    with FakeBotApi() as fake:
+        config = _config(tmp_path, fake, level="INFO")
+        config.write_text(
+            config.read_text(encoding="utf-8").replace(
+                f"  base_url: {fake.base_url}\n",
+                f"  base_url: {fake.base_url}\n  mode: webhook\n  webhook:\n    listen: 127.0.0.1\n    port: {port}\n"
+                "    url: https://cep.example.org/telegram\n    path: telegram\n",
+            ),
+            encoding="utf-8",
+        )
+        process = _start(config, log)
+        try:
+            fake.wait_until(lambda: fake.calls_of("setWebhook"), timeout=30, message="no setWebhook")
+            assert fake.calls_of("setWebhook")[-1].params.get("secret_token") == WEBHOOK_SECRET
+            update = {
+                "update_id": 1,
+                "message": {
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "chat": {"id": 31, "type": "private", "first_name": "A"},
+                    "from": {"id": 31, "is_bot": False, "first_name": "A"},
+                    "text": "bonjour",
+                },
+            }
+            body = json.dumps(update).encode()
+            url = f"http://127.0.0.1:{port}/telegram"
+
+            def post(headers: dict[str, str]) -> int:
+                request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **headers})
+                for _ in range(50):
+                    try:
+                        with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback only
+                            return int(response.status)
+                    except urllib.error.HTTPError as exc:
+                        return int(exc.code)
+                    except (ConnectionError, urllib.error.URLError):
+                        time.sleep(0.2)
+                raise AssertionError("webhook server never answered")
+
+            assert post({}) == 403
+            assert post({"X-Telegram-Bot-Api-Secret-Token": "wrong"}) == 403
+            assert fake.sent(31) == []
+            assert post({"X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET}) == 200
+            replies = fake.wait_for_replies(31, 1, timeout=30)
+            assert replies
+        finally:
+            code = _stop(process)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, output[-2000:]
+    assert WEBHOOK_SECRET not in output and TOKEN not in output
