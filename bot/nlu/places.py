@@ -411,7 +411,7 @@ class PlaceIndex:
         mentions = self._names(tokens)
         mentions.extend(self._dep_numbers(words, mentions))
         firm = [m for m in mentions if not m.loose]
-        if not firm or max(m.score for m in firm) < 3.0 or all(m.entry.area for m in firm):
+        if not firm or max(m.score for m in firm) < 3.0 or max(m.strength for m in firm) < 3.0 or all(m.entry.area for m in firm):
             mentions.extend(self._misspelt(tokens, mentions))
         return self._choose(mentions, words)
 

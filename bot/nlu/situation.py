@@ -1,9 +1,13 @@
 """Find the person's situation (traits such as salarie, cadre, handicap) and need in a message.
 
-Patterns run over the folded text (lowercase, no accents, single spaces). A match preceded
-closely by a negation ("je ne suis plus salarié", "pas cadre", "ex-fonctionnaire") does not
-count. Several traits can be present at once ("cadre au chômage", "salariée avec une RQTH");
-the routing rules of the knowledge base decide what they mean together.
+The message is cut into clauses (at punctuation and at linking words such as "mais", "et",
+"maintenant"), each folded (lowercase, no accents) with texting spellings spelled out
+("jsuis" -> "je suis"). Patterns run clause by clause. A match preceded in its clause by a
+negation ("je ne suis plus salarié", "pas cadre", "ex-fonctionnaire"), by a word that puts it in
+the past ("j'ai quitté la fonction publique", "j'étais artisan") or in a wish ("je veux me lancer
+à mon compte", "devenir infirmière") does not count as a present trait. Several traits can be
+present at once ("cadre au chômage", "salariée avec une RQTH"); the routing rules of the
+knowledge base decide what they mean together.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.textnorm import fold
+from bot.textnorm import clauses
 
 __all__ = ["Situation", "find_situation"]
 
@@ -22,33 +26,54 @@ def _rx(*patterns: str) -> re.Pattern[str]:
 
 # Patterns whose words already say "no job": never negated themselves.
 _JOBLESS = _rx(
-    r"sans (?:emploi|travail|boulot|job|taf|activite)",
-    r"(?:pas|plus|perdu mon|perdu son) (?:d |de |mon |d un |un )?(?:emploi|travail|boulot|job|taf|poste)",
+    r"sans (?:emploi|travail|boulot|job|taf|activite|poste)",
+    r"(?:pas|plus|perdu mon|perdu son|perdu mon|rien) (?:d |de |mon |d un |un )?(?:emploi|travail|boulot|job|taf|poste)",
     r"(?:j ai|je suis|on m a|je viens d etre|viens d etre|me suis fait|je me suis fait|j ai ete) (?:ete )?licencie\w*",
     r"licencie\w*",
     r"licenciement",
     r"fin de (?:contrat|cdd|mission|droits)",
     r"rupture conventionnelle",
     r"entre deux (?:emplois|contrats|boulots|jobs|postes|missions)",
+    r"(?:je )?touche (?:le chomage|l are|les assedic|le rsa|mes droits)",
+)
+# Job names: someone who gives one works, most often as an employee.
+_JOBS = (
+    r"vendeu(?:r|se)s?|caissier(?:e)?s?|secretaire|assistante?|technicien(?:ne)?|magasinier(?:e)?|cariste|comptable|"
+    r"aide soignante?|auxiliaire de vie|aide a domicile|agent de securite|agent d entretien|agent de proprete|"
+    r"serveu(?:r|se)|cuisinier(?:e)?|commis|plongeu(?:r|se)|barman|barmaid|hote(?:sse)? de caisse|"
+    r"commercial(?:e)?|chauffeur|chauffeu(?:r|se) routier|livreu(?:r|se)|preparat(?:eur|rice)|operat(?:eur|rice)|"
+    r"manutentionnaire|logisticien(?:ne)?|employee?|ouvri(?:er|ere)|conseill(?:er|ere)|developpeu(?:r|se)|dev|"
+    r"informaticien(?:ne)?|boulang(?:er|ere)|patissier(?:e)?|coiffeu(?:r|se)|estheticienne|mecanicien(?:ne)?|"
+    r"plombier|electricien(?:ne)?|macon|menuisier|peintre en batiment|infirmier(?:e)?|sage femme|"
+    r"educat(?:eur|rice)(?: specialisee?)?|animat(?:eur|rice)|moniteu(?:r|se)|chef d equipe|chef de rayon|"
+    r"responsable (?:de |d )?\w+|gestionnaire|acheteu(?:r|se)|juriste|graphiste|redact(?:eur|rice)|"
+    r"ambulancier(?:e)?|brancardier|manipulat(?:eur|rice)|laborantine?|pharmacien(?:ne)?|"
+    r"agent de (?:quai|production|fabrication|maitrise|accueil)|hotesse|receptionniste|standardiste|"
+    r"agent (?:logistique|administratif|administrative)|assistant(?:e)? (?:de direction|administrative?|commerciale?|rh)|"
+    r"soudeu(?:r|se)|tourneu(?:r|se)|fraiseu(?:r|se)|conducteu(?:r|rice) de ligne|cordiste|grutier|"
+    r"nounou|assistante maternelle|baby sitter|femme de menage|auxiliaire de puericulture"
 )
 TRAITS: dict[str, re.Pattern[str]] = {
     "agent_public": _rx(
         r"fonctionnaires?",
         r"fonction publique",
-        r"agents? (?:public|publique|publics|de l etat|territorial|territoriale|hospitalier|hospitaliere|titulaire)",
-        r"contractuel(?:le)?s? (?:de la fonction publique|de l etat|public|publique|territorial|territoriale|de mairie|a la mairie)",
+        r"agents? (?:public|publique|publics|de l etat|territorial|territoriale|territoriaux|hospitalier|hospitaliere|titulaire|de la fonction publique)",
+        r"contractuel(?:le)?s? (?:de la fonction publique|dans la fonction publique|de l etat|public|publique|territorial|territoriale|de mairie|a la mairie|de l education nationale|a l education nationale)",
         r"titulaire de la fonction publique",
-        r"(?:travaille|bosse|employe|employee|agent|taf|boulot) (?:a|pour|dans|en) (?:la |une )?(?:mairie|prefecture|collectivite|region|ministere)",
-        r"(?:a|dans|pour) (?:la |une |un |l )?(?:mairie|prefecture|collectivite territoriale|conseil departemental|conseil regional|ministere|chu|aphp|ap hp|hopital public|education nationale|fonction publique hospitaliere)",
+        r"(?:travaille|bosse|employe|employee|agent|taf|boulot|poste) (?:a|au|pour|dans|en) (?:la |une |l )?(?:mairie|prefecture|collectivite|region|ministere|conseil departemental|conseil regional|metropole|intercommunalite)",
+        r"(?:a|au|dans|pour) (?:la |une |un |l )?(?:mairie|prefecture|collectivite territoriale|conseil departemental|conseil regional|ministere|chu|aphp|ap hp|hopital public|education nationale|fonction publique hospitaliere)",
         r"hopital public",
         r"education nationale",
+        r"(?:college|lycee|ecole|universite|fac) public(?:que)?",
         r"enseignante?s? (?:titulaire|du public|de l education nationale)",
-        r"professeure? des ecoles",
-        r"prof(?:esseur|esseure)? (?:en|au|de) (?:college|lycee) public",
+        r"prof(?:esseure?)? des ecoles",
+        r"instit(?:uteur|utrice)?s?",
+        r"prof(?:esseur|esseure)? (?:en|au|de|dans un|dans une) (?:college|lycee) public",
         r"militaire",
         r"gendarme",
         r"policier(?:e)?",
         r"atsem",
+        r"aesh",
         r"fpt|fph|fpe",
     ),
     "handicap": _rx(
@@ -59,10 +84,11 @@ TRAITS: dict[str, re.Pattern[str]] = {
         r"invalidite",
         r"mdph",
         r"boeth",
-        r"\baah\b",
+        r"aah",
     ),
     "cadre": _rx(
-        r"(?<!dans le )(?<!le )(?<!un )(?<!du )cadres?(?! de vie)(?! legal)(?! juridique)",
+        r"(?<!dans le )(?<!le )(?<!un )(?<!du )(?<!au )cadres?(?! de vie)(?! legal)(?! juridique)(?! de sante)(?! reglementaire)",
+        r"cadre de sante",
         r"statut cadre",
         r"ingenieure?s?",
         r"directeur|directrice",
@@ -72,16 +98,15 @@ TRAITS: dict[str, re.Pattern[str]] = {
     "demandeur_emploi": _rx(
         r"chomage",
         r"chomeu(?:r|se)s?",
-        r"chomdu",
         r"demandeu(?:r|se)s? d emploi",
-        r"inscrite? (?:a|au|chez|comme) (?:france travail|pole emploi|ft|le chomage)",
+        r"inscrite?s? (?:a |au |chez |comme )?(?:france travail|pole emploi|ft|le chomage)",
         r"(?:a|chez) (?:france travail|pole emploi)",
         r"en recherche d emploi",
-        r"recherche (?:d |un |du )?(?:emploi|travail|boulot|job)",
-        r"(?:je )?cherche (?:du |un |d un |de |a )?(?:travail|emploi|boulot|job|taf|poste)",
+        r"recherche (?:d |un |du )?(?:emploi|travail|boulot|job|taf)",
+        r"(?:je )?cherche (?:du |un |d un |de |a |activement )?(?:travail|emploi|boulot|job|taf|poste)",
         r"fin de droits",
         r"au rsa",
-        r"\bare\b",
+        r"are",
     ),
     "independant": _rx(
         r"independante?s?",
@@ -105,9 +130,9 @@ TRAITS: dict[str, re.Pattern[str]] = {
         r"tns",
         r"travailleur non salarie",
         r"non salariee?",
-        r"gerante? (?:majoritaire|de (?:ma|mon|sa|son) (?:societe|entreprise|boite|sarl|eurl|commerce))",
+        r"gerante? (?:majoritaire|de (?:ma|mon|sa|son) (?:societe|entreprise|boite|sarl|eurl|commerce|boutique|magasin|restaurant|salon))",
         r"chef(?:fe)? d entreprise",
-        r"(?:j ai|je gere|j ai cree|j ai monte|je dirige) (?:ma|mon|une|un) (?:propre )?(?:boite|entreprise|societe|commerce|sarl|eurl|sasu|cabinet|restaurant|salon)",
+        r"(?:j ai|je gere|j ai cree|j ai monte|je dirige|j ai ouvert|je tiens) (?:ma|mon|une|un) (?:propre |petite |petit )?(?:boite|entreprise|societe|commerce|sarl|eurl|sasu|cabinet|restaurant|salon|boutique|magasin|atelier|agence|bar|ferme|exploitation)",
         r"eurl|sasu",
         r"entrepreneu(?:r|se)",
         r"vtc",
@@ -130,76 +155,116 @@ TRAITS: dict[str, re.Pattern[str]] = {
         r"en poste",
         r"j ai un (?:emploi|travail|boulot|job|poste|contrat)",
         r"mon (?:patron|employeur|chef|boss|manager)",
-        r"ma (?:boite|direction|patronne|cheffe|entreprise)",
-        r"dans (?:le|une entreprise du) prive",
-        r"(?:je )?(?:travaille|bosse|taffe|bossons) (?:chez|pour|dans une?|en usine|en entreprise|a l usine|comme|en tant que|en boite)",
-        r"(?:je suis|suis) (?:vendeu(?:r|se)|caissiere|caissier|secretaire|assistante?|technicien(?:ne)?|magasinier|cariste|comptable|infirmiere en clinique|aide soignante en clinique|serveu(?:r|se)|cuisinier|cuisiniere|commercial|commerciale|chauffeur|livreur|agent de securite|agent d entretien|preparateur|preparatrice|operateur|operatrice|employe|employee|ouvrier|ouvriere|auxiliaire de vie|aide a domicile|conseillere|conseiller|developpeu(?:r|se)|informaticien(?:ne)?|logisticien(?:ne)?|manutentionnaire|boulang(?:er|ere)|coiffeu(?:r|se)|esthecienne|estheticienne|mecanicien|plombier|electricien|macon)",
+        r"ma (?:direction|patronne|cheffe)",
+        r"(?:dans|en) (?:le|une entreprise du) prive",
+        r"(?:clinique|entreprise|societe|structure|ecole|etablissement) privee?",
+        r"(?:a|en|dans) (?:l |une |un )?usine",
+        r"[235]x8",
+        r"(?:je )?(?:travaille|bosse|taffe|bossons|travaillons) (?:chez|pour|dans une?|en usine|en entreprise|a l usine|comme|en tant que|en boite|dans l|dans la|dans le)",
+        r"(?:je suis|suis|en tant que|comme|travaille comme|bosse comme|poste de|poste d) (?:" + _JOBS + r")",
     ),
 }
+# A job name at the start of a clause: "aide-soignante en clinique", "vendeur en CDI".
+_JOB_AT_START = re.compile(r"^(?:bonjour |salut |bonsoir |moi |alors )?(?:" + _JOBS + r")\b")
 # Generic work wording: an employee unless something more specific was said.
 _WORKING = _rx(
-    r"je (?:travaille|bosse|taffe|suis en activite|suis actif|suis active)",
-    r"(?:mon|ma) (?:travail|boulot|job|taf|metier|poste|boite)",
+    r"(?:je|j y|j|on|nous) (?:y )?(?:travaille|bosse|taffe|bossons|travaillons|suis en activite|suis actif|suis active)",
+    r"(?:mon|ma) (?:travail|boulot|job|taf|metier|poste|boite|entreprise|employeur|patron|chef|collegues)",
     r"j ai un (?:emploi|travail|boulot|job)",
     r"en activite",
 )
-_NEGATION_BEFORE = re.compile(r"(?:\bne\b|\bn\b|\bpas\b|\bplus\b|\bjamais\b|\bex\b|\bancien(?:ne)?\b|\bnon\b|\bavant\b|\bautrefois\b|\bsans\b|\bni\b)(?:\s+\S+){0,3}\s*$")
+_NEGATION_BEFORE = re.compile(
+    r"(?:\bne\b|\bn\b|\bpas\b|\bplus\b|\bjamais\b|\bex\b|\bancien(?:ne)?s?\b|\bnon\b|\bavant\b|\bautrefois\b|\bni\b|"
+    r"\bquitte\w*|\bdemissionne\w*|\bparti(?:e)?\b|\bsorti(?:e)?\b|\betais\b|\betait\b|\bferme\b|\bfini\b|\btermine\b|\barrete\b)"
+    r"(?:\s+\S+){0,3}\s*$"
+)
 _NEGATION_AFTER = re.compile(r"^\s*(?:non|pas|plus)\b")
+# A wish, not a present state: "je veux me lancer à mon compte", "devenir infirmière".
+_WISH_BEFORE = re.compile(
+    r"(?:\bdevenir\b|\bdeviens\b|\bme lancer\b|\bse lancer\b|\bme mettre\b|\bse mettre\b|\bm installer\b|\bme reconvertir\b|"
+    r"\breconversion\b|\bformation\b|\bpasser\b|\benvisage\w*|\bpour etre\b|\brever?\b|"
+    r"\b(?:veux|voudrais|voudrait|aimerais|souhaite|souhaiterais|envie de|pense|compte) (?:etre|devenir|me|passer|travailler|bosser|faire)\b)"
+    r"(?:\s+\S+){0,3}\s*$"
+)
 _AGE = re.compile(r"\b(?:j ai|ai|age de|agee? de|moi|de) (\d{2}) ans\b|\b(\d{2}) ans\b")
 _YOUNG = _rx(
     r"jeunes?(?! diplome)",
     r"moins de 26 ans",
     r"moins de 25 ans",
     r"sortie? (?:de l ecole|du lycee|de la fac|des etudes|du systeme scolaire)",
+    r"sors (?:de l ecole|du lycee|de la fac|des etudes)",
     r"decrocheu(?:r|se)",
     r"sans diplome",
     r"pas de diplome",
-    r"arrete (?:l ecole|les cours|mes etudes)",
+    r"(?:arrete|lache|quitte) (?:l ecole|les cours|mes etudes|la fac|le lycee)",
 )
+# Graduates are not the "young without a job" public even under 26.
+_GRADUATE = _rx(r"jeunes? diplomee?s?", r"diplomee? d (?:un|une) (?:master|licence|doctorat|ecole)", r"bac ?[345]", r"master", r"doctorat", r"ecole d inge\w*")
 
 NEEDS: dict[str, re.Pattern[str]] = {
-    "accompagnement": _rx(
-        r"reconver\w*",
-        r"reconvertir",
-        r"changer (?:de |d )?(?:metier|job|boulot|travail|voie|secteur|carriere|orientation|domaine|vie professionnelle|branche|emploi|poste|taf)",
-        r"changement (?:de |d )?(?:metier|carriere|voie|secteur|orientation)",
-        r"nouveau metier",
-        r"reorient\w*",
-        r"(?:creer|creation|monter|lancer|ouvrir|reprendre|reprise) (?:de |d |mon |ma |une |un |d une |son |sa )?(?:propre )?(?:entreprise|boite|activite|societe|commerce|affaire|micro entreprise|auto entreprise|cabinet|restaurant)",
-        r"creation d entreprise",
-        r"me (?:faire )?(?:accompagner|suivre|aider sur (?:la duree|plusieurs mois))",
+    # the person asks to be followed over time
+    "suivi": _rx(
+        r"(?:me |m |etre |etre vraiment |qu on me |qu on m |quelqu un qui me |quelqu un pour me )(?:faire )?(?:accompagner|accompagne\w*|suivre|suive|suivie?|aide\w*|oriente\w*)(?: \w+)? (?:sur|dans|pendant|tout au long|de a a z|jusqu|le temps|sur la duree|plusieurs)",
+        r"(?:etre|etre vraiment|me faire|qu on me|qu on m|quelqu un qui me|quelqu un qui m|besoin qu on me|besoin qu on m) (?:accompagner|accompagne\w*|suivre|suive|suivie?)",
         r"accompagnement",
         r"accompagne(?:e)? (?:sur|dans|pendant|tout au long)",
         r"sur (?:plusieurs|quelques) (?:mois|semaines|rendez vous|rdv|seances)",
         r"sur la duree",
         r"dans la duree",
+        r"sur le long terme",
+        r"de a a z",
         r"suivi",
+    ),
+    # a project that calls for several meetings
+    "projet": _rx(
+        r"reconver\w*",
+        r"reorient\w*",
+        r"changer (?:completement |totalement |radicalement |vraiment |carrement )?(?:de |d )?(?:metier|job|boulot|travail|voie|secteur|carriere|orientation|domaine|vie professionnelle|vie pro|branche|emploi|poste|taf|cap)",
+        r"changement (?:de |d )?(?:metier|carriere|voie|secteur|orientation|vie)",
+        r"(?:nouveau|autre) (?:metier|taf|boulot|job|travail|voie|carriere|domaine|secteur)",
+        r"faire (?:autre chose|un autre \w+)",
+        r"tout (?:plaquer|arreter|lacher|quitter|changer)",
+        r"quitter (?:l |le |la |mon |ma )\w+ (?:pour|et)",
+        r"(?:creer|creation|monter|lancer|ouvrir|reprendre|reprise|developper|demarrer) (?:de |d |mon |ma |une |un |d une |d un |son |sa |notre |nos )?(?:propre |autre |nouvelle |nouveau |petite |petit |deuxieme |seconde )?(?:entreprise|boite|activite|societe|commerce|affaire|micro entreprise|auto entreprise|cabinet|restaurant|resto|salon|boutique|magasin|agence|atelier|food truck|camion|bar|cafe|gite|franchise|structure|ferme|exploitation|epicerie|studio|institut|garage|association|asso|marque|projet)",
+        r"(?:mon|ma) propre (?:\w+)",
+        r"(?:me|se) (?:lancer|mettre|installer) (?:a|en|comme|dans|au) ",
+        r"creation d entreprise",
         r"(?:mon|un|le) projet (?:pro|professionnel|de reconversion|de formation|de creation)",
-        r"projet de \w+",
+        r"projet de (?:reconversion|creation|formation|vae|changement|transition|reprise)",
         r"evoluer",
+        r"rebondir",
         r"demission(?:ner)? pour",
         r"transition professionnelle",
         r"bilan",
         r"construire (?:un|mon) projet",
-        r"(?:faire|suivre|reprendre) une formation",
+        r"trouver (?:ma|sa|une) voie",
+        r"(?:je )?(?:sais|sait) pas (?:quoi faire|par ou commencer|vers quoi)",
+        r"par ou commencer",
+        r"(?:faire|suivre|reprendre) (?:une|des|mes) (?:formation|formations|etudes)",
+        r"reprendre (?:des|mes|les) etudes",
         r"vae",
     ),
     "ponctuel": _rx(
         r"ponctuel\w*",
-        r"(?:juste|simplement|seulement|qu) une (?:question|info|information|precision)",
-        r"une (?:simple )?question",
-        r"un (?:simple )?(?:conseil|renseignement|avis|rendez vous|rdv|entretien|echange)",
+        r"(?:juste|simplement|seulement|qu) (?:une|un) (?:petite |petit |simple |seule |seul )?(?:question|info|information|precision|conseil|renseignement|avis|rdv|rendez vous|entretien|echange|coup de main)",
+        r"une (?:simple |petite )?question",
+        r"(?:une|des) infos?\b(?! sur la duree)",
+        r"un (?:simple |petit )?(?:conseil|renseignement|avis|rendez vous|rdv|entretien|echange|coup de main)",
         r"(?:juste|seulement|simplement) (?:un|une) \w+",
-        r"faire le point",
-        r"une seule fois",
+        r"(?:juste|seulement|simplement) (?:savoir|poser|demander|avoir|comprendre|me renseigner|faire le point)",
+        r"faire (?:un )?(?:petit )?point",
+        r"(?:une|un) (?:seul|seule) (?:fois|rendez vous|rdv|entretien|seance|echange)",
         r"une fois",
         r"rapide(?:ment)?",
-        r"(?:un|une) (?:seul|seule) (?:rendez vous|rdv|entretien|seance)",
+        r"vite fait",
+        r"en vitesse",
         r"besoin ponctuel",
-        r"pas (?:besoin )?(?:d |de )?(?:un )?accompagnement",
-        r"pas de suivi",
+        r"pas (?:besoin )?(?:d |de )?(?:un )?(?:accompagnement|suivi)",
+        r"pas (?:besoin )?de plus",
+        r"pas (?:plus|davantage)",
     ),
 }
+_NOT_ENOUGH = re.compile(r"\b(?:suffi\w* pas|suffit pas|suffira pas|pas assez|pas suffisant|ne suffi\w*)\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,68 +278,90 @@ class Situation:
 
 
 def _negated(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 40) : start]
+    before = text[max(0, start - 48) : start]
     after = text[end : end + 8]
     return bool(_NEGATION_BEFORE.search(before)) or bool(_NEGATION_AFTER.match(after) and not after.strip().startswith("non salari"))
 
 
-def _present(pattern: re.Pattern[str], text: str) -> tuple[bool, bool]:
-    """(found affirmatively, found only negated)."""
+def _wished(text: str, start: int) -> bool:
+    return bool(_WISH_BEFORE.search(text[max(0, start - 48) : start]))
+
+
+def _present(pattern: re.Pattern[str], parts: list[str], *, wishes: bool = True) -> tuple[bool, bool]:
+    """(found affirmatively in some clause, found only negated)."""
     found = denied = False
-    for match in pattern.finditer(text):
-        if _negated(text, match.start(), match.end()):
-            denied = True
-        else:
-            found = True
+    for text in parts:
+        for match in pattern.finditer(text):
+            if _negated(text, match.start(), match.end()):
+                denied = True
+            elif wishes and _wished(text, match.start()):
+                continue
+            else:
+                found = True
     return found, denied and not found
 
 
 def find_situation(text: str, *, skip: tuple[int, int] | None = None) -> Situation:
     """Traits, need and age found in ``text`` (pure; never raises)."""
-    folded = fold(text[:4096])
-    if skip is not None:
-        words = folded.split()
-        folded = " ".join(words[: skip[0]] + ["_"] * (skip[1] - skip[0]) + words[skip[1] :])
+    del skip  # kept for compatibility: the place no longer needs hiding
+    parts = clauses(text[:4096])
+    whole = " ".join(parts)
     traits: set[str] = set()
     denied: set[str] = set()
     for trait, pattern in TRAITS.items():
-        found, only_denied = _present(pattern, folded)
+        found, only_denied = _present(pattern, parts)
         if found:
             traits.add(trait)
         elif only_denied:
             denied.add(trait)
-    if _JOBLESS.search(folded):
+    if "salarie" not in traits and any(_JOB_AT_START.search(p) for p in parts):
+        traits.add("salarie")
+        denied.discard("salarie")
+    if any(_JOBLESS.search(p) for p in parts):
         traits.add("demandeur_emploi")
-        if "salarie" in traits and not re.search(r"\b(?:cdi|cdd|en poste|interim\w*)\b", folded):
+        denied.discard("demandeur_emploi")
+        if "salarie" in traits and not re.search(r"\b(?:cdi|cdd|en poste|interim\w*|alternance|apprenti\w*)\b", whole):
             traits.discard("salarie")
-    if "salarie" in denied and "salarie" not in traits and not traits & {"independant", "agent_public"}:
-        # "je ne suis plus salarié": most often out of work now
-        pass
     age = None
-    for match in _AGE.finditer(folded):
+    for match in _AGE.finditer(whole):
         value = int(match.group(1) or match.group(2))
-        prefix = folded[max(0, match.start() - 12) : match.start()]
+        prefix = whole[max(0, match.start() - 12) : match.start()]
         if "depuis" in prefix or "pendant" in prefix or "il y a" in prefix:
+            continue
+        after = whole[match.end() : match.end() + 20]
+        if re.match(r"\s*(?:d experience|d anciennete|de carriere|de metier|dans|de boite|de service|a temps)", after):
             continue
         if 14 <= value <= 80:
             age = value
             break
-    young_words = _present(_YOUNG, folded)[0]
-    if (age is not None and 16 <= age <= 25) or young_words:
+    young_words = _present(_YOUNG, parts, wishes=False)[0]
+    graduate = bool(_GRADUATE.search(whole))
+    if (age is not None and 16 <= age <= 25 and not graduate) or young_words:
         traits.add("jeune")
     if age is not None and age > 25:
         traits.discard("jeune")
-    if not traits & {"salarie", "independant", "agent_public", "demandeur_emploi"} and _WORKING.search(folded):
-        working_found, _ = _present(_WORKING, folded)
+    if not traits & {"salarie", "independant", "agent_public", "demandeur_emploi"}:
+        working_found, _ = _present(_WORKING, parts)
         if working_found:
             traits.add("salarie")
-    if "independant" in traits and "salarie" in traits and re.search(r"\bnon salarie", folded):
+    if "independant" in traits and "salarie" in traits and re.search(r"\bnon salarie", whole):
         traits.discard("salarie")
-    need = None
-    accomp_found, _ = _present(NEEDS["accompagnement"], folded)
-    ponct_found, _ = _present(NEEDS["ponctuel"], folded)
-    if accomp_found and not re.search(r"\bpas (?:besoin )?(?:d |de )?(?:un )?accompagnement|pas de suivi", folded):
-        need = "accompagnement"
-    elif ponct_found:
-        need = "ponctuel"
-    return Situation(frozenset(traits), frozenset(denied - traits), need, age)
+    return Situation(frozenset(traits), frozenset(denied - traits), _need(parts), age)
+
+
+def _need(parts: list[str]) -> str | None:
+    """"accompagnement" (several meetings) or "ponctuel" (one), or None when the message says neither."""
+    follow = _present(NEEDS["suivi"], parts, wishes=False)[0]
+    ponctual = False
+    for text in parts:
+        if NEEDS["ponctuel"].search(text) and not _NOT_ENOUGH.search(text):
+            for match in NEEDS["ponctuel"].finditer(text):
+                if not _negated(text, match.start(), match.end()) or match.group().startswith("pas"):
+                    ponctual = True
+    refused = any(re.search(r"\bpas (?:besoin )?(?:d |de )?(?:un )?(?:accompagnement|suivi)\b", p) for p in parts)
+    if follow and not refused:
+        return "accompagnement"
+    if ponctual:
+        return "ponctuel"
+    project = _present(NEEDS["projet"], parts, wishes=False)[0]
+    return "accompagnement" if project else None
