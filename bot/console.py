@@ -67,7 +67,7 @@ def run_console(snapshot: Snapshot, stdin: TextIO | None = None, stdout: TextIO 
                 stdout.write(f"\n> {text}\n")
             if text.lower() in ("quit", "exit", "quitter", "/quitter"):
                 break
-            if text.isdigit() and choices and 1 <= int(text) <= len(choices) and state.step != "place":
+            if text.isdecimal() and choices and 1 <= int(text) <= len(choices) and state.step != "place":
                 user = UserInput("button", choices[int(text) - 1].data)
             else:
                 user = UserInput.from_text(text)

@@ -33,7 +33,9 @@ OTHER_BUTTONS = ("cadre", "jeune", "handicap")
 NEED_LABELS = {"ponctuel": "Une question ponctuelle", "accompagnement": "Un accompagnement dans la durée"}
 REMINDER_DAYS = 3
 _CORRECTION = re.compile(r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b")
-_COORDS = re.compile(r"^\s*(-?\d{1,2}(?:[.,]\d+)?)\s*[,; ]\s*(-?\d{1,3}(?:[.,]\d+)?)\s*$")
+_COORDS = re.compile(r"^\s*(-?[0-9]{1,2}(?:[.,][0-9]+)?)\s*[,; ]\s*(-?[0-9]{1,3}(?:[.,][0-9]+)?)\s*$")
+_DECIMAL = re.compile(r"[.,][0-9]")
+_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,8 @@ class UserInput:
         if stripped.startswith("/") and len(stripped) > 1:
             return cls("command", stripped)
         match = _COORDS.match(stripped)
-        if match and ("." in stripped or "," in stripped):
+        if match and any(_DECIMAL.search(g) for g in match.groups()):
+            # "48.85, 2.35" or "48,85 2,35"; not "59, 62" (two départements)
             lat, lon = (float(g.replace(",", ".")) for g in match.groups())
             return cls("location", lat=lat, lon=lon)
         return cls("text", text)
@@ -206,7 +209,7 @@ class Engine:
             )
         else:
             out.say("Je ne connais pas cette commande. " + self.snapshot.text("aide"))
-            out.event("not_understood", kind="command")
+            out.event("not_understood", what="command")
             self._resume(state, out)
 
     def _privacy_text(self, days: int | None = None) -> str:
@@ -218,7 +221,11 @@ class Engine:
 
     def _button(self, state: Conversation, data: str, out: _Out) -> None:
         parts = data.split("|")
-        if len(parts) < 2 or not parts[0].isdigit() or int(parts[0]) != state.rev:
+        fresh = len(parts) >= 2 and _NUMBER.fullmatch(parts[0]) is not None and int(parts[0]) == state.rev
+        if len(parts) >= 2 and parts[1] == "c" and state.step == "answered":
+            # the answer's "change" buttons stay usable after a rating or a question
+            fresh = True
+        if not fresh:
             out.say("Ce bouton a expiré. Voici où nous en sommes.")
             out.event("stale_button")
             self._resume(state, out, prefix=False)
@@ -238,7 +245,7 @@ class Engine:
             state.need = arg
             out.event("need", need=arg, how="bouton")
             self._ask_next(state, out)
-        elif action == "p" and arg.isdigit() and int(arg) < len(state.candidates):
+        elif action == "p" and _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
             cand = state.candidates[int(arg)]
             self._set_place_dict(state, cand)
             out.event("place", how="bouton", region=state.region)
@@ -253,7 +260,7 @@ class Engine:
             out.event("question", id=arg, how="bouton")
             out.say(question_answer(self.snapshot, arg))
             self._resume(state, out)
-        elif action == "u" and arg in ("y", "n"):
+        elif action == "u" and arg in ("y", "n") and state.answered:
             state.rated = True
             out.event("satisfaction", value="yes" if arg == "y" else "no")
             text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
@@ -261,7 +268,7 @@ class Engine:
                 text + f" Voulez-vous que je vous le rappelle dans {REMINDER_DAYS} jours, pour penser à prendre rendez-vous ?",
                 buttons=((Button(f"Oui, dans {REMINDER_DAYS} jours", "r|y"), Button("Non merci", "r|n")),),
             )
-        elif action == "r" and arg in ("y", "n"):
+        elif action == "r" and arg in ("y", "n") and state.answered:
             if arg == "y":
                 out.actions.append("schedule_reminder")
                 out.event("reminder_asked", days=REMINDER_DAYS)

@@ -1,0 +1,617 @@
+"""Unit tests of the dialogue engine: state in, user input in, replies and events out.
+
+No Telegram, no event loop: a :class:`Talk` drives one conversation through
+:meth:`Engine.handle` and checks, at every turn, what must always hold (at least one
+reply, no empty text, callback data under 64 bytes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.dialogue.engine import Button, Conversation, Engine, Turn, UserInput
+
+TODAY = dt.date(2026, 3, 2)  # inside the 2024-2027 market
+MAX_CALLBACK_BYTES = 64
+
+SITUATION_LABELS = ("Salarié(e) du privé", "Indépendant(e)", "Demandeur d'emploi", "Agent public", "Une autre situation")
+NEED_LABELS = ("Une question ponctuelle", "Un accompagnement dans la durée")
+CHANGE_LABELS = ("Changer de lieu", "Changer de situation", "Changer de besoin")
+BOOK_PONCTUEL = "Pour une question ponctuelle"
+BOOK_ACCOMPAGNEMENT = "Pour être accompagné tout au long d'un projet"
+PREPARE = "Avant votre premier rendez-vous, préparez"
+
+
+@pytest.fixture(scope="module")
+def engine(snapshot: Any) -> Engine:
+    return Engine(snapshot, today=TODAY)
+
+
+def all_buttons(turn: Turn) -> list[Button]:
+    return [b for reply in turn.replies for row in reply.buttons for b in row]
+
+
+def check_turn(turn: Turn) -> None:
+    """What every turn must respect, whatever the input."""
+    assert turn.replies, "the engine never stays silent"
+    for reply in turn.replies:
+        assert reply.plain().strip(), "no empty message"
+    for button in all_buttons(turn):
+        assert button.label.strip()
+        assert 1 <= len(button.data.encode("utf-8")) <= MAX_CALLBACK_BYTES, button
+
+
+class Talk:
+    """One conversation with the engine."""
+
+    def __init__(self, engine: Engine, state: Conversation | None = None) -> None:
+        self.engine = engine
+        self.state = state
+        self.turn: Turn | None = None
+
+    def _do(self, user: UserInput) -> Talk:
+        self.turn = self.engine.handle(self.state, user)
+        check_turn(self.turn)
+        self.state = self.turn.state
+        return self
+
+    def say(self, text: str) -> Talk:
+        return self._do(UserInput.from_text(text))
+
+    def command(self, text: str) -> Talk:
+        return self._do(UserInput("command", text))
+
+    def locate(self, lat: float, lon: float) -> Talk:
+        return self._do(UserInput("location", lat=lat, lon=lon))
+
+    def press(self, label_part: str) -> Talk:
+        return self._do(UserInput("button", self.data(label_part)))
+
+    def data(self, label_part: str) -> str:
+        for button in self.buttons_obj:
+            if label_part.lower() in button.label.lower():
+                return button.data
+        raise AssertionError(f"no button containing {label_part!r} in {self.buttons}")
+
+    @property
+    def buttons_obj(self) -> list[Button]:
+        assert self.turn is not None
+        return all_buttons(self.turn)
+
+    @property
+    def buttons(self) -> list[str]:
+        return [b.label for b in self.buttons_obj]
+
+    @property
+    def text(self) -> str:
+        assert self.turn is not None
+        return "\n".join(r.plain() for r in self.turn.replies)
+
+    @property
+    def last(self) -> Any:
+        assert self.turn is not None
+        return self.turn.replies[-1]
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        assert self.turn is not None
+        return list(self.turn.events)
+
+    def event(self, kind: str) -> dict[str, Any]:
+        found = [e for e in self.events if e["type"] == kind]
+        assert found, f"no {kind!r} event in {self.events}"
+        return found[-1]
+
+    @property
+    def step(self) -> str:
+        assert self.state is not None
+        return self.state.step
+
+    def asks_place(self) -> bool:
+        return self.last.request_location and "Où habitez-vous" in self.last.text
+
+    def asks_situation(self) -> bool:
+        return [b.label for row in self.last.buttons for b in row] == list(SITUATION_LABELS)
+
+    def asks_need(self) -> bool:
+        return [b.label for row in self.last.buttons for b in row] == list(NEED_LABELS)
+
+
+@pytest.fixture
+def talk(engine: Engine) -> Talk:
+    return Talk(engine)
+
+
+def answered_in_lyon(engine: Engine) -> Talk:
+    talk = Talk(engine).say("Je suis salarié à Lyon").press("ponctuelle")
+    assert talk.step == "answered"
+    return talk
+
+
+# -- slot filling ---------------------------------------------------------------------------
+
+
+def test_everything_in_one_message_goes_straight_to_the_answer(talk: Talk) -> None:
+    talk.say("Je suis indépendant à Ajaccio et je voudrais être accompagné dans la durée")
+    assert talk.step == "answered"
+    assert talk.turn.replies[0].title.startswith("Votre porte d'entrée")
+    assert "Lot Provence-Alpes-Côte d'Azur et Corse" in talk.text
+    assert "https://pacacorse.avenir-actifs.org" in talk.text
+    assert BOOK_ACCOMPAGNEMENT in talk.text and BOOK_PONCTUEL not in talk.text
+    answer = talk.event("answer")
+    assert answer["door"] == "operateur_regional" and answer["lot"] == "2024-paca-corse" and answer["region"] == "94"
+
+
+def test_start_asks_the_place_first_with_a_location_button(talk: Talk) -> None:
+    talk.command("/start")
+    assert talk.asks_place()
+    assert not talk.last.buttons, "the place is free text (plus the location button), no inline choice"
+
+
+def test_one_thing_at_a_time_with_buttons(talk: Talk) -> None:
+    talk.command("/start").say("Lyon")
+    assert talk.asks_situation() and talk.step == "situation"
+    assert len(talk.turn.replies) == 1, "only one question per turn"
+    talk.press("Salarié")
+    assert talk.asks_need() and talk.step == "need"
+    assert len(talk.turn.replies) == 1
+    talk.press("ponctuelle")
+    assert talk.step == "answered"
+    assert "Auvergne-Rhône-Alpes" in talk.text and BOOK_PONCTUEL in talk.text
+
+
+def test_situation_first_then_place_only_asks_what_is_missing(talk: Talk) -> None:
+    talk.say("Je suis salariée")
+    assert talk.asks_place() and not talk.asks_situation()
+    talk.say("Lille")
+    assert talk.asks_need(), "the situation is known: the need comes next"
+    talk.press("accompagnement")
+    assert "https://hdf.avenir-actifs.org" in talk.text and BOOK_ACCOMPAGNEMENT in talk.text
+
+
+def test_need_first_is_remembered_and_never_asked_again(talk: Talk) -> None:
+    talk.say("je voudrais être accompagné dans la durée")
+    assert talk.state.need == "accompagnement"
+    assert talk.asks_place()
+    talk.say("Marseille")
+    assert talk.asks_situation()
+    talk.press("Indépendant")
+    assert talk.step == "answered", "the need was given in the first message"
+    assert BOOK_ACCOMPAGNEMENT in talk.text
+
+
+def test_two_slots_at_once_then_the_third(talk: Talk) -> None:
+    talk.say("indépendant à Lyon")
+    assert talk.state.region == "84" and talk.state.traits == ["independant"]
+    assert talk.asks_need()
+
+
+def test_free_text_is_accepted_instead_of_a_button(talk: Talk) -> None:
+    talk.say("Lyon")
+    assert talk.asks_situation()
+    talk.say("je suis auto-entrepreneur")
+    assert talk.state.traits == ["independant"] and talk.asks_need()
+    talk.say("j'ai juste une question ponctuelle")
+    assert talk.step == "answered" and BOOK_PONCTUEL in talk.text
+
+
+def test_situation_question_offers_the_five_choices(talk: Talk) -> None:
+    talk.say("Bordeaux")
+    assert talk.buttons == list(SITUATION_LABELS)
+
+
+def test_another_situation_offers_more_choices_and_never_a_dead_end(talk: Talk) -> None:
+    talk.say("Lyon").press("autre situation")
+    assert talk.step == "situation_other"
+    assert {"Cadre", "Aucune de ces situations"} <= set(talk.buttons)
+    talk.press("Aucune")
+    assert "mon-cep.org" in talk.text and talk.buttons == ["Choisir ma situation"]
+    talk.press("Choisir ma situation")
+    assert talk.asks_situation()
+
+
+# -- place ----------------------------------------------------------------------------------
+
+
+def test_ambiguous_place_asks_with_one_button_per_candidate(talk: Talk) -> None:
+    talk.say("Saint-Denis")
+    assert talk.step == "ambiguous"
+    assert {"Saint-Denis (93)", "Saint-Denis (La Réunion)"} <= set(talk.buttons)
+    assert "Un autre lieu" in talk.buttons
+    assert "existe à plusieurs endroits" in talk.text
+    talk.press("(93)")
+    assert talk.state.region == "11" and talk.asks_situation()
+
+
+def test_ambiguous_place_resolved_by_typing(engine: Engine) -> None:
+    talk = Talk(engine).say("Saint-Denis").say("La Réunion")
+    assert talk.state.region == "04" and talk.asks_situation()
+
+
+def test_ambiguous_place_other_place_goes_back_to_the_place_question(talk: Talk) -> None:
+    talk.say("Saint-Denis").press("Un autre lieu")
+    assert talk.asks_place() and talk.state.candidates == []
+
+
+def test_location_gives_the_region(talk: Talk) -> None:
+    talk.locate(50.6292, 3.0573)  # Lille
+    assert talk.state.region == "32"
+    assert talk.event("place")["how"] == "localisation"
+    assert talk.asks_situation()
+
+
+def test_coordinates_typed_as_text_are_a_location(talk: Talk) -> None:
+    assert UserInput.from_text("43.6047, 1.4442").kind == "location"
+    assert UserInput.from_text("48,85 2,35").kind == "location"
+    talk.say("43.6047, 1.4442")  # Toulouse
+    assert talk.state.region == "76"
+
+
+def test_two_departement_numbers_are_not_coordinates() -> None:
+    # bug fixed: "59, 62" used to be read as a point in the middle of Russia
+    assert UserInput.from_text("59, 62").kind == "text"
+    assert UserInput.from_text("13 84").kind == "text"
+
+
+@pytest.mark.parametrize(("text", "name"), [("Je suis salarié à Monaco", "Monaco"), ("Nouméa", "Nouvelle-Calédonie")])
+def test_outside_the_regions_says_what_the_service_covers(talk: Talk, text: str, name: str) -> None:
+    talk.say(text)
+    assert f"Pour {name}" in talk.text
+    assert "18 régions" in talk.text and "Martinique" in talk.text and "mon-cep.org" in talk.text
+    assert talk.state.region is None and talk.step == "place"
+    assert talk.event("place")["outside"] is True
+    talk.say("Nice")
+    assert talk.state.region == "93"
+
+
+def test_outside_location(talk: Talk) -> None:
+    talk.locate(-22.2758, 166.458)  # Nouméa
+    assert "18 régions" in talk.text and talk.state.region is None
+
+
+# -- corrections ----------------------------------------------------------------------------
+
+
+def test_place_correction_after_the_answer(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis salarié à Lille").press("ponctuelle")
+    assert "https://hdf.avenir-actifs.org" in talk.text
+    talk.say("non, en fait je suis à Lyon")
+    assert talk.state.region == "84" and talk.step == "answered"
+    assert "https://ara.avenir-actifs.org" in talk.text and "hdf.avenir-actifs" not in talk.text
+
+
+def test_place_correction_in_the_middle(talk: Talk) -> None:
+    talk.say("Je suis salarié à Lille")
+    assert talk.asks_need()
+    talk.say("non, en fait je suis à Lyon")
+    assert talk.state.region == "84" and talk.asks_need()
+
+
+def test_situation_correction(engine: Engine) -> None:
+    talk = answered_in_lyon(engine)
+    talk.say("je me suis trompé, je suis indépendant")
+    assert talk.state.traits == ["independant"]
+    assert "Les travailleurs indépendants" in talk.text and talk.step == "answered"
+
+
+def test_correction_drops_the_old_status_and_extras(engine: Engine) -> None:
+    talk = Talk(engine).say("je suis cadre salarié à Lyon")
+    assert talk.step == "answered" and "APEC" in talk.text
+    talk.say("je me suis trompé, je suis indépendant")
+    assert talk.state.traits == ["independant"] and talk.asks_need()
+
+
+@pytest.mark.parametrize(
+    ("label", "check"),
+    [("Changer de lieu", Talk.asks_place), ("Changer de situation", Talk.asks_situation), ("Changer de besoin", Talk.asks_need)],
+)
+def test_change_buttons_on_the_answer(engine: Engine, label: str, check: Any) -> None:
+    talk = answered_in_lyon(engine)
+    assert talk.turn.replies[0].title and [b.label for row in talk.turn.replies[0].buttons for b in row] == list(CHANGE_LABELS)
+    talk.press(label)
+    assert check(talk)
+
+
+def test_change_place_then_new_answer_keeps_situation_and_need(engine: Engine) -> None:
+    talk = answered_in_lyon(engine).press("Changer de lieu").say("Marseille")
+    assert talk.step == "answered" and "https://pacacorse.avenir-actifs.org" in talk.text
+    assert BOOK_PONCTUEL in talk.text
+
+
+def test_change_need_changes_the_booking_text(engine: Engine) -> None:
+    talk = answered_in_lyon(engine).press("Changer de besoin").press("accompagnement")
+    assert BOOK_ACCOMPAGNEMENT in talk.text and BOOK_PONCTUEL not in talk.text
+
+
+def test_change_buttons_still_work_after_rating(engine: Engine) -> None:
+    # bug fixed: rating the answer made its "change" buttons expire
+    talk = answered_in_lyon(engine)
+    change_sit = talk.data("Changer de situation")
+    talk.press("Oui")
+    assert "rappelle" in talk.text
+    talk._do(UserInput("button", change_sit))
+    assert talk.asks_situation() and "expiré" not in talk.text
+
+
+# -- questions at any point -----------------------------------------------------------------
+
+
+def test_question_mid_flow_then_reprenons(talk: Talk) -> None:
+    talk.say("Je suis salarié à Lille")
+    assert talk.asks_need()
+    talk.say("c'est payant ?")
+    assert "gratuit" in talk.text
+    assert talk.last.text.startswith("Reprenons :")
+    assert talk.asks_need() and talk.step == "need"
+    assert talk.event("question")["id"] == "gratuit"
+    talk.press("ponctuelle")
+    assert talk.step == "answered"
+
+
+def test_question_at_the_place_step(talk: Talk) -> None:
+    talk.command("/start").say("c'est payant ?")
+    assert "gratuit" in talk.text and talk.last.text.startswith("Reprenons :") and talk.asks_place()
+
+
+def test_question_after_the_answer_offers_the_change_buttons(engine: Engine) -> None:
+    talk = answered_in_lyon(engine).say("c'est payant ?")
+    assert "gratuit" in talk.text and talk.last.text.startswith("Reprenons :")
+    assert talk.buttons == list(CHANGE_LABELS) and talk.step == "answered"
+
+
+# -- the final answer -----------------------------------------------------------------------
+
+
+def test_regional_answer_has_lot_operator_contacts_booking_modes_preparation(engine: Engine) -> None:
+    talk = answered_in_lyon(engine)
+    body = talk.turn.replies[0].text
+    assert "Votre opérateur régional : Mon CEP par Avenir Actifs" in body
+    assert "Lot Auvergne-Rhône-Alpes" in body
+    assert "09 72 01 02 03" in body and "https://ara.avenir-actifs.org" in body
+    assert "Rendez-vous en personne, par téléphone, en visio" in body
+    assert "Comment réserver" in body and BOOK_PONCTUEL in body
+    assert PREPARE in body
+    assert "https://mon-cep.org" in body
+    assert "Cette réponse vous a-t-elle été utile ?" in talk.text
+
+
+def test_booking_text_follows_the_need(engine: Engine) -> None:
+    one_off = Talk(engine).say("salarié à Rennes, juste une question ponctuelle").text
+    support = Talk(engine).say("salarié à Rennes, je voudrais être accompagné dans la durée").text
+    assert BOOK_PONCTUEL in one_off and BOOK_ACCOMPAGNEMENT not in one_off
+    assert BOOK_ACCOMPAGNEMENT in support and BOOK_PONCTUEL not in support
+
+
+def test_alternatives_when_the_person_may_choose(engine: Engine) -> None:
+    talk = Talk(engine).say("je suis cadre")
+    assert talk.asks_place(), "the regional operator is one of the choices: its region is needed"
+    talk.say("Lyon")
+    assert talk.step == "answered"
+    assert "Votre porte d'entrée : L'APEC" in talk.text
+    assert "Vous pouvez aussi choisir" in talk.text and "https://ara.avenir-actifs.org" in talk.text
+
+
+def test_job_seeker_goes_to_france_travail_without_a_place(talk: Talk) -> None:
+    talk.say("Je suis demandeur d'emploi")
+    assert talk.step == "answered"
+    assert "Votre porte d'entrée : France Travail" in talk.text
+    assert "3949" in talk.text and "mon-cep.org" in talk.text
+    assert talk.event("answer")["door"] == "france_travail"
+
+
+def test_public_agent_goes_to_the_employer(talk: Talk) -> None:
+    talk.say("Je suis fonctionnaire à Rennes")
+    assert "Votre porte d'entrée : Votre employeur public" in talk.text
+    assert "centre de gestion" in talk.text and "mon-cep.org" in talk.text
+    assert "avenir-actifs" not in talk.text
+
+
+def test_public_agent_button(engine: Engine) -> None:
+    talk = Talk(engine).say("Lyon").press("Agent public")
+    assert talk.step == "answered" and "Votre employeur public" in talk.text
+
+
+def test_young_person_goes_to_the_mission_locale(talk: Talk) -> None:
+    talk.say("j'ai 20 ans et je cherche du travail")
+    assert "Votre porte d'entrée : La mission locale" in talk.text and "France Travail" in talk.text
+
+
+def test_disabled_person_may_choose_cap_emploi_or_the_region(engine: Engine) -> None:
+    talk = Talk(engine).say("Lyon").press("autre situation").press("Handicap")
+    assert talk.step == "answered"
+    assert "Cap emploi" in talk.text and "Vous pouvez aussi choisir" in talk.text and "ara.avenir-actifs" in talk.text
+
+
+def test_rating_then_reminder(engine: Engine) -> None:
+    talk = answered_in_lyon(engine).press("Oui")
+    assert talk.event("satisfaction")["value"] == "yes"
+    talk.press("Oui, dans")
+    assert "schedule_reminder" in talk.turn.actions
+
+
+def test_rating_button_without_an_answer_is_stale(talk: Talk) -> None:
+    talk._do(UserInput("button", "0|u|y"))
+    assert "expiré" in talk.text and talk.event("stale_button")
+
+
+# -- not understood -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["azertyuiop", "", "???"])
+def test_not_understood_gets_a_short_help_with_examples(talk: Talk, text: str) -> None:
+    talk.say("Je suis salarié à Lille").say(text)
+    assert "Je n'ai pas bien compris" in talk.text
+    assert "« Je suis fonctionnaire à Rennes »" in talk.text
+    assert talk.asks_need(), "and the current question again"
+    assert talk.event("not_understood")
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def test_start_payload_is_the_campaign_source(talk: Talk) -> None:
+    talk.command("/start affiche_lille-2026")
+    assert talk.event("conversation_started")["source"] == "affiche_lille-2026"
+    assert talk.state.source == "affiche_lille-2026"
+    assert "Bonjour" in talk.text and talk.asks_place()
+
+
+def test_start_payload_is_sanitised(talk: Talk) -> None:
+    talk.command("/start <b>x</b>" + "y" * 200)
+    source = talk.event("conversation_started")["source"]
+    assert source is not None and len(source) <= 64 and "<" not in source
+
+
+def test_start_without_payload(talk: Talk) -> None:
+    talk.command("/start")
+    assert talk.event("conversation_started")["source"] is None
+
+
+def test_aide_then_resume(talk: Talk) -> None:
+    talk.say("Je suis salarié à Lille").command("/aide")
+    assert "/recommencer" in talk.text and talk.last.text.startswith("Reprenons :") and talk.asks_need()
+
+
+def test_recommencer_forgets_everything_but_the_source(engine: Engine) -> None:
+    talk = Talk(engine).command("/start campagne").say("Je suis salarié à Lille").command("/recommencer")
+    assert talk.state.region is None and talk.state.traits == [] and talk.state.need is None
+    assert talk.state.source == "campagne"
+    assert talk.event("conversation_restarted")["source"] == "campagne"
+    assert "reparti de zéro" in talk.text and talk.asks_place()
+
+
+def test_confidentialite_gives_the_retention(engine: Engine, snapshot: Any) -> None:
+    custom = Engine(snapshot, today=TODAY)
+    custom.retention_days = 30
+    talk = Talk(custom).command("/confidentialite")
+    assert "30 jours" in talk.text and "/supprimer" in talk.text
+
+
+def test_supprimer_asks_for_confirmation_then_deletes(engine: Engine) -> None:
+    talk = answered_in_lyon(engine).command("/supprimer")
+    assert "delete_user" not in talk.turn.actions and talk.step == "confirm_delete"
+    assert talk.buttons == ["Oui, tout supprimer", "Non, garder"]
+    talk.press("Oui")
+    assert "delete_user" in talk.turn.actions
+    assert talk.state.region is None and talk.state.traits == []
+
+
+def test_supprimer_no_keeps_everything(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis salarié à Lille").command("/supprimer").press("Non")
+    assert "Rien n'a été supprimé" in talk.text and "delete_user" not in talk.turn.actions
+    assert talk.state.region == "32" and talk.asks_need()
+
+
+def test_supprimer_then_typing_leaves_the_confirmation(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis salarié à Lille").command("/supprimer").say("Lyon")
+    assert "delete_user" not in talk.turn.actions and talk.state.region == "84" and talk.asks_need()
+
+
+def test_unknown_command_gets_help(talk: Talk) -> None:
+    talk.command("/nimportequoi")
+    assert "Je ne connais pas cette commande" in talk.text and talk.event("not_understood")
+
+
+# -- buttons: freshness ---------------------------------------------------------------------
+
+
+def test_stale_button_says_expired_and_asks_the_current_step(engine: Engine) -> None:
+    talk = Talk(engine).say("Lyon")
+    old = talk.data("Salarié")
+    talk.press("Salarié")
+    assert talk.asks_need()
+    talk._do(UserInput("button", old))
+    assert "Ce bouton a expiré" in talk.text and talk.asks_need()
+    assert talk.event("stale_button") and talk.state.traits == ["salarie"]
+
+
+@pytest.mark.parametrize("data", ["", "x", "|", "abc|s|salarie", "999|s|salarie", "²|s|salarie", "{rev}|p|²", "{rev}|p|7", "{rev}|zz|yy"])
+def test_foreign_button_data(engine: Engine, data: str) -> None:
+    talk = Talk(engine).say("Saint-Denis")
+    talk._do(UserInput("button", data.replace("{rev}", str(talk.state.rev))))
+    assert "Ce bouton a expiré" in talk.text
+    assert talk.step == "ambiguous" and "Saint-Denis (93)" in talk.buttons
+
+
+def test_every_button_is_a_valid_callback(engine: Engine) -> None:
+    """Walk many paths, pressing buttons (check_turn checks every button's data at every turn)."""
+    seen: set[str] = set()
+    for first, presses in (
+        ("Saint-Denis", ["(93)", "autre situation", "Aucune", "Choisir", "Salarié", "accompagnement", "Oui", "Oui, dans"]),
+        ("Lyon", ["Indépendant", "ponctuelle", "Non", "Non merci"]),
+        ("Lille", ["autre situation", "Cadre", "Changer de lieu"]),
+        ("c'est gratuit", []),
+    ):
+        talk = Talk(engine).say(first)
+        seen.update(talk.buttons)
+        for label in presses:
+            talk.press(label)
+            seen.update(talk.buttons)
+    assert {"Saint-Denis (93)", "Cadre", "Oui, dans 3 jours", "Non merci"} <= seen
+
+
+# -- robustness -----------------------------------------------------------------------------
+
+
+_STATES: dict[int, list[Conversation | None]] = {}
+
+
+def _states(engine: Engine) -> list[Conversation | None]:
+    """A few states to start from (computed once per engine)."""
+    if id(engine) in _STATES:
+        return _STATES[id(engine)]
+    states: list[Conversation | None] = [None]
+    for script in (["Lille"], ["Saint-Denis"], ["Je suis salarié à Lille"], ["Je suis salarié à Lyon", "/supprimer"]):
+        talk = Talk(engine)
+        for text in script:
+            talk.say(text)
+        states.append(talk.state)
+    states.append(answered_in_lyon(engine).state)
+    _STATES[id(engine)] = states
+    return states
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300), index=st.integers(min_value=0, max_value=5))
+def test_engine_never_raises_on_any_text(engine: Engine, text: str, index: int) -> None:
+    state = _states(engine)[index]
+    for user in (UserInput.from_text(text), UserInput("text", text), UserInput("command", "/" + text)):
+        check_turn(engine.handle(state, user))
+
+
+_DATA = st.one_of(
+    st.text(max_size=80),
+    st.builds(
+        lambda rev, action, arg: f"{rev}|{action}|{arg}",
+        st.one_of(st.integers(min_value=0, max_value=3).map(str), st.text(max_size=3)),
+        st.sampled_from(["s", "o", "none", "n", "p", "c", "q", "u", "r", "b", "del", "x", ""]),
+        st.one_of(st.sampled_from(["salarie", "0", "1", "9", "autre", "place", "sit", "need", "y", "n", "w", "gratuit"]), st.text(max_size=8)),
+    ),
+)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=_DATA, index=st.integers(min_value=0, max_value=5))
+def test_engine_never_raises_on_any_button(engine: Engine, data: str, index: int) -> None:
+    check_turn(engine.handle(_states(engine)[index], UserInput("button", data)))
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lat=st.floats(allow_nan=False, allow_infinity=False, min_value=-90, max_value=90), lon=st.floats(allow_nan=False, allow_infinity=False, min_value=-180, max_value=180))
+def test_engine_never_raises_on_any_location(engine: Engine, lat: float, lon: float) -> None:
+    check_turn(engine.handle(None, UserInput("location", lat=lat, lon=lon)))
+
+
+def test_state_round_trips_through_json(engine: Engine) -> None:
+    import json
+
+    talk = Talk(engine).say("Saint-Denis")
+    restored = Conversation.from_dict(json.loads(json.dumps(talk.state.to_dict())))
+    talk.state = restored
+    talk.press("(93)")
+    assert talk.state.region == "11"
