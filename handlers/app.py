@@ -351,7 +351,7 @@ def build_application(config: Config, assistant: Assistant, *, token: str | None
     application.bot_data["assistant"] = assistant
     application.add_handler(CommandHandler(staff.COMMANDS, on_command, filters=~filters.UpdateType.EDITED))
     application.add_handler(MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, on_command))
-    application.add_handler(MessageHandler(filters.LOCATION, on_location))
+    application.add_handler(MessageHandler(filters.LOCATION & ~filters.UpdateType.EDITED, on_location))  # not live-location edits
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED & ~filters.TEXT & ~filters.LOCATION, on_other))
