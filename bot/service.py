@@ -2,8 +2,11 @@
 
 Channels (Telegram, tests) call :meth:`Assistant.process`; it loads the person's state, runs
 the engine, commits the new state with the turn's anonymous events, and carries out the
-turn's actions (deletion, reminder). Knowledge reloads build a new snapshot off the event loop
-and swap one reference: a turn always sees one whole snapshot.
+turn's actions (deletion, reminder). The commit happens before the channel sends anything:
+a process killed at any moment loses at most the message being processed. Turns of one
+person are serialised (a per-person lock), turns of different people run concurrently.
+Knowledge reloads build a new snapshot off the event loop and swap one reference: a turn
+always sees one whole snapshot.
 """
 
 from __future__ import annotations
@@ -45,6 +48,8 @@ class Assistant:
     reloads: int = 0
     _reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _mtimes: dict[str, float] = field(default_factory=dict)
+    _person_locks: dict[str, list[Any]] = field(default_factory=dict)
+    _stored_reminders: dict[str, int] = field(default_factory=dict)  # stored by process(), for schedule_reminder()
 
     def engine(self) -> Engine:
         engine = Engine(self.snapshot)
@@ -52,31 +57,59 @@ class Assistant:
         return engine
 
     async def process(self, user_id: int, chat_id: int, user_input: UserInput) -> Turn:
-        """One turn for one person: load, think, save (committed before anything is sent)."""
+        """One turn for one person: load, think, save (committed before anything is sent).
+
+        The new state, the turn's events and, when the person asked for one, the reminder are
+        committed in one transaction; the channel sends the replies afterwards.
+        """
         person = self.store.person(user_id) if self.store else str(user_id)
-        state_data = await self.store.load_state(person) if self.store else None
-        state = Conversation.from_dict(state_data)
+        entry = self._person_locks.setdefault(person, [asyncio.Lock(), 0])
+        entry[1] += 1
+        try:
+            async with entry[0]:
+                return await self._process(person, chat_id, user_input)
+        finally:
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self._person_locks[person]
+
+    async def _process(self, person: str, chat_id: int, user_input: UserInput) -> Turn:
+        store = self.store
+        state = Conversation.from_dict(await store.load_state(person) if store else None)
         turn = self.engine().handle(state, user_input)
-        if self.store is not None:
+        if store is not None:
             if "delete_user" in turn.actions:
-                await self.store.delete_person(person)
+                self._stored_reminders.pop(person, None)
+                await store.delete_person(person)
             else:
-                unknown = [user_input.text] if any(e["type"] == "not_understood" for e in turn.events) and user_input.kind == "text" else []
-                await self.store.save_turn(person, turn.state.to_dict(), list(turn.events), unknown)
+                not_understood = user_input.kind == "text" and any(e["type"] == "not_understood" for e in turn.events)
+                reminder = None
+                if "schedule_reminder" in turn.actions:
+                    reminder = (chat_id, self.reminder_due(), self.reminder_payload(turn.state))
+                reminder_id = await store.save_turn(
+                    person, turn.state.to_dict(), turn.events, [user_input.text] if not_understood else [], reminder=reminder
+                )
+                if reminder_id is not None:
+                    self._stored_reminders[person] = reminder_id
         return turn
 
+    def reminder_due(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC) + dt.timedelta(days=self.config.reminder_days)
+
+    @staticmethod
+    def reminder_payload(state: Conversation) -> dict[str, Any]:
+        """What the reminder needs to repeat the contacts: no free text, no id."""
+        return {"region": state.region, "place_label": state.place_label, "traits": list(state.traits), "need": state.need}
+
     async def schedule_reminder(self, user_id: int, chat_id: int, state: Conversation) -> int | None:
+        """The id of the reminder the last turn stored (with its state), or store one now."""
         if self.store is None:
             return None
         person = self.store.person(user_id)
-        due = dt.datetime.now(dt.UTC) + dt.timedelta(days=self.config.reminder_days)
-        payload = {
-            "region": state.region,
-            "place_label": state.place_label,
-            "traits": state.traits,
-            "need": state.need,
-        }
-        return await self.store.add_reminder(person, chat_id, due, payload)
+        stored = self._stored_reminders.pop(person, None)
+        if stored is not None:
+            return stored
+        return await self.store.add_reminder(person, chat_id, self.reminder_due(), self.reminder_payload(state))
 
     # -- knowledge reload ---------------------------------------------------------------------
 

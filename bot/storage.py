@@ -1,40 +1,72 @@
 """One SQLite file, through aiosqlite: conversation states, anonymous events, reminders.
 
 Privacy by construction:
-- a person is a keyed hash (HMAC-SHA256) of their Telegram id; the key lives in its own file,
-  outside the database, created on first start;
-- events hold no name, no id and no free text; texts that were not understood may be kept
-  only when the configuration allows it, with no link to anybody;
-- reminders keep the chat id (needed to write to the person) until sent or deleted;
+- a person is a keyed hash (HMAC-SHA256) of their Telegram id; the key lives in its own file
+  (mode 600), outside the database, created on first start: a copy of the database alone
+  identifies nobody;
+- events hold no name, no id and no free text, only codes (region, lot, profile, how...);
+- reminders need the chat id to write to the person: it is stored sealed with the same key,
+  and the row is deleted once the reminder is sent;
+- texts that were not understood are kept only when the configuration allows it, scrubbed of
+  e-mail addresses and long numbers, with no link to anybody: no person column, only the day,
+  and identical texts counted together in a table ordered by text, not by arrival;
 - ``delete_person`` removes every row about a person, ``purge`` everything older than the
-  retention period.
+  retention period; deleted content is overwritten (``secure_delete``) and the write-ahead
+  log truncated afterwards.
 
-Durability: WAL mode; the state of a conversation is committed after every turn, so a process
-killed at any moment loses at most the message being processed.
+Durability: WAL mode; :meth:`Store.save_turn` commits the new state of a conversation together
+with the turn's events in one transaction, before any reply is sent, so a process killed at any
+moment loses at most the message being processed. (``synchronous=NORMAL``: a committed turn
+survives the death of the process; only a power cut may lose the last few commits.)
+
 A corrupt or unreadable file is moved aside (never deleted) and a fresh one is created.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import hashlib
 import hmac
 import json
 import logging
 import os
+import re
 import secrets
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
 
-__all__ = ["Reminder", "Store", "load_or_create_key"]
+__all__ = ["DatabaseUnavailable", "Reminder", "Store", "load_or_create_key", "scrub"]
 
 log = logging.getLogger(__name__)
 
-SCHEMA = """
+SCHEMA_VERSION = 1
+TABLES = ("meta", "conversations", "events", "reminders", "unknown_texts")
+
+REMINDERS_DDL = """CREATE TABLE IF NOT EXISTS reminders (
+    id INTEGER PRIMARY KEY,
+    person TEXT NOT NULL,
+    chat TEXT NOT NULL,
+    due_at TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at TEXT NOT NULL
+)"""
+UNKNOWN_DDL = """CREATE TABLE IF NOT EXISTS unknown_texts (
+    day TEXT NOT NULL,
+    text TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (day, text)
+) WITHOUT ROWID"""
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS conversations (
     person TEXT PRIMARY KEY,
     state TEXT NOT NULL,
@@ -49,36 +81,89 @@ CREATE TABLE IF NOT EXISTS events (
 );
 CREATE INDEX IF NOT EXISTS events_at ON events(at);
 CREATE INDEX IF NOT EXISTS events_person ON events(person);
-CREATE TABLE IF NOT EXISTS reminders (
-    id INTEGER PRIMARY KEY,
-    person TEXT NOT NULL,
-    chat_id INTEGER NOT NULL,
-    due_at TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
+{REMINDERS_DDL};
 CREATE INDEX IF NOT EXISTS reminders_person ON reminders(person);
-CREATE TABLE IF NOT EXISTS unknown_texts (
-    id INTEGER PRIMARY KEY,
-    at TEXT NOT NULL,
-    text TEXT NOT NULL
-);
+{UNKNOWN_DDL};
 """
 
+# sqlite error names that say "busy right now", not "damaged": never move the file aside for them
+_TRANSIENT = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_NOMEM", "SQLITE_INTERRUPT")
 
-def load_or_create_key(path: Path) -> bytes:
-    """The hashing key; created (32 random bytes, mode 600) when the file does not exist."""
-    if path.exists():
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be used and was not (or could not be) replaced."""
+
+
+# -- the hashing key ---------------------------------------------------------------------------
+
+
+def _aside_path(path: Path, label: str) -> Path:
+    """A free name next to ``path`` (never overwrite an earlier file set aside)."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    candidate = path.with_name(f"{path.name}.{label}-{stamp}")
+    n = 1
+    while any(Path(str(candidate) + s).exists() for s in ("", "-wal", "-shm")):
+        n += 1
+        candidate = path.with_name(f"{path.name}.{label}-{stamp}-{n}")
+    return candidate
+
+
+def load_or_create_key(path: Path | str) -> bytes:
+    """The hashing key; created (64 random hex characters, mode 600) when the file does not exist.
+
+    An existing key is never overwritten: a file too short to be a key is moved aside first.
+    Creation is atomic (written under a temporary name, then linked), so two processes starting
+    at once end up with the same key.
+    """
+    path = Path(path)
+    try:
         data = path.read_bytes().strip()
+    except FileNotFoundError:
+        data = None
+    if data is not None:
         if len(data) >= 32:
+            mode = path.stat().st_mode & 0o777
+            if mode & 0o077:
+                log.warning("hash key file %s was readable by others (mode %o): now 600", path, mode)
+                path.chmod(0o600)
             return data
+        aside = _aside_path(path, "invalid")
+        log.error("hash key file %s is invalid (%d bytes): moved aside to %s, a new key is created", path, len(data), aside)
+        path.rename(aside)
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(key)
+            handle.flush()
+            os.fsync(handle.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return load_or_create_key(path)  # another process created it first: use theirs
+    finally:
+        tmp.unlink(missing_ok=True)
     log.info("created a new hashing key in %s", path)
     return key
+
+
+# -- helpers -------------------------------------------------------------------------------------
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_HANDLE = re.compile(r"(?<!\w)@\w{3,}")
+_LONG_NUMBER = re.compile(r"(?:\+|\b)\d(?:[\s.-]?\d){5,}\b")
+_URL = re.compile(r"\bhttps?://\S+", re.IGNORECASE)
+
+
+def scrub(text: str, limit: int = 500) -> str:
+    """A not-understood text as kept: no e-mail, @handle, URL or long number (phone, id)."""
+    text = _URL.sub("[lien]", text)
+    text = _EMAIL.sub("[e-mail]", text)
+    text = _HANDLE.sub("[pseudo]", text)
+    text = _LONG_NUMBER.sub("[numéro]", text)
+    return " ".join(text.split())[:limit]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,20 +179,62 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Store:
-    """Async access to the database; one connection, serialised by aiosqlite's thread."""
+def _event_rows(now: str, person: str, events: Iterable[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
+    return [(now, person, e["type"], json.dumps({k: v for k, v in e.items() if k != "type"}, ensure_ascii=False)) for e in events]
 
-    def __init__(self, path: Path, key: bytes, *, keep_unknown: bool = False) -> None:
+
+def _is_transient(exc: BaseException) -> bool:
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name.startswith(_TRANSIENT)
+
+
+# -- the store -----------------------------------------------------------------------------------
+
+
+class Store:
+    """Async access to the database; one connection (aiosqlite's thread), one writer at a time.
+
+    ``repair`` (default): an unreadable or corrupt file found at :meth:`open` is moved aside and
+    replaced by a new, empty one. Command-line tools open with ``repair=False`` and stop instead.
+    """
+
+    busy_timeout = 10.0  # seconds to wait for another process's write (``cep-bot purge`` while the bot runs)
+
+    def __init__(self, path: Path | str, key: bytes, *, keep_unknown: bool = False, repair: bool = True) -> None:
         self.path = Path(path)
         self.key = key
         self.keep_unknown = keep_unknown
+        self.repair = repair
         self.db: aiosqlite.Connection | None = None
+        self.moved_aside: Path | None = None
+        self._write = asyncio.Lock()
 
     def person(self, user_id: int | str) -> str:
         """The anonymous handle of a Telegram user."""
         return hmac.new(self.key, str(user_id).encode(), hashlib.sha256).hexdigest()[:32]
 
-    # -- lifecycle ----------------------------------------------------------------------------
+    # -- sealed chat ids (reminders) ------------------------------------------------------------
+
+    def _seal(self, chat_id: int) -> str:
+        nonce = secrets.token_bytes(12)
+        plain = str(int(chat_id)).encode()
+        stream = hmac.new(self.key, b"chat:" + nonce, hashlib.sha256).digest()
+        sealed = bytes(a ^ b for a, b in zip(plain, stream, strict=False))
+        tag = hmac.new(self.key, b"tag:" + nonce + sealed, hashlib.sha256).digest()[:8]
+        return (nonce + tag + sealed).hex()
+
+    def _unseal(self, value: str) -> int | None:
+        try:
+            raw = bytes.fromhex(value)
+        except ValueError:
+            return None
+        nonce, tag, sealed = raw[:12], raw[12:20], raw[20:]
+        if not hmac.compare_digest(tag, hmac.new(self.key, b"tag:" + nonce + sealed, hashlib.sha256).digest()[:8]):
+            return None  # sealed with another key
+        stream = hmac.new(self.key, b"chat:" + nonce, hashlib.sha256).digest()
+        return int(bytes(a ^ b for a, b in zip(sealed, stream, strict=False)).decode())
+
+    # -- lifecycle ------------------------------------------------------------------------------
 
     async def open(self) -> Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -115,25 +242,105 @@ class Store:
             await self._connect()
         except (sqlite3.DatabaseError, OSError) as exc:
             await self._close_quietly()
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{_now().strftime('%Y%m%dT%H%M%S')}")
-            log.error("database %s is unreadable (%s): moved aside to %s, starting a new one", self.path, exc, aside)
+            if _is_transient(exc) or not self.repair:
+                log.error("database %s cannot be opened: %s", self.path, exc)
+                raise DatabaseUnavailable(f"base de données {self.path} inutilisable : {exc}") from exc
+            self._move_aside(exc)
+            await self._connect()
+        return self
+
+    def _move_aside(self, exc: BaseException) -> None:
+        aside = _aside_path(self.path, "corrupt")
+        try:
             for suffix in ("", "-wal", "-shm"):
                 source = Path(str(self.path) + suffix)
                 if source.exists():
                     source.rename(Path(str(aside) + suffix))
-            await self._connect()
-        return self
+        except OSError as move_error:
+            log.error("database %s is unreadable (%s) and cannot be moved aside: %s", self.path, exc, move_error)
+            raise DatabaseUnavailable(f"base de données {self.path} illisible et impossible à déplacer : {move_error}") from exc
+        self.moved_aside = aside
+        log.error(
+            "database %s is unreadable or corrupt (%s): moved aside to %s (kept for inspection), starting a new empty one",
+            self.path, exc, aside,
+        )
 
     async def _connect(self) -> None:
-        self.db = await aiosqlite.connect(self.path)
+        # Look at the header before SQLite does: on a foreign file SQLite would still open and
+        # then delete the -wal next to it, which must be kept with the file set aside.
+        if self.path.exists() and self.path.stat().st_size > 0:
+            with open(self.path, "rb") as handle:
+                header = handle.read(16)
+            if header != b"SQLite format 3\x00":
+                raise sqlite3.DatabaseError("file is not a database (no SQLite header)")
+        self.db = await aiosqlite.connect(self.path, timeout=self.busy_timeout)
         await self.db.execute("PRAGMA journal_mode=WAL")
         await self.db.execute("PRAGMA synchronous=NORMAL")
+        await self.db.execute("PRAGMA secure_delete=ON")
         async with self.db.execute("PRAGMA quick_check") as cursor:
             row = await cursor.fetchone()
         if row is None or row[0] != "ok":
             raise sqlite3.DatabaseError(f"quick_check: {row[0] if row else 'no answer'}")
+        async with self.db.execute("PRAGMA user_version") as cursor:
+            version = (await cursor.fetchone() or (0,))[0]
+        if version < SCHEMA_VERSION:
+            await self._migrate(version)
         await self.db.executescript(SCHEMA)
+        await self.db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+        await self._check_key()
         await self.db.commit()
+
+    async def _columns(self, table: str) -> set[str]:
+        async with self._db.execute(f"PRAGMA table_info({table})") as cursor:
+            return {row[1] for row in await cursor.fetchall()}
+
+    async def _migrate(self, version: int) -> None:
+        """Version 0 (first release) kept the chat id in clear and texts with their time: convert, in one transaction."""
+        db = self._db
+        old_reminders = "chat_id" in await self._columns("reminders")
+        old_texts = "at" in await self._columns("unknown_texts")
+        if not (old_reminders or old_texts):
+            return
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            if old_reminders:
+                async with db.execute("SELECT id, person, chat_id, due_at, payload, created_at FROM reminders") as cursor:
+                    rows = await cursor.fetchall()
+                await db.execute("DROP TABLE reminders")
+                await db.execute(REMINDERS_DDL)
+                await db.executemany(
+                    "INSERT INTO reminders(id, person, chat, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    [(r[0], r[1], self._seal(r[2]), r[3], r[4], r[5]) for r in rows],
+                )
+            if old_texts:
+                async with db.execute("SELECT substr(at, 1, 10), text FROM unknown_texts") as cursor:
+                    counts: dict[tuple[str, str], int] = {}
+                    for day, text in await cursor.fetchall():
+                        key = (day, scrub(text))
+                        counts[key] = counts.get(key, 0) + 1
+                await db.execute("DROP TABLE unknown_texts")
+                await db.execute(UNKNOWN_DDL)
+                await db.executemany("INSERT INTO unknown_texts(day, text, count) VALUES (?, ?, ?)", [(*k, n) for k, n in counts.items()])
+            await db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            await db.commit()
+        except BaseException:
+            await db.rollback()
+            raise
+        log.info("database %s upgraded from schema %d to %d", self.path, version, SCHEMA_VERSION)
+
+    async def _check_key(self) -> None:
+        """Warn when the hashing key is not the one the database was filled with."""
+        if not self.key:
+            return  # a tool reading figures only (no key needed)
+        check = hmac.new(self.key, b"cep-bot key check", hashlib.sha256).hexdigest()[:16]
+        async with self._db.execute("SELECT value FROM meta WHERE name = 'key_check'") as cursor:
+            row = await cursor.fetchone()
+        if row is not None and row[0] != check:
+            log.warning(
+                "the hashing key is not the one this database was filled with: earlier conversations "
+                "and reminders cannot be linked to anybody any more (they expire with the retention period)"
+            )
+        await self._db.execute("INSERT OR REPLACE INTO meta(name, value) VALUES ('key_check', ?)", (check,))
 
     async def _close_quietly(self) -> None:
         if self.db is not None:
@@ -160,6 +367,27 @@ class Store:
             raise RuntimeError("store not opened")
         return self.db
 
+    async def _transaction(self, statements: list[tuple[str, Any, bool]]) -> list[int]:
+        """Run (sql, params, many) statements as one transaction; returns each rowcount."""
+        db = self._db
+        counts = []
+        async with self._write:
+            try:
+                for sql, params, many in statements:
+                    cursor = await (db.executemany(sql, params) if many else db.execute(sql, params))
+                    counts.append(cursor.rowcount)
+                    await cursor.close()
+                await db.commit()
+            except BaseException:
+                await db.rollback()
+                raise
+        return counts
+
+    async def _truncate_wal(self) -> None:
+        """Write the log back into the file and empty it, so deleted rows leave no copy behind."""
+        async with self._write:
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     # -- conversations --------------------------------------------------------------------------
 
     async def load_state(self, person: str) -> dict[str, Any] | None:
@@ -173,80 +401,114 @@ class Store:
             log.warning("unreadable conversation state, starting afresh")
             return None
 
-    async def save_turn(self, person: str, state: dict[str, Any], events: list[dict[str, Any]], unknown_texts: list[str] = ()) -> None:  # type: ignore[assignment]
-        """Commit the new state and the turn's events together."""
-        now = _now().isoformat()
+    async def save_turn(
+        self,
+        person: str,
+        state: dict[str, Any],
+        events: Iterable[dict[str, Any]] = (),
+        unknown_texts: Iterable[str] = (),
+        *,
+        reminder: tuple[int, dt.datetime, dict[str, Any]] | None = None,
+    ) -> int | None:
+        """Commit the new state, the turn's events and the reminder asked (chat id, due, payload)
+        together, in one transaction; returns the reminder's id."""
+        now = _now()
         db = self._db
-        await db.execute(
-            "INSERT INTO conversations(person, state, updated_at) VALUES (?, ?, ?) "
-            "ON CONFLICT(person) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-            (person, json.dumps(state, ensure_ascii=False), now),
-        )
-        if events:
-            await db.executemany(
-                "INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)",
-                [(now, person, e["type"], json.dumps({k: v for k, v in e.items() if k != "type"}, ensure_ascii=False)) for e in events],
-            )
-        if self.keep_unknown:
-            await db.executemany("INSERT INTO unknown_texts(at, text) VALUES (?, ?)", [(now, t[:1000]) for t in unknown_texts])
-        await db.commit()
+        rows = _event_rows(now.isoformat(), person, events)
+        texts = [t for t in (scrub(t) for t in unknown_texts) if t] if self.keep_unknown else []
+        reminder_id = None
+        async with self._write:
+            try:
+                await (await db.execute(
+                    "INSERT INTO conversations(person, state, updated_at) VALUES (?, ?, ?) "
+                    "ON CONFLICT(person) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                    (person, json.dumps(state, ensure_ascii=False), now.isoformat()),
+                )).close()
+                if rows:
+                    await (await db.executemany("INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)", rows)).close()
+                if texts:
+                    await (await db.executemany(
+                        "INSERT INTO unknown_texts(day, text, count) VALUES (?, ?, 1) "
+                        "ON CONFLICT(day, text) DO UPDATE SET count = count + 1",
+                        [(now.date().isoformat(), t) for t in texts],
+                    )).close()
+                if reminder is not None:
+                    reminder_id = await self._insert_reminder(person, *reminder)
+                await db.commit()
+            except BaseException:
+                await db.rollback()
+                raise
+        return reminder_id
 
-    async def save_events_only(self, person: str, events: list[dict[str, Any]]) -> None:
-        now = _now().isoformat()
-        await self._db.executemany(
-            "INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)",
-            [(now, person, e["type"], json.dumps({k: v for k, v in e.items() if k != "type"}, ensure_ascii=False)) for e in events],
-        )
-        await self._db.commit()
+    async def save_events_only(self, person: str, events: Iterable[dict[str, Any]]) -> None:
+        rows = _event_rows(_now().isoformat(), person, events)
+        if rows:
+            await self._transaction([("INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)", rows, True)])
 
     # -- reminders ------------------------------------------------------------------------------
 
-    async def add_reminder(self, person: str, chat_id: int, due_at: dt.datetime, payload: dict[str, Any]) -> int:
+    async def _insert_reminder(self, person: str, chat_id: int, due_at: dt.datetime, payload: dict[str, Any]) -> int:
         cursor = await self._db.execute(
-            "INSERT INTO reminders(person, chat_id, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)",
-            (person, chat_id, due_at.isoformat(), json.dumps(payload, ensure_ascii=False), _now().isoformat()),
+            "INSERT INTO reminders(person, chat, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+            (person, self._seal(chat_id), due_at.isoformat(), json.dumps(payload, ensure_ascii=False), _now().isoformat()),
         )
-        await self._db.commit()
-        return int(cursor.lastrowid or 0)
+        reminder_id = int(cursor.lastrowid or 0)
+        await cursor.close()
+        return reminder_id
+
+    async def add_reminder(self, person: str, chat_id: int, due_at: dt.datetime, payload: dict[str, Any]) -> int:
+        db = self._db
+        async with self._write:
+            try:
+                reminder_id = await self._insert_reminder(person, chat_id, due_at, payload)
+                await db.commit()
+            except BaseException:
+                await db.rollback()
+                raise
+        return reminder_id
+
+    def _reminder(self, row: Any) -> Reminder | None:
+        chat_id = self._unseal(row[2])
+        if chat_id is None:
+            log.warning("reminder %s was sealed with another hashing key: it cannot be sent", row[0])
+            return None
+        return Reminder(row[0], row[1], chat_id, dt.datetime.fromisoformat(row[3]), json.loads(row[4]))
 
     async def pending_reminders(self) -> list[Reminder]:
-        async with self._db.execute("SELECT id, person, chat_id, due_at, payload FROM reminders ORDER BY due_at") as cursor:
+        async with self._db.execute("SELECT id, person, chat, due_at, payload FROM reminders ORDER BY due_at") as cursor:
             rows = await cursor.fetchall()
-        return [Reminder(r[0], r[1], r[2], dt.datetime.fromisoformat(r[3]), json.loads(r[4])) for r in rows]
+        return [r for r in map(self._reminder, rows) if r is not None]
 
     async def reminder(self, reminder_id: int) -> Reminder | None:
-        async with self._db.execute("SELECT id, person, chat_id, due_at, payload FROM reminders WHERE id = ?", (reminder_id,)) as cursor:
-            r = await cursor.fetchone()
-        return Reminder(r[0], r[1], r[2], dt.datetime.fromisoformat(r[3]), json.loads(r[4])) if r else None
+        async with self._db.execute("SELECT id, person, chat, due_at, payload FROM reminders WHERE id = ?", (reminder_id,)) as cursor:
+            row = await cursor.fetchone()
+        return self._reminder(row) if row else None
 
     async def done_reminder(self, reminder_id: int) -> None:
-        await self._db.execute("DELETE FROM reminders WHERE id = ?", (reminder_id,))
-        await self._db.commit()
+        await self._transaction([("DELETE FROM reminders WHERE id = ?", (reminder_id,), False)])
 
     # -- privacy --------------------------------------------------------------------------------
 
     async def delete_person(self, person: str) -> dict[str, int]:
         """Remove every row about ``person``; returns how many rows per table."""
-        counts = {}
-        for table in ("conversations", "events", "reminders"):
-            cursor = await self._db.execute(f"DELETE FROM {table} WHERE person = ?", (person,))  # noqa: S608 - fixed names
-            counts[table] = cursor.rowcount
-        await self._db.commit()
-        return counts
+        tables = ("conversations", "events", "reminders")
+        counts = await self._transaction([(f"DELETE FROM {t} WHERE person = ?", (person,), False) for t in tables])  # noqa: S608 - fixed names
+        await self._truncate_wal()
+        return dict(zip(tables, counts, strict=True))
 
     async def purge(self, retention_days: int, now: dt.datetime | None = None) -> dict[str, int]:
         """Delete what is older than the retention period."""
-        limit = ((now or _now()) - dt.timedelta(days=retention_days)).isoformat()
-        counts = {}
-        for table, column in (("conversations", "updated_at"), ("events", "at"), ("reminders", "created_at"), ("unknown_texts", "at")):
-            cursor = await self._db.execute(f"DELETE FROM {table} WHERE {column} < ?", (limit,))  # noqa: S608 - fixed names
-            counts[table] = cursor.rowcount
-        await self._db.commit()
-        return counts
+        limit = (now or _now()) - dt.timedelta(days=retention_days)
+        columns = (("conversations", "updated_at", limit.isoformat()), ("events", "at", limit.isoformat()),
+                   ("reminders", "created_at", limit.isoformat()), ("unknown_texts", "day", limit.date().isoformat()))
+        counts = await self._transaction([(f"DELETE FROM {t} WHERE {c} < ?", (v,), False) for t, c, v in columns])  # noqa: S608 - fixed names
+        await self._truncate_wal()
+        return {t: n for (t, _, _), n in zip(columns, counts, strict=True)}
 
     # -- figures --------------------------------------------------------------------------------
 
     async def events(self, since: dt.date | None = None, until: dt.date | None = None) -> list[tuple[str, str, str, dict[str, Any]]]:
+        """(at, person, type, data) of every event in the period (``until`` included), oldest first."""
         query = "SELECT at, person, type, data FROM events WHERE 1=1"
         params: list[str] = []
         if since:
@@ -259,7 +521,13 @@ class Store:
             rows = await cursor.fetchall()
         return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
 
+    async def unknown_texts(self) -> list[tuple[str, str, int]]:
+        async with self._db.execute("SELECT day, text, count FROM unknown_texts ORDER BY day, text") as cursor:
+            return [tuple(r) for r in await cursor.fetchall()]  # type: ignore[misc]
+
     async def count(self, table: str) -> int:
-        async with self._db.execute(f"SELECT COUNT(*) FROM {table}") as cursor:  # noqa: S608 - fixed names
+        if table not in TABLES:
+            raise ValueError(f"unknown table {table}")
+        async with self._db.execute(f"SELECT COUNT(*) FROM {table}") as cursor:  # noqa: S608 - checked names
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
