@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import csv
 import datetime as dt
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -39,9 +41,34 @@ class Summary:
             )
         return "\n".join(lines)
 
+    def table(self) -> str:
+        """Aligned columns for the terminal."""
+        if not self.rows:
+            return "Aucun événement sur la période."
+        heads = {
+            "groupe": self.by or "", "conversations": "conversations", "personnes": "personnes", "reponses": "réponses",
+            "questions": "questions", "utile_oui": "utile oui", "utile_non": "utile non", "satisfaction_pct": "% utile",
+            "rdv_pris": "rdv pris", "rappels_demandes": "rappels demandés", "rappels_envoyes": "rappels envoyés",
+            "non_compris": "non compris",
+        }
+        columns = [c for c in COLUMNS if c != "groupe" or self.by]
+        cells = [[heads[c] for c in columns]] + [[str(row[c]) if row[c] != "" else "-" for c in columns] for row in self.rows]
+        widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
+        lines = []
+        for n, r in enumerate(cells):
+            lines.append("  ".join(v.ljust(w) if i == 0 and self.by else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths, strict=True))).rstrip())
+            if n == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
 
 def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None = None) -> Summary:
-    """Count events, overall or per group (region, lot, source, situation, door)."""
+    """Count events, overall or per group (region, lot, source, situation, door).
+
+    By source: every event goes to the group of the person's last deep link. By an answer
+    dimension: each answer counts in its own group; the person's other events go to the group
+    of their last answer ("(sans réponse)" when they got none).
+    """
     if by not in (None, "source", *DIMENSIONS):
         by = None
     group_of: dict[str, str] = {}
@@ -57,7 +84,12 @@ def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None
     counters: dict[str, Counter[str]] = defaultdict(Counter)
     persons: dict[str, set[str]] = defaultdict(set)
     for _, person, kind, data in events:
-        group = group_of.get(person, "(sans réponse)") if by else "total"
+        if not by:
+            group = "total"
+        elif kind == "answer" and by != "source":
+            group = str(data.get(DIMENSIONS[by]) or "(inconnu)")
+        else:
+            group = group_of.get(person, "(direct)" if by == "source" else "(sans réponse)")
         counters[group][kind] += 1
         if kind == "satisfaction":
             counters[group]["utile_" + ("oui" if data.get("value") == "yes" else "non")] += 1
@@ -87,22 +119,40 @@ def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None
     return Summary(rows, by)
 
 
-async def _with_store(config: Config, action):  # type: ignore[no-untyped-def]
-    from bot.storage import Store, load_or_create_key  # noqa: PLC0415
+def _missing(config: Config) -> bool:
+    if Path(config.database).exists():
+        return False
+    print(f"Aucune base de données à {config.database} (le bot a-t-il déjà tourné ? vérifiez « database » dans {config.path}).", file=sys.stderr)
+    return True
 
-    async with Store(config.database, load_or_create_key(config.hash_key_file)) as store:
+
+async def _with_store(config: Config, action):  # type: ignore[no-untyped-def]
+    from bot.storage import Store  # noqa: PLC0415
+
+    # Events and dates need no key (events are already anonymous); never repair from a tool:
+    # a file the bot is using must not be moved aside by a command run at the same time.
+    async with Store(config.database, b"", repair=False) as store:
         return await action(store)
 
 
 def run_stats(config: Config, since: dt.date | None, until: dt.date | None, by: str | None, csv_path: str | None) -> int:
+    from bot.storage import DatabaseUnavailable  # noqa: PLC0415
+
+    if _missing(config):
+        return 1
+
     async def action(store):  # type: ignore[no-untyped-def]
         return await store.events(since, until)
 
-    events = asyncio.run(_with_store(config, action))
+    try:
+        events = asyncio.run(_with_store(config, action))
+    except DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
     summary = summarise(events, by)
     period = f"du {since or 'début'} au {until or dt.date.today()}"
     print(f"Chiffres d'usage {period}" + (f", par {by}" if by else ""))
-    print(summary.text)
+    print(summary.table())
     if csv_path:
         with open(csv_path, "w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
@@ -113,9 +163,19 @@ def run_stats(config: Config, since: dt.date | None, until: dt.date | None, by: 
 
 
 def run_purge(config: Config) -> int:
+    from bot.storage import DatabaseUnavailable  # noqa: PLC0415
+
+    if _missing(config):
+        return 1
+
     async def action(store):  # type: ignore[no-untyped-def]
         return await store.purge(config.retention_days)
 
-    counts = asyncio.run(_with_store(config, action))
-    print(f"Supprimé (plus de {config.retention_days} jours) : " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    try:
+        counts = asyncio.run(_with_store(config, action))
+    except DatabaseUnavailable as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    labels = {"conversations": "conversations", "events": "événements", "reminders": "rappels", "unknown_texts": "messages non compris"}
+    print(f"Supprimé (plus de {config.retention_days} jours) : " + ", ".join(f"{labels.get(k, k)} {v}" for k, v in counts.items()))
     return 0
