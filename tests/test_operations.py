@@ -112,3 +112,25 @@ async def test_staff_commands_are_refused_to_others_and_logged(tmp_path: Path, s
             assert "2023-06-01" in preview and "2020-2023" in preview
     refused = [r for r in caplog.records if "refused staff command" in r.getMessage()]
     assert refused and all("77" not in r.getMessage() for r in refused)
+
+
+async def test_a_file_change_is_picked_up_by_the_watch_and_a_broken_one_reported(tmp_path: Path) -> None:
+    """Saving a knowledge file triggers a reload; saving a broken one keeps the old snapshot and warns staff."""
+    knowledge = copy_knowledge(tmp_path)
+    snapshot = load_knowledge(knowledge)
+    with FakeBotApi() as fake:
+        config = make_config(tmp_path, fake, knowledge_dir=knowledge, knowledge_watch_seconds=0.2, staff_ids=frozenset({STAFF}))
+        async with RunningBot(config, snapshot, token=TOKEN) as bot:
+            await asyncio.sleep(0.5)
+            texts_file = knowledge / "textes.yaml"
+            original = texts_file.read_text(encoding="utf-8")
+            texts_file.write_text(original.replace("Reprenons", "Reprenons donc", 1), encoding="utf-8")
+            await fake.auntil(lambda: bot.assistant.reloads == 1, timeout=10)
+            good = bot.assistant.snapshot
+            assert good is not snapshot
+            texts_file.write_text(original.replace("accueil:", "acceuil:", 1), encoding="utf-8")
+            warning = texts(await fake.areplies(STAFF, 1, timeout=10))
+            assert "Rechargement refusé" in warning and "textes.yaml:" in warning and "acceuil" in warning
+            assert bot.assistant.snapshot is good
+            fake.send_command(12, "/start")
+            assert "Bonjour" in texts(await fake.areplies(12, 2))

@@ -176,3 +176,28 @@ def test_webhook_mode_checks_the_secret_token_on_every_request(tmp_path: Path) -
     output = log.read_text(encoding="utf-8", errors="replace")
     assert code == 0, output[-2000:]
     assert WEBHOOK_SECRET not in output and TOKEN not in output
+
+
+def test_sighup_reloads_the_knowledge(tmp_path: Path) -> None:
+    """`kill -HUP` (systemctl reload) rebuilds the snapshot; the process keeps serving."""
+    import shutil
+
+    knowledge = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", knowledge)
+    log = tmp_path / "bot.log"
+    with FakeBotApi() as fake:
+        config = _config(tmp_path, fake, level="INFO")
+        config.write_text(config.read_text(encoding="utf-8").replace(str(ROOT / "knowledge"), str(knowledge)), encoding="utf-8")
+        process = _start(config, log)
+        try:
+            fake.wait_until(lambda: fake.calls_of("getUpdates"), timeout=30, message="the bot never polled")
+            process.send_signal(signal.SIGHUP)
+            deadline = time.monotonic() + 30
+            while "knowledge reloaded" not in log.read_text(encoding="utf-8", errors="replace"):
+                assert time.monotonic() < deadline, "no reload after SIGHUP"
+                time.sleep(0.1)
+            fake.send_command(13, "/start")
+            assert fake.wait_for_replies(13, 2, timeout=30)
+        finally:
+            code = _stop(process)
+    assert code == 0
