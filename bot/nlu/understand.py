@@ -12,9 +12,13 @@ from bot.nlu.situation import Situation, find_situation
 if TYPE_CHECKING:
     from bot.kb.model import Snapshot
 
-__all__ = ["Understanding", "understand"]
+__all__ = ["Understanding", "place_kind_word", "understand"]
 
 MAX_CHARS = 4096
+OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})
+# Overseas collectivities with their own labour code (postal prefixes), the others, Monaco.
+OWN_LABOUR_CODE = ("987", "988")
+OTHER_OVERSEAS = ("975", "977", "978", "984", "986", "97133", "97150")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,14 +37,39 @@ class Understanding:
         return bool(self.place.found or self.situation.traits or self.situation.need or self.confident_question)
 
 
+def place_kind_word(place: PlaceResult, snapshot: Snapshot) -> str | None:
+    """A word for the kind of place found, as the question phrasings say it."""
+    if place.place is None:
+        regions = {c.region for c in place.candidates}
+        return "outremer" if regions and regions <= OVERSEAS_REGIONS else ("region" if regions else None)
+    ref = place.place
+    if ref.kind == "outside":
+        prefixes: tuple[str, ...] = ()
+        for out in snapshot.outside:
+            if out.name == ref.name:
+                prefixes = out.postal_prefixes
+                break
+        if any(p.startswith(OWN_LABOUR_CODE) for p in prefixes):
+            return "caledonie"
+        if any(p.startswith(OTHER_OVERSEAS) for p in prefixes):
+            return "outremer"
+        if any(p.startswith("98000") for p in prefixes):
+            return "monaco"
+        return "etranger"
+    return "outremer" if ref.region in OVERSEAS_REGIONS else "region"
+
+
 def understand(text: str, snapshot: Snapshot) -> Understanding:
     """Read ``text`` against ``snapshot`` (pure; never raises on any string)."""
     text = text[:MAX_CHARS]
     place = snapshot.places.find(text)
     ignore: frozenset[str] = frozenset()
+    extra: tuple[str, ...] = ()
     if place.span is not None:
         words, _ = _tokenize(text)
         ignore = frozenset(content_stems(" ".join(words[place.span[0] : place.span[1]])))
+        kind = place_kind_word(place, snapshot)
+        extra = (kind,) if kind else ()
     situation = find_situation(text)
-    question = snapshot.faq.match(text, ignore=ignore)
+    question = snapshot.faq.match(text, ignore=ignore, extra=extra)
     return Understanding(text, place, situation, question)
