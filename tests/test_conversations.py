@@ -168,7 +168,11 @@ async def world(fake: FakeBotApi, tmp_path: Path, snapshot: Any) -> AsyncIterato
         world = World(fake, bot, done)
         yield world
         # let any last answerCallbackQuery land before counting
-        await fake.auntil(lambda: len(fake.calls_of("answerCallbackQuery")) >= world.presses, timeout=5)
+        await fake.auntil(
+            lambda: len(fake.calls_of("answerCallbackQuery")) >= world.presses,
+            timeout=5,
+            message=f"{world.presses} button taps, {len(fake.calls_of('answerCallbackQuery'))} answerCallbackQuery",
+        )
     refused = [(c.method, c.reason) for c in fake.calls if c.failed and c.method != "getUpdates"]
     assert refused == [], "the fake Bot API refused requests"
     check_callback_data(fake)

@@ -358,6 +358,14 @@ def test_question_at_the_place_step(talk: Talk) -> None:
     assert "gratuit" in talk.text and talk.last.text.startswith("Reprenons :") and talk.asks_place()
 
 
+def test_question_while_choosing_between_places_keeps_the_choices(talk: Talk) -> None:
+    talk.say("Saint-Denis").say("c'est payant ?")
+    assert "gratuit" in talk.text and talk.last.text.startswith("Reprenons :")
+    assert talk.step == "ambiguous" and "Saint-Denis (93)" in talk.buttons
+    talk.press("(93)")
+    assert talk.state.region == "11"
+
+
 def test_question_after_the_answer_offers_the_change_buttons(engine: Engine) -> None:
     talk = answered_in_lyon(engine).say("c'est payant ?")
     assert "gratuit" in talk.text and talk.last.text.startswith("Reprenons :")
