@@ -110,7 +110,13 @@ PHRASES: list[tuple[str, str]] = [
     (r"c est quoi|qu est ce que|qu est ce qu|ca veut dire quoi|veut dire|en quoi consiste", "questce"),
     (r"a droit|ai droit|y a droit|avoir droit|le droit|ont droit|y ont acces|ont acces|peut en beneficier|peuvent en beneficier|en beneficier|en profiter|est ouvert|ouvert a|ca me concerne|me concerne|pour moi|c est pour moi|eligible|eligibilite", "droit"),
 ]
-_PHRASE_RX = [(re.compile(r"\b(?:" + p + r")\b"), r) for p, r in PHRASES]
+# one pass over the text: at each place, the first expression of the list that matches wins
+_PHRASE_RX = re.compile(r"\b(?:" + "|".join(f"({p})" for p, _ in PHRASES) + r")\b")
+_PHRASE_REPLACEMENTS = [f" {r} " for _, r in PHRASES]
+
+
+def _replace_phrase(match: re.Match[str]) -> str:
+    return _PHRASE_REPLACEMENTS[(match.lastindex or 1) - 1]
 
 # Everyday words mapped to the word the phrasings use.
 SYNONYMS = {
@@ -188,16 +194,21 @@ _ENDINGS = (
 )
 
 
+# the longest ending that leaves at least four letters
+_ENDING_RX = re.compile("(?:" + "|".join(sorted(_ENDINGS, key=len, reverse=True)) + ")$")
+
+
 def stem(word: str) -> str:
     """A crude French stem: enough to merge plural, feminine and verb forms."""
     if len(word) <= 4 or word.isdigit():
         return word
-    if word.endswith(("s", "x")) and len(word) > 4:
+    if word[-1] in "sx":
         word = word[:-1]
-    for ending in _ENDINGS:
-        if word.endswith(ending) and len(word) - len(ending) >= (5 if ending == "ent" else 4):
-            word = word[: -len(ending)]
-            break
+    match = _ENDING_RX.search(word, 4)
+    if match is not None:
+        cut = match.start()
+        if match.group() != "ent" or cut >= 5:
+            word = word[:cut]
     if len(word) > 4 and word[-1] == word[-2] and word[-1] in "lnmtrsp":
         word = word[:-1]  # "demissionn" -> "demission"
     return word
@@ -222,8 +233,7 @@ _REGION = "region"
 def content_stems(text: str) -> list[str]:
     """The stems of ``text`` that count for matching, in order."""
     normalized = normalize(text)
-    for rx, replacement in _PHRASE_RX:
-        normalized = rx.sub(f" {replacement} ", normalized)
+    normalized = _PHRASE_RX.sub(_replace_phrase, normalized)
     out = []
     for word in normalized.split():
         canonical = _canonical(word)
@@ -311,20 +321,18 @@ class QuestionIndex:
             return None  # the place alone asks nothing
         known_weight = sum(self.idf[s] for s in known)
         message_weight = known_weight + UNKNOWN_WEIGHT * unknown
-        scores: dict[str, float] = {}
-        seen: set[int] = set()
+        shared: dict[int, float] = defaultdict(float)
         for s in known:
+            weight = self.idf[s]
             for index in self.by_stem.get(s, ()):
-                if index in seen:
-                    continue
-                seen.add(index)
-                qid, weights, total = self.phrasings[index]
-                shared = sum(w for t, w in weights.items() if t in known)
-                coverage = shared / total
-                precision = shared / message_weight
-                score = coverage * (0.45 + 0.55 * precision)
-                if score > scores.get(qid, 0.0):
-                    scores[qid] = score
+                shared[index] += weight
+        scores: dict[str, float] = {}
+        phrasings = self.phrasings
+        for index, common in shared.items():
+            qid, _, total = phrasings[index]
+            score = common / total * (0.45 + 0.55 * common / message_weight)
+            if score > scores.get(qid, 0.0):
+                scores[qid] = score
         if not scores:
             return None
         topic = max(known, key=lambda t: self.idf[t])
