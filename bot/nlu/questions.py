@@ -37,8 +37,12 @@ __all__ = ["CONFIDENT", "POSSIBLE", "QuestionIndex", "QuestionMatch", "content_s
 
 CONFIDENT = 0.45  # at or above: answer the question
 POSSIBLE = 0.34  # between POSSIBLE and CONFIDENT: say we are not sure
+BASE = 0.45  # share of a phrasing's score that coverage alone gives; the rest needs precision
 UNKNOWN_WEIGHT = 4.0  # weight of a message word the knowledge base never uses
 MARGIN = 0.04  # a best question this close to the runner-up is not confident
+LONG_MESSAGE = 4  # from this many words that count, a message is also read piece by piece
+TOPICAL = 2.5  # a word this rare says what a piece is about on its own
+PIECE_FACTOR = 0.95  # a piece read alone says a little less than the whole message
 TOPIC_PENALTY = 0.9  # factor for a question that does not use the message's rarest known word
 NOT_ASKED = 0.5  # factor for a message that asks nothing (no "?", no question word, no "cep")
 _ASKING = re.compile(
@@ -59,11 +63,12 @@ STOPWORDS = frozenset(
     dois doit devoir faut il cest exactement concretement general vous svp plait sil slt bjr
     quelque chose quelqu meme quand lors apres avant ici la bas ya sa bon ben fin aller va vais allez
     vas vont sera serait seront serai etais etait avais avait aurai aurais aurait
-    entre france tant plus moins vu voir dire dit sais sait savez connais rien personne
+    entre france tant plus moins vu voir dire dit sais sait savez connais rien personne pres loin
+    demande demander demandes demandais
     """.split()
 )
 # Question words: weak evidence of what is asked; they count, but little.
-QUESTION_WORDS = frozenset("qui combien comment pourquoi quoi ou quand questce".split())
+QUESTION_WORDS = frozenset("qui combien comment pourquoi quoi ou quand questce aquiadresser".split())
 
 # Expressions first (applied to the normalized text), then single words.
 PHRASES: list[tuple[str, str]] = [
@@ -82,6 +87,10 @@ PHRASES: list[tuple[str, str]] = [
     (r"mes (?:infos|informations|donnees|confidences)|ce que je (?:dis|raconte|confie)", "confidentiel"),
     (r"en tant que|en tant qu", " "),
     (r"c est qui", "qui"),
+    (r"(?:je dois |dois je |faut il |on doit )?passer par qui|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse", "aquiadresser"),
+    (r"(?:c est |c )?long pour (?:avoir|obtenir|decrocher)|(?:c est|c) long (?:avant|pour)", "delai"),
+    (r"suivi long|accompagnement long|sur le long terme|suivi complet|accompagnement complet", "accompagnement"),
+    (r"(?:va|vont|pourra|pourrait) (?:le )?savoir|le sache|le saura|le sauront|sera au courant", "courant"),
     (r"en cours de route|laisser tomber|en plan|arreter en cours|tout stopper|m arreter", "arreter"),
     (r"arret maladie|arret de travail|longue maladie|accident du travail|en arret|arret longue", "maladie"),
     (r"temps de travail|heures de travail|heures de boulot|heures de bureau|pendant le boulot|pendant le travail|sur mon temps|poser des conges|poser un conge|poser une journee|poser des rtt", "tempstravail"),
@@ -144,7 +153,7 @@ SYNONYMS = {
     "transmis": "confidentiel", "transmises": "confidentiel", "transmise": "confidentiel", "repeter": "confidentiel",
     "divulguer": "confidentiel", "partager": "confidentiel", "fuiter": "confidentiel",
     "prevenu": "courant", "prevenue": "courant", "prevenir": "courant", "averti": "courant", "sache": "courant",
-    "savoir": "courant", "informe": "informer", "informee": "informer", "informes": "informer",
+    "informe": "informer", "informee": "informer", "informes": "informer",
     "autorisation": "accord", "permission": "accord", "accepter": "accord", "signer": "accord", "valider": "accord",
     "delai": "delai", "delais": "delai", "attendre": "delai", "attente": "delai", "longtemps": "delai",
     "abandonner": "arreter", "stopper": "arreter", "interrompre": "arreter", "arret": "arreter", "arrete": "arreter",
@@ -179,7 +188,7 @@ SYNONYMS = {
     "etapes": "etape", "deroule": "deroulement", "derouler": "deroulement", "niveaux": "niveau",
     "ponctuel": "ponctuel", "ponctuelle": "ponctuel", "fois": "ponctuel", "seul": "ponctuel", "seule": "ponctuel",
     "simple": "ponctuel", "unique": "ponctuel",
-    "suivi": "accompagnement", "accompagne": "accompagnement", "accompagner": "accompagnement", "long": "accompagnement",
+    "suivi": "accompagnement", "accompagne": "accompagnement", "accompagner": "accompagnement",
     "complet": "accompagnement", "vrai": "accompagnement",
     "obligatoire": "obligatoire", "oblige": "obligatoire", "obligation": "obligatoire", "necessaire": "obligatoire",
     "imposer": "obligatoire",
@@ -228,6 +237,8 @@ def _canonical(word: str) -> str | None:
 
 
 _REGION = "region"
+# Pieces of a message: sentences and comma-separated parts, a "?" kept with its piece.
+_PIECES = re.compile(r"[^.?!;,\n]+[?]*")
 
 
 def content_stems(text: str) -> list[str]:
@@ -307,9 +318,28 @@ class QuestionIndex:
         """The closest question to ``text`` and its score in [0, 1], or None if nothing shares a word.
 
         ``ignore`` holds stems to leave out of the message (the place, already understood);
-        ``extra`` stems stand for it ("outremer", "etranger"...).
+        ``extra`` stems stand for it ("outremer", "etranger"...). A long message that tells a
+        situation and then asks ("salarié à Lyon, en CDI, je dois prévenir mon patron ?") is
+        also read piece by piece: the pieces that ask are matched on their own, and the best
+        reading wins.
         """
-        stems = [s for s in content_stems(text[:2000]) if s not in ignore]
+        text = text[:2000]
+        best = self._match(text, ignore, extra)
+        pieces = [p for p in _PIECES.findall(text) if p.strip()]
+        if len(pieces) > 1 and len(content_stems(text)) >= LONG_MESSAGE:
+            asking = [p for p in pieces if "?" in p or _ASKING.search(normalize(p))][-3:]
+            for piece in asking:
+                stems = set(content_stems(piece))
+                weights = sorted((self.idf[t] for t in stems if t in self.idf), reverse=True)
+                if not weights or (weights[0] < TOPICAL and (len(weights) < 2 or weights[1] < 1.5)):
+                    continue  # too little said in that piece alone ("je peux faire un cep ?")
+                found = self._match(piece, ignore, extra if ignore & stems else ())
+                if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
+                    best = QuestionMatch(found.id, round(found.score * PIECE_FACTOR, 4), found.runner_up, round(found.runner_up_score * PIECE_FACTOR, 4))
+        return best
+
+    def _match(self, text: str, ignore: frozenset[str], extra: tuple[str, ...]) -> QuestionMatch | None:
+        stems = [s for s in content_stems(text) if s not in ignore]
         kinds = [k for k in (_canonical(e) for e in extra) if k is not None]
         if kinds and kinds != [_REGION]:
             stems = [s for s in stems if s != _REGION]  # "chez nous" is the overseas place already given
@@ -330,7 +360,7 @@ class QuestionIndex:
         phrasings = self.phrasings
         for index, common in shared.items():
             qid, _, total = phrasings[index]
-            score = common / total * (0.45 + 0.55 * common / message_weight)
+            score = common / total * (BASE + (1 - BASE) * common / message_weight)
             if score > scores.get(qid, 0.0):
                 scores[qid] = score
         if not scores:
@@ -343,7 +373,7 @@ class QuestionIndex:
             if topic not in vocab:
                 factor *= TOPIC_PENALTY  # the message's rarest word is not what this question is about
             scores[qid] = min(1.0, scores[qid] * factor)
-        if not _ASKING.search(normalize(text[:2000])) and "?" not in text[:2000]:
+        if not _ASKING.search(normalize(text)) and "?" not in text:
             for qid in scores:
                 scores[qid] *= NOT_ASKED
         ranked = sorted(scores.items(), key=lambda item: -item[1])
