@@ -44,6 +44,7 @@ LONG_MESSAGE = 4  # from this many words that count, a message is also read piec
 TOPICAL = 2.5  # a word this rare says what a piece is about on its own
 PIECE_FACTOR = 0.95  # a piece read alone says a little less than the whole message
 TOPIC_PENALTY = 0.9  # factor for a question that does not use the message's rarest known word
+LONE_WORD = 0.65  # factor when a single known word stands among unknown ones
 NOT_ASKED = 0.5  # factor for a message that asks nothing (no "?", no question word, no "cep")
 _ASKING = re.compile(
     r"\?|\b(?:qui|quoi|comment|combien|pourquoi|quand|quel|quelle|quels|quelles|est ce|est il|est elle|"
@@ -64,7 +65,8 @@ STOPWORDS = frozenset(
     quelque chose quelqu meme quand lors apres avant ici la bas ya sa bon ben fin aller va vais allez
     vas vont sera serait seront serai etais etait avais avait aurai aurais aurait
     entre france tant plus moins vu voir dire dit sais sait savez connais rien personne pres loin
-    demande demander demandes demandais
+    demande demander demandes demandais savoir connaitre comprendre penser pense crois croire aimer
+    sembler semble arriver arrive mettre prendre avoir eu vraiment quand meme bientot souvent jamais toujours
     """.split()
 )
 # Question words: weak evidence of what is asked; they count, but little.
@@ -300,8 +302,13 @@ class QuestionIndex:
 
     def _known(self, stems: list[str]) -> tuple[set[str], int]:
         """Known stems (typos corrected) and the count of unknown ones."""
+        known, unknown, _ = self._read(stems)
+        return known, unknown
+
+    def _read(self, stems: list[str]) -> tuple[set[str], int, int]:
+        """Known stems (typos corrected), the count of unknown ones, and of unknown long ones."""
         known: set[str] = set()
-        unknown = 0
+        unknown = long_unknown = 0
         for s in dict.fromkeys(stems):
             if s in self.idf:
                 known.add(s)
@@ -312,7 +319,8 @@ class QuestionIndex:
                     known.add(match[0])
                     continue
             unknown += 1
-        return known, unknown
+            long_unknown += len(s) >= 5
+        return known, unknown, long_unknown
 
     def match(self, text: str, ignore: frozenset[str] = frozenset(), extra: tuple[str, ...] = ()) -> QuestionMatch | None:
         """The closest question to ``text`` and its score in [0, 1], or None if nothing shares a word.
@@ -346,9 +354,10 @@ class QuestionIndex:
         stems.extend(k for k in kinds if k in self.idf)
         if not stems:
             return None
-        known, unknown = self._known(stems)
+        known, unknown, long_unknown = self._read(stems)
         if not known - set(kinds):
             return None  # the place alone asks nothing
+        lone_word = long_unknown > 0 and len({t for t in known if self.idf[t] >= 1.5}) <= 1
         known_weight = sum(self.idf[s] for s in known)
         message_weight = known_weight + UNKNOWN_WEIGHT * unknown
         shared: dict[int, float] = defaultdict(float)
@@ -373,6 +382,10 @@ class QuestionIndex:
             if topic not in vocab:
                 factor *= TOPIC_PENALTY  # the message's rarest word is not what this question is about
             scores[qid] = min(1.0, scores[qid] * factor)
+        if lone_word:
+            # one known word among words the knowledge base never uses: "le prix de l'essence"
+            for qid in scores:
+                scores[qid] *= LONE_WORD
         if not _ASKING.search(normalize(text)) and "?" not in text:
             for qid in scores:
                 scores[qid] *= NOT_ASKED
