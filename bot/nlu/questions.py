@@ -67,6 +67,7 @@ STOPWORDS = frozenset(
     entre france tant plus moins vu voir dire dit sais sait savez connais rien personne pres loin
     demande demander demandes demandais savoir connaitre comprendre penser pense crois croire aimer
     sembler semble arriver arrive mettre prendre avoir eu vraiment quand meme bientot souvent jamais toujours
+    an ans annee annees
     """.split()
 )
 # Question words: weak evidence of what is asked; they count, but little.

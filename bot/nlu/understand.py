@@ -38,7 +38,7 @@ class Understanding:
 
 
 def place_kind_word(place: PlaceResult, snapshot: Snapshot) -> str | None:
-    """A word for the kind of place found, as the question phrasings say it."""
+    """Words for the kind of place found, as the question phrasings say it ("outremer region")."""
     if place.place is None:
         regions = {c.region for c in place.candidates}
         return "outremer" if regions and regions <= OVERSEAS_REGIONS else ("region" if regions else None)
@@ -56,7 +56,7 @@ def place_kind_word(place: PlaceResult, snapshot: Snapshot) -> str | None:
         if any(p.startswith("98000") for p in prefixes):
             return "monaco"
         return "etranger"
-    return "outremer" if ref.region in OVERSEAS_REGIONS else "region"
+    return "outremer region" if ref.region in OVERSEAS_REGIONS else "region"
 
 
 def understand(text: str, snapshot: Snapshot) -> Understanding:
@@ -69,7 +69,7 @@ def understand(text: str, snapshot: Snapshot) -> Understanding:
         words, _ = _tokenize(text)
         ignore = frozenset(content_stems(" ".join(words[place.span[0] : place.span[1]])))
         kind = place_kind_word(place, snapshot)
-        extra = (kind,) if kind else ()
+        extra = tuple(kind.split()) if kind else ()
     situation = find_situation(text)
     question = snapshot.faq.match(text, ignore=ignore, extra=extra)
     return Understanding(text, place, situation, question)
