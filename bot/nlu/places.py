@@ -632,9 +632,12 @@ class PlaceIndex:
             if nxt in UNIT_WORDS or nxt.isdigit() or prev in NOT_DEP_PREV or (prev in ARTICLES and prev2 in NOT_DEP_PREV):
                 i += span
                 continue
-            if prev in ("le", "l") and prev2 in ("a", "avant", "apres", "pour", "jusqu", "depuis", "du", "au"):
+            if prev in ("le", "l", "du") and prev2 in ("a", "avant", "apres", "pour", "jusqu", "depuis", "du", "au", "partir", "vers", "fin", "debut", "mi", "ce", "dici", "d"):
                 i += span
                 continue  # "à partir du 12", "avant le 15": a date
+            if nxt == "au" and i + span + 1 < len(words) and words[i + span + 1].isdigit():
+                i += span
+                continue  # "du 15 au 20"
             entry = _Entry(self._dep_ref(code), priority=2)
             short = all(w in FILLER for w in words[:i]) and all(w in FILLER for w in words[i + span :])
             if prev in DEP_PREV or short or prev in ("dans", "en", "habite", "vis", "secteur", "coin", "region"):
