@@ -1,0 +1,144 @@
+"""Situation traits, their combinations through the routing rules, negations, wishes, needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.kb.load import load_knowledge
+from bot.nlu.situation import find_situation
+from bot.routing import pick_rule
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_knowledge(ROOT / "knowledge")
+
+
+def profile(snap, text: str) -> str | None:
+    rule = pick_rule(find_situation(text).traits, snap)
+    return rule.profile if rule is not None else None
+
+
+@pytest.mark.parametrize(
+    ("text", "trait"),
+    [
+        ("je suis salariée en cdi dans une pme", "salarie"),
+        ("je bosse chez leclerc en caisse", "salarie"),
+        ("aide-soignante en clinique privée", "salarie"),  # a job name at the start
+        ("je fais les 3x8 à l'usine", "salarie"),
+        ("j'ai grandi en franche-comté et j'y bosse toujours", "salarie"),
+        ("chui en cdi", "salarie"),  # texting spelling
+        ("je suis auto entrepreneur", "independant"),
+        ("kiné en libéral", "independant"),
+        ("gérant majoritaire de ma SARL", "independant"),
+        ("je suis inscrite à France Travail", "demandeur_emploi"),
+        ("inscrit france travail", "demandeur_emploi"),
+        ("jsuis au chomdu", "demandeur_emploi"),
+        ("fonctionnaire territoriale", "agent_public"),
+        ("prof des écoles à l'éducation nationale", "agent_public"),
+        ("infirmiere a l'hopital public", "agent_public"),
+        ("j'ai 19 ans je cherche ma voie", "jeune"),
+        ("je sors du lycée sans diplôme", "jeune"),
+        ("j'ai une RQTH", "handicap"),
+        ("je suis reconnu travailleur handicapé", "handicap"),
+        ("cadre dans l'industrie pharma", "cadre"),
+    ],
+)
+def test_traits(text, trait):
+    assert trait in find_situation(text).traits
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("je suis fonctionnaire et j'ai une rqth", "agent_public"),
+        ("cadre en cdi avec une reconnaissance travailleur handicapé", "handicap"),
+        ("cadre au chômage depuis 4 mois", "cadre"),
+        ("je suis RQTH et au chômage", "handicap"),
+        ("auto-entrepreneur à côté de mon CDI", "independant"),
+        ("j'ai 22 ans je suis en alternance", "salarie"),
+        ("j'ai 20 ans et je suis au chômage", "jeune"),
+        ("jeune diplômée de 23 ans, au chômage depuis la fin de mon master", "demandeur_emploi"),
+        ("intérimaire, inscrit à france travail entre deux missions", "demandeur_emploi"),
+        ("cadre de santé à l'hôpital public", "agent_public"),
+        ("j'ai 45 ans et 3 enfants", None),
+    ],
+)
+def test_profiles_from_rules(snap, text, expected):
+    assert profile(snap, text) == expected
+
+
+def test_first_matching_rule_wins(snap):
+    # cadre + demandeur_emploi: the rule [cadre, demandeur_emploi] comes before [demandeur_emploi]
+    rule = pick_rule({"cadre", "demandeur_emploi"}, snap)
+    assert rule is not None and rule.traits == frozenset({"cadre", "demandeur_emploi"})
+    assert pick_rule(set(), snap) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "denied"),
+    [
+        ("je ne suis plus salarié, je suis au chômage", "demandeur_emploi", "salarie"),
+        ("je ne suis pas fonctionnaire, je suis salariée d'une association", "salarie", "agent_public"),
+        ("j'ai quitté la fonction publique, maintenant artisan", "independant", "agent_public"),
+        ("j'ai quitté la fonction publique, aujourd'hui je suis salarié dans le privé", "salarie", "agent_public"),
+        ("je suis pas cadre, je suis technicien en cdi", "salarie", "cadre"),
+        ("non je suis pas au chomage, j'ai un cdi", "salarie", "demandeur_emploi"),
+        ("pas de rqth, je suis juste salariée", "salarie", "handicap"),
+        ("je n'ai pas le statut cadre, je suis employé en cdi", "salarie", "cadre"),
+        ("ex cadre, maintenant j'ai ma propre boite, gérant majoritaire", "independant", "cadre"),
+        ("j'étais artisan, j'ai fermé, maintenant je suis au chômage", "demandeur_emploi", "independant"),
+    ],
+)
+def test_negations(snap, text, expected, denied):
+    situation = find_situation(text)
+    assert profile(snap, text) == expected
+    assert denied not in situation.traits and denied in situation.denied
+
+
+def test_a_wish_is_not_a_situation(snap):
+    situation = find_situation("je suis pas indépendant, je suis en cdi mais je veux me lancer à mon compte")
+    assert "independant" not in situation.traits and "salarie" in situation.traits
+    assert situation.need == "accompagnement"
+    assert "salarie" not in find_situation("je veux devenir infirmière").traits
+
+
+def test_age():
+    assert find_situation("j'ai 45 ans").age == 45
+    assert "jeune" not in find_situation("j'ai 45 ans").traits
+    assert find_situation("20 ans d'expérience dans la banque").age is None
+    assert find_situation("je travaille de nuit depuis 17 ans").age is None
+
+
+@pytest.mark.parametrize(
+    ("text", "need"),
+    [
+        ("j'ai juste une question", "ponctuel"),
+        ("une info vite fait", "ponctuel"),
+        ("un conseil rapide svp", "ponctuel"),
+        ("pas besoin d'un suivi, juste un conseil", "ponctuel"),
+        ("juste un avis sur mon projet de formation, pas besoin de plus", "ponctuel"),
+        ("une seule séance ça me suffira largement", "ponctuel"),
+        ("je veux me reconvertir", "accompagnement"),
+        ("je voudrais changer complètement de voie", "accompagnement"),
+        ("monter mon propre salon de coiffure", "accompagnement"),
+        ("ouvrir un food truck, je sais pas par où commencer", "accompagnement"),
+        ("j'ai envie de tout plaquer et de faire un autre taf", "accompagnement"),
+        ("j'ai besoin de quelqu'un qui me suive le temps que je trouve ma voie", "accompagnement"),
+        ("un seul rdv ça suffira pas, j'ai besoin d'être vraiment accompagné", "accompagnement"),
+        ("je voudrais créer une autre activité à côté de la ferme", "accompagnement"),
+        ("je suis salariée en cdi", None),
+    ],
+)
+def test_needs(text, need):
+    assert find_situation(text).need == need
+
+
+@pytest.mark.parametrize("text", ["", "   ", "???", "😀" * 50, "a" * 5000, "\x00\n\t"])
+def test_never_raises(text):
+    situation = find_situation(text)
+    assert isinstance(situation.traits, frozenset)
