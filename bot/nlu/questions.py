@@ -39,7 +39,8 @@ CONFIDENT = 0.45  # at or above: answer the question
 POSSIBLE = 0.34  # between POSSIBLE and CONFIDENT: say we are not sure
 BASE = 0.45  # share of a phrasing's score that coverage alone gives; the rest needs precision
 UNKNOWN_WEIGHT = 4.0  # weight of a message word the knowledge base never uses
-MARGIN = 0.04  # a best question this close to the runner-up is not confident
+MARGIN = 0.04  # a best question this close to the runner-up is not confident...
+CLEAR = 0.8  # ...unless its score is this high
 LONG_MESSAGE = 4  # from this many words that count, a message is also read piece by piece
 TOPICAL = 2.5  # a word this rare says what a piece is about on its own
 PIECE_FACTOR = 0.95  # a piece read alone says a little less than the whole message
@@ -67,7 +68,7 @@ STOPWORDS = frozenset(
     entre france tant plus moins vu voir dire dit sais sait savez connais rien personne pres loin
     demande demander demandes demandais savoir connaitre comprendre penser pense crois croire aimer
     sembler semble arriver arrive mettre prendre avoir eu vraiment quand meme bientot souvent jamais toujours
-    an ans annee annees
+    an ans annee annees depuis mois
     """.split()
 )
 # Question words: weak evidence of what is asked; they count, but little.
@@ -87,10 +88,11 @@ PHRASES: list[tuple[str, str]] = [
     (r"comment ca (?:marche|fonctionne)|ca (?:marche|fonctionne) comment|comment (?:ca )?marche", "comment"),
     (r"tout le monde|n importe qui|n importe quel(?:le)? (?:actif|personne|salarie)|toute personne|tous les actifs|tout actif|toutes les personnes", "toutlemonde"),
     (r"qui (?:paie|paye|finance|payent|paient|regle|rembourse|prend en charge)|finance par qui|paye par qui|payee? par qui|d ou vient l argent|qui met l argent", "quifinance"),
-    (r"mes (?:infos|informations|donnees|confidences)|ce que je (?:dis|raconte|confie)", "confidentiel"),
+    (r"mes (?:infos|informations|donnees|confidences)|ce que je (?:lui |leur )?(?:dis|raconte|confie)|garde(?:r)? (?:ca )?pour (?:lui|elle|soi)", "confidentiel"),
+    (r"(?:1[4-9]|2[0-5]) ans|moins de 2[56] ans", "jeune"),
     (r"en tant que|en tant qu", " "),
     (r"c est qui", "qui"),
-    (r"(?:je dois |dois je |faut il |on doit )?passer par qui|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse", "aquiadresser"),
+    (r"(?:je dois |dois je |faut il |on doit )?passer par qui|(?:je )?(?:m |s )?adresse(?:r)? a qui|je (?:vais|dois aller) ou|on va ou|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse", "aquiadresser"),
     (r"(?:c est |c )?long pour (?:avoir|obtenir|decrocher)|(?:c est|c) long (?:avant|pour)", "delai"),
     (r"suivi long|accompagnement long|sur le long terme|suivi complet|accompagnement complet", "accompagnement"),
     (r"(?:va|vont|pourra|pourrait) (?:le )?savoir|le sache|le saura|le sauront|sera au courant", "courant"),
@@ -265,7 +267,7 @@ class QuestionMatch:
 
     @property
     def confident(self) -> bool:
-        return self.score >= CONFIDENT and self.score - self.runner_up_score >= MARGIN
+        return self.score >= CONFIDENT and (self.score - self.runner_up_score >= MARGIN or self.score >= CLEAR)
 
     @property
     def possible(self) -> bool:
@@ -320,7 +322,7 @@ class QuestionIndex:
                     known.add(match[0])
                     continue
             unknown += 1
-            long_unknown += len(s) >= 5
+            long_unknown += len(s) >= 4
         return known, unknown, long_unknown
 
     def match(self, text: str, ignore: frozenset[str] = frozenset(), extra: tuple[str, ...] = ()) -> QuestionMatch | None:
@@ -358,7 +360,7 @@ class QuestionIndex:
         known, unknown, long_unknown = self._read(stems)
         if not known - set(kinds):
             return None  # the place alone asks nothing
-        lone_word = long_unknown > 0 and len({t for t in known if self.idf[t] >= 1.5}) <= 1
+        lone_word = long_unknown > 0 and len({t for t in known if self.idf[t] >= 1.5 and t not in QUESTION_WORDS}) <= 1
         known_weight = sum(self.idf[s] for s in known)
         message_weight = known_weight + UNKNOWN_WEIGHT * unknown
         shared: dict[int, float] = defaultdict(float)
