@@ -54,6 +54,35 @@ def events_of(bot: BotProcess, user_id: int) -> list[str]:
     return [r[0] for r in rows(bot.database, "SELECT type FROM events WHERE person = ? ORDER BY id", (person,))]
 
 
+def wait_text(fake: FakeBotApi, chat: int, needle: str, timeout: float = 15) -> dict:
+    """The first message of the bot in ``chat`` containing ``needle`` since the last wait."""
+    cursor = fake.__dict__.setdefault("_test_cursor", {})
+
+    def find() -> dict | None:
+        sent = fake.sent(chat)
+        for index in range(min(cursor.get(chat, 0), len(sent)), len(sent)):
+            if needle.lower() in sent[index].get("text", "").lower():
+                cursor[chat] = index + 1
+                fake.mark_seen(chat)
+                return sent[index]
+        return None
+
+    return fake.wait_until(find, timeout, f"no message with {needle!r} in chat {chat}: {[m.get('text', '')[:50] for m in fake.sent(chat)]}")
+
+
+def wait_quiet(fake: FakeBotApi, quiet: float = 0.5, timeout: float = 30) -> None:
+    """Until the bot has sent nothing for ``quiet`` seconds."""
+    deadline = time.monotonic() + timeout
+    count = -1
+    while time.monotonic() < deadline:
+        time.sleep(quiet)
+        now = len([c for c in fake.calls if c.method != "getUpdates"])
+        if now == count:
+            return
+        count = now
+    raise AssertionError("the bot kept sending")
+
+
 def wait_confirmed(fake: FakeBotApi, timeout: float = 10) -> None:
     """PTB confirms fetched updates with the offset of its very next getUpdates call."""
     fake.wait_until(lambda: not fake.pending_updates, timeout, "updates still unconfirmed")
@@ -108,8 +137,10 @@ def test_sigkill_while_the_reply_is_being_sent(tmp_path: Path, fake: FakeBotApi)
 
         fake.reset()  # Telegram works again (and forgets the test's earlier messages)
         bot.start()
-        fake.send_text(CHAT, "un accompagnement dans la durée")
-        answer, _rating = fake.wait_for_replies(CHAT, 2, timeout=15)
+        fake.send_text(CHAT, "Est-ce que c'est gratuit ?")  # anything: the bot picks up at the need step
+        question = wait_text(fake, CHAT, "question ponctuelle")
+        fake.press(CHAT, button_data(question, "accompagnement"))
+        answer = wait_text(fake, CHAT, "Avenir Actifs")
         assert LYON_LOT in answer["text"]
         assert events_of(bot, CHAT)[-2:] == ["need", "answer"]
         assert bot.terminate() == 0
@@ -152,16 +183,19 @@ def test_sigkill_at_random_moments_loses_no_completed_step(tmp_path: Path, fake:
                     assert state["step"] == "place" and events[-1] == "conversation_started"
             bot.start()
             wait_confirmed(fake, 30)  # updates fetched but not confirmed before the kill come again
-            time.sleep(0.5)
+            wait_quiet(fake)
 
         # finish every conversation from wherever it is
         for user in users:
             fake.mark_seen(user)
             state = state_of(bot, user)
-            if state is None or state["step"] != "need":
+            if state is not None and state["step"] == "need":
+                # a button of the last question the bot asked (a message of this chat: the press attaches to it)
+                fake.press(user, f"{state['rev']}|n|accompagnement")
+            else:
                 fake.send_text(user, LYON)
-                fake.wait_for_replies(user, 1, timeout=15)
-            fake.send_text(user, "un accompagnement dans la durée")
+                (question,) = fake.wait_for_replies(user, 1, timeout=15)
+                fake.press(user, button_data(question, "accompagnement"))
         for user in users:
             answer, _ = fake.wait_for_replies(user, 2, timeout=20)
             assert LYON_LOT in answer["text"], user
@@ -176,8 +210,8 @@ def test_reminder_survives_a_restart(tmp_path: Path, fake: FakeBotApi) -> None:
         fake.send_command(CHAT, "/start")
         fake.wait_for_replies(CHAT, 2, timeout=15)
         fake.send_text(CHAT, LYON)
-        fake.wait_for_replies(CHAT, 1, timeout=15)
-        fake.send_text(CHAT, "accompagnement")
+        (question,) = fake.wait_for_replies(CHAT, 1, timeout=15)
+        fake.press(CHAT, button_data(question, "accompagnement"))
         _answer, rating = fake.wait_for_replies(CHAT, 2, timeout=15)
         fake.press(CHAT, button_data(rating, "Oui"))
         (offer,) = fake.wait_for_replies(CHAT, 1, timeout=15)
@@ -204,3 +238,26 @@ def test_reminder_survives_a_restart(tmp_path: Path, fake: FakeBotApi) -> None:
         assert events_of(bot, CHAT)[-2:] == ["reminder_sent", "booking"]
         assert bot.terminate() == 0
     assert "Bravo" in texts(fake.sent(CHAT))
+
+
+def test_stats_and_purge_run_beside_the_running_bot(tmp_path: Path, fake: FakeBotApi) -> None:
+    import os  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+    import sys  # noqa: PLC0415
+
+    with BotProcess(tmp_path, fake) as bot:
+        fake.send_command(CHAT, "/start")
+        fake.wait_for_replies(CHAT, 2, timeout=15)
+        env = {k: v for k, v in os.environ.items() if k != "CEP_BOT_TOKEN"}
+        for command in ("stats", "purge"):
+            result = subprocess.run(  # noqa: S603
+                [sys.executable, "-m", "bot", "--config", str(bot.config_path), command],
+                capture_output=True, text=True, env=env, timeout=60, check=False, cwd=tmp_path,
+            )
+            assert result.returncode == 0, result.stderr
+        assert "Supprimé" in result.stdout
+        fake.send_text(CHAT, LYON)  # the bot is not disturbed
+        (question,) = fake.wait_for_replies(CHAT, 1, timeout=15)
+        assert "question ponctuelle" in question["text"]
+        assert bot.terminate() == 0
+    assert not list((tmp_path / "data").glob("*.corrupt-*"))

@@ -64,18 +64,20 @@ async def _fill(config_path: Path, snapshot) -> dict[str, str]:  # type: ignore[
         await press(1, "r|y")
         await store.save_events_only(store.person(1), [{"type": "reminder_sent"}])
         await press(1, "b|y")
-        # 2: flyer, Paris 11e, self-employed (also read as a question), one-off -> answer (IDF), not useful
+        # 2: flyer, Paris 11e, self-employed, a question, one-off -> answer (IDF), not useful
         await turn(2, "command", "/start flyer")
-        await turn(2, "text", "75011, je suis indépendant")
+        await turn(2, "text", "75011")
+        await press(2, "s|independant")
+        await press(2, "q|gratuit")
         await press(2, "n|ponctuel")
         await press(2, "u|n")
         # 3: direct, a question and a message not understood, no answer
         await turn(3, "command", "/start")
-        await turn(3, "text", "Est-ce que c'est gratuit ?")
-        await turn(3, "text", "bof")
+        await press(3, "q|gratuit")
+        await turn(3, "text", "xyzzy plugh")
         # 4: poster, Lyon again, employee, one-off -> answer (ARA lot), useful
         await turn(4, "command", "/start affiche")
-        await turn(4, "text", "Lyon, je suis salarié")
+        await turn(4, "text", "J'habite à Lyon et je suis salarié")
         await press(4, "n|ponctuel")
         await press(4, "u|y")
         return {str(u): store.person(u) for u in (1, 2, 3, 4)}
