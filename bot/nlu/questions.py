@@ -45,6 +45,7 @@ LONG_MESSAGE = 4  # from this many words that count, a message is also read piec
 TOPICAL = 2.5  # a word this rare says what a piece is about on its own
 PIECE_FACTOR = 0.95  # a piece read alone says a little less than the whole message
 TOPIC_PENALTY = 0.9  # factor for a question that does not use the message's rarest known word
+SINGLE_WORD = 0.8  # factor for a phrasing that shares a single, minor word with the message
 LONE_WORD = 0.65  # factor when a single known word stands among unknown ones
 NOT_ASKED = 0.5  # factor for a message that asks nothing (no "?", no question word, no "cep")
 _ASKING = re.compile(
@@ -68,7 +69,7 @@ STOPWORDS = frozenset(
     entre france tant plus moins vu voir dire dit sais sait savez connais rien personne pres loin
     demande demander demandes demandais savoir connaitre comprendre penser pense crois croire aimer
     sembler semble arriver arrive mettre prendre avoir eu vraiment quand meme bientot souvent jamais toujours
-    an ans annee annees depuis mois
+    an ans annee annees depuis mois reste restent rester resterait
     """.split()
 )
 # Question words: weak evidence of what is asked; they count, but little.
@@ -82,7 +83,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"feu vert|donner son accord|son accord|l accord|l autorisation|la permission", "accord"),
     (r"au courant|mis au courant|mise au courant", "courant"),
     (r"compte rendu|document de synthese|bilan ecrit|quelque chose d ecrit|un ecrit|par ecrit", "document"),
-    (r"combien de temps (?:pour|avant) (?:avoir|obtenir|decrocher|etre recu)|(?:pour|avant d) (?:avoir|obtenir|decrocher) (?:un |le |mon )?(?:premier )?rdv|etre recue?", "delai"),
+    (r"combien de temps (?:pour|avant) (?:avoir|obtenir|decrocher|etre recu|(?:le |un |mon )?(?:premier )?(?:rdv|rendez vous))|(?:pour|avant d) (?:avoir|obtenir|decrocher) (?:un |le |mon )?(?:premier )?rdv|etre recue?", "delai"),
     (r"combien de temps|combien d heures|combien de mois|combien de semaines|ca dure|ca prend|durer|dure", "duree"),
     (r"comment (?:ca )?se (?:passe|deroule)|ca se (?:passe|deroule) comment|quelles? etapes?", "deroulement"),
     (r"comment ca (?:marche|fonctionne)|ca (?:marche|fonctionne) comment|comment (?:ca )?marche", "comment"),
@@ -371,8 +372,10 @@ class QuestionIndex:
         scores: dict[str, float] = {}
         phrasings = self.phrasings
         for index, common in shared.items():
-            qid, _, total = phrasings[index]
+            qid, weights, total = phrasings[index]
             score = common / total * (BASE + (1 - BASE) * common / message_weight)
+            if len(weights) > 1 and common < max(weights.values()) * 1.01 and common < total * 0.5:
+                score *= SINGLE_WORD  # one word shared, and not the phrasing's most telling one
             if score > scores.get(qid, 0.0):
                 scores[qid] = score
         if not scores:

@@ -1,0 +1,168 @@
+"""Questions: match the knowledge base's questions whatever the phrasing; stay silent otherwise.
+
+The paraphrases below are not in knowledge/questions.yaml nor in the labelled set: they check
+that matching generalises (synonyms, stems, expressions), not that phrasings were copied.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.kb.load import load_knowledge
+from bot.nlu.questions import CONFIDENT, POSSIBLE, QuestionMatch, content_stems, stem
+from bot.nlu.understand import understand
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PARAPHRASES = [
+("bonjour, le conseil en évolution professionnelle, concrètement, qu'est-ce que c'est ?", "qu_est_ce_que_cep"),
+("qui a le droit de faire un cep ?", "eligibilite_qui"),
+("est-ce que les étudiants peuvent faire un cep ?", "etudiant_retraite"),
+("je suis intérimaire, est-ce que j'ai accès au cep ?", "cdd_interim_apprenti"),
+("je suis micro-entrepreneur, le cep me concerne ?", "independant"),
+("agent de la fonction publique territoriale, je m'adresse à qui pour un cep ?", "fonctionnaire"),
+("est-ce que l'apec s'occupe des cadres ?", "cadre"),
+("je suis travailleuse handicapée, vers qui me tourner pour un cep ?", "handicap"),
+("j'ai 17 ans, je peux faire un cep ?", "jeune"),
+("je suis en arrêt maladie depuis 2 mois, je peux quand même voir un conseiller ?", "arret_maladie"),
+("je suis agricultrice, est-ce que le cep est pour moi ?", "agriculteur"),
+("je livre pour deliveroo, j'ai droit au cep ?", "travailleur_plateforme"),
+("le cep existe en outre-mer ?", "outre_mer"),
+("j'habite à Papeete, le cep existe chez nous ?", "nouvelle_caledonie_polynesie"),
+("c'est payant ou c'est gratuit ?", "gratuit"),
+("qui paye le conseiller cep ?", "financement_cep"),
+("le conseiller garde pour lui ce que je lui dis ?", "confidentialite"),
+("faut-il l'autorisation de mon employeur pour faire un cep ?", "accord_employeur"),
+("est-ce que mon patron va savoir que je fais un cep ?", "employeur_informe"),
+("je peux faire le cep pendant mes heures de boulot ?", "temps_de_travail"),
+("mon employeur doit-il m'informer de l'existence du cep ?", "employeur_doit_informer"),
+("comment se déroule un cep ?", "deroulement_niveaux"),
+("je veux juste un rendez-vous, pas un suivi, c'est possible ?", "ponctuel_ou_accompagnement"),
+("combien de temps dure un entretien avec le conseiller ?", "duree_rendez_vous"),
+("combien de mois dure l'accompagnement en tout ?", "duree_accompagnement"),
+("je peux faire les rendez-vous en visio ?", "distance"),
+("il faut combien de temps pour avoir un premier rendez-vous ?", "delai_rendez_vous"),
+("à la fin, j'aurai un document écrit ?", "document_synthese"),
+("si ça ne me plaît pas, je peux arrêter en cours de route ?", "arreter"),
+("j'ai déjà fait un cep il y a longtemps, je peux en refaire un ?", "refaire"),
+("le conseiller peut me donner des idées de métier ?", "propose_metiers"),
+("qu'est-ce que je dois préparer pour le premier rendez-vous ?", "preparer_rendez_vous"),
+("je veux démissionner pour me reconvertir, le cep est obligatoire pour avoir le chômage ?", "demission_reconversion"),
+("est-ce que je peux démissionner avant la fin du cep ?", "demission_timing"),
+("le cep est-il obligatoire pour un projet de transition professionnelle ?", "transition_professionnelle"),
+("mon entreprise fait une transco, qui m'accompagne ?", "transco"),
+("le cep peut-il financer ma formation ?", "finance_formation"),
+("quelle est la différence entre un cep et un bilan de compétences ?", "bilan_competences"),
+("le cep peut m'aider à faire une vae ?", "vae"),
+("je veux créer mon entreprise, le cep peut m'aider ?", "creation_entreprise"),
+("je dois passer par un cep pour utiliser mon cpf ?", "cpf"),
+("comment je fais pour prendre rendez-vous avec un conseiller ?", "trouver_conseiller"),
+("quel est l'opérateur cep dans ma région ?", "operateur_region"),
+("c'est quoi avenir actifs exactement ?", "avenir_actifs"),
+("vous avez un numéro de téléphone pour le cep ?", "numero_telephone"),
+("je suis demandeur d'emploi, qui fait mon cep ?", "demandeur_emploi"),
+("la mission locale propose le cep ?", "mission_locale"),
+("le cep, ça marche vraiment ? les gens sont satisfaits ?", "efficacite"),
+("combien de gens font un cep chaque année ?", "frequentation"),
+("conjoint collaborateur de mon mari artisan, le cep est ouvert ?", "conjoint_collaborateur"),
+("je travaille à Monaco, j'ai droit au cep ?", "monaco"),
+    ("je vis à l'étranger depuis 5 ans, est-ce que je peux faire un cep ?", "etranger"),
+]
+
+OFF_TOPIC = ["tu connais une bonne pizzeria ?", "t'as vu le match hier ?", "quel temps fera-t-il ce week-end ?", "combien coûte un café ?", "tu peux me donner la recette du tiramisu ?", "c'est quoi la capitale de l'Australie ?", "combien de temps pour aller à la plage ?", "tu es un humain ?", "comment on change une roue de voiture ?", "le prix du gasoil a encore augmenté", "je peux amener mon chien ?", "quelle heure est-il à New York ?"] + [
+    "t'as vu le prix de l'essence ?",
+    "tu connais un bon resto pas cher ?",
+    "c'est quoi ton prénom",
+    "raconte moi une blague",
+]
+
+
+@pytest.fixture(scope="module")
+def snap():
+    return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.mark.parametrize(("text", "question"), PARAPHRASES)
+def test_paraphrases(snap, text, question):
+    assert understand(text, snap).confident_question == question
+
+
+def test_every_question_has_a_paraphrase(snap):
+    assert {q for _, q in PARAPHRASES} == set(snap.questions)
+
+
+@pytest.mark.parametrize("text", OFF_TOPIC)
+def test_off_topic_does_not_match(snap, text):
+    assert understand(text, snap).confident_question is None
+
+
+def test_phrasings_match_their_own_question(snap):
+    total = right = 0
+    for question in snap.questions.values():
+        for phrasing in question.phrasings:
+            total += 1
+            right += understand(phrasing, snap).confident_question == question.id
+    assert right / total >= 0.97
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # a long message that tells a situation and a place, then asks
+        ("je suis aide à domicile à limoges, j'ai une rqth, faut-il l'accord de mon employeur ?", "accord_employeur"),
+        ("bonjour, salarié d'une pme à dijon, je voudrais savoir si c'est confidentiel", "confidentialite"),
+        ("auto-entrepreneur dans le 13, je voudrais changer d'activité, combien ça coûte ?", "gratuit"),
+        ("cadre au chômage près de lille, je me demande si je peux faire ça en visio", "distance"),
+        ("jeune de 20 ans sans diplôme à amiens, la mission locale fait aussi du cep ?", "mission_locale"),
+        # the place says what is asked: overseas, abroad, Monaco, a collectivity with its own labour code
+        ("ça existe aussi dans les DOM ?", "outre_mer"),
+        ("je suis expat en allemagne, j'y ai droit ?", "etranger"),
+        ("et pour monaco ça marche comment ?", "monaco"),
+        ("et en nouvelle calédonie c'est possible ?", "nouvelle_caledonie_polynesie"),
+        ("qui gère ça en bretagne ?", "operateur_region"),
+        # texting spellings
+        ("c koi le cep", "qu_est_ce_que_cep"),
+        ("cb ça coûte", "gratuit"),
+    ],
+)
+def test_in_context(snap, text, question):
+    assert understand(text, snap).confident_question == question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je suis salariée en cdi à nantes",  # a situation, not a question
+        "paris",  # a place alone asks nothing
+        "je vis en guadeloupe",
+        "j'ai 33 ans",
+        "oui",
+        "",
+    ],
+)
+def test_statements_are_not_questions(snap, text):
+    assert understand(text, snap).confident_question is None
+
+
+def test_below_the_threshold_no_answer(snap):
+    u = understand("et pour le reste ?", snap)
+    assert u.confident_question is None
+    weak = QuestionMatch("gratuit", CONFIDENT - 0.01)
+    assert not weak.confident and weak.possible == (CONFIDENT - 0.01 >= POSSIBLE)
+    assert QuestionMatch("gratuit", 0.9, "financement_cep", 0.89).confident  # clear winner
+    assert not QuestionMatch("gratuit", 0.6, "financement_cep", 0.59).confident  # too close to call
+
+
+def test_stems_and_expressions():
+    assert stem("financement") == stem("financer") == stem("finance")
+    assert stem("demissionner") == stem("demission")
+    assert "rdv" in content_stems("un rendez-vous")
+    assert content_stems("mon boss") == content_stems("mon patron") == content_stems("mon employeur")
+    assert content_stems("en visio") == content_stems("par téléphone") == content_stems("à distance")
+
+
+@pytest.mark.parametrize("text", ["", "?", "cep " * 3000, "\u0000", "🙂🙂", "combien combien combien"])
+def test_never_raises(snap, text):
+    snap.faq.match(text)
