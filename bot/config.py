@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.kb.schema import Field, Problem, Validator
-from bot.kb.yamlpos import Pos, YamlSyntaxError, load_yaml
+from bot.kb.yamlpos import Pos, PosDict, YamlSyntaxError, empty_mapping, load_yaml
 
 __all__ = ["Config", "ConfigError", "load_config"]
 
@@ -96,6 +97,39 @@ def _int(v: Validator, data: dict[str, Any], key: str, pos: Pos, default: int, l
     return value
 
 
+_SECRET_WORDS = ("token", "jeton", "secret", "password", "mot_de_passe")
+_TOKEN_RE = re.compile(r"(?<!\d)\d{5,}:[A-Za-z0-9_-]{30,}")  # the shape of a Telegram bot token
+
+
+def _refuse_secrets(v: Validator, raw: Any) -> None:
+    """Refuse a token or secret written in the file: secrets only come from the environment."""
+    found: list[Pos] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, PosDict):
+            for key, value in node.items():
+                if any(word in str(key).lower() for word in _SECRET_WORDS) or (isinstance(value, str) and _TOKEN_RE.search(value)):
+                    found.append(node.key_pos[key])
+                else:
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(raw)
+    if not found:
+        return
+    at = {(pos.line, pos.column) for pos in found}
+    # The secret message replaces "clé inconnue" for the same key.
+    v.problems = [p for p in v.problems if (p.line, p.column) not in at or not p.message.startswith("clé inconnue")]
+    for pos in found:
+        v.error(
+            pos,
+            "un jeton ou un secret ne doit jamais être écrit dans config.yaml",
+            "supprimez cette ligne ; donnez le jeton du bot par la variable d'environnement CEP_BOT_TOKEN (et le secret du webhook par CEP_WEBHOOK_SECRET)",
+        )
+
+
 def load_config(path: str | Path = "config.yaml") -> Config:
     """Read and validate the configuration; raise :class:`ConfigError` listing every problem."""
     path = Path(path)
@@ -103,18 +137,25 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     name = path.name
     if not path.exists():
         return Config(path=path, knowledge_dir=base / "knowledge", database=base / "data/cep-bot.sqlite3", hash_key_file=base / "data/hash.key")
+    content = path.read_bytes()
     try:
-        raw = load_yaml(path.read_text(encoding="utf-8")) or {}
+        text = content.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = content[: exc.start].count(b"\n") + 1
+        raise ConfigError([Problem(name, line, 1, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8")]) from None
+    try:
+        raw = load_yaml(text)
     except YamlSyntaxError as exc:
-        raise ConfigError([Problem(name, exc.pos.line, exc.pos.column, exc.message, "corrigez la syntaxe YAML à cet endroit")]) from None
-    v = Validator(name)
+        raise ConfigError([Problem(name, exc.pos.line, exc.pos.column, exc.message, exc.hint)]) from None
+    if raw is None:  # empty, or only comments: every setting takes its default
+        raw = empty_mapping()
+    v = Validator(name, text.splitlines())
     data = v.obj(raw, SCHEMA, Pos(1, 1), "") or {}
+    _refuse_secrets(v, raw)
     vpos = getattr(raw, "value_pos", {})
     tg = data.get("telegram", {})
     tg_raw = raw.get("telegram", {}) if isinstance(raw, dict) else {}
     tg_pos = getattr(tg_raw, "value_pos", {})
-    if "token" in tg:
-        v.error(tg_pos.get("token", Pos(1, 1)), "le jeton du bot ne doit jamais être écrit dans config.yaml", "supprimez cette ligne et définissez la variable d'environnement CEP_BOT_TOKEN")
     wh = tg.get("webhook", {})
     wh_raw = tg_raw.get("webhook", {}) if isinstance(tg_raw, dict) else {}
     wh_pos = getattr(wh_raw, "value_pos", {})
@@ -135,7 +176,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     logging_cfg = data.get("logging", {})
     mode = tg.get("mode", "polling")
     if mode == "webhook" and not wh.get("url", "").startswith("https://"):
-        v.error(wh_pos.get("url", tg_pos.get("webhook", Pos(1, 1))), "le mode webhook demande une adresse publique en https", "écrivez url: https://votre-domaine/telegram")
+        v.error(wh_pos.get("url", tg_pos.get("mode", Pos(1, 1))), "le mode webhook demande une adresse publique en https dans telegram.webhook.url", "écrivez url: https://votre-domaine/telegram sous « webhook: », ou revenez à mode: polling")
     watch = data.get("knowledge_watch_seconds", "2")
     try:
         watch_seconds = float(watch)
@@ -162,7 +203,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
         log_level=logging_cfg.get("level", "INFO"),
         log_format=logging_cfg.get("format", Config.log_format),
     )
-    errors = [p for p in v.problems if p.severity == "error"]
+    errors = sorted((p for p in v.problems if p.severity == "error"), key=lambda p: (p.line, p.column))
     if errors:
         raise ConfigError(errors)
     return config

@@ -12,6 +12,7 @@ import datetime as dt
 import gzip
 import hashlib
 import io
+import re
 import string
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,8 +38,8 @@ from bot.kb.model import (
     Snapshot,
     frozen_map,
 )
-from bot.kb.schema import Field, Problem, Validator, normalise_phone
-from bot.kb.yamlpos import Pos, YamlSyntaxError, load_yaml
+from bot.kb.schema import Checked, Field, Problem, Validator, normalise_phone
+from bot.kb.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
 from bot.textnorm import fold
 
 __all__ = ["CheckReport", "KnowledgeError", "check_knowledge", "load_knowledge"]
@@ -47,6 +48,9 @@ FILES = ("geographie.yaml", "orientation.yaml", "reseaux.yaml", "questions.yaml"
 MARKETS_DIR = "marches"
 STALE_AFTER_DAYS = 365
 ENDING_SOON_DAYS = 180
+# INSEE codes of the 18 regions, and the shape of a département code.
+REGION_CODES = ("01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
+DEPARTEMENT_CODE = re.compile(r"^(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-6])$")
 
 # Texts staff may reword, and the placeholders each one may use.
 TEXT_KEYS: dict[str, tuple[str, ...]] = {
@@ -226,8 +230,9 @@ QUESTIONS_SCHEMA = {
             schema={
                 "id": Field("id", required=True, example="gratuit"),
                 "theme": Field("text"),
-                "formulations": Field("list", required=True, item=Field("text"), example='["C\'est payant ?", "Combien ça coûte ?"]'),
-                "reponse": Field("text", required=True, example="Non, le CEP est gratuit."),
+                # absent or too short: "n'a aucune formulation" / "n'a qu'une formulation", said in _questions
+                "formulations": Field("list", item=Field("text"), example='["C\'est payant ?", "Combien ça coûte ?"]'),
+                "reponse": Field("text"),  # absent or empty: "n'a pas de réponse", said in _questions
                 "sources": Field("list", item=Field("source"), example='["https://..."]'),
                 "source": Field("source"),
             },
@@ -247,7 +252,7 @@ class KnowledgeError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        super().__init__(f"{len(errors)} erreur(s) dans la base de connaissances:\n" + "\n".join(map(str, errors[:20])))
+        super().__init__(f"{len(errors)} erreur(s) dans la base de connaissances :\n" + "\n".join(map(str, errors[:20])))
 
 
 @dataclass
@@ -302,6 +307,7 @@ class _Checker:
         self.today = today
         self.problems: list[Problem] = []
         self.hasher = hashlib.sha256()
+        self.geo_errors = False
 
     # helpers
     def _rel(self, path: Path) -> str:
@@ -313,7 +319,7 @@ class _Checker:
     def _parse(self, path: Path) -> tuple[Any, Validator] | None:
         validator = Validator(self._rel(path))
         if not path.exists():
-            self.problems.append(Problem(validator.file, 1, 1, "fichier manquant", f"créez {path.name} (voir README, section « Pour l'équipe »)"))
+            self.problems.append(Problem(validator.file, 1, 1, "fichier manquant", f"remettez le fichier {path.name} livré avec le projet (voir README, section « Pour l'équipe qui tient les connaissances à jour »)"))
             return None
         raw = path.read_bytes()
         self.hasher.update(path.name.encode() + b"\0" + raw)
@@ -323,17 +329,18 @@ class _Checker:
             line = raw[: exc.start].count(b"\n") + 1
             self.problems.append(Problem(validator.file, line, 1, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8"))
             return None
+        validator.lines = text.splitlines()
         try:
             data = load_yaml(text)
         except YamlSyntaxError as exc:
-            self.problems.append(Problem(validator.file, exc.pos.line, exc.pos.column, exc.message, "corrigez la syntaxe à cet endroit (voir README, section « Pour l'équipe »)"))
+            self.problems.append(Problem(validator.file, exc.pos.line, exc.pos.column, exc.message, exc.hint))
             return None
-        if data is None:
-            data = {}
+        if data is None:  # an empty file: every required key will be reported missing
+            data = empty_mapping()
         return data, validator
 
-    def _validate(self, path: Path, schema: dict[str, Field]) -> tuple[dict[str, Any], Validator] | None:
-        """Parse and check ``path``; the validator's ``key_pos`` gives top-level key positions."""
+    def _validate(self, path: Path, schema: dict[str, Field]) -> tuple[Checked, Validator] | None:
+        """Parse and check ``path`` against ``schema``; None when the file cannot be read at all."""
         parsed = self._parse(path)
         if parsed is None:
             return None
@@ -343,8 +350,6 @@ class _Checker:
         validator.problems = []
         if checked is None:
             return None
-        key_pos = dict(getattr(data, "key_pos", {}))
-        validator.key_pos = lambda key: key_pos.get(key, Pos(1, 1))  # type: ignore[attr-defined]
         return checked, validator
 
     def run(self) -> CheckReport:
@@ -401,7 +406,7 @@ class _Checker:
     # -- geography ------------------------------------------------------------------------------
 
     def _geography(
-        self, geo: tuple[dict[str, Any], Validator] | None
+        self, geo: tuple[Checked, Validator] | None
     ) -> tuple[dict[str, Region], dict[str, Departement], list[OutsidePlace], list[AmbiguousAlias]]:
         regions: dict[str, Region] = {}
         departements: dict[str, Departement] = {}
@@ -410,65 +415,76 @@ class _Checker:
         if geo is None:
             return regions, departements, outside, ambiguous
         data, v = geo
-        # name -> (target, pos), where target is ("region", code) / ("dep", code) / ("out", name)
-        names: dict[str, tuple[tuple[str, str], Pos, str]] = {}
+        # name -> (what it designates, where it was written, its region)
+        names: dict[str, tuple[str, Pos, str]] = {}
         declared: dict[str, tuple[str, ...]] = {}
+        first_line: dict[str, int] = {}  # region code, or "d" + département code -> line
         for item, _pos in data.get("alias_ambigus", []):
             if "alias" in item and "regions" in item:
                 declared[fold(item["alias"])] = tuple(code for code, _ in item["regions"])
 
-        def claim(name: str, target: tuple[str, str], pos: Pos, region: str | None) -> None:
+        def claim(name: str, label: str, pos: Pos, region: str | None) -> None:
             key = fold(name)
             if not key:
                 return
             if key in names:
-                other, _other_pos, other_region = names[key]
-                same_place = other == target or (region is not None and region == other_region and "out" not in (target[0], other[0]))
+                other, other_pos, other_region = names[key]
+                same_place = other == label or (region is not None and region == other_region)
                 if not same_place and key not in declared:
                     v.error(
                         pos,
-                        f"le nom « {name} » désigne déjà un autre lieu ({other[1]})",
+                        f"le nom « {name} » désigne déjà {other} (ligne {other_pos.line})",
                         "supprimez ce doublon, ou déclarez-le dans « alias_ambigus » avec les régions concernées",
                     )
                 return
-            names[key] = (target, pos, region or "")
+            names[key] = (label, pos, region or "")
 
-        for item, pos in data.get("regions", []):
+        for item, _pos in data.get("regions", []):
             if "code" not in item or "nom" not in item:
                 continue
             code = item["code"]
+            if code not in REGION_CODES:
+                v.error(item.where("code"), f"code de région inconnu « {code} »", f"les codes INSEE des régions sont : {', '.join(REGION_CODES)}")
+                continue
             if code in regions:
-                v.error(pos, f"la région {code} est définie deux fois", "gardez une seule entrée par code")
+                v.error(item.where("code"), f"la région {code} est déjà définie ligne {first_line[code]}", "gardez une seule entrée par code")
                 continue
             aliases = tuple(a for a, _ in item.get("alias", []))
             regions[code] = Region(code, item["nom"], aliases)
-            claim(item["nom"], ("region", code), pos, code)
+            first_line[code] = item.where("code").line
+            label = f"la région {item['nom']} ({code})"
+            claim(item["nom"], label, item.where("nom"), code)
             for alias, apos in item.get("alias", []):
-                claim(alias, ("region", code), apos, code)
-        for item, pos in data.get("departements", []):
+                claim(alias, label, apos, code)
+        for item, _pos in data.get("departements", []):
             if not {"code", "nom", "region"} <= item.keys():
                 continue
             code = item["code"]
+            if not DEPARTEMENT_CODE.match(code):
+                v.error(item.where("code"), f"code de département inconnu « {code} »", 'écrivez un code de "01" à "95", "2A" ou "2B" pour la Corse, "971" à "976" pour l\'outre-mer')
+                continue
             if code in departements:
-                v.error(pos, f"le département {code} est défini deux fois", "gardez une seule entrée par code")
+                v.error(item.where("code"), f"le département {code} est déjà défini ligne {first_line['d' + code]}", "gardez une seule entrée par code")
                 continue
             if regions and item["region"] not in regions:
-                v.error(pos, f"code de région inconnu « {item['region']} » pour le département {code}", f"utilisez un des codes de « regions » : {', '.join(sorted(regions))}")
+                v.error(item.where("region"), f"code de région inconnu « {item['region']} » pour le département {code}", f"utilisez un des codes de « regions » : {', '.join(sorted(regions))}")
                 continue
             aliases = tuple(a for a, _ in item.get("alias", []))
             departements[code] = Departement(code, item["nom"], item["region"], aliases)
-            claim(item["nom"], ("dep", code), pos, item["region"])
+            first_line["d" + code] = item.where("code").line
+            label = f"le département {item['nom']} ({code})"
+            claim(item["nom"], label, item.where("nom"), item["region"])
             for alias, apos in item.get("alias", []):
-                claim(alias, ("dep", code), apos, item["region"])
+                claim(alias, label, apos, item["region"])
         for item, pos in data.get("alias_ambigus", []):
             for code, cpos in item.get("regions", []):
                 if regions and code not in regions:
                     v.error(cpos, f"code de région inconnu « {code} »", f"utilisez un des codes de « regions » : {', '.join(sorted(regions))}")
             if "alias" in item and "regions" in item:
                 if len(item["regions"]) < 2:
-                    v.error(pos, f"l'alias ambigu « {item['alias']} » ne cite qu'une région", "citez au moins deux régions, ou mettez-le dans les « alias » de la région")
+                    v.error(item.where("regions"), f"l'alias ambigu « {item['alias']} » ne cite qu'une région", "citez au moins deux régions, ou mettez-le dans les « alias » de la région")
                 ambiguous.append(AmbiguousAlias(item["alias"], tuple(c for c, _ in item["regions"])))
-        for item, pos in data.get("hors_champ", []):
+        for item, _pos in data.get("hors_champ", []):
             if "nom" not in item:
                 continue
             aliases = tuple(a for a, _ in item.get("alias", []))
@@ -477,17 +493,20 @@ class _Checker:
                 if not prefix.isdigit() or not 2 <= len(prefix) <= 5:
                     v.error(ppos, f"début de code postal invalide « {prefix} »", 'écrivez de 2 à 5 chiffres entre guillemets, par exemple "975"')
             outside.append(OutsidePlace(item["nom"], aliases, prefixes))
-            claim(item["nom"], ("out", item["nom"]), pos, None)
+            label = f"le lieu hors champ « {item['nom']} »"
+            claim(item["nom"], label, item.where("nom"), None)
             for alias, apos in item.get("alias", []):
-                claim(alias, ("out", item["nom"]), apos, None)
-        if "regions" in data and len(regions) != 18:
-            v.warning(Pos(1, 1), f"{len(regions)} régions définies au lieu de 18", "vérifiez la liste « regions »")
+                claim(alias, label, apos, None)
+        if "regions" in data and len(regions) != len(REGION_CODES):
+            missing = [code for code in REGION_CODES if code not in regions]
+            v.warning(data.key_pos.get("regions", Pos(1, 1)), f"{len(regions)} régions définies au lieu de {len(REGION_CODES)}", f"ajoutez les régions {', '.join(missing)}" if missing else "vérifiez la liste « regions »")
+        self.geo_errors = any(p.severity == "error" and p.file == v.file for p in [*self.problems, *v.problems])
         self.problems.extend(v.problems)
         return regions, departements, outside, ambiguous
 
     def _communes(
         self,
-        geo: tuple[dict[str, Any], Validator] | None,
+        geo: tuple[Checked, Validator] | None,
         regions: dict[str, Region],
         departements: dict[str, Departement],
     ) -> list[Commune]:
@@ -496,56 +515,54 @@ class _Checker:
         path = self.root / geo[0]["communes"]["fichier"]
         rel = self._rel(path)
         if not path.exists():
-            self.problems.append(Problem(self._rel(self.root / "geographie.yaml"), 1, 1, f"fichier des communes introuvable : {path.name}", "remettez le fichier communes.csv.gz livré avec le projet"))
+            where = geo[0]["communes"].where("fichier")
+            self.problems.append(Problem(geo[1].file, where.line, where.column, f"fichier des communes introuvable : {path.name}", "remettez le fichier communes.csv.gz livré avec le projet"))
             return []
         raw = path.read_bytes()
         self.hasher.update(raw)
-        try:
-            text = gzip.decompress(raw).decode("utf-8") if path.suffix == ".gz" else raw.decode("utf-8")
-        except (OSError, UnicodeDecodeError):
-            self.problems.append(Problem(rel, 1, 1, "fichier des communes illisible", "remettez le fichier communes.csv.gz livré avec le projet"))
+        parsed = _read_communes(raw, path.suffix == ".gz")
+        if isinstance(parsed, str):
+            hint = "remettez le fichier communes.csv.gz livré avec le projet"
+            if parsed == "header":
+                self.problems.append(Problem(rel, 1, 1, "en-tête du fichier des communes inattendu", "la première ligne doit être : " + ",".join(COMMUNE_COLUMNS)))
+            else:
+                self.problems.append(Problem(rel, 1, 1, "fichier des communes illisible", hint))
             return []
-        communes: list[Commune] = []
-        reader = csv.reader(io.StringIO(text))
-        header = next(reader, None)
-        expected = ["insee", "type", "name", "departement", "region", "population", "postal_codes", "lat", "lon"]
-        if header != expected:
-            self.problems.append(Problem(rel, 1, 1, "en-tête du fichier des communes inattendu", "la première ligne doit être : " + ",".join(expected)))
-            return []
+        rows, malformed = parsed
         bad = 0
-        for line_no, row in enumerate(reader, start=2):
-            try:
-                insee, kind, name, dep, reg, pop, postal, lat, lon = row
-                commune = Commune(
-                    insee, kind, name, dep, reg, int(pop or 0), tuple(p for p in postal.split(";") if p),
-                    _coord(lat), _coord(lon),
-                )
-            except ValueError:
+        for line_no in malformed:
+            bad += 1
+            if bad <= 5:
+                self.problems.append(Problem(rel, line_no, 1, "ligne de commune mal formée", "9 colonnes : " + ",".join(COMMUNE_COLUMNS)))
+        # After an error in geographie.yaml, unknown codes here would only repeat it.
+        if not departements or self.geo_errors:
+            return [commune for _line, commune in rows]
+        communes: list[Commune] = []
+        for line_no, commune in rows:
+            if commune.departement not in departements or commune.region not in regions:
                 bad += 1
                 if bad <= 5:
-                    self.problems.append(Problem(rel, line_no, 1, "ligne de commune mal formée", "9 colonnes : " + ",".join(expected)))
-                continue
-            if departements and (dep not in departements or reg not in regions):
-                bad += 1
-                if bad <= 5:
-                    self.problems.append(Problem(rel, line_no, 1, f"commune {insee} : département {dep} ou région {reg} inconnu", "corrigez les codes ou ajoutez le département dans geographie.yaml"))
+                    self.problems.append(
+                        Problem(rel, line_no, 1, f"commune {commune.insee} : département {commune.departement} ou région {commune.region} inconnu", "corrigez les codes ou ajoutez le département dans geographie.yaml")
+                    )
                 continue
             communes.append(commune)
         return communes
 
     # -- markets --------------------------------------------------------------------------------
 
-    def _contact(self, data: dict[str, Any], pos: Pos, v: Validator, what: str) -> Contact:
-        if "source" not in data and "a_verifier" not in data:
+    def _contact(self, data: Checked, pos: Pos, v: Validator, what: str) -> Contact:
+        written = data.key_pos  # keys written in the file, even with a refused value
+        if "source" not in written and "a_verifier" not in written:
             v.error(pos, f"{what} sans source", 'ajoutez « source: "https://..." » et « verifie: "AAAA-MM-JJ" », ou « a_verifier: "raison" »')
-        elif "a_verifier" not in data and "verifie" not in data:
+        elif "a_verifier" not in written and "verifie" not in written:
             v.error(pos, f"{what} sans date de vérification", 'ajoutez « verifie: "AAAA-MM-JJ" » (date du dernier contrôle), ou « a_verifier: "raison" »')
         checked = data.get("verifie")
         if checked is not None:
             if checked > self.today:
-                v.error(pos, f"{what} : date de vérification dans le futur ({checked.isoformat()})", "écrivez la date du dernier contrôle, au plus aujourd'hui")
+                v.error(data.where("verifie"), f"{what} : date de vérification dans le futur ({checked.isoformat()})", f"écrivez la date du dernier contrôle, au plus tard aujourd'hui ({self.today.isoformat()})")
             elif (self.today - checked).days > STALE_AFTER_DAYS:
-                v.warning(pos, f"{what} vérifié il y a plus de 12 mois ({checked.isoformat()})", "recontrôlez la source et mettez à jour « verifie »")
+                v.warning(data.where("verifie"), f"{what} vérifié il y a plus de 12 mois ({checked.isoformat()})", f"recontrôlez la source ; si elle est toujours juste, écrivez verifie: \"{self.today.isoformat()}\" (date du contrôle)")
         return Contact(
             phone=data.get("telephone"),
             website=data.get("site"),
@@ -561,11 +578,12 @@ class _Checker:
 
     def _markets(self, regions: dict[str, Region]) -> tuple[list[Market], int, int]:
         folder = self.root / MARKETS_DIR
-        markets: list[tuple[Market, Validator, dict[str, Any]]] = []
+        markets: list[tuple[Market, Validator, Checked]] = []
         contact_count = 0
         to_check = 0
-        lot_ids: dict[str, str] = {}
-        market_ids: set[str] = set()
+        lot_ids: dict[str, tuple[str, str, int]] = {}  # lot id -> (market, file, line)
+        market_ids: dict[str, str] = {}  # market id -> file
+        broken_files = False
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         if not paths:
             self.problems.append(Problem(self._rel(folder), 1, 1, "aucun marché défini", "ajoutez un fichier marches/AAAA-AAAA.yaml (voir README)"))
@@ -573,80 +591,94 @@ class _Checker:
         for path in paths:
             validated = self._validate(path, MARKET_SCHEMA)
             if validated is None:
+                broken_files = True
                 continue
             data, v = validated
-            data_pos = v.key_pos  # type: ignore[attr-defined]
             if not {"id", "nom", "debut", "fin"} <= data.keys():
-                self.problems.extend(v.problems)
+                broken_files = True
                 continue
             if data["id"] in market_ids:
-                v.error(data_pos("id"), f"identifiant de marché « {data['id']} » déjà utilisé", "donnez un identifiant unique, par exemple « 2028-2031 »")
-            market_ids.add(data["id"])
+                v.error(data.where("id"), f"identifiant de marché « {data['id']} » déjà utilisé par {market_ids[data['id']]}", "donnez à chaque marché un identifiant unique, par exemple « 2028-2031 »")
+            market_ids.setdefault(data["id"], path.name)
             if data["debut"] > data["fin"]:
-                v.error(data_pos("fin"), "la fin du marché est avant son début", "vérifiez « debut » et « fin »")
+                v.error(data.where("fin"), f"la fin du marché ({data['fin'].isoformat()}) est avant son début ({data['debut'].isoformat()})", "vérifiez « debut » et « fin »")
+                broken_files = True
             lots: list[Lot] = []
             covered: dict[str, str] = {}
+            complete = True  # every lot readable: otherwise "region not covered" would be noise
             for lot_data, lpos in data.get("lots", []):
                 if not {"id", "nom", "regions", "operateur"} <= lot_data.keys() or "nom" not in lot_data["operateur"]:
+                    complete = False
                     continue
                 lot_id = lot_data["id"]
                 if lot_id in lot_ids:
-                    v.error(lpos, f"identifiant de lot « {lot_id} » déjà utilisé (marché {lot_ids[lot_id]})", "donnez à chaque lot un identifiant unique")
-                lot_ids[lot_id] = data["id"]
+                    other_market, other_file, other_line = lot_ids[lot_id]
+                    where = f"ligne {other_line}" if other_file == path.name else f"{other_file}, ligne {other_line}"
+                    v.error(lot_data.where("id"), f"identifiant de lot « {lot_id} » déjà utilisé (marché {other_market}, {where})", "donnez à chaque lot un identifiant unique")
+                lot_ids.setdefault(lot_id, (data["id"], path.name, lot_data.where("id").line))
                 lot_regions: list[str] = []
+                listed: set[str] = set()
                 for code, cpos in lot_data["regions"]:
+                    listed.add(code)
                     if regions and code not in regions:
                         v.error(cpos, f"code de région inconnu « {code} »", f"utilisez un des codes de geographie.yaml : {', '.join(sorted(regions))}")
                         continue
                     if code in covered:
-                        v.error(cpos, f"la région {code} est déjà couverte par le lot « {covered[code]} »", "une région ne peut appartenir qu'à un seul lot par marché")
+                        v.error(cpos, f"la région {code} est déjà couverte par le lot « {covered[code]} »", "une région ne peut appartenir qu'à un seul lot par marché : retirez-la de l'un des deux lots")
                         continue
                     covered[code] = lot_id
                     lot_regions.append(code)
                 contacts: dict[str, Contact] = {}
                 for code, (cdata, kpos, _vpos) in lot_data.get("contacts", {}).items():
                     if code not in lot_regions:
-                        v.error(kpos, f"contacts pour la région « {code} », qui n'est pas dans ce lot", f"utilisez un des codes du lot : {', '.join(lot_regions)}")
+                        if code not in listed:  # listed but refused: already said above
+                            hint = f"utilisez un des codes du lot : {', '.join(lot_regions)}" if lot_regions else f'ajoutez d\'abord "{code}" à la liste « regions » du lot'
+                            v.error(kpos, f"contacts pour la région « {code} », qui n'est pas dans ce lot", hint)
                         continue
                     contacts[code] = self._contact(cdata, kpos, v, f"contact de la région {code}")
                     contact_count += 1
                     to_check += contacts[code].to_check is not None
                 for code in lot_regions:
                     if code not in contacts and data["fin"] >= self.today:
-                        v.warning(lpos, f"aucun contact pour la région {code} dans le lot « {lot_id} »", "ajoutez un bloc « contacts » sourcé ; en attendant, le bot renvoie vers mon-cep.org")
+                        v.warning(lot_data.where("id"), f"aucun contact pour la région {code} dans le lot « {lot_id} »", "ajoutez un bloc « contacts » sourcé ; en attendant, le bot renvoie vers mon-cep.org")
                 op = lot_data["operateur"]
                 lots.append(
                     Lot(lot_id, lot_data["nom"], tuple(lot_regions), Operator(op["nom"], op.get("site"), op.get("source")), frozen_map(contacts), lot_data.get("note"))
                 )
-            for code in sorted(regions):
-                if code not in covered:
-                    v.error(data_pos("lots"), f"la région {code} ({regions[code].name}) n'est couverte par aucun lot du marché {data['id']}", f'ajoutez "{code}" à la liste « regions » du lot qui la couvre')
+            if complete and "lots" in data:
+                for code in sorted(regions):
+                    if code not in covered:
+                        v.error(data.key_pos["lots"], f"la région {code} ({regions[code].name}) n'est couverte par aucun lot du marché {data['id']}", f'ajoutez "{code}" à la liste « regions » du lot qui la couvre')
             market = Market(data["id"], data["nom"], data["debut"], data["fin"], tuple(lots), data.get("source"))
             markets.append((market, v, data))
             self.problems.extend(v.problems)
             v.problems = []
+        if broken_files:
+            # A market file that cannot be read would make every period look wrong: say nothing more.
+            return [m for m, _v, _d in markets], contact_count, to_check
         # periods: sorted, no overlap, no gap; one in force today; a next one before the end
         ordered = sorted(markets, key=lambda item: item[0].first_day)
-        for (prev, _pv, _pd), (cur, cv, _cd) in zip(ordered, ordered[1:], strict=False):
-            pos = cv.key_pos("debut")  # type: ignore[attr-defined]
+        for (prev, _pv, _pd), (cur, cv, cd) in zip(ordered, ordered[1:], strict=False):
+            pos = cd.where("debut")
+            day_after = (prev.last_day + dt.timedelta(days=1)).isoformat()
             if cur.first_day <= prev.last_day:
-                cv.error(pos, f"le marché {cur.id} chevauche le marché {prev.id} (qui finit le {prev.last_day.isoformat()})", f'faites commencer ce marché le {(prev.last_day + dt.timedelta(days=1)).isoformat()}')
+                cv.error(pos, f"le marché {cur.id} commence le {cur.first_day.isoformat()}, avant la fin du marché {prev.id} (le {prev.last_day.isoformat()}) : les deux se chevauchent", f'écrivez debut: "{day_after}", ou corrigez « fin » du marché {prev.id}')
             elif cur.first_day > prev.last_day + dt.timedelta(days=1):
-                cv.error(pos, f"trou entre le marché {prev.id} (fin le {prev.last_day.isoformat()}) et le marché {cur.id}", f'faites commencer ce marché le {(prev.last_day + dt.timedelta(days=1)).isoformat()}')
+                last_gap_day = (cur.first_day - dt.timedelta(days=1)).isoformat()
+                cv.error(pos, f"aucun marché du {day_after} au {last_gap_day} : trou entre le marché {prev.id} et le marché {cur.id}", f'écrivez debut: "{day_after}", ou corrigez « fin » du marché {prev.id}')
             self.problems.extend(cv.problems)
             cv.problems = []
         current = [item for item in ordered if item[0].covers(self.today)]
         if ordered and not current:
-            last_market, lv, _ = ordered[-1]
-            pos = lv.key_pos("fin")  # type: ignore[attr-defined]
-            lv.error(pos, f"aucun marché en vigueur aujourd'hui ({self.today.isoformat()})", "ajoutez le marché en cours dans marches/ ou corrigez les dates « debut » et « fin »")
+            _last, lv, ld = ordered[-1]
+            lv.error(ld.where("fin"), f"aucun marché en vigueur aujourd'hui ({self.today.isoformat()})", "ajoutez le marché en cours dans marches/ ou corrigez les dates « debut » et « fin »")
             self.problems.extend(lv.problems)
         elif current:
-            market, cv, _ = current[0]
+            market, cv, cd = current[0]
             later = [m for m, _v, _d in ordered if m.first_day > market.last_day]
             if (market.last_day - self.today).days <= ENDING_SOON_DAYS and not later:
-                pos = cv.key_pos("fin")  # type: ignore[attr-defined]
-                cv.warning(pos, f"le marché {market.id} se termine le {market.last_day.isoformat()} et aucun marché suivant n'est défini", "préparez le fichier du marché suivant dans marches/ (voir README)")
+                days = (market.last_day - self.today).days
+                cv.warning(cd.where("fin"), f"le marché {market.id} se termine le {market.last_day.isoformat()} (dans {days} jours) et aucun marché suivant n'est défini", "préparez le fichier du marché suivant dans marches/ (voir README, « Préparer le prochain marché »)")
                 self.problems.extend(cv.problems)
         return [m for m, _v, _d in markets], contact_count, to_check
 
@@ -658,16 +690,17 @@ class _Checker:
         if validated is None:
             return networks
         data, v = validated
-        for item, pos in data.get("reseaux", []):
+        written = {item["id"] for item, _pos in data.get("reseaux", []) if "id" in item}
+        for item, _pos in data.get("reseaux", []):
             if not {"id", "nom", "public", "description"} <= item.keys():
                 continue
             if item["id"] in networks:
-                v.error(pos, f"le réseau « {item['id']} » est défini deux fois", "gardez une seule entrée par identifiant")
+                v.error(item.where("id"), f"le réseau « {item['id']} » est défini deux fois", "gardez une seule entrée par identifiant")
                 continue
-            contact = self._contact(item["contact"], pos, v, f"contact du réseau {item['id']}") if "contact" in item else None
+            contact = self._contact(item["contact"], item.key_pos["contact"], v, f"contact du réseau {item['id']}") if "contact" in item else None
             networks[item["id"]] = Network(item["id"], item["nom"], item["public"], item["description"], contact, item.get("source"))
-        for missing in (n for n in NETWORKS if n not in networks):
-            v.error(Pos(1, 1), f"le réseau « {missing} » n'est pas défini", f"ajoutez une entrée « - id: {missing} » dans « reseaux »")
+        for missing in (n for n in NETWORKS if n not in written):
+            v.error(data.key_pos.get("reseaux", Pos(1, 1)), f"le réseau « {missing} » n'est pas défini", f"ajoutez une entrée « - id: {missing} » dans « reseaux »")
         self.problems.extend(v.problems)
         return networks
 
@@ -678,15 +711,16 @@ class _Checker:
         if validated is None:
             return profiles, rules
         data, v = validated
-        for item, pos in data.get("profils", []):
+        written = {item["id"] for item, _pos in data.get("profils", []) if "id" in item}
+        for item, _pos in data.get("profils", []):
             if not {"id", "libelle", "bouton"} <= item.keys():
                 continue
             if item["id"] in profiles:
-                v.error(pos, f"le profil « {item['id']} » est défini deux fois", "gardez une seule entrée par identifiant")
+                v.error(item.where("id"), f"le profil « {item['id']} » est défini deux fois", "gardez une seule entrée par identifiant")
                 continue
             profiles[item["id"]] = Profile(item["id"], item["libelle"], item["bouton"])
-        for missing in (p for p in PROFILES if p not in profiles):
-            v.error(Pos(1, 1), f"le profil « {missing} » n'est pas défini", f"ajoutez une entrée « - id: {missing} » dans « profils »")
+        for missing in (p for p in PROFILES if p not in written):
+            v.error(data.key_pos.get("profils", Pos(1, 1)), f"le profil « {missing} » n'est pas défini", f"ajoutez une entrée « - id: {missing} » dans « profils »")
         seen: dict[frozenset[str], Pos] = {}
         for item, pos in data.get("regles", []):
             if not {"si", "profil", "reseau", "explication"} <= item.keys():
@@ -697,11 +731,11 @@ class _Checker:
                     v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(PROFILES)}")
                     ok = False
             if item["profil"] not in PROFILES:
-                v.error(pos, f"profil inconnu « {item['profil']} »", f"profils possibles : {', '.join(PROFILES)}")
+                v.error(item.where("profil"), f"profil inconnu « {item['profil']} »", f"profils possibles : {', '.join(PROFILES)}")
                 ok = False
             for net in [item["reseau"], *(a for a, _ in item.get("alternatives", []))]:
                 if net not in NETWORKS:
-                    v.error(pos, f"réseau inconnu « {net} »", f"réseaux possibles : {', '.join(NETWORKS)}")
+                    v.error(item.where("reseau" if net == item["reseau"] else "alternatives"), f"réseau inconnu « {net} »", f"réseaux possibles : {', '.join(NETWORKS)}")
                     ok = False
             traits = frozenset(t for t, _ in item["si"])
             if traits in seen:
@@ -721,26 +755,41 @@ class _Checker:
         if validated is None:
             return questions
         data, v = validated
-        owner: dict[str, str] = {}
-        for item, pos in data.get("questions", []):
+        owner: dict[str, tuple[str, int]] = {}  # folded phrasing -> (question id, line)
+        first_line: dict[str, int] = {}
+        for item, _pos in data.get("questions", []):
             if "id" not in item:
                 continue
             qid = item["id"]
-            if qid in questions:
-                v.error(pos, f"la question « {qid} » est définie deux fois", "donnez un identifiant unique à chaque question")
+            if qid in first_line:
+                v.error(item.where("id"), f"la question « {qid} » est déjà définie ligne {first_line[qid]}", "donnez un identifiant unique à chaque question")
                 continue
+            first_line[qid] = item.where("id").line
             phrasings = item.get("formulations", [])
-            if len(phrasings) < 2:
-                v.error(pos, f"la question « {qid} » a moins de deux formulations", "ajoutez au moins deux façons de poser la question dans « formulations »")
+            written = "formulations" in item.key_pos and item.raw.get("formulations") is not None
+            if len(phrasings) < 2 and ("formulations" in item or not written):
+                count = "n'a aucune formulation" if not phrasings else "n'a qu'une formulation"
+                v.error(
+                    item.key_pos.get("formulations", item.pos),
+                    f"la question « {qid} » {count}",
+                    "ajoutez au moins deux façons de poser la question dans « formulations », une par ligne commençant par « - »",
+                )
             for phrasing, ppos in phrasings:
                 key = fold(phrasing)
-                if key in owner and owner[key] != qid:
-                    v.error(ppos, f"la formulation « {phrasing} » est déjà utilisée par la question « {owner[key]} »", "gardez-la sous une seule question")
-                owner.setdefault(key, qid)
+                if key in owner and owner[key][0] != qid:
+                    other, line = owner[key]
+                    v.error(ppos, f"la formulation « {phrasing} » est déjà utilisée par la question « {other} » (ligne {line})", "gardez-la sous une seule des deux questions")
+                owner.setdefault(key, (qid, ppos.line))
             sources = tuple(s for s, _ in item.get("sources", [])) + ((item["source"],) if "source" in item else ())
-            if not sources:
-                v.warning(pos, f"la question « {qid} » n'a pas de source", "ajoutez « sources: [\"https://...\"] »")
+            if not sources and "sources" not in item.key_pos and "source" not in item.key_pos:
+                v.warning(item.pos, f"la question « {qid} » n'a pas de source", "ajoutez « sources: [\"https://...\"] »")
             if "reponse" not in item:
+                if item.raw.get("reponse") is None:  # absent or empty; a wrong value was reported already
+                    v.error(
+                        item.key_pos.get("reponse", item.pos),
+                        f"la question « {qid} » n'a pas de réponse",
+                        "ajoutez « reponse: >- » puis, sur les lignes suivantes décalées de 6 espaces, le texte envoyé à la personne",
+                    )
                 continue
             questions[qid] = Question(qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources)
         self.problems.extend(v.problems)
@@ -751,7 +800,7 @@ class _Checker:
         if validated is None:
             return {}
         data, v = validated
-        pos = v.key_pos  # type: ignore[attr-defined]
+        pos = data.key_pos.__getitem__
         for key, text in data.items():
             allowed = TEXT_KEYS[key]
             try:
@@ -765,6 +814,39 @@ class _Checker:
                     v.error(pos(key), f"mot entre accolades inconnu « {{{name}}} » dans « {key} »", hint)
         self.problems.extend(v.problems)
         return {key: str(value) for key, value in data.items()}
+
+
+COMMUNE_COLUMNS = ("insee", "type", "name", "departement", "region", "population", "postal_codes", "lat", "lon")
+_communes_cache: dict[str, tuple[list[tuple[int, Commune]], list[int]]] = {}
+
+
+def _read_communes(raw: bytes, gzipped: bool) -> tuple[list[tuple[int, Commune]], list[int]] | str:
+    """(line, commune) of each row and the lines of malformed rows; or "unreadable" / "header".
+
+    The file is large (37 000 rows) and rarely changes while staff edit the YAML files around it:
+    the last result is kept, keyed by the file's digest (communes are frozen, so sharing is safe).
+    """
+    digest = hashlib.sha256(raw).hexdigest()
+    if digest in _communes_cache:
+        return _communes_cache[digest]
+    try:
+        text = gzip.decompress(raw).decode("utf-8") if gzipped else raw.decode("utf-8")
+    except (OSError, UnicodeDecodeError, EOFError):
+        return "unreadable"
+    reader = csv.reader(io.StringIO(text))
+    if tuple(next(reader, ())) != COMMUNE_COLUMNS:
+        return "header"
+    rows: list[tuple[int, Commune]] = []
+    malformed: list[int] = []
+    for line_no, row in enumerate(reader, start=2):
+        try:
+            insee, kind, name, dep, reg, pop, postal, lat, lon = row
+            rows.append((line_no, Commune(insee, kind, name, dep, reg, int(pop or 0), tuple(p for p in postal.split(";") if p), _coord(lat), _coord(lon))))
+        except ValueError:
+            malformed.append(line_no)
+    _communes_cache.clear()
+    _communes_cache[digest] = (rows, malformed)
+    return rows, malformed
 
 
 def phone_digits(phone: str) -> str:

@@ -16,7 +16,7 @@ from rapidfuzz import process, utils
 
 from bot.kb.yamlpos import Pos, PosDict, PosList
 
-__all__ = ["Field", "Problem", "Validator"]
+__all__ = ["Checked", "Field", "Problem", "Validator"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +61,29 @@ def normalise_phone(value: str) -> str:
     return re.sub(r"[\s.\-]", "", value)
 
 
+class Checked(dict):  # type: ignore[type-arg]
+    """The values of a mapping that passed, with the positions of the mapping as written.
+
+    ``key_pos`` and ``value_pos`` cover every key written in the file, including keys whose value
+    was refused, so that later rules can point at the exact line and tell "absent" from "wrong".
+    """
+
+    pos: Pos
+    key_pos: dict[Any, Pos]
+    value_pos: dict[Any, Pos]
+    raw: PosDict
+
+    def where(self, key: str) -> Pos:
+        """Position of the value of ``key``, or of the mapping itself when the key is absent."""
+        return self.value_pos.get(key, self.pos)
+
+
 class Validator:
     """Walks a parsed file against a schema and collects problems."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, lines: list[str] | None = None) -> None:
         self.file = file
+        self.lines = lines or []  # the file's text, to quote a staff member's own line back
         self.problems: list[Problem] = []
 
     def error(self, pos: Pos, message: str, hint: str) -> None:
@@ -76,24 +94,39 @@ class Validator:
 
     # -- walking -----------------------------------------------------------------------------
 
-    def obj(self, data: Any, schema: dict[str, Field], pos: Pos, what: str) -> dict[str, Any] | None:
+    def obj(self, data: Any, schema: dict[str, Field], pos: Pos, what: str) -> Checked | None:
         """Check a mapping; return the values that passed (invalid ones are left out)."""
         if not isinstance(data, PosDict):
-            self.error(pos, f"{what} doit être une liste de clés « nom: valeur »", _example_obj(schema))
+            if what:
+                self.error(pos, f"{what} doit contenir des lignes « clé: valeur », décalées en dessous", _example_obj(schema))
+            else:
+                first = next(iter(schema), "nom")
+                self.error(pos, "le fichier doit être fait de lignes « clé: valeur »", f"gardez la forme du fichier livré : des clés en début de ligne, sans « - » devant, comme « {first}: »")
             return None
         for key, key_pos in data.duplicate_keys:
             self.error(key_pos, f"la clé « {key} » apparaît deux fois", "gardez une seule ligne pour cette clé")
-        result: dict[str, Any] = {}
+        result = Checked()
+        result.pos = data.pos
+        result.key_pos = dict(data.key_pos)
+        result.value_pos = dict(data.value_pos)
+        result.raw = data
+        suggested: set[str] = set()
         for key, value in data.items():
             key_pos = data.key_pos[key]
             if key not in schema:
-                self.error(key_pos, f"clé inconnue « {key} »", _did_you_mean(str(key), schema))
+                guess = _closest(str(key), schema)
+                if guess is not None and guess not in data:
+                    suggested.add(guess)
+                    self.error(key_pos, f"clé inconnue « {key} »", f"vouliez-vous dire « {guess} » ?")
+                else:
+                    self.error(key_pos, f"clé inconnue « {key} »", "clés possibles ici : " + ", ".join(schema))
                 continue
             checked = self.value(value, schema[key], data.value_pos[key], str(key))
             if checked is not None:
                 result[key] = checked
         for key, spec in schema.items():
-            if spec.required and key not in data:
+            # A misspelt key already got "did you mean"; saying it is missing too would be noise.
+            if spec.required and key not in data and key not in suggested:
                 example = spec.example or "..."
                 self.error(data.pos, f"il manque la clé « {key} »{_in(what)}", f"ajoutez une ligne « {key}: {example} »")
         return result
@@ -108,11 +141,26 @@ class Validator:
             return self.obj(value, spec.schema, pos, f"« {key} »")
         if kind == "list":
             if not isinstance(value, PosList):
-                self.error(pos, f"« {key} » doit être une liste", f"écrivez par exemple {key}: {spec.example or '[...]'}")
+                if isinstance(value, PosDict):
+                    hint = f"écrivez un élément par ligne, commençant par « - », par exemple {key}: {spec.example or '[...]'}"
+                else:
+                    item_kind = spec.item.kind if spec.item else "text"
+                    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+                        example = spec.example or "[...]"
+                    elif item_kind == "scalar" and not isinstance(value, str):
+                        example = f"[{value}]"
+                    else:
+                        example = f"[{_quote(value if isinstance(value, str) or item_kind != 'code' else f'{value:02}')}]"
+                    hint = f"mettez la valeur entre crochets : {key}: {example}"
+                self.error(pos, f"« {key} » doit être une liste, même pour un seul élément", hint)
                 return None
             out = []
+            item_spec = spec.item or Field("text")
             for index, item in enumerate(value):
-                checked = self.value(item, spec.item or Field("text"), value.item_pos[index], key)
+                if item_spec.kind == "obj" and item is not None:
+                    checked = self.obj(item, item_spec.schema, value.item_pos[index], f"cet élément de « {key} »")
+                else:
+                    checked = self.value(item, item_spec, value.item_pos[index], key)
                 if checked is not None:
                     out.append((checked, value.item_pos[index]))
             return out
@@ -122,9 +170,13 @@ class Validator:
                 return None
             out_map: dict[str, tuple[Any, Pos, Pos]] = {}
             for sub_key, sub_value in value.items():
-                checked = self.value(sub_value, spec.item or Field("text"), value.value_pos[sub_key], str(sub_key))
+                name = str(sub_key)
+                if isinstance(sub_key, int) and not isinstance(sub_key, bool):
+                    name = f"{sub_key:02}"
+                    self.error(value.key_pos[sub_key], f"le code {sub_key} doit être entre guillemets", f'écrivez "{name}": (avec les guillemets)')
+                checked = self.value(sub_value, spec.item or Field("text"), value.value_pos[sub_key], name)
                 if checked is not None:
-                    out_map[str(sub_key)] = (checked, value.key_pos[sub_key], value.value_pos[sub_key])
+                    out_map[name] = (checked, value.key_pos[sub_key], value.value_pos[sub_key])
             return out_map
         return self.scalar(value, spec, pos, key)
 
@@ -135,16 +187,29 @@ class Validator:
                 self.error(pos, f"« {key} » doit être une valeur simple", f"écrivez par exemple {key}: {spec.example or '...'}")
                 return None
             return str(value).lower() if isinstance(value, bool) else str(value)
-        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            example = spec.example or '"..."'
-            self.error(pos, f"« {key} » doit être un texte simple", f"écrivez par exemple {key}: {example}")
+        line = self.lines[pos.line - 1] if 0 < pos.line <= len(self.lines) else ""
+        item = re.match(r"^\s*-\s+(.*?)\s*$", line)
+        if isinstance(value, PosDict) and len(value) == 1 and item and value.pos.line == pos.line:
+            # "- qui a droit : tout le monde ?" is read as « clé: valeur » because of the colon.
+            self.error(pos, "deux-points « : » dans un texte sans guillemets", f"mettez tout le texte entre guillemets : - {_quote(item.group(1))}")
+            return None
+        if isinstance(value, bool):
+            written = line[pos.column - 1 :].split("#")[0].strip() or str(value).lower()
+            self.error(pos, f"« {key} » : {written} est compris comme oui/non, pas comme un texte", f'mettez la valeur entre guillemets : {key}: "{written}"')
+            return None
+        if not isinstance(value, (str, int, float)):
+            self.error(pos, f"« {key} » doit être un texte simple, pas une liste ni un bloc", f"écrivez par exemple {key}: {spec.example or '...'}")
             return None
         if kind == "code":
             if not isinstance(value, str):
-                self.error(pos, f"le code {value} doit être entre guillemets", f'écrivez "{value:02}" (avec les guillemets)' if isinstance(value, int) else 'écrivez le code entre guillemets')
+                if isinstance(value, int):
+                    code = f"{value:02}"
+                    self.error(pos, f"le code {value} doit être entre guillemets", f'écrivez "{code}" (avec les guillemets)')
+                    return code  # keep going: later rules then see the intended code, not a cascade
+                self.error(pos, f"le code {value} doit être entre guillemets", "écrivez le code entre guillemets")
                 return None
             return value
-        text = str(value).strip() if isinstance(value, str) else None
+        text = value.strip() if isinstance(value, str) else None
         if text is None:
             self.error(pos, f"« {key} » doit être un texte", f'mettez la valeur entre guillemets : {key}: "{value}"')
             return None
@@ -152,18 +217,15 @@ class Validator:
             self.error(pos, f"« {key} » est vide", f"écrivez une valeur, par exemple {key}: {spec.example or '...'}")
             return None
         if spec.choices and text not in spec.choices:
-            self.error(pos, f"valeur inconnue « {text} » pour « {key} »", f"valeurs possibles : {', '.join(spec.choices)}")
+            guess = _closest(text, dict.fromkeys(spec.choices, None))
+            prefix = f"vouliez-vous dire « {guess} » ? " if guess else ""
+            self.error(pos, f"valeur inconnue « {text} » pour « {key} »", f"{prefix}valeurs possibles : {', '.join(spec.choices)}")
             return None
         if kind == "id" and not ID_RE.match(text):
             self.error(pos, f"identifiant invalide « {text} »", "utilisez des minuscules sans accents, des chiffres, « - » ou « _ »")
             return None
         if kind == "url":
-            if not text.startswith("https://"):
-                self.error(pos, f"lien non sécurisé ou incomplet « {text} »", 'écrivez l\'adresse complète en https://, par exemple "https://mon-cep.org"')
-                return None
-            if not URL_RE.match(text):
-                self.error(pos, f"lien mal formé « {text} »", 'écrivez une adresse complète, par exemple "https://mon-cep.org"')
-                return None
+            return self._url(text, pos, key)
         if kind == "source":
             if not URL_RE.match(text):
                 self.error(pos, f"source qui n'est pas une adresse web « {text} »", 'écrivez l\'adresse de la page, par exemple "https://www.service-public.fr/..."')
@@ -173,7 +235,7 @@ class Validator:
         if kind == "phone":
             digits = normalise_phone(text)
             if not PHONE_RE.match(digits):
-                self.error(pos, f"numéro de téléphone français invalide « {text} »", 'écrivez 10 chiffres, par exemple "09 72 01 02 03", ou un numéro court comme "3949"')
+                self.error(pos, f"« {text} » n'est pas un numéro de téléphone français{_phone_reason(digits)}", 'écrivez 10 chiffres, par exemple "09 72 01 02 03", ou un numéro court comme "3949"')
                 return None
         if kind == "email" and not EMAIL_RE.match(text):
             self.error(pos, f"adresse e-mail invalide « {text} »", 'écrivez une adresse complète, par exemple "contact@exemple.fr"')
@@ -186,18 +248,49 @@ class Validator:
                 return None
         return text
 
+    def _url(self, text: str, pos: Pos, key: str) -> str | None:
+        if text.startswith("http://"):
+            self.error(pos, f"lien non sécurisé (http) « {text} »", f'écrivez l\'adresse en https : {key}: "https://{text[len("http://"):]}"')
+            return None
+        if not text.startswith("https://"):
+            if "://" not in text and URL_RE.match("https://" + text):
+                self.error(pos, f"lien incomplet « {text} » : il manque https://", f'écrivez {key}: "https://{text}"')
+            else:
+                self.error(pos, f"lien invalide « {text} »", 'écrivez l\'adresse complète en https://, par exemple "https://mon-cep.org"')
+            return None
+        if not URL_RE.match(text):
+            self.error(pos, f"lien mal formé « {text} »", 'écrivez une adresse complète, par exemple "https://mon-cep.org"')
+            return None
+        return text
+
+
+def _phone_reason(digits: str) -> str:
+    if digits.startswith("+33"):
+        rest = digits[3:]
+        return f" (après +33, il faut 9 chiffres, pas {len(rest)})" if rest.isdigit() and len(rest) != 9 else ""
+    if digits.startswith("+"):
+        return " (indicatif étranger)"
+    if not digits.isdigit():
+        return " (il contient autre chose que des chiffres)"
+    if len(digits) not in (4, 10):
+        return f" ({len(digits)} chiffres au lieu de 10)"
+    return ""
+
+
+def _quote(value: Any) -> str:
+    text = str(value)
+    return f"'{text}'" if '"' in text and "'" not in text else f'"{text}"'
+
 
 def _in(what: str) -> str:
     return f" dans {what}" if what else ""
 
 
-def _did_you_mean(key: str, schema: dict[str, Field]) -> str:
-    match = process.extractOne(key, list(schema), processor=utils.default_process, score_cutoff=70)
-    if match:
-        return f"vouliez-vous dire « {match[0]} » ?"
-    return "clés possibles : " + ", ".join(schema)
+def _closest(key: str, choices: dict[str, Any]) -> str | None:
+    match = process.extractOne(key, list(choices), processor=utils.default_process, score_cutoff=70)
+    return match[0] if match else None
 
 
 def _example_obj(schema: dict[str, Field]) -> str:
-    required = [k for k, f in schema.items() if f.required] or list(schema)[:2]
-    return "écrivez par exemple " + ", ".join(f"{k}: ..." for k in required)
+    keys = [k for k, f in schema.items() if f.required] or list(schema)[:2]
+    return "écrivez en dessous, décalées de 2 espaces, des lignes comme " + ", ".join(f"{k}: {schema[k].example or '...'}" for k in keys)
