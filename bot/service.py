@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from bot.dialogue.engine import Conversation, Engine, Turn, UserInput
+from bot.dialogue.engine import Button, Conversation, Engine, Reply, Turn, UserInput
 from bot.kb.load import CheckReport, check_knowledge
 
 if TYPE_CHECKING:
@@ -56,26 +56,35 @@ class Assistant:
         engine.retention_days = self.config.retention_days
         return engine
 
-    async def process(self, user_id: int, chat_id: int, user_input: UserInput) -> Turn:
+    async def process(self, user_id: int, chat_id: int, user_input: UserInput, update_id: int | None = None) -> Turn:
         """One turn for one person: load, think, save (committed before anything is sent).
 
         The new state, the turn's events and, when the person asked for one, the reminder are
         committed in one transaction; the channel sends the replies afterwards.
+
+        ``update_id`` (Telegram's) makes a turn idempotent: an update delivered again after a
+        crash between the commit and Telegram's confirmation is not processed twice; its
+        stored replies are returned instead (action ``replay``), so the person still gets them.
         """
         person = self.store.person(user_id) if self.store else str(user_id)
         entry = self._person_locks.setdefault(person, [asyncio.Lock(), 0])
         entry[1] += 1
         try:
             async with entry[0]:
-                return await self._process(person, chat_id, user_input)
+                return await self._process(person, chat_id, user_input, update_id)
         finally:
             entry[1] -= 1
             if entry[1] == 0:
                 del self._person_locks[person]
 
-    async def _process(self, person: str, chat_id: int, user_input: UserInput) -> Turn:
+    async def _process(self, person: str, chat_id: int, user_input: UserInput, update_id: int | None) -> Turn:
         store = self.store
-        state = Conversation.from_dict(await store.load_state(person) if store else None)
+        data = await store.load_state(person) if store else None
+        state = Conversation.from_dict(data)
+        last = data.get("last_update") if data else None
+        if update_id is not None and isinstance(last, int) and update_id <= last:
+            log.info("update delivered again after a restart: replaying its replies")
+            return Turn(state, _replies_from_json(data.get("last_replies") if data else None), (), ("replay",))
         turn = self.engine().handle(state, user_input)
         if store is not None:
             if "delete_user" in turn.actions:
@@ -86,8 +95,12 @@ class Assistant:
                 reminder = None
                 if "schedule_reminder" in turn.actions:
                     reminder = (chat_id, self.reminder_due(), self.reminder_payload(turn.state))
+                saved = turn.state.to_dict()
+                if update_id is not None:
+                    saved["last_update"] = update_id
+                    saved["last_replies"] = _replies_to_json(turn.replies)
                 reminder_id = await store.save_turn(
-                    person, turn.state.to_dict(), turn.events, [user_input.text] if not_understood else [], reminder=reminder
+                    person, saved, turn.events, [user_input.text] if not_understood else [], reminder=reminder
                 )
                 if reminder_id is not None:
                     self._stored_reminders[person] = reminder_id
@@ -153,3 +166,26 @@ class Assistant:
         else:
             _, body = final_answer(self.snapshot, rec, payload.get("need"), payload.get("place_label"))
         return "Petit rappel : avez-vous pu prendre rendez-vous pour votre conseil en évolution professionnelle ?\n\n" + body
+
+
+def _replies_to_json(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
+    return [
+        {
+            "text": r.text,
+            "title": r.title,
+            "buttons": [[[b.label, b.data] for b in row] for row in r.buttons],
+            "location": r.request_location,
+        }
+        for r in replies
+    ]
+
+
+def _replies_from_json(data: Any) -> tuple[Reply, ...]:
+    replies = []
+    for item in data if isinstance(data, list) else []:
+        try:
+            rows = tuple(tuple(Button(str(label), str(value)) for label, value in row) for row in item.get("buttons", []))
+            replies.append(Reply(str(item["text"]), str(item.get("title", "")), rows, bool(item.get("location"))))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            continue
+    return tuple(replies)

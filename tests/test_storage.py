@@ -402,3 +402,25 @@ def test_bench_quick_runs() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "persistence cost per update, ms" in result.stdout and "save_turn (state + 2 events)" in result.stdout
+
+
+async def test_an_update_delivered_twice_is_processed_once_and_its_replies_replayed(tmp_path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    """After a crash between the commit and Telegram's confirmation, the same update_id is not processed again."""
+    from bot.config import Config
+    from bot.dialogue.engine import UserInput
+    from bot.service import Assistant
+    from bot.storage import Store, load_or_create_key
+
+    config = Config(path=tmp_path / "c.yaml", knowledge_dir=tmp_path, database=tmp_path / "db.sqlite3", hash_key_file=tmp_path / "k")
+    async with Store(config.database, load_or_create_key(config.hash_key_file)) as store:
+        assistant = Assistant(config, snapshot, store)
+        first = await assistant.process(5, 5, UserInput("text", "salariée à Lille"), update_id=41)
+        again = await assistant.process(5, 5, UserInput("text", "salariée à Lille"), update_id=41)
+        assert "replay" in again.actions
+        assert [r.text for r in again.replies] == [r.text for r in first.replies]
+        assert [r.buttons for r in again.replies] == [r.buttons for r in first.replies]
+        assert again.state.rev == first.state.rev
+        started = [e for e in await store.events() if e[2] in ("place", "situation")]
+        assert len(started) == 2  # counted once, not twice
+        nxt = await assistant.process(5, 5, UserInput("text", "je veux changer de métier"), update_id=42)
+        assert "replay" not in nxt.actions and nxt.state.step == "answered"
