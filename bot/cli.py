@@ -74,6 +74,14 @@ def _snapshot(directory: Path, day: dt.date | None = None):  # type: ignore[no-u
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # Ctrl-C at any moment, even while the knowledge loads
+        print("\nAu revoir !", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     command = args.command
     config = _config(args.config)

@@ -54,6 +54,7 @@ class Assistant:
     def engine(self) -> Engine:
         engine = Engine(self.snapshot)
         engine.retention_days = self.config.retention_days
+        engine.reminder_days = self.config.reminder_days
         return engine
 
     async def process(self, user_id: int, chat_id: int, user_input: UserInput, update_id: int | None = None) -> Turn:

@@ -173,7 +173,7 @@ async def _run_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, user_inp
     if chat is None or user is None:
         return
     assistant = _assistant(context)
-    turn = await assistant.process(user.id, chat.id, user_input)
+    turn = await assistant.process(user.id, chat.id, user_input, update.update_id)
     await send_replies(context.bot, chat.id, turn.replies)
     if "schedule_reminder" in turn.actions:
         reminder_id = await assistant.schedule_reminder(user.id, chat.id, turn.state)

@@ -379,7 +379,7 @@ async def test_long_replies_are_split_and_user_text_is_escaped(world: World, mon
     assistant = world.bot.assistant
     original = assistant.process
 
-    async def echoing(user_id: int, chat_id: int, user_input: Any) -> Turn:
+    async def echoing(user_id: int, chat_id: int, user_input: Any, update_id: int | None = None) -> Turn:
         turn = await original(user_id, chat_id, user_input)
         echo = Reply("\n".join([user_input.text] * 200), title="Vous avez écrit <moi> :")
         return Turn(turn.state, (echo, *turn.replies), turn.events, turn.actions)

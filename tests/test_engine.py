@@ -623,3 +623,47 @@ def test_state_round_trips_through_json(engine: Engine) -> None:
     talk.state = restored
     talk.press("(93)")
     assert talk.state.region == "11"
+
+
+def test_buttons_of_a_deleted_conversation_never_match_a_new_one(snapshot) -> None:  # type: ignore[no-untyped-def]
+    """A new conversation starts at a random revision, so an old button (e.g. from before /supprimer) is stale."""
+    from bot.dialogue.engine import Conversation, Engine
+
+    revs = {Conversation().rev for _ in range(50)}
+    assert len(revs) > 40 and min(revs) >= 1_000_000
+    engine = Engine(snapshot)
+    old = engine.handle(None, UserInput("text", "salarié à Brest"))
+    data = old.replies[-1].buttons[0][0].data
+    fresh = engine.handle(None, UserInput("button", data))
+    assert "expiré" in fresh.replies[0].text
+
+
+def test_the_need_button_is_offered_only_where_the_need_matters(snapshot) -> None:  # type: ignore[no-untyped-def]
+    """A job seeker's answer has no "Changer de besoin"; an employee's has."""
+    from bot.dialogue.engine import Engine
+
+    engine = Engine(snapshot)
+    seeker = engine.handle(None, UserInput("text", "je suis demandeur d'emploi à Lyon"))
+    labels = [b.label for r in seeker.replies for row in r.buttons for b in row]
+    assert "Changer de lieu" in labels and "Changer de besoin" not in labels
+    employee = engine.handle(None, UserInput("text", "salariée à Lyon, je veux changer de métier"))
+    labels = [b.label for r in employee.replies for row in r.buttons for b in row]
+    assert "Changer de besoin" in labels
+
+
+def test_the_outside_answer_offers_the_location_button(snapshot) -> None:  # type: ignore[no-untyped-def]
+    from bot.dialogue.engine import Engine
+
+    turn = Engine(snapshot).handle(None, UserInput("text", "je vis à Monaco"))
+    assert any(r.request_location for r in turn.replies)
+
+
+def test_the_reminder_delay_comes_from_the_configuration(snapshot) -> None:  # type: ignore[no-untyped-def]
+    from bot.dialogue.engine import Engine
+
+    engine = Engine(snapshot)
+    engine.reminder_days = 5
+    turn = engine.handle(None, UserInput("text", "salariée à Lyon, je veux changer de métier"))
+    data = turn.replies[-1].buttons[0][0].data
+    rated = engine.handle(turn.state, UserInput("button", data))
+    assert "dans 5 jours" in rated.replies[0].text

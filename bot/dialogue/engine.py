@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -92,7 +93,7 @@ class Conversation:
     traits: list[str] = field(default_factory=list)
     need: str | None = None
     source: str | None = None
-    rev: int = 0
+    rev: int = field(default_factory=lambda: secrets.randbelow(9_000_000) + 1_000_000)  # random start: buttons of a deleted conversation never match
     answered: bool = False
     rated: bool = False
     return_step: str | None = None  # where to go back after a confirmation
@@ -216,6 +217,7 @@ class Engine:
         return self.snapshot.text("confidentialite", jours=days if days is not None else self.retention_days)
 
     retention_days = 180
+    reminder_days = REMINDER_DAYS
 
     # -- buttons ------------------------------------------------------------------------------
 
@@ -265,14 +267,14 @@ class Engine:
             out.event("satisfaction", value="yes" if arg == "y" else "no")
             text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
             out.say(
-                text + f" Voulez-vous que je vous le rappelle dans {REMINDER_DAYS} jours, pour penser à prendre rendez-vous ?",
-                buttons=((Button(f"Oui, dans {REMINDER_DAYS} jours", "r|y"), Button("Non merci", "r|n")),),
+                text + f" Voulez-vous que je vous le rappelle dans {self.reminder_days} jours, pour penser à prendre rendez-vous ?",
+                buttons=((Button(f"Oui, dans {self.reminder_days} jours", "r|y"), Button("Non merci", "r|n")),),
             )
         elif action == "r" and arg in ("y", "n") and state.answered:
             if arg == "y":
                 out.actions.append("schedule_reminder")
-                out.event("reminder_asked", days=REMINDER_DAYS)
-                out.say(f"C'est noté : je vous écrirai dans {REMINDER_DAYS} jours. Vous pouvez l'annuler avec /supprimer.")
+                out.event("reminder_asked", days=self.reminder_days)
+                out.say(f"C'est noté : je vous écrirai dans {self.reminder_days} jours. Vous pouvez l'annuler avec /supprimer.")
             else:
                 out.say("Entendu. Bonne suite dans votre projet !")
         elif action == "b" and arg in ("y", "w", "x"):
@@ -437,7 +439,7 @@ class Engine:
         """Store what the finder found; return True when the place is outside the regions."""
         if result.place is not None and result.place.kind == "outside":
             out.event("place", how=result.how, region=None, outside=True)
-            out.say(outside_answer(self.snapshot, result.place.name))
+            out.say(outside_answer(self.snapshot, result.place.name), location=True)
             self._clear_place(state)
             state.step = "place"
             return True
@@ -538,7 +540,7 @@ class Engine:
         elif step == "answered":
             out.say(
                 (lead or "") + "Votre réponse est ci-dessus. Vous pouvez changer un élément :",
-                buttons=self._change_buttons(),
+                buttons=self._change_buttons(state),
             )
         else:
             self._ask_place(out, lead)
@@ -568,12 +570,12 @@ class Engine:
         rows = tuple((Button(label, f"n|{need}"),) for need, label in NEED_LABELS.items())
         out.say(lead + self.snapshot.text("question_besoin"), buttons=rows)
 
-    @staticmethod
-    def _change_buttons() -> tuple[tuple[Button, ...], ...]:
-        return (
-            (Button("Changer de lieu", "c|place"), Button("Changer de situation", "c|sit")),
-            (Button("Changer de besoin", "c|need"),),
-        )
+    def _change_buttons(self, state: Conversation | None = None) -> tuple[tuple[Button, ...], ...]:
+        """Buttons on the final answer; the need only matters for the regional operator."""
+        rows: tuple[tuple[Button, ...], ...] = ((Button("Changer de lieu", "c|place"), Button("Changer de situation", "c|sit")),)
+        if state is None or self._recommendation(state).network == "operateur_regional":
+            rows += ((Button("Changer de besoin", "c|need"),),)
+        return rows
 
     # -- answers ------------------------------------------------------------------------------
 
@@ -589,7 +591,7 @@ class Engine:
             lot=rec.lot.id if rec.lot and rec.needs_regional else None,
             region=state.region,
         )
-        out.say(body, title=title, buttons=self._change_buttons())
+        out.say(body, title=title, buttons=self._change_buttons(state))
         if not state.rated:
             out.say(
                 "Cette réponse vous a-t-elle été utile ?",
