@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["CONFIDENT", "POSSIBLE", "QuestionIndex", "QuestionMatch", "content_stems", "stem"]
 
 CONFIDENT = 0.45  # at or above: answer the question
-POSSIBLE = 0.34  # between POSSIBLE and CONFIDENT: say we are not sure
+POSSIBLE = 0.38  # between POSSIBLE and CONFIDENT: say we are not sure
 BASE = 0.45  # share of a phrasing's score that coverage alone gives; the rest needs precision
 UNKNOWN_WEIGHT = 4.0  # weight of a message word the knowledge base never uses
 MARGIN = 0.04  # a best question this close to the runner-up is not confident...
