@@ -31,6 +31,8 @@ __all__ = ["Assistant", "ReloadResult"]
 
 log = logging.getLogger(__name__)
 
+RECENT_UPDATES = 20  # update ids remembered per person to recognise a re-delivered update
+
 
 @dataclass(frozen=True, slots=True)
 class ReloadResult:
@@ -82,10 +84,13 @@ class Assistant:
         store = self.store
         data = await store.load_state(person) if store else None
         state = Conversation.from_dict(data)
-        last = data.get("last_update") if data else None
-        if update_id is not None and isinstance(last, int) and update_id <= last:
+        recent = data.get("recent_updates") if data else None
+        if update_id is not None and isinstance(recent, list) and update_id in recent:
+            # the same update delivered again after a crash (Telegram's ids are not always
+            # increasing: after a week of silence they restart at random, hence a set of ids)
             log.info("update delivered again after a restart: replaying its replies")
-            return Turn(state, _replies_from_json(data.get("last_replies") if data else None), (), ("replay",))
+            replies = _replies_from_json(data.get("last_replies")) if data and update_id == recent[-1] else ()
+            return Turn(state, replies, (), ("replay",))
         turn = self.engine().handle(state, user_input)
         if store is not None:
             if "delete_user" in turn.actions:
@@ -98,7 +103,8 @@ class Assistant:
                     reminder = (chat_id, self.reminder_due(), self.reminder_payload(turn.state))
                 saved = turn.state.to_dict()
                 if update_id is not None:
-                    saved["last_update"] = update_id
+                    previous = [u for u in (data or {}).get("recent_updates", []) if isinstance(u, int)]
+                    saved["recent_updates"] = [*previous, update_id][-RECENT_UPDATES:]
                     saved["last_replies"] = _replies_to_json(turn.replies)
                 reminder_id = await store.save_turn(
                     person, saved, turn.events, [user_input.text] if not_understood else [], reminder=reminder

@@ -149,21 +149,24 @@ async def test_a_reminder_is_committed_with_the_turn_that_asks_for_it(tmp_path: 
 # -- many people at once ------------------------------------------------------------------------
 
 
-async def _full_conversation(assistant: Assistant, user: int) -> None:
+async def _full_conversation(assistant: Assistant, user: int) -> int:
+    """Six turns; returns the revision the conversation started from (random, see Conversation)."""
     turn = await assistant.process(user, user, UserInput("command", f"/start src{user % 3}"))
+    start = turn.state.rev - 1
     turn = await assistant.process(user, user, UserInput("text", LYON))
     turn = await assistant.process(user, user, UserInput("button", f"{turn.state.rev}|n|accompagnement"))
     turn = await assistant.process(user, user, UserInput("button", f"{turn.state.rev}|u|{'y' if user % 2 else 'n'}"))
     turn = await assistant.process(user, user, UserInput("button", f"{turn.state.rev}|r|y"))
     turn = await assistant.process(user, user, UserInput("button", f"{turn.state.rev}|q|gratuit"))
     assert turn.state.step == "answered"
+    return start
 
 
 async def test_200_people_at_once_lose_no_event(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
     users = range(1000, 1200)
     async with new_store(tmp_path) as store:
         assistant = Assistant(config(tmp_path), snapshot, store)
-        await asyncio.gather(*(_full_conversation(assistant, u) for u in users))
+        starts = await asyncio.gather(*(_full_conversation(assistant, u) for u in users))
         counts = Counter(kind for _, _, kind, _ in await store.events())
         states = [Store.person(store, u) for u in users]
         loaded = [await store.load_state(p) for p in states]
@@ -171,7 +174,10 @@ async def test_200_people_at_once_lose_no_event(tmp_path: Path, snapshot) -> Non
     expected = {"conversation_started": 200, "place": 200, "situation": 200, "need": 200, "answer": 200,
                 "satisfaction": 200, "reminder_asked": 200, "question": 200}
     assert dict(counts) == expected
-    assert all(s is not None and s["step"] == "answered" and s["rev"] == 6 and s["need"] == "accompagnement" for s in loaded)
+    assert all(
+        s is not None and s["step"] == "answered" and s["rev"] == start + 6 and s["need"] == "accompagnement"
+        for s, start in zip(loaded, starts, strict=True)
+    )
     assert len({s["source"] for s in loaded if s}) == 3
 
 
@@ -179,11 +185,11 @@ async def test_turns_of_one_person_are_serialised(tmp_path: Path, snapshot) -> N
     """Two messages of the same person processed at once: neither update is lost."""
     async with new_store(tmp_path) as store:
         assistant = Assistant(config(tmp_path), snapshot, store)
-        await assistant.process(9, 9, UserInput("command", "/start"))
+        first = await assistant.process(9, 9, UserInput("command", "/start"))
         # an old button: one "stale_button" event per turn, whatever the order
         await asyncio.gather(*(assistant.process(9, 9, UserInput("button", "0|q|gratuit")) for _ in range(40)))
         state = await store.load_state(store.person(9))
-        assert state is not None and state["rev"] == 41
+        assert state is not None and state["rev"] == first.state.rev + 40
         assert await store.count("events") == 41
         assert assistant._person_locks == {}  # no lock left behind
 
@@ -424,3 +430,18 @@ async def test_an_update_delivered_twice_is_processed_once_and_its_replies_repla
         assert len(started) == 2  # counted once, not twice
         nxt = await assistant.process(5, 5, UserInput("text", "je veux changer de métier"), update_id=42)
         assert "replay" not in nxt.actions and nxt.state.step == "answered"
+
+
+async def test_a_lower_update_id_is_a_new_update_not_a_replay(tmp_path, snapshot) -> None:  # type: ignore[no-untyped-def]
+    """Telegram restarts update ids at random after a week of silence: only a known id is a replay."""
+    from bot.config import Config
+    from bot.dialogue.engine import UserInput
+    from bot.service import Assistant
+    from bot.storage import Store, load_or_create_key
+
+    config = Config(path=tmp_path / "c.yaml", knowledge_dir=tmp_path, database=tmp_path / "db.sqlite3", hash_key_file=tmp_path / "k")
+    async with Store(config.database, load_or_create_key(config.hash_key_file)) as store:
+        assistant = Assistant(config, snapshot, store)
+        await assistant.process(6, 6, UserInput("text", "salariée à Lille"), update_id=900_000)
+        later = await assistant.process(6, 6, UserInput("text", "je veux changer de métier"), update_id=12)
+        assert "replay" not in later.actions and later.state.step == "answered"
