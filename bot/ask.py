@@ -40,9 +40,9 @@ def analyse(text: str, snapshot: Snapshot, day: dt.date) -> dict[str, Any]:
     rec = route(u.situation.traits, region, day, snapshot)
     lot = rec.lot
     if lot is None and candidates and rec.market is not None:
-        lots = {rec.market.lot_for(c["region"]) for c in candidates}
-        if len(lots) == 1 and None not in lots:
-            lot = lots.pop()  # every candidate falls in the same lot
+        found = [rec.market.lot_for(c["region"]) for c in candidates]
+        if all(found) and len({f.id for f in found if f}) == 1:
+            lot = found[0]  # every candidate falls in the same lot
     show_lot = lot is not None and (rec.rule is None or rec.needs_regional)
     contact = rec.contact
     engine = Engine(snapshot, today=day)

@@ -125,7 +125,7 @@ def _ask(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-de
     from bot.console import render_plain  # noqa: F401,PLC0415
 
     day = args.date or dt.date.today()
-    snapshot = _snapshot(config.knowledge_dir, day)
+    snapshot = _snapshot(config.knowledge_dir)  # validated as of today; answered as of ``day``
 
     def one(text: str) -> str:
         try:

@@ -350,7 +350,8 @@ class Engine:
             if outside_now:
                 self._take_situation(state, u, correction, out)
                 return
-        if self._take_situation(state, u, correction, out):
+        asks = u.question is not None and u.question.confident
+        if self._take_situation(state, u, correction, out, from_question=asks):
             changed = True
         if u.situation.need:
             if state.need != u.situation.need:
@@ -382,9 +383,13 @@ class Engine:
         out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
         self._resume(state, out)
 
-    def _take_situation(self, state: Conversation, u: Any, correction: bool, out: _Out) -> bool:
+    def _take_situation(self, state: Conversation, u: Any, correction: bool, out: _Out, *, from_question: bool = False) -> bool:
         traits = set(u.situation.traits)
         denied = set(u.situation.denied)
+        if from_question and state.traits and not correction:
+            # "mon employeur sera-t-il au courant ?" asks about a case; it does not restate
+            # the person's situation, which stays as it was
+            return False
         if not traits and not denied:
             return False
         before = set(state.traits)
