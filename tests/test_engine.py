@@ -667,3 +667,15 @@ def test_the_reminder_delay_comes_from_the_configuration(snapshot) -> None:  # t
     data = turn.replies[-1].buttons[0][0].data
     rated = engine.handle(turn.state, UserInput("button", data))
     assert "dans 5 jours" in rated.replies[0].text
+
+
+def test_a_question_about_the_employer_does_not_change_a_self_employed_situation(snapshot) -> None:  # type: ignore[no-untyped-def]
+    """After an answer for an independent worker, "mon employeur sera-t-il au courant ?" is answered, not taken as a new status."""
+    from bot.dialogue.engine import Engine
+
+    engine = Engine(snapshot)
+    turn = engine.handle(None, UserInput("text", "auto-entrepreneur à Ajaccio, je veux me reconvertir"))
+    assert turn.state.traits == ["independant"] and turn.state.step == "answered"
+    asked = engine.handle(turn.state, UserInput("text", "mon employeur sera-t-il au courant ?"))
+    assert asked.state.traits == ["independant"]
+    assert any(e["type"] == "question" for e in asked.events)
