@@ -1110,3 +1110,21 @@ def test_fast_and_python_yaml_loaders_agree_on_positions() -> None:
     for path in [*sorted(KNOWLEDGE.rglob("*.yaml")), ROOT / "config.yaml"]:
         text = path.read_text(encoding="utf-8")
         same(yaml.load(text, Loader=yamlpos._Loader), yaml.load(text, Loader=yamlpos._FastLoader))  # noqa: S506
+
+
+def test_an_invalid_outside_zone_is_reported(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A zone must be four numbers: latitude min, max, longitude min, max."""
+    import shutil
+    from pathlib import Path
+
+    from bot.kb.load import check_knowledge
+
+    root = tmp_path / "knowledge"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge", root)
+    geo = root / "geographie.yaml"
+    text = geo.read_text(encoding="utf-8")
+    broken = text.replace("zone: [42.4288, 42.6559, 1.4135, 1.7866]", "zone: [42.6559, 42.4288, 1.4135]")
+    geo.write_text(broken, encoding="utf-8")
+    line = broken.splitlines().index("    zone: [42.6559, 42.4288, 1.4135]") + 1
+    report = check_knowledge(root, today=__import__("datetime").date(2026, 11, 26))
+    assert [(p.line, p.message) for p in report.errors] == [(line, "zone invalide")]

@@ -328,3 +328,10 @@ def test_bench_quick_runs():
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "p99" in out.stdout and "| measure | value |" in out.stdout
+
+
+def test_a_location_inside_an_outside_zone_is_outside(snapshot) -> None:  # type: ignore[no-untyped-def]
+    """Andorra la Vella is within 30 km of French communes, yet its zone makes it outside."""
+    result = snapshot.places.locate(42.5063, 1.5218)
+    assert result.outside and result.place.name == "Andorre"
+    assert snapshot.places.locate(42.5197, 1.8233).place.region == "76"  # Porta, just across the border

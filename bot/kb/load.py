@@ -123,6 +123,7 @@ GEO_SCHEMA = {
                 "nom": Field("text", required=True, example='"Monaco"'),
                 "alias": _ALIASES,
                 "codes_postaux": Field("list", item=Field("code"), example='["98000"]'),
+                "zone": Field("list", item=Field("scalar"), example="[43.72, 43.76, 7.40, 7.44]"),
             },
         ),
     ),
@@ -492,7 +493,17 @@ class _Checker:
             for prefix, ppos in item.get("codes_postaux", []):
                 if not prefix.isdigit() or not 2 <= len(prefix) <= 5:
                     v.error(ppos, f"début de code postal invalide « {prefix} »", 'écrivez de 2 à 5 chiffres entre guillemets, par exemple "975"')
-            outside.append(OutsidePlace(item["nom"], aliases, prefixes))
+            zone: tuple[float, float, float, float] | None = None
+            if "zone" in item:
+                try:
+                    numbers = tuple(float(z) for z, _ in item["zone"])
+                except ValueError:
+                    numbers = ()
+                if len(numbers) != 4 or not (numbers[0] < numbers[1] and numbers[2] < numbers[3]):
+                    v.error(item.where("zone"), "zone invalide", "écrivez [latitude min, latitude max, longitude min, longitude max], par exemple [43.72, 43.76, 7.40, 7.44]")
+                else:
+                    zone = numbers  # type: ignore[assignment]
+            outside.append(OutsidePlace(item["nom"], aliases, prefixes, zone))
             label = f"le lieu hors champ « {item['nom']} »"
             claim(item["nom"], label, item.where("nom"), None)
             for alias, apos in item.get("alias", []):

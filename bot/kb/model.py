@@ -173,6 +173,10 @@ class OutsidePlace:
     name: str
     aliases: tuple[str, ...]
     postal_prefixes: tuple[str, ...]
+    zone: tuple[float, float, float, float] | None = None  # lat min, lat max, lon min, lon max
+
+    def contains(self, lat: float, lon: float) -> bool:
+        return self.zone is not None and self.zone[0] <= lat <= self.zone[1] and self.zone[2] <= lon <= self.zone[3]
 
 
 @dataclass(frozen=True, slots=True)

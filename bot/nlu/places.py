@@ -813,6 +813,9 @@ class PlaceIndex:
         """The nearest commune to a point, or an outside place when none is within 30 km."""
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation")
+        for out in self.snapshot.outside:
+            if out.contains(lat, lon):  # Monaco, Andorra: next to French communes, yet outside
+                return PlaceResult(PlaceRef("outside", out.name, label=out.name), how="localisation")
         cy, cx = self._cell(lat, lon)
         best: tuple[float, Commune] | None = None
         for dy in range(-2, 3):
