@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import platform
+import random
 import signal
 import statistics
 import subprocess
@@ -404,7 +405,8 @@ class Driver:
         self.until = until  # monotonic deadline: start no new turn after it
         self.cycle = cycle  # restart the script (at ``cycle_from``) instead of stopping at its end
         self.cycle_from = cycle_from
-        self.think = think  # pause of a user between a complete answer and its next action
+        self.think = think  # mean pause of a user between a complete answer and its next action
+        self._rng = random.Random(0)  # think times are uniform in [0.5, 1.5] x think, repeatably
         self.turns: list[TurnResult] = []
         self.failed_calls: list[str] = []
         self.error_replies = 0
@@ -446,8 +448,12 @@ class Driver:
 
     def run(self) -> list[TurnResult]:
         seen = len(self.fake.calls)
-        for user in self.users.values():
-            self._send(user)
+        start = time.monotonic()
+        for i, user in enumerate(self.users.values()):
+            if self.think > 0:  # staggered, so that users do not act in bursts
+                user.next_at = start + i * self.think / len(self.users)
+            else:
+                self._send(user)
         active = set(self.users)
         while active:
             calls = self.fake.calls
@@ -524,7 +530,7 @@ class Driver:
                     active.discard(chat)
                     continue
                 if self.think > 0:
-                    user.next_at = time.monotonic() + self.think
+                    user.next_at = time.monotonic() + self.think * self._rng.uniform(0.5, 1.5)
                 else:
                     self._send(user)
             if active and len(self.fake.calls) == seen:

@@ -20,8 +20,9 @@ requests/s and latency is not queueing behind it). Three phases of the same leng
 A turn is "during a reload" when its interval (update enqueued -> last reply) overlaps a reload.
 Every action must be answered: a turn with no reply within --drop-after seconds is dropped.
 
-Part 3 (not in --quick): the real process ``python -m bot ... run``, reloaded by SIGHUP a few
-times while idle: the reload time it logs, and its RSS after each reload.
+Part 3 (not in --quick): the same two-phase measure on the real process ``python -m bot ... run``
+(the fake server alone in this process), reloaded by SIGHUP as the file watcher would: latency
+during and outside reloads, the reload time it logs, and its RSS after each reload.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ import logging
 import re
 import signal
 import sys
+import threading
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -226,36 +228,61 @@ def print_phase_table(phases: list[Phase]) -> None:
 # -- part 3 ------------------------------------------------------------------------------------
 
 
-def sighup_reloads(fake: FakeBotApi, workdir: Path, count: int) -> tuple[list[float], list[float], float]:
-    """The real process (``python -m bot ... run``), reloaded by SIGHUP ``count`` times, idle.
+def _logged_reloads(proc: BotProcess) -> list[float]:
+    return [float(ms) for ms in re.findall(r"knowledge reloaded in (\d+) ms", proc.log_path.read_text(errors="replace"))]
 
-    Returns (reload ms as logged by the bot, RSS MB after each reload, RSS MB before the first).
+
+def _sighup_and_wait(proc: BotProcess, done_before: int, timeout: float = 30.0) -> float:
+    """Send SIGHUP; return the monotonic time the bot logged the end of that reload."""
+    assert proc.proc is not None
+    proc.proc.send_signal(signal.SIGHUP)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if len(_logged_reloads(proc)) > done_before:
+            return time.monotonic()
+        time.sleep(0.01)
+    raise RuntimeError(f"reload not logged within {timeout} s:\n{proc.log_tail()}")
+
+
+def process_reloads(fake: FakeBotApi, workdir: Path, args: argparse.Namespace) -> tuple[list[Phase], list[float], list[float], float]:
+    """The real process (``python -m bot ... run``), reloaded by SIGHUP, with users talking to it.
+
+    Returns (phases "no reload" and "SIGHUP reloads", reload ms as logged, RSS MB after each
+    reload, RSS MB before the first).
     """
     fake.reset()
-    config = write_config(workdir, fake.base_url, level="INFO")
+    config = write_config(workdir, fake.base_url, level="INFO")  # the reload time is in an INFO line
     proc = BotProcess(bot_command(config), BOT_TOKEN, log_dir=workdir)
-    times: list[float] = []
     rss: list[float] = []
+    phases: list[Phase] = []
     try:
         proc.start()
         proc.wait_polling(fake)
-        time.sleep(0.3)
+        variants = min(len(PLACES), args.users)
+        expected, _ = calibrate(fake, variants, CALIBRATION_STEPS, 30_000, quiet=args.quiet)
         before = proc.rss_mb()
-        for i in range(count):
-            assert proc.proc is not None
-            proc.proc.send_signal(signal.SIGHUP)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                found = re.findall(r"knowledge reloaded in (\d+) ms", proc.log_path.read_text(errors="replace"))
-                if len(found) > i:
-                    times.append(float(found[i]))
-                    break
-                time.sleep(0.02)
-            else:
-                raise RuntimeError(f"reload {i + 1} not logged within 30 s:\n{proc.log_tail()}")
-            time.sleep(0.2)
-            rss.append(proc.rss_mb())
-        return times, rss, before
+        for index, name in enumerate(("no reload", "SIGHUP reloads")):
+            phase = Phase(name)
+            driver = _driver(fake, args, expected, 40_000 + 1000 * index)
+            thread = threading.Thread(target=lambda d=driver, p=phase: setattr(p, "turns", d.run()), daemon=True)
+            thread.start()
+            time.sleep(min(0.3, args.seconds / 5))
+            while thread.is_alive():
+                if name == "no reload":
+                    thread.join(0.05)
+                    continue
+                done = len(_logged_reloads(proc))
+                start = time.monotonic()
+                end = _sighup_and_wait(proc, done)
+                phase.windows.append((start, end))
+                phase.reload_ms.append(1000 * (end - start))
+                rss.append(proc.rss_mb())
+                time.sleep(args.pause)
+            thread.join()
+            if driver.failed_calls or driver.error_replies or any(t.mismatched for t in phase.turns):
+                phase.problems.append(f"{len(driver.failed_calls)} failed calls, {driver.error_replies} error replies")
+            phases.append(phase)
+        return phases, _logged_reloads(proc), rss, before
     finally:
         proc.stop()
 
@@ -306,13 +333,19 @@ async def amain(args: argparse.Namespace) -> int:
             f"\nmessages answered during reloads: {during_total}; dropped: {dropped_total}; "
             f"p99 during reloads {worst:.0f} ms vs {base_p99:.0f} ms without reload (+{worst - base_p99:.0f} ms)"
         )
-        if args.sighup:
-            times, rss, before = await asyncio.to_thread(sighup_reloads, fake, Path(tmp) / "process", args.sighup)
-            print(f"\nPart 3: the real process (python -m bot ... run), {args.sighup} reloads by SIGHUP, idle")
-            print(f"  reload time logged by the bot: median {median(times):.0f} ms, max {max(times):.0f} ms")
-            print(f"  RSS: {before:.0f} MB before, " + ", ".join(f"{r:.0f}" for r in rss) + " MB after each reload")
+        if args.process:
+            print(
+                f"\nPart 3: the real process (python -m bot ... run, its own process, the fake server in this one),"
+                f" {args.users} users talking for {args.seconds:.1f} s per phase, reloads by SIGHUP (the file watcher's path)"
+            )
+            proc_phases, logged, rss, before = await asyncio.to_thread(process_reloads, fake, Path(tmp) / "process", args)
+            print()
+            print_phase_table(proc_phases)
+            print(f"  reload time logged by the bot under load: median {median(logged):.0f} ms, max {max(logged, default=0):.0f} ms")
+            print(f"  process RSS: {before:.0f} MB before the first reload; after each: " + ", ".join(f"{r:.0f}" for r in rss) + " MB")
+            print(f"  dropped: {sum(p.dropped for p in proc_phases)}")
         else:
-            print("\nPart 3 (reloads of the real process by SIGHUP): skipped")
+            print("\nPart 3 (the real process reloaded by SIGHUP while users talk): skipped")
         if fake.internal_errors:
             print(f"fake server internal errors: {fake.internal_errors[:5]}")
     return 0
@@ -329,10 +362,10 @@ def main(argv: list[str] | None = None) -> int:
         help="a user's pause before its next action (default 1.0 s, quick 0.2): keeps the stream under the bot's 30 requests/s limiter",
     )
     parser.add_argument("--drop-after", type=float, default=15.0, help="a turn not answered after this many seconds is dropped")
-    parser.add_argument("--sighup", type=int, default=None, help="part 3: SIGHUP reloads of the real process (default 3, quick 0 = skip)")
+    parser.add_argument("--no-process", dest="process", action="store_false", help="skip part 3 (skipped anyway with --quick)")
     parser.add_argument("--quick", action="store_true", help="tiny run, a few seconds")
     args = parser.parse_args(argv)
-    args.sighup = args.sighup if args.sighup is not None else (0 if args.quick else 3)
+    args.process = args.process and not args.quick
     args.reloads = args.reloads or (2 if args.quick else 10)
     args.users = args.users or (3 if args.quick else 10)
     args.seconds = args.seconds or (1.2 if args.quick else 8.0)
