@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.kb.load import load_knowledge
-from bot.nlu.questions import CONFIDENT, POSSIBLE, QuestionMatch, content_stems, stem
+from bot.nlu.questions import CONCEPTS, CONFIDENT, POSSIBLE, QuestionMatch, concept_groups, content_stems, stem
 from bot.nlu.understand import understand
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,3 +166,46 @@ def test_stems_and_expressions():
 @pytest.mark.parametrize("text", ["", "?", "cep " * 3000, "\u0000", "🙂🙂", "combien combien combien"])
 def test_never_raises(snap, text):
     snap.faq.match(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # texting spellings the shared normalizer leaves alone
+        ("ki paye le cep ?", "financement_cep"),
+        ("sa coute combien le cep ?", "gratuit"),
+        ("cmt ça se passe un cep ?", "deroulement_niveaux"),
+        ("jpeux le faire en visio ?", "distance"),
+        # a general question gives way to the case the message names, even in its situation
+        ("je suis reconnu rqth, quel organisme pour le cep ?", "handicap"),
+        ("pour les cadres c'est quel organisme ?", "cadre"),
+        # a short message in two pieces: the piece that asks is read alone
+        ("c'est payant ? je suis fauché en ce moment", "gratuit"),
+        # "mission" is no typo of "démission"
+        ("intérimaire dans le 59, je peux faire un cep pendant une mission ?", "cdd_interim_apprenti"),
+    ],
+)
+def test_mechanisms(snap, text, question):
+    assert understand(text, snap).confident_question == question
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "mon patron est sympa ?",  # an employer word, but neither permission nor knowledge
+        "j'ai vu le prix des pizzas",
+        "combien de personnes vivent en chine ?",  # "vivent" is no typo of "vient"
+        "comment ça va ?",
+    ],
+)
+def test_concepts_reject(snap, text):
+    assert understand(text, snap).confident_question is None
+
+
+def test_concepts_are_well_formed(snap):
+    assert set(CONCEPTS) <= set(snap.questions)
+    for groups in CONCEPTS.values():
+        for group in groups:
+            words = group.removeprefix("!").split("|")
+            [alternatives] = concept_groups((group.removeprefix("!"),))
+            assert len(alternatives) == len(words), group  # every alternative reads as at least one stem

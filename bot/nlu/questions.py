@@ -1,8 +1,8 @@
 """Match a message against the frequent questions of the knowledge base.
 
-Text is normalized (folded, texting spellings spelled out), everyday expressions are mapped to
-the word the phrasings use ("feu vert" -> accord, "ma boîte" -> employeur, "en visio" ->
-distance), and words are cut to a light stem ("financer", "financement" -> "financ"). Each
+Text is normalized (folded, texting spellings spelled out: "ki paye", "sa coute"), everyday
+expressions are mapped to the word the phrasings use ("feu vert" -> accord, "ma boîte" ->
+employeur, "en visio" -> distance, "combien de temps" -> duree), and words are cut to a light stem ("financer", "financement" -> "financ"). Each
 phrasing becomes a set of stems weighted by how rare they are across all phrasings (IDF).
 
 A message scores, for each phrasing, the weighted share of the phrasing's stems it contains
@@ -12,10 +12,17 @@ shares one word with a phrasing ("le prix de l'essence") stays low. The best phr
 question gives the question's score; a question whose vocabulary explains the whole message
 gets a small bonus. The caller decides what is confident enough.
 
-Unknown words of five letters or more are corrected to the nearest known stem (typos). The
-place found in the message is replaced by a word for its kind ("outremer", "etranger",
-"monaco", "caledonie", "region"), so that "j'habite à Tahiti, je peux faire un CEP ?" reads
-like the phrasing it should match.
+Each question also names its concepts (:data:`CONCEPTS`): a question about cost needs a cost
+word, one about what the employer knows needs an employer word and a word for knowing; a question
+loses ground for each concept the message does not touch. A general question ("which
+organisation?") also loses ground when the message names a case another question answers (a
+RQTH, a cadre), even in the situation it tells before asking. A message in several pieces is also
+read piece by piece: the piece that asks, read alone, is not drowned by the situation around it.
+
+Unknown words of seven letters or more are corrected to the nearest known stem with the same
+first letter (typos; "mission" is not a typo of "demission"). The place found in the message is
+replaced by a word for its kind ("outremer", "etranger", "monaco", "caledonie", "region"), so
+that "j'habite à Tahiti, je peux faire un CEP ?" reads like the phrasing it should match.
 """
 
 from __future__ import annotations
@@ -41,13 +48,16 @@ BASE = 0.45  # share of a phrasing's score that coverage alone gives; the rest n
 UNKNOWN_WEIGHT = 4.0  # weight of a message word the knowledge base never uses
 MARGIN = 0.04  # a best question this close to the runner-up is not confident...
 CLEAR = 0.8  # ...unless its score is this high
-LONG_MESSAGE = 4  # from this many words that count, a message is also read piece by piece
+LONG_MESSAGE = 2  # from this many words that count, a message is also read piece by piece
 TOPICAL = 2.5  # a word this rare says what a piece is about on its own
 PIECE_FACTOR = 0.95  # a piece read alone says a little less than the whole message
 TOPIC_PENALTY = 0.9  # factor for a question that does not use the message's rarest known word
 SINGLE_WORD = 0.8  # factor for a phrasing that shares a single, minor word with the message
 LONE_WORD = 0.65  # factor when a single known word stands among unknown ones
 NOT_ASKED = 0.5  # factor for a message that asks nothing (no "?", no question word, no "cep")
+TYPO_LENGTH = 7  # unknown words this long are corrected to the nearest known stem ("vivent" is no typo of "vient")
+CONCEPT_MISSING = 0.7  # factor for each concept of a question that the message does not touch
+CONCEPT_EXCLUDED = 0.5  # factor for a general question when the message names a case it leaves to another
 _ASKING = re.compile(
     r"\?|\b(?:qui|quoi|comment|combien|pourquoi|quand|quel|quelle|quels|quelles|est ce|est il|est elle|"
     r"peut on|puis je|ai je|dois je|faut il|y a t il|t il|existe|possible|peux|peut|pouvez|pourrais|pourriez|"
@@ -70,61 +80,104 @@ STOPWORDS = frozenset(
     demande demander demandes demandais savoir connaitre comprendre penser pense crois croire aimer
     sembler semble arriver arrive mettre prendre avoir eu vraiment quand meme bientot souvent jamais toujours
     an ans annee annees depuis mois reste restent rester resterait
+    ait aie aies aient ayant soit sois soient soyez etant fut ok maintenant actuellement aujourd hui
     """.split()
 )
 # Question words: weak evidence of what is asked; they count, but little.
-QUESTION_WORDS = frozenset("qui combien comment pourquoi quoi ou quand questce aquiadresser".split())
+QUESTION_WORDS = frozenset("qui combien comment pourquoi quoi ou quand questce aquiadresser fonctionnement".split())
+
+# Texting spellings that the shared normalizer (bot.textnorm, also used by other readers) leaves
+# as they are; spelled out here, after it, for the questions only.
+SMS = {
+    "ki": "qui", "kon": "qu on", "ke": "que", "kels": "quels", "kelles": "quelles", "kesk": "qu est ce que",
+    "koment": "comment", "komen": "comment", "komment": "comment", "cmt": "comment", "cmnt": "comment", "comen": "comment",
+    "kan": "quand", "kand": "quand", "pourkoi": "pourquoi", "pcq": "parce que", "pck": "parce que", "psk": "parce que",
+    "paske": "parce que", "jpe": "je peux", "jpeu": "je peux", "jpourrais": "je pourrais", "jdois": "je dois",
+    "jdoi": "je dois", "jfais": "je fais", "jfai": "je fais", "jsp": "je sais pas", "jsai": "je sais", "jconnais": "je connais",
+    "jvais": "je vais", "jveu": "je veux", "jaurai": "j aurai", "jaurais": "j aurais", "jpasse": "je passe", "jvois": "je vois",
+    "jtrouve": "je trouve", "jdemande": "je demande", "jmappelle": "je m appelle", "jsuis": "je suis",
+    "g": "j ai", "ct": "c etait", "cest": "c est", "sest": "c est", "pa": "pas", "fo": "faut", "fau": "faut", "faudra": "faut",
+    "faudrait": "faut", "vs": "vous", "vx": "veux", "moa": "moi", "oci": "aussi", "osi": "aussi", "bi1": "bien",
+    "combi1": "combien", "cbm": "combien", "cmbien": "combien", "kombien": "combien", "koa": "quoi", "koua": "quoi",
+    "quoa": "quoi", "dla": "de la", "tps": "temps", "tmps": "temps", "rendezvous": "rendez vous", "rv": "rdv",
+    "pdt": "pendant", "pdnt": "pendant", "ss": "sans", "slmt": "seulement", "jms": "jamais", "ptn": "", "mdr": "", "lol": "",
+    "ojd": "aujourd hui", "mrc": "merci", "mrci": "merci", "okay": "ok", "oki": "ok",
+    "grtuit": "gratuit", "gratui": "gratuit", "payan": "payant", "patronne": "patron", "conseiler": "conseiller",
+}
+# "sa coûte combien" is "ça coûte combien"
+_SA_CA = re.compile(r"\bsa (?=coute|coutera|sert|servira|dure|durera|prend|marche|fonctionne|se passe|se deroule|vaut|consiste|existe|"
+          r"veut|me concerne|concerne|peut|va)")
 
 # Expressions first (applied to the normalized text), then single words.
 PHRASES: list[tuple[str, str]] = [
-    (r"conseil(?:s)? en evolution(?: professionnelle| pro)?", "cep"),
+    # what the CEP is
+    (r"conseil(?:s)? en evolution(?: professionnelle| professionelle| pro)?|conseiller(?:e)? en evolution(?: professionnelle| pro)?", "cep"),
     (r"mon cep par avenir actifs?|avenir actifs?", "avenir"),
     (r"rendez vous|rendez vs|rdv", "rdv"),
-    (r"feu vert|donner son accord|son accord|l accord|l autorisation|la permission", "accord"),
-    (r"au courant|mis au courant|mise au courant", "courant"),
-    (r"compte rendu|document de synthese|bilan ecrit|quelque chose d ecrit|un ecrit|par ecrit", "document"),
-    (r"combien de temps (?:pour|avant) (?:avoir|obtenir|decrocher|etre recu|(?:le |un |mon )?(?:premier )?(?:rdv|rendez vous))|(?:pour|avant d) (?:avoir|obtenir|decrocher) (?:un |le |mon )?(?:premier )?rdv|etre recue?", "delai"),
-    (r"combien de temps|combien d heures|combien de mois|combien de semaines|ca dure|ca prend|durer|dure", "duree"),
-    (r"comment (?:ca )?se (?:passe|deroule)|ca se (?:passe|deroule) comment|quelles? etapes?", "deroulement"),
-    (r"comment ca (?:marche|fonctionne)|ca (?:marche|fonctionne) comment|comment (?:ca )?marche", "comment"),
-    (r"tout le monde|n importe qui|n importe quel(?:le)? (?:actif|personne|salarie)|toute personne|tous les actifs|tout actif|toutes les personnes", "toutlemonde"),
-    (r"qui (?:paie|paye|finance|payent|paient|regle|rembourse|prend en charge)|finance par qui|paye par qui|payee? par qui|d ou vient l argent|qui met l argent", "quifinance"),
-    (r"mes (?:infos|informations|donnees|confidences)|ce que je (?:lui |leur )?(?:dis|raconte|confie)|garde(?:r)? (?:ca )?pour (?:lui|elle|soi)", "confidentiel"),
-    (r"(?:1[4-9]|2[0-5]) ans|moins de 2[56] ans", "jeune"),
+    (r"(?:ne |n )?(?:connais|connait) (?:pas|rien)(?: du tout)?|jamais entendu parler|j en ai (?:jamais|pas) entendu parler|(?:en )?savoir plus|ca consiste en quoi|consiste(?:nt)? en quoi|en quoi (?:ca )?consiste|ca consiste|a quoi (?:ca )?(?:sert|servent|servirait)|ca sert a quoi|(?:ca )?sert a quoi|ce (?:que c )?(?:qu )?est|ca correspond a quoi|de quoi (?:il s agit|s agit il|ca parle)|c est quoi|qu est ce que|qu est ce qu|ca veut dire quoi|veut dire", "questce"),
+    (r"feu vert|donner son accord|son accord|l accord|l autorisation|la permission|leur accord|d accord|son aval|le ok|son ok|leur ok", "accord"),
+    (r"demander (?:a|au|aux) (?:mon |ma |mes |son |sa |ses |l |la |le )?(?:employeur|patron|boss|chef|cheffe|manager|direction|directeur|directrice|rh|drh|superieur|hierarchie|n 1|responsable|entreprise|boite)", "accord employeur"),
+    (r"au courant|mis au courant|mise au courant|au parfum", "courant"),
+    (r"compte rendu|document de synthese|bilan ecrit|quelque chose d ecrit|un ecrit|par ecrit|trace ecrite|une trace", "document"),
+    (r"combien de temps (?:pour|avant) (?:avoir|obtenir|decrocher|etre recu|(?:le |un |mon )?(?:premier )?(?:rdv|rendez vous))|combien de temps (?:d attente|faut il attendre|il faut attendre|faut attendre|dois je attendre|je dois attendre|on attend)|avant d (?:avoir|obtenir|decrocher) (?:un |le |mon )?(?:premier )?rdv|etre recue?s?|sous combien de (?:temps|jours)|dans combien de (?:temps|jours)|au bout de combien|combien de jours|avoir (?:un |le )?rdv (?:rapidement|vite|tot)|(?:rdv|rendez vous) rapidement|rapidement (?:un |le )?rdv", "delai"),
+    (r"(?:sur|dans) la duree|sur le long terme|sur plusieurs mois|sur la longueur|au long cours|tout au long", "accompagnement long"),
+    (r"combien de temps|combien d heures|combien de mois|combien de semaines|combien de seances|ca dure|ca prend|durer|dure|duree|ca prendra", "duree"),
+    (r"comment (?:ca )?se (?:passe|deroule)|ca se (?:passe|deroule) comment|quelles? (?:sont les )?etapes?|qu est ce qu on (?:y )?fait|on (?:y )?fait quoi|il se passe quoi|ca se passe comment|comment (?:ca )?va se passer|en pratique", "deroulement"),
+    (r"comment ca va", " "),
+    (r"comment ca (?:marche|fonctionne)|ca (?:marche|fonctionne) comment|comment (?:ca )?marche|comment (?:ca )?fonctionne|le fonctionnement", "fonctionnement"),
+    (r"(?:je|on) (?:fais|fait|doit faire|dois faire|procede) comment(?: pour)?|comment (?:je fais|faire|on fait|je dois faire|dois je faire|proceder|je procede|m y prendre|s y prendre)(?: pour)?|quelles? (?:sont les )?demarches?|la marche a suivre|les demarches|la demarche", "demarche"),
+    (r"(?:doit|doivent|devrait|devraient|est tenue? de|sont tenus de|est obligee? de|sont obliges de|a l obligation de|est cense|est censee) (?:me |nous |vous |les |leur |lui )?(?:presenter|parler|informer|expliquer|proposer|dire|prevenir)", "obligatoire informer"),
+    (r"tout le monde|n importe qui|n importe quel(?:le)? (?:actif|personne|salarie)|toute personne|tous les actifs|tout actif|toutes les personnes|pour qui|accessible a qui|ouvert a qui|reserve a qui|qui peut (?:le |en )?(?:faire|beneficier|avoir|profiter|demander)|qui a (?:le )?droit|qui y a droit|qui est concerne|quelles? personnes?", "toutlemonde"),
+    (r"qui (?:paie|paye|finance|payent|paient|regle|rembourse|prend en charge|casque|raque|sort l argent)|finance par qui|paye par qui|payee? par qui|pris en charge par qui|d ou vient l argent|qui met l argent|c est qui qui paye|c est qui qui paie", "quifinance"),
+    (r"prend(?:re)? en charge|prise en charge|pris en charge|prendra en charge", "financ"),
+    (r"mes (?:infos|informations|donnees|confidences|propos|echanges)|ce que je (?:lui |leur )?(?:dis|raconte|confie|dirai|raconterai)|garde(?:r)? (?:ca )?pour (?:lui|elle|soi)|vie privee|donnees personnelles|rgpd", "confidentiel"),
+    (r"(?:1[4-9]|2[0-5]) ans|moins de 2[56] ans|age minimum|age limite|limite d age|a partir de quel age|trop jeune|sans diplome|pas de diplome|aucun diplome|sorti(?:e)? (?:de l ecole|du lycee|des etudes)|quitte l ecole|arrete l ecole|arrete les etudes", "jeune"),
+    (r"quel age (?:as tu|avez vous|tu as|t as)", " "),
     (r"en tant que|en tant qu", " "),
+    (r"quels (?:documents|papiers|justificatifs)|quelles pieces", "preparer document"),
+    (r"ca (?:marche|fonctionne|s applique|vaut) (?:aussi|pour moi|pour nous|pour les|pour un|pour une|dans mon cas|egalement|quand meme)", "droit"),
+    (r"sans (?:m |s )?engag\w*|vite fait|rapide|rapidos|juste une question|une seule question|(?:une )?petite question|question ponctuelle|juste un conseil|juste un avis|un coup de main", "ponctuel"),
+    (r"(?:un |une |le |mon )?(?:nouveau|autre|2e|2eme|deuxieme|second|seconde) cep|a nouveau|une nouvelle fois|encore un cep|combien de fois|dans (?:sa|ma|une) vie|plusieurs fois|une (?:seule )?fois dans", "refaire"),
     (r"c est qui", "qui"),
-    (r"(?:je dois |dois je |faut il |on doit )?passer par qui|(?:je )?(?:m |s )?adresse(?:r)? a qui|je (?:vais|dois aller) ou|on va ou|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse", "aquiadresser"),
+    (r"(?:je dois |dois je |faut il |on doit )?passer par qui|(?:je )?(?:m |s )?adresse(?:r)? a qui|je (?:vais|dois aller|m adresse|dois m adresser) ou|(?:m |s )adresser ou|on va ou|je vais ou|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse|je vais voir qui|je contacte qui|je m adresse a qui|je demande a qui|a qui (?:je )?demander|qui (?:s occupe|s occupera) de (?:moi|mon cas)|qui (?:me fait|me fera|fait|fera) (?:mon |le |un )?cep", "aquiadresser"),
     (r"(?:c est |c )?long pour (?:avoir|obtenir|decrocher)|(?:c est|c) long (?:avant|pour)", "delai"),
-    (r"suivi long|accompagnement long|sur le long terme|suivi complet|accompagnement complet", "accompagnement"),
-    (r"(?:va|vont|pourra|pourrait) (?:le )?savoir|le sache|le saura|le sauront|sera au courant", "courant"),
-    (r"en cours de route|laisser tomber|en plan|arreter en cours|tout stopper|m arreter", "arreter"),
-    (r"arret maladie|arret de travail|longue maladie|accident du travail|en arret|arret longue", "maladie"),
-    (r"temps de travail|heures de travail|heures de boulot|heures de bureau|pendant le boulot|pendant le travail|sur mon temps|poser des conges|poser un conge|poser une journee|poser des rtt", "tempstravail"),
-    (r"fonction publique(?: territoriale| hospitaliere| d etat)?|agents? publics?|agents? de l etat|agents? de la fonction publique", "fonctionnaire"),
+    (r"suivi long|accompagnement long|suivi complet|accompagnement complet|plusieurs (?:rdv|seances|entretiens|rendez vous)", "accompagnement"),
+    (r"(?:va|vont|pourra|pourrait|risque de|risquent de) (?:le |l )?(?:savoir|apprendre|decouvrir|etre au courant)|le sache|le saura|le sauront|sera au courant|l apprenne|l apprendra|le decouvre|sera prevenue?|sera informee?", "courant"),
+    (r"en cours de route|laisser tomber|en plan|arreter en cours(?: de route| de cep| d accompagnement)?|tout stopper|m arreter|jusqu au bout|jusqu a la fin|aller au bout|en cours de cep|lacher l affaire|plus continuer|pas continuer|arreter quand je veux|arreter a tout moment", "arreter"),
+    (r"arret maladie|arret de travail|longue maladie|accident du travail|en arret|arret longue|burn out|burnout|maladie professionnelle|indemnites journalieres|mi temps therapeutique", "maladie"),
+    (r"mi temps|temps partiel|a temps partiel|contrat court|contrats courts|contrat pro|contrat de professionnalisation|contrat d apprentissage|en mission", "contrat"),
+    (r"temps de travail|heures de travail|heures de boulot|heures de taf|heures de bureau|pendant le boulot|pendant le travail|pendant le taf|pendant mes heures|sur mon temps|(?:pos|pren|pri)\w* (?:un|une|des|mon|ma|mes) (?:jour|journee|conges?|rtt|demi journee|matinee|aprem|apres midi)|jour de conge|jours de conge|sur mes conges|en dehors (?:du|de mon|de mes) (?:travail|boulot|taf|heures)", "tempstravail"),
+    (r"fonction publique(?: territoriale| hospitaliere| d etat)?|agents? publics?|agents? de l etat|agents? de la fonction publique|dans le public|secteur public|education nationale|employeur public|hopital public|collectivite territoriale|mairie|ministere", "fonctionnaire"),
     (r"mission locale|missions locales|pacea|contrat d engagement jeune|cej", "missionlocale"),
-    (r"cap emploi|travailleurs? handicapes?|situation de handicap|reconnaissance travailleur handicape", "handicap"),
-    (r"france travail|pole emploi|demandeurs? d emploi|sans emploi|inscrite? au chomage|au chomage", "chomage"),
-    (r"auto entrepreneurs?|auto entreprise|micro entrepreneurs?|micro entreprise|a mon compte|a son compte|profession liberale|en liberal|travailleurs? independants?", "independant"),
-    (r"outre mer|d outre mer|ultra marins?|ultramarins?|ultramarines?|les dom|dom tom|les drom", "outremer"),
-    (r"code du travail (?:local|propre)|propre code du travail|son propre code|collectivite d outre mer|pays d outre mer", "caledonie"),
+    (r"cap emploi|travailleurs? handicapes?|situation de handicap|reconnaissance travailleur handicape|en invalidite|pension d invalidite", "handicap"),
+    (r"(?:je )?(?:cherche|recherche) (?:du |un )?(?:travail|boulot|emploi|job|taf|poste)|en recherche d emploi|recherche d emploi|sans travail|sans boulot|sans job|sans activite|fin de droits|fin de contrat", "chomage"),
+    (r"france travail|pole emploi|demandeurs? d emploi|demandeuse d emploi|sans emploi|inscrite? au chomage|au chomage|touche le chomage|toucher le chomage|mon conseiller france travail", "chomage"),
+    (r"devenir (?:auto|micro) entrepreneur|(?:me |se )?(?:lancer|mettre) (?:a|a mon|a son) compte|(?:me |se )lancer|creer (?:une|mon|ma|son|sa) (?:entreprise|boite|societe|activite|commerce|startup|structure|micro entreprise|auto entreprise)|creation d (?:entreprise|activite)|creation de (?:boite|societe|ma boite|mon entreprise)|monter (?:ma|mon|une|un|leur|sa|son) (?:boite|entreprise|societe|activite|commerce|affaire|business|projet d entreprise)|me mettre a mon compte|reprendre une (?:entreprise|boite|affaire|societe)|reprise d entreprise|lancer (?:ma|mon|une|un|son|sa) (?:boite|entreprise|activite|business|commerce|societe)|ouvrir (?:ma|mon|une|un) (?:boite|entreprise|commerce|restaurant|resto|cabinet|salon|boutique|societe)|entreprendre|entrepreneuriat", "creationentreprise"),
+    (r"mon propre patron|ma propre boite|ma propre entreprise|chef d entreprise|auto entrepreneurs?|auto entreprise|micro entrepreneurs?|micro entreprise|a mon compte|a son compte|profession liberale|en liberal|travailleurs? independants?|non salarie", "independant"),
+    (r"outre mer|d outre mer|ultra marins?|ultramarins?|ultramarines?|les dom|dom tom|les drom|un dom|les antilles", "outremer"),
+    (r"code du travail (?:local|propre|different)|propre code du travail|son propre code|notre propre code|propre droit du travail|collectivite d outre mer|pays d outre mer|territoire du pacifique|le pacifique", "caledonie"),
+    (r"hors de france|en dehors de (?:la )?france|pas en france|un autre pays|a l international|depuis l etranger|a l etranger|l etranger", "etranger"),
     (r"bilans? de competences?", "bilancompetences"),
-    (r"compte personnel de formation|compte formation|mon compte formation|moncompteformation", "cpf"),
-    (r"validation des acquis(?: de l experience)?|faire valider (?:mon|mes|son) (?:experience|acquis)|valider (?:mon|mes|son) experience", "vae"),
-    (r"transitions? collectives?|transco|plan social|postes supprimes|licenciement economique|pse", "transco"),
+    (r"compte personnel de formation|compte formation|mon compte formation|moncompteformation|mes droits (?:a la )?formation", "cpf"),
+    (r"validation des acquis(?: de l experience)?|faire (?:valider|reconnaitre) (?:mon|mes|son|ses) (?:experience|acquis|competences)|valider (?:mon|mes|son|ses) (?:experience|acquis|annees d experience)|diplome grace a (?:mon|mon|son) experience|diplome avec (?:mon|son) experience", "vae"),
+    (r"transitions? collectives?|transco|plan social|postes? supprimes?|suppression de (?:mon )?poste|mon poste (?:va etre|est) supprime|licenciement economique|licencie economique|pse|restructuration|plan de depart", "transco"),
     (r"projets? de transition professionnelle|transitions? pro(?:fessionnelle)?s?|ptp|cif|ex cif|ancien cif", "ptp"),
-    (r"creer (?:une|mon|ma|son|sa) (?:entreprise|boite|societe|activite|commerce)|creation d entreprise|monter (?:ma|mon|une|un|leur|sa|son) (?:boite|entreprise|societe|activite|commerce|affaire)|me mettre a mon compte|reprendre une entreprise|reprise d entreprise|lancer (?:ma|mon|une|un) (?:boite|entreprise|activite)", "creationentreprise"),
-    (r"entre nous|reste secret|restent secretes?|secret professionnel", "confidentiel"),
-    (r"numero vert|numero de telephone|quel numero|un numero", "numero"),
-    (r"pres de chez (?:moi|nous|vous)|chez (?:moi|nous)|ma region|mon departement|ma ville|mon coin|mon secteur|dans le coin|par chez (?:moi|nous)", "region"),
-    (r"combien de (?:personnes|gens|beneficiaires|salaries|actifs)|beaucoup de (?:monde|gens|personnes)|nombre de (?:personnes|beneficiaires|gens)", "frequentation"),
-    (r"(?:ca )?sert (?:vraiment )?a (?:quelque chose|rien)|ca marche vraiment|ca vaut le coup|taux de satisfaction", "efficace"),
-    (r"ca coute|ca coute combien|combien ca coute|c est combien|0 euro|zero euro|un sou|des frais|a ma charge|de ma poche", "gratuit"),
-    (r"idees? de metiers?|quel metier|me proposer des metiers|proposer des metiers|choisir (?:un|mon) metier", "proposemetier"),
-    (r"en visio|par visio|a distance|par telephone|au telephone|en ligne|par internet|sans me deplacer|se deplacer|me deplacer", "distance"),
-    (r"premier rdv|premier entretien|premier rendez vous", "premier rdv"),
-    (r"c est quoi|qu est ce que|qu est ce qu|ca veut dire quoi|veut dire|en quoi consiste", "questce"),
-    (r"a droit|ai droit|y a droit|avoir droit|le droit|ont droit|y ont acces|ont acces|peut en beneficier|peuvent en beneficier|en beneficier|en profiter|est ouvert|ouvert a|ca me concerne|me concerne|pour moi|c est pour moi|eligible|eligibilite", "droit"),
+    (r"quitter (?:mon|son|ma) (?:travail|emploi|poste|boulot|job|cdi|taf|entreprise|boite)|donner (?:ma|sa) demission|poser (?:ma|sa) demission|dispositif demissionnaire", "demission"),
+    (r"changer de (?:metier|voie|boulot|job|travail|taf|domaine|secteur|carriere|branche|vie professionnelle|orientation)|changement de (?:metier|voie|carriere)|nouveau metier|autre metier|me reconvertir|se reconvertir|reconversion professionnelle", "reconversion"),
+    (r"entre nous|reste secret|restent secretes?|secret professionnel|tenu au secret|tenue au secret", "confidentiel"),
+    (r"numero vert|numero de telephone|numero de tel|quel numero|un numero|joindre par telephone|appeler par telephone|au bout du fil|une hotline|un standard", "numero"),
+    (r"pres de chez (?:moi|nous|vous)|chez (?:moi|nous)|ma region|mon departement|ma ville|mon coin|mon secteur|dans le coin|par chez (?:moi|nous)|ma commune|mon territoire|localement|en local", "region"),
+    (r"combien de (?:personnes|gens|beneficiaires|salaries|actifs|cep|dossiers)|beaucoup de (?:monde|gens|personnes)|nombre de (?:personnes|beneficiaires|gens|cep)|combien (?:de|d) (?:utilisateurs|usagers)", "frequentation"),
+    (r"(?:ca )?sert (?:vraiment )?a (?:quelque chose|rien|qqch)|ca marche vraiment|ca vaut le coup|ca vaut la peine|vaut le coup|taux de satisfaction|perte de temps|des retours|avis des gens", "efficace"),
+    (r"ca coute|ca coutera|ca coute combien|combien ca coute|c est combien|combien c est|0 euro|zero euro|un sou|des frais|a ma charge|de ma poche|porte monnaie|sortir (?:des sous|de l argent|un centime)|un centime|reste a charge|sans frais|des sous", "gratuit"),
+    (r"idees? de metiers?|quel metier|me proposer des metiers|proposer des metiers|choisir (?:un|mon) metier|trouver (?:un|mon) (?:metier|nouveau metier)|pistes? de metiers?|des pistes|quoi faire comme metier|decider a ma place|choisir a ma place", "proposemetier"),
+    (r"(?:trouv\w*|rencontr\w*|parler a|parler avec|contact\w*|joindre) (?:un |une |mon |ma |le |la )?(?:conseiller|conseillere|interlocuteur|quelqu un)|avoir quelqu un|prendre (?:un )?rdv|prendre rendez vous|ou aller|ou m adresser", "contact conseiller"),
+    (r"en visio|par visio|a distance|en distanciel|par telephone|au telephone|en ligne|par internet|sans me deplacer|se deplacer|me deplacer|depuis chez moi|de chez moi|en presentiel|face a face|sur place|en personne|en agence", "distance"),
+    (r"premier rdv|premier entretien|premier rendez vous|1er rdv|1er rendez vous|premiere rencontre|premier echange", "premier rdv"),
+    (r"entretien professionnel|entretien annuel|entretien pro|entretien de parcours", "entretienpro"),
+    (r"a droit|ai droit|y a droit|avoir droit|le droit|ont droit|y ont acces|ont acces|ai acces|a acces|avoir acces|peut en beneficier|peuvent en beneficier|en beneficier|en profiter|est ouvert|ouvert a|ouvert aux|ca me concerne|me concerne|pour moi|c est pour moi|eligible|eligibilite|accessible", "droit"),
 ]
+
 # one pass over the text: at each place, the first expression of the list that matches wins
 _PHRASE_RX = re.compile(r"\b(?:" + "|".join(f"({p})" for p, _ in PHRASES) + r")\b")
 _PHRASE_REPLACEMENTS = [f" {r} " for _, r in PHRASES]
@@ -135,71 +188,215 @@ def _replace_phrase(match: re.Match[str]) -> str:
 
 # Everyday words mapped to the word the phrasings use.
 SYNONYMS = {
-    "gratos": "gratuit", "gratuite": "gratuit", "payer": "payant", "paye": "payant", "payes": "payant", "paie": "payant",
-    "payant": "payant", "prix": "gratuit", "tarif": "gratuit", "tarifs": "gratuit", "cout": "gratuit", "coute": "gratuit",
-    "couter": "gratuit", "frais": "gratuit", "arnaque": "gratuit", "facture": "payant", "debourser": "payant",
+    # cost
+    "gratos": "gratuit", "gratuite": "gratuit", "gratuitement": "gratuit", "offert": "gratuit", "offerte": "gratuit",
+    "payer": "payant", "paye": "payant", "payes": "payant", "paie": "payant", "payant": "payant", "payante": "payant",
+    "payez": "payant", "payons": "payant", "payerai": "payant", "payerais": "payant", "paierai": "payant", "paies": "payant",
+    "prix": "gratuit", "tarif": "gratuit", "tarifs": "gratuit", "tarification": "gratuit", "cout": "gratuit", "coute": "gratuit",
+    "couter": "gratuit", "coutera": "gratuit", "couteux": "gratuit", "frais": "gratuit", "arnaque": "gratuit", "cher": "gratuit",
+    "chere": "gratuit", "euros": "gratuit", "euro": "gratuit", "facture": "payant", "facturer": "payant", "facture": "payant",
+    "debourser": "payant", "thune": "gratuit", "fric": "gratuit", "pognon": "gratuit", 
+    # employer
     "boss": "employeur", "patron": "employeur", "patronne": "employeur", "chef": "employeur", "cheffe": "employeur",
-    "direction": "employeur", "rh": "employeur", "drh": "employeur", "hierarchie": "employeur", "superieur": "employeur",
-    "responsable": "employeur", "manager": "employeur", "boite": "employeur", "entreprise": "employeur", "societe": "employeur",
-    "employeurs": "employeur",
-    "taf": "travail", "boulot": "travail", "job": "travail", "emploi": "travail", "taff": "travail",
-    "visio": "distance", "zoom": "distance", "teams": "distance", "skype": "distance", "internet": "distance",
-    "deplacer": "distance", "deplacement": "distance", "telephone": "telephone", "tel": "telephone", "appeler": "telephone",
+    "direction": "employeur", "directeur": "employeur", "directrice": "employeur", "rh": "employeur", "drh": "employeur",
+    "hierarchie": "employeur", "superieur": "employeur", "superieure": "employeur", "responsable": "employeur",
+    "manager": "employeur", "boite": "employeur", "entreprise": "employeur", "societe": "employeur", "employeurs": "employeur",
+    "taule": "employeur", "encadrement": "employeur", "n+1": "employeur",
+    # work
+    "taf": "travail", "boulot": "travail", "job": "travail", "emploi": "travail", "taff": "travail", "bosse": "travail",
+    "bosser": "travail", "bosses": "travail", "bossez": "travail", "travaille": "travail", "travailler": "travail",
+    "travailles": "travail", "poste": "travail",
+    # remote
+    "visio": "distance", "visioconference": "distance", "zoom": "distance", "teams": "distance", "skype": "distance",
+    "internet": "distance", "distanciel": "distance", "presentiel": "distance", "deplacer": "distance", "deplacement": "distance",
+    "bouger": "distance", "webcam": "distance", "telephone": "telephone", "tel": "telephone", "appeler": "telephone",
+    "appelle": "telephone", "telephoner": "telephone",
+    # unemployment, change of career
     "chomdu": "chomage", "chomeur": "chomage", "chomeuse": "chomage", "allocations": "chomage", "are": "chomage",
-    "reconvertir": "reconversion", "reconverti": "reconversion", "demissionner": "demission", "demissionne": "demission",
-    "autoentrepreneur": "independant", "microentrepreneur": "independant", "freelance": "independant",
-    "artisan": "independant", "commercant": "independant", "commercante": "independant", "liberal": "independant",
-    "independante": "independant", "independants": "independant",
+    "licencie": "chomage", "licenciee": "chomage", "licenciement": "chomage", "inscrit": "chomage", "inscrite": "chomage",
+    "reconvertir": "reconversion", "reconverti": "reconversion", "reconvertie": "reconversion", "reorienter": "reconversion",
+    "reorientation": "reconversion",
+    "demissionner": "demission", "demissionne": "demission", "demissionnaire": "demission", "demissionnant": "demission",
+    # statuses
+    "autoentrepreneur": "independant", "microentrepreneur": "independant", "freelance": "independant", "freelances": "independant",
+    "artisan": "independant", "artisane": "independant", "commercant": "independant", "commercante": "independant",
+    "liberal": "independant", "liberale": "independant", "independante": "independant", "independants": "independant",
+    "gerant": "independant", "gerante": "independant", "indep": "independant", "entrepreneur": "independant",
+    "entrepreneuse": "independant", 
     "fonctionnaires": "fonctionnaire", "contractuel": "fonctionnaire", "contractuelle": "fonctionnaire",
     "titulaire": "fonctionnaire", "territorial": "fonctionnaire", "territoriale": "fonctionnaire", "hospitalier": "fonctionnaire",
-    "hospitaliere": "fonctionnaire", "hopital": "fonctionnaire",
+    "hospitaliere": "fonctionnaire", "hopital": "fonctionnaire", "vacataire": "fonctionnaire", "prof": "fonctionnaire",
+    "professeur": "fonctionnaire", "professeure": "fonctionnaire", "enseignant": "fonctionnaire", "enseignante": "fonctionnaire",
+    "instit": "fonctionnaire", "policier": "fonctionnaire", "policiere": "fonctionnaire", "gendarme": "fonctionnaire",
+    "militaire": "fonctionnaire", "atsem": "fonctionnaire", 
     "rqth": "handicap", "handicape": "handicap", "handicapee": "handicap", "invalidite": "handicap", "mdph": "handicap",
+    "aah": "handicap", "handicaps": "handicap",
+    "ingenieur": "cadre", "ingenieure": "cadre", "cadres": "cadre", "apec": "apec",
+    # confidentiality
     "confidentielle": "confidentiel", "confidentialite": "confidentiel", "secret": "confidentiel", "secrete": "confidentiel",
     "discret": "confidentiel", "discrete": "confidentiel", "discretion": "confidentiel", "anonyme": "confidentiel",
-    "transmis": "confidentiel", "transmises": "confidentiel", "transmise": "confidentiel", "repeter": "confidentiel",
-    "divulguer": "confidentiel", "partager": "confidentiel", "fuiter": "confidentiel",
-    "prevenu": "courant", "prevenue": "courant", "prevenir": "courant", "averti": "courant", "sache": "courant",
-    "informe": "informer", "informee": "informer", "informes": "informer",
-    "autorisation": "accord", "permission": "accord", "accepter": "accord", "signer": "accord", "valider": "accord",
-    "delai": "delai", "delais": "delai", "attendre": "delai", "attente": "delai", "longtemps": "delai",
-    "abandonner": "arreter", "stopper": "arreter", "interrompre": "arreter", "arret": "arreter", "arrete": "arreter",
-    "engage": "arreter", "engagee": "arreter", "obliger": "arreter",
+    "anonymat": "confidentiel", "transmis": "confidentiel", "transmises": "confidentiel", "transmise": "confidentiel",
+    "transmettre": "confidentiel", "repeter": "confidentiel", "divulguer": "confidentiel", "partager": "confidentiel",
+    "partagees": "confidentiel", "partagee": "confidentiel", "fuiter": "confidentiel", "protegees": "confidentiel",
+    "protegee": "confidentiel", "proteges": "confidentiel", 
+    "donnees": "confidentiel",
+    # employer knows, employer allows
+    "prevenu": "courant", "prevenue": "courant", "prevenir": "courant", "previent": "courant", "averti": "courant",
+    "avertie": "courant", "avertir": "courant", "sache": "courant", "apprenne": "courant", "decouvre": "courant",
+    "decouvrir": "courant", "signaler": "courant", 
+    "informe": "informer", "informee": "informer", "informes": "informer", "parle": "parler", "parlé": "parler",
+    "presente": "expliquer", "presenter": "expliquer", "mentionner": "parler", "propose": "proposer",
+    "autorisation": "accord", "permission": "accord", "accepter": "accord", "accepte": "accord", "signer": "accord",
+    "valider": "accord", "autoriser": "accord", "autorise": "accord", "approuver": "accord", "aval": "accord",
+    "consentement": "accord", "opposer": "accord", "refuser": "accord", "refuse": "accord", "interdire": "accord",
+    # time, delays
+    "delai": "delai", "delais": "delai", "attendre": "delai", "attente": "delai", "rapidement": "delai", "vite": "delai",
+    "urgent": "delai", "urgence": "delai", "presse": "delai", "pressee": "delai", "tarder": "delai", "dispo": "delai",
+    "disponibilite": "delai", "disponibilites": "delai", "creneau": "rdv", "creneaux": "rdv", "entretiens": "entretien",
+    "seance": "rdv", "seances": "rdv", "rencontre": "rdv",
+    "conges": "conge", "rtt": "conge", "absence": "conge", "absenter": "conge", "sabbatique": "conge", "recup": "conge",
+    # stop, redo
+    "abandonner": "arreter", "abandon": "arreter", "stopper": "arreter", "interrompre": "arreter", "arret": "arreter",
+    "arrete": "arreter", "engage": "arreter", "engagee": "arreter", 
+    "obliger": "arreter", "lacher": "arreter", "continuer": "arreter",
+    "plait": "convient", "plaire": "convient", "plaira": "convient", "plaisait": "convient", "convenir": "convient",
+    "conviendra": "convient", "convenait": "convient",
     "recommencer": "refaire", "deuxieme": "refaire", "second": "refaire", "seconde": "refaire", "renouveler": "refaire",
-    "synthese": "document", "ecrit": "document", "resume": "document", "papier": "document", "attestation": "document",
-    "apporter": "preparer", "amener": "preparer", "cv": "preparer", "diplomes": "preparer", "preparation": "preparer",
+    "revenir": "refaire", 
+    # document, preparation
+    "synthese": "document", "ecrit": "document", "resume": "document", "attestation": "document", 
+    "documents": "document", "recevoir": "donner", "recevrai": "donner", "remettre": "donner", "remet": "donner",
+    "remis": "donner", "remise": "donner", "fournir": "donner", "fournit": "donner", "donnera": "donner",
+    "apporter": "preparer", "amener": "preparer", "ramener": "preparer", "cv": "preparer", "diplomes": "preparer",
+    "preparation": "preparer", "prevoir": "preparer", "papiers": "preparer", "justificatifs": "preparer",
+    "pieces": "preparer", "bulletins": "preparer",
+    # training and funding
     "cap": "formation", "bts": "formation", "certification": "formation", "caces": "formation", "diplomant": "formation",
-    "diplomante": "formation", "stage": "formation", "cursus": "formation", "etudes": "formation",
+    "diplomante": "formation", "stage": "formation", "cursus": "formation", "etudes": "formation", "former": "formation",
+    "formations": "formation",
     "financer": "financ", "financement": "financ", "finance": "financ", "financee": "financ", "finances": "financ",
-    "rembourser": "financ", "rembourse": "financ", "prise": "financ",
-    "etudiant": "etudiant", "etudiante": "etudiant", "eleve": "etudiant", "fac": "etudiant", "universite": "etudiant",
-    "master": "etudiant", "licence": "etudiant", "lyceen": "etudiant", "lyceenne": "etudiant",
-    "retraite": "retraite", "retraitee": "retraite", "retraites": "retraite",
-    "interim": "contrat", "interimaire": "contrat", "cdd": "contrat", "apprenti": "contrat", "apprentie": "contrat",
-    "apprentissage": "contrat", "alternance": "contrat", "alternant": "contrat", "alternante": "contrat",
-    "agriculteurs": "agriculteur", "agricultrice": "agriculteur", "exploitant": "agriculteur", "eleveur": "agriculteur",
-    "eleveuse": "agriculteur", "paysan": "agriculteur", "paysanne": "agriculteur", "viticulteur": "agriculteur",
-    "agricole": "agriculteur", "ferme": "agriculteur",
+    "financements": "financ", "rembourser": "financ", "rembourse": "financ", "prise": "financ", "subventionner": "financ",
+    "aides": "financ", "aide": "aider", "argent": "financ",
+    # people
+    "etudiant": "etudiant", "etudiante": "etudiant", "etudiants": "etudiant", "eleve": "etudiant", "fac": "etudiant",
+    "universite": "etudiant", "master": "etudiant", "licence": "etudiant", "lyceen": "etudiant", "lyceenne": "etudiant",
+    "lycee": "etudiant", "bac": "etudiant", "doctorant": "etudiant", "doctorante": "etudiant", "these": "etudiant",
+    "retraite": "retraite", "retraitee": "retraite", "retraites": "retraite", "pensionne": "retraite", 
+    "interim": "contrat", "interimaire": "contrat", "interimaires": "contrat", "cdd": "contrat", "apprenti": "contrat",
+    "apprentie": "contrat", "apprentissage": "contrat", "alternance": "contrat", "alternant": "contrat", "alternante": "contrat",
+    "saisonnier": "contrat", "saisonniere": "contrat", "intermittent": "contrat", "intermittente": "contrat",
+    "agriculteurs": "agriculteur", "agricultrice": "agriculteur", "exploitant": "agriculteur", "exploitante": "agriculteur",
+    "eleveur": "agriculteur", "eleveuse": "agriculteur", "paysan": "agriculteur", "paysanne": "agriculteur",
+    "viticulteur": "agriculteur", "viticultrice": "agriculteur", "vigneron": "agriculteur", "vigneronne": "agriculteur",
+    "maraicher": "agriculteur", "maraichere": "agriculteur", "cultivateur": "agriculteur", "arboriculteur": "agriculteur",
+    "agricole": "agriculteur", "ferme": "agriculteur", "msa": "agriculteur", "exploitation": "agriculteur",
     "conjointe": "conjoint", "collaborateur": "conjoint", "collaboratrice": "conjoint", "epouse": "conjoint", "mari": "conjoint",
-    "livreur": "plateforme", "livreuse": "plateforme", "vtc": "plateforme", "uber": "plateforme", "deliveroo": "plateforme",
-    "coursier": "plateforme", "appli": "plateforme", "application": "plateforme", "plateformes": "plateforme",
-    "expatrie": "etranger", "expatriee": "etranger", "expat": "etranger", "frontalier": "monaco", "frontaliere": "monaco",
-    "principaute": "monaco", "monegasque": "monaco",
-    "jeunes": "jeune", "age": "jeune", "mineur": "jeune", "diplome": "jeune",
-    "efficace": "efficace", "utile": "efficace", "resultats": "efficace", "satisfaits": "efficace", "contents": "efficace",
-    "satisfaction": "efficace", "statistiques": "frequentation", "chiffres": "frequentation", "utilisent": "frequentation",
-    "organisme": "operateur", "prestataire": "operateur", "structure": "operateur", "gere": "operateur", "gerer": "operateur",
-    "occupe": "operateur", "operateurs": "operateur",
-    "contacter": "contact", "joindre": "contact", "reserver": "contact", "inscrire": "contact", "trouver": "contact",
+    "femme": "conjoint", "compagnon": "conjoint", "compagne": "conjoint", "concubin": "conjoint", "familial": "conjoint",
+    "familiale": "conjoint", "epoux": "conjoint",
+    "livreur": "plateforme", "livreuse": "plateforme", "livraison": "plateforme", "livraisons": "plateforme", "livrer": "plateforme",
+    "livre": "plateforme", "vtc": "plateforme", "uber": "plateforme", "deliveroo": "plateforme", "coursier": "plateforme",
+    "coursiere": "plateforme", "appli": "plateforme", "application": "plateforme", "plateformes": "plateforme",
+    "chauffeur": "plateforme", "velo": "plateforme", "bolt": "plateforme", "heetch": "plateforme", "stuart": "plateforme",
+    "expatrie": "etranger", "expatriee": "etranger", "expat": "etranger", "expatriation": "etranger", "etrangere": "etranger",
+    "frontalier": "monaco", "frontaliere": "monaco", "principaute": "monaco", "monegasque": "monaco",
+    "jeunes": "jeune", "age": "jeune", "mineur": "jeune", "mineure": "jeune", "diplome": "jeune", "decrocheur": "jeune",
+    "ado": "jeune", "adolescent": "jeune",
+    # results, numbers
+    "efficace": "efficace", "efficacite": "efficace", "utile": "efficace", "resultats": "efficace", "resultat": "efficace",
+    "satisfaits": "efficace", "satisfaites": "efficace", "satisfait": "efficace", "contents": "efficace",
+    "satisfaction": "efficace", "retours": "efficace", 
+    "fiable": "efficace", "interessant": "efficace", 
+    "statistiques": "frequentation", "stats": "frequentation", "chiffres": "frequentation", "chiffre": "frequentation",
+    "utilisent": "frequentation", "beneficiaires": "frequentation", "connu": "frequentation", "populaire": "frequentation",
+    # who does it, where
+    "organisme": "operateur", "organismes": "operateur", "prestataire": "operateur", "structure": "operateur",
+    "gere": "operateur", "gerer": "operateur", "occupe": "operateur", "operateurs": "operateur", "regional": "operateur",
+    "regionale": "operateur",
+    "contacter": "contact", "joindre": "contact", "reserver": "contact", "inscrire": "contact", "rencontrer": "contact",
+    "contacte": "contact", "ecrire": "contact", "mail": "contact", "email": "contact", "site": "contact",
     "conseillere": "conseiller", "conseillers": "conseiller", "consultant": "conseiller", "coach": "conseiller",
-    "etapes": "etape", "deroule": "deroulement", "derouler": "deroulement", "niveaux": "niveau",
+    "interlocuteur": "conseiller",
+    "etapes": "etape", "deroule": "deroulement", "derouler": "deroulement", "niveaux": "niveau", "programme": "deroulement",
+    "methode": "deroulement", "contenu": "deroulement",
     "ponctuel": "ponctuel", "ponctuelle": "ponctuel", "fois": "ponctuel", "seul": "ponctuel", "seule": "ponctuel",
-    "simple": "ponctuel", "unique": "ponctuel",
-    "suivi": "accompagnement", "accompagne": "accompagnement", "accompagner": "accompagnement",
-    "complet": "accompagnement", "vrai": "accompagnement",
-    "obligatoire": "obligatoire", "oblige": "obligatoire", "obligation": "obligatoire", "necessaire": "obligatoire",
-    "imposer": "obligatoire",
-    "dispositif": "cep", "service": "cep", "truc": "cep", "machin": "cep", "ca": "cep",
+    "simple": "ponctuel", "unique": "ponctuel", "suffit": "ponctuel", "suffira": "ponctuel", 
+    "suivi": "accompagnement", "suivie": "accompagnement", "accompagne": "accompagnement", "accompagner": "accompagnement",
+    "accompagnee": "accompagnement", "complet": "accompagnement", "vrai": "accompagnement", 
+    "obligatoire": "obligatoire", "oblige": "obligatoire", "obligee": "obligatoire", "obligation": "obligatoire",
+    "necessaire": "obligatoire", "imposer": "obligatoire", "impose": "obligatoire", "indispensable": "obligatoire",
+    "exige": "obligatoire", "requis": "obligatoire",
+    "explique": "expliquer", "expliquez": "expliquer", "eclairer": "expliquer", "decrire": "expliquer",
+    "presentation": "expliquer", "definition": "expliquer", "kesako": "questce",
+    "acces": "droit", "acceder": "droit", "conditions": "condition", "criteres": "condition", "critere": "condition",
+    "reserve": "condition", "reservee": "condition",
+    "rapport": "lien", "lie": "lien", "liee": "lien", "lies": "lien", "relation": "lien",
+    "loin": "distance",
+    "vieux": "jeune", "vieille": "jeune", "ages": "jeune", "agee": "jeune",
+    "metiers": "metier", "pistes": "piste", "voie": "metier", "orientation": "metier", "orienter": "metier",
+    "dispositif": "cep", "service": "cep", "truc": "cep", "machin": "cep", "accompagnement": "accompagnement",
 }
+
+# What each question is about: groups of words (alternatives separated by "|"), each group naming
+# one concept the message must touch. A question about cost needs a cost word; one about what the
+# employer knows needs an employer word and a word for knowing. A group that starts with "!" names
+# what the message must not touch, even in the situation it tells: the general answer ("which
+# organisation near me?") is not the one for a person who says she has a RQTH. Written as everyday
+# words: they go through the same expressions, synonyms and stems as messages.
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "qu_est_ce_que_cep": ("questce|expliquer|definition|kesako|connais pas|comprends pas|consiste", "!avenir actifs|ptp|transco|mission locale|apec|bilan de competences|vae|cpf"),
+    "eligibilite_qui": ("droit|tout le monde|condition|pour qui|beneficier|profiter|possible|concerne|eligible", "!etudiant|retraite|contrat|independant|fonctionnaire|cadre|apec|handicap|jeune|maladie|agriculteur|conjoint|plateforme|outremer|caledonie|etranger|monaco|chomage|mission locale"),
+    "etudiant_retraite": ("etudiant|retraite",),
+    "cdd_interim_apprenti": ("contrat|cdd|interim|apprenti|alternance|temps partiel",),
+    "independant": ("independant|auto entrepreneur|artisan|commercant|freelance|a mon compte",),
+    "fonctionnaire": ("fonctionnaire|agent public",),
+    "cadre": ("cadre|apec",),
+    "handicap": ("handicap|rqth|cap emploi",),
+    "jeune": ("jeune|age|diplome|ecole",),
+    "arret_maladie": ("maladie|arret",),
+    "agriculteur": ("agriculteur",),
+    "conjoint_collaborateur": ("conjoint|mari",),
+    "travailleur_plateforme": ("plateforme",),
+    "outre_mer": ("outremer",),
+    "nouvelle_caledonie_polynesie": ("caledonie",),
+    "etranger": ("etranger",),
+    "monaco": ("monaco",),
+    "gratuit": ("gratuit|payant",),
+    "financement_cep": ("financ|quifinance|payant",),
+    "confidentialite": ("confidentiel",),
+    "accord_employeur": ("employeur", "accord"),
+    "employeur_informe": ("employeur", "courant|informer|confidentiel"),
+    "temps_de_travail": ("temps de travail|conge|travail",),
+    "employeur_doit_informer": ("employeur|entretien professionnel", "informer|parler|expliquer|entretien professionnel"),
+    "deroulement_niveaux": ("deroulement|etape|niveau|fonctionnement",),
+    "ponctuel_ou_accompagnement": ("ponctuel|accompagnement",),
+    "duree_rendez_vous": ("duree|longtemps",),
+    "duree_accompagnement": ("duree|longtemps",),
+    "distance": ("distance|telephone",),
+    "delai_rendez_vous": ("delai|longtemps",),
+    "document_synthese": ("document",),
+    "arreter": ("arreter",),
+    "refaire": ("refaire",),
+    "propose_metiers": ("proposemetier|metier|idee|decider|choisir|projet|immersion",),
+    "preparer_rendez_vous": ("preparer|document",),
+    "demission_reconversion": ("demission",),
+    "demission_timing": ("demission",),
+    "transition_professionnelle": ("ptp",),
+    "transco": ("transco",),
+    "finance_formation": ("formation", "financ|payant|quifinance"),
+    "bilan_competences": ("bilan de competences|bilan",),
+    "vae": ("vae|diplome",),
+    "creation_entreprise": ("creation d entreprise|a mon compte",),
+    "cpf": ("cpf",),
+    "trouver_conseiller": ("contact|rdv|trouver|conseiller|demarche", "!etudiant|retraite|contrat|independant|fonctionnaire|cadre|apec|handicap|jeune|maladie|agriculteur|conjoint|plateforme|caledonie|etranger|monaco|chomage|mission locale"),
+    "operateur_region": ("operateur|region", "!etudiant|retraite|contrat|independant|fonctionnaire|cadre|apec|handicap|jeune|maladie|agriculteur|conjoint|plateforme|caledonie|etranger|monaco|chomage|mission locale"),
+    "avenir_actifs": ("avenir actifs",),
+    "numero_telephone": ("numero|telephone",),
+    "demandeur_emploi": ("chomage", "!demission"),
+    "mission_locale": ("mission locale",),
+    "efficacite": ("efficace",),
+    "frequentation": ("frequentation",),
+}
+
 # Light French stemming: plural and feminine forms, then one verb or noun ending.
 _ENDINGS = (
     "issements", "issement", "ements", "ement", "ations", "ation", "itions", "ition", "ances", "ance", "ences", "ence",
@@ -242,15 +439,29 @@ def _canonical(word: str) -> str | None:
     return stem(_STEM_SYNONYMS.get(stemmed, SYNONYMS.get(stemmed, word)))
 
 
+def concept_groups(groups: tuple[str, ...]) -> list[list[frozenset[str]]]:
+    """Each group of :data:`CONCEPTS` as alternatives, each alternative the stems it needs (all of them)."""
+    out = []
+    for group in groups:
+        alternatives = [frozenset(content_stems(words)) for words in group.split("|")]
+        out.append([a for a in alternatives if a])
+    return out
+
+
 _REGION = "region"
 # Pieces of a message: sentences and comma-separated parts, a "?" kept with its piece.
 _PIECES = re.compile(r"[^.?!;,\n]+[?]*")
 
 
+def _spelled_out(text: str) -> str:
+    """``normalize`` plus the texting spellings of :data:`SMS`: "ki paye" -> "qui paye"."""
+    words = normalize(text).split()
+    return _SA_CA.sub("ca ", " ".join(SMS.get(w, w) for w in words))
+
+
 def content_stems(text: str) -> list[str]:
     """The stems of ``text`` that count for matching, in order."""
-    normalized = normalize(text)
-    normalized = _PHRASE_RX.sub(_replace_phrase, normalized)
+    normalized = _PHRASE_RX.sub(_replace_phrase, _spelled_out(text))
     out = []
     for word in normalized.split():
         canonical = _canonical(word)
@@ -295,6 +506,10 @@ class QuestionIndex:
         total = max(len(phrasings), 1)
         self.idf = {s: math.log(1 + total / df) * (0.35 if s in QUESTION_WORDS else 1.0) for s, df in doc_freq.items()}
         self.vocab = sorted(s for s in self.idf if len(s) >= 4)
+        # typos rarely touch the first letter: "mission" is not a typo of "demission"
+        self.vocab_by_initial: dict[str, list[str]] = defaultdict(list)
+        for s in self.vocab:
+            self.vocab_by_initial[s[0]].append(s)
         self.phrasings = [(qid, {s: self.idf[s] for s in set(stems)}, sum(self.idf[s] for s in set(stems))) for qid, stems in phrasings]
         self.by_stem: dict[str, list[int]] = defaultdict(list)
         for index, (_, weights, _) in enumerate(self.phrasings):
@@ -303,6 +518,10 @@ class QuestionIndex:
         self.question_vocab: dict[str, set[str]] = defaultdict(set)
         for qid, weights, _ in self.phrasings:
             self.question_vocab[qid].update(weights)
+        self.concepts = {qid: concept_groups(tuple(g for g in CONCEPTS.get(qid, ()) if not g.startswith("!"))) for qid in self.snapshot.questions}
+        self.excluded = {qid: concept_groups(tuple(g[1:] for g in CONCEPTS.get(qid, ()) if g.startswith("!"))) for qid in self.snapshot.questions}
+        # words that say what a piece of a message asks about, however common
+        self.concept_stems = frozenset(next(iter(a)) for groups in self.concepts.values() for g in groups for a in g if len(a) == 1)
 
     def _known(self, stems: list[str]) -> tuple[set[str], int]:
         """Known stems (typos corrected) and the count of unknown ones."""
@@ -317,8 +536,10 @@ class QuestionIndex:
             if s in self.idf:
                 known.add(s)
                 continue
-            if len(s) >= 5:
-                match = process.extractOne(s, self.vocab, scorer=fuzz.ratio, score_cutoff=85)
+            if s in QUESTION_WORDS:
+                continue  # "combien" says little, whether the phrasings use it or not
+            if len(s) >= TYPO_LENGTH:
+                match = process.extractOne(s, self.vocab_by_initial.get(s[0], ()), scorer=fuzz.ratio, score_cutoff=85)
                 if match is not None:
                     known.add(match[0])
                     continue
@@ -339,18 +560,24 @@ class QuestionIndex:
         best = self._match(text, ignore, extra)
         pieces = [p for p in _PIECES.findall(text) if p.strip()]
         if len(pieces) > 1 and len(content_stems(text)) >= LONG_MESSAGE:
-            asking = [p for p in pieces if "?" in p or _ASKING.search(normalize(p))][-3:]
+            context = self._context(text, ignore, extra)
+            asking = [p for p in pieces if "?" in p or _ASKING.search(_spelled_out(p))][-3:]
             for piece in asking:
                 stems = set(content_stems(piece))
                 weights = sorted((self.idf[t] for t in stems if t in self.idf), reverse=True)
-                if not weights or (weights[0] < TOPICAL and (len(weights) < 2 or weights[1] < 1.5)):
+                if not weights or (weights[0] < TOPICAL and (len(weights) < 2 or weights[1] < 1.5) and not stems & self.concept_stems):
                     continue  # too little said in that piece alone ("je peux faire un cep ?")
-                found = self._match(piece, ignore, extra if ignore & stems else ())
+                found = self._match(piece, ignore, extra if ignore & stems else (), context)
                 if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
                     best = QuestionMatch(found.id, round(found.score * PIECE_FACTOR, 4), found.runner_up, round(found.runner_up_score * PIECE_FACTOR, 4))
         return best
 
-    def _match(self, text: str, ignore: frozenset[str], extra: tuple[str, ...]) -> QuestionMatch | None:
+    def _context(self, text: str, ignore: frozenset[str], extra: tuple[str, ...]) -> frozenset[str]:
+        """Every stem of the whole message, the place's kind included: what a piece is read against."""
+        kinds = {k for k in (_canonical(e) for e in extra) if k is not None}
+        return frozenset(s for s in content_stems(text) if s not in ignore) | kinds
+
+    def _match(self, text: str, ignore: frozenset[str], extra: tuple[str, ...], context: frozenset[str] = frozenset()) -> QuestionMatch | None:
         stems = [s for s in content_stems(text) if s not in ignore]
         kinds = [k for k in (_canonical(e) for e in extra) if k is not None]
         if kinds and kinds != [_REGION]:
@@ -381,18 +608,25 @@ class QuestionIndex:
         if not scores:
             return None
         topic = max(known, key=lambda t: self.idf[t])
+        present = known | set(stems)
         for qid in scores:
             vocab = self.question_vocab[qid]
             explained = sum(self.idf[s] for s in known if s in vocab) / message_weight
             factor = 0.8 + 0.3 * explained
             if topic not in vocab:
                 factor *= TOPIC_PENALTY  # the message's rarest word is not what this question is about
+            for group in self.concepts.get(qid, ()):
+                if not any(alternative <= present for alternative in group):
+                    factor *= CONCEPT_MISSING  # "le prix de l'essence" is not about the employer
+            for group in self.excluded.get(qid, ()):
+                if any(alternative <= present or alternative <= context for alternative in group):
+                    factor *= CONCEPT_EXCLUDED  # "j'ai une RQTH, quel organisme ?" is not the general case
             scores[qid] = min(1.0, scores[qid] * factor)
         if lone_word:
             # one known word among words the knowledge base never uses: "le prix de l'essence"
             for qid in scores:
                 scores[qid] *= LONE_WORD
-        if not _ASKING.search(normalize(text)) and "?" not in text:
+        if not _ASKING.search(_spelled_out(text)) and "?" not in text:
             for qid in scores:
                 scores[qid] *= NOT_ASKED
         ranked = sorted(scores.items(), key=lambda item: -item[1])
