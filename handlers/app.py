@@ -222,11 +222,8 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer()
     except BadRequest:
         log.debug("callback query too old to answer")
-    if query.message is not None and getattr(query.message, "reply_markup", None) is not None:
-        try:
-            await query.edit_message_reply_markup(reply_markup=None)
-        except BadRequest:
-            log.debug("could not remove the pressed keyboard")
+    # The pressed keyboard is left as it is: removing it would cost one more request per tap
+    # (Telegram allows ~30 per second in all); an old button answers "ce bouton a expiré".
     data = query.data if isinstance(query.data, str) else ""
     await _run_turn(update, context, UserInput("button", data))
 
@@ -408,6 +405,7 @@ def serve(config: Config) -> int:
         return 1
     store = Store(config.database, load_or_create_key(config.hash_key_file), keep_unknown=config.keep_not_understood)
     assistant = Assistant(config, report.snapshot, store)
+    del report  # the assistant holds the snapshot; a reload must be able to free it
     application = build_application(config, assistant)
 
     def on_sighup(*_: object) -> None:

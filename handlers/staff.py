@@ -70,7 +70,8 @@ async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) 
     args = (message.text or "").split(maxsplit=1)
     rest = args[1].strip() if len(args) > 1 else ""
     if name == "reload":
-        await reload_and_report(application, reason="commande /reload", chat_id=chat.id)
+        # in the background: other people's messages keep being answered during the build
+        application.create_task(reload_and_report(application, reason="commande /reload", chat_id=chat.id))
     elif name == "check":
         from bot.kb.load import check_knowledge  # noqa: PLC0415
 

@@ -136,6 +136,31 @@ class _Out:
         self.events.append({"type": kind, **data})
 
 
+MERGE_LIMIT = 3500  # characters: merged messages stay well under Telegram's 4,096
+
+
+def _merge(replies: list[Reply]) -> list[Reply]:
+    """Join a reply without choices to the next one: fewer messages, same words, same order.
+
+    ("Reprenons : ..." after an answer, the welcome before the first question.) A reply with
+    buttons or a location request ends a message; so does a title in the middle.
+    """
+    merged: list[Reply] = []
+    for reply in replies:
+        if merged:
+            last = merged[-1]
+            if (
+                not last.buttons
+                and not last.request_location
+                and not reply.title
+                and len(last.text) + len(reply.text) < MERGE_LIMIT
+            ):
+                merged[-1] = Reply(f"{last.text}\n\n{reply.text}", last.title, reply.buttons, reply.request_location)
+                continue
+        merged.append(reply)
+    return merged
+
+
 class Engine:
     """Pure dialogue logic over one knowledge snapshot."""
 
@@ -163,7 +188,7 @@ class Engine:
         else:
             self._text(state, user.text, out)
         state.rev += 1
-        replies = tuple(self._stamp(reply, state.rev) for reply in out.replies)
+        replies = tuple(self._stamp(reply, state.rev) for reply in _merge(out.replies))
         return Turn(state, replies, tuple(out.events), tuple(out.actions))
 
     @staticmethod
@@ -596,12 +621,12 @@ class Engine:
             lot=rec.lot.id if rec.lot and rec.needs_regional else None,
             region=state.region,
         )
-        out.say(body, title=title, buttons=self._change_buttons(state))
+        buttons = self._change_buttons(state)
         if not state.rated:
-            out.say(
-                "Cette réponse vous a-t-elle été utile ?",
-                buttons=((Button("👍 Oui", "u|y"), Button("👎 Non", "u|n")),),
-            )
+            # one message: the answer, then the satisfaction question with its two buttons
+            body += "\n\nCette réponse vous a-t-elle été utile ?"
+            buttons = ((Button("👍 Oui, utile", "u|y"), Button("👎 Non", "u|n")), *buttons)
+        out.say(body, title=title, buttons=buttons)
 
     def _general_answer(self, state: Conversation, out: _Out) -> None:
         """For a situation outside every rule: what the CEP is and the national entry point."""
