@@ -168,21 +168,34 @@ def _assistant(context: ContextTypes.DEFAULT_TYPE) -> Assistant:
 
 
 async def _run_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, user_input: UserInput) -> None:
+    """One turn, start to finish, while holding the chat's lock.
+
+    Updates are processed concurrently (one person waiting on Telegram does not hold up the
+    others), but the turns of one chat run one after the other, replies included: a person's
+    replies always arrive in the order of their messages.
+    """
     chat = update.effective_chat
     user = update.effective_user
     if chat is None or user is None:
         return
     assistant = _assistant(context)
-    turn = await assistant.process(user.id, chat.id, user_input, update.update_id)
-    await send_replies(context.bot, chat.id, turn.replies)
-    if "schedule_reminder" in turn.actions:
-        reminder_id = await assistant.schedule_reminder(user.id, chat.id, turn.state)
-        if reminder_id is not None and context.application.job_queue is not None:
-            _schedule_job(context.application, reminder_id, dt.datetime.now(dt.UTC) + dt.timedelta(days=assistant.config.reminder_days))
-    if "delete_user" in turn.actions and context.application.job_queue is not None:
-        for job in context.application.job_queue.jobs():
-            if job.name and job.name.startswith("reminder:") and job.data == assistant.store.person(user.id):  # type: ignore[union-attr]
-                job.schedule_removal()
+    locks: dict[int, list[Any]] = context.application.bot_data.setdefault("chat_locks", {})
+    entry = locks.setdefault(chat.id, [asyncio.Lock(), 0])
+    entry[1] += 1
+    try:
+        async with entry[0]:
+            turn = await assistant.process(user.id, chat.id, user_input, update.update_id)
+            await send_replies(context.bot, chat.id, turn.replies)
+            if "schedule_reminder" in turn.actions:
+                reminder_id = await assistant.schedule_reminder(user.id, chat.id, turn.state)
+                if reminder_id is not None and context.application.job_queue is not None:
+                    due = dt.datetime.now(dt.UTC) + dt.timedelta(days=assistant.config.reminder_days)
+                    _schedule_job(context.application, reminder_id, due)
+            # after /supprimer, a scheduled reminder job finds its row gone and sends nothing
+    finally:
+        entry[1] -= 1
+        if entry[1] == 0:
+            del locks[chat.id]
 
 
 async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -343,6 +356,8 @@ def build_application(config: Config, assistant: Assistant, *, token: str | None
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
         .get_updates_read_timeout(15)
+        # several people at once; each chat's turns stay in order (see _run_turn)
+        .concurrent_updates(64)
     )
     application = builder.build()
     application.bot_data["assistant"] = assistant
