@@ -183,6 +183,12 @@ def test_never_raises(snap, text):
         ("c'est payant ? je suis fauché en ce moment", "gratuit"),
         # "mission" is no typo of "démission"
         ("intérimaire dans le 59, je peux faire un cep pendant une mission ?", "cdd_interim_apprenti"),
+        # the words of a situation (a job, a workplace) do not count as off-topic words
+        ("Bonjour, je suis infirmier en CDI dans une clinique privée à Dijon et j'aimerais savoir si le CEP est confidentiel.", "confidentialite"),
+        # being informed is knowing; informing is telling
+        ("mon patron va-t-il être informé que je fais un cep ?", "employeur_informe"),
+        ("mon employeur doit m'informer sur le cep ?", "employeur_doit_informer"),
+        ("on m'a parlé du cep mais je comprends pas trop ce que c'est", "qu_est_ce_que_cep"),
     ],
 )
 def test_mechanisms(snap, text, question):
@@ -196,6 +202,8 @@ def test_mechanisms(snap, text, question):
         "j'ai vu le prix des pizzas",
         "combien de personnes vivent en chine ?",  # "vivent" is no typo of "vient"
         "comment ça va ?",
+        "ma voiture est en panne, je fais comment ?",  # the piece that asks is read with the words around it
+        "tu peux me donner la météo à lyon ?",  # a French place alone does not ask for the regional operator
     ],
 )
 def test_concepts_reject(snap, text):

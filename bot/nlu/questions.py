@@ -17,7 +17,10 @@ word, one about what the employer knows needs an employer word and a word for kn
 loses ground for each concept the message does not touch. A general question ("which
 organisation?") also loses ground when the message names a case another question answers (a
 RQTH, a cadre), even in the situation it tells before asking. A message in several pieces is also
-read piece by piece: the piece that asks, read alone, is not drowned by the situation around it.
+read piece by piece: the piece that asks, read alone, is not drowned by the situation around it;
+when the rest of the message was not understood as a situation or a place, its unknown words
+still count a little against the piece ("ma voiture est en panne, je fais comment ?"). In a
+message that tells a situation, unknown words (a job, a workplace) count less against a match.
 
 Unknown words of seven letters or more are corrected to the nearest known stem with the same
 first letter (typos; "mission" is not a typo of "demission"). The place found in the message is
@@ -49,12 +52,15 @@ UNKNOWN_WEIGHT = 4.0  # weight of a message word the knowledge base never uses
 MARGIN = 0.04  # a best question this close to the runner-up is not confident...
 CLEAR = 0.8  # ...unless its score is this high
 LONG_MESSAGE = 2  # from this many words that count, a message is also read piece by piece
+TELLING = 1.5  # only phrasings that share a word this rare with the message are scored (when it has one)
 TOPICAL = 2.5  # a word this rare says what a piece is about on its own
 PIECE_FACTOR = 0.95  # a piece read alone says a little less than the whole message
 TOPIC_PENALTY = 0.9  # factor for a question that does not use the message's rarest known word
 SINGLE_WORD = 0.8  # factor for a phrasing that shares a single, minor word with the message
 LONE_WORD = 0.65  # factor when a single known word stands among unknown ones
 NOT_ASKED = 0.5  # factor for a message that asks nothing (no "?", no question word, no "cep")
+SITUATED_UNKNOWN_WEIGHT = 2.0  # the same, in a message that tells a situation or a place
+ELSEWHERE_WEIGHT = 2.0  # weight of an unknown word in the other pieces of a message read piece by piece
 TYPO_LENGTH = 7  # unknown words this long are corrected to the nearest known stem ("vivent" is no typo of "vient")
 CONCEPT_MISSING = 0.7  # factor for each concept of a question that the message does not touch
 CONCEPT_EXCLUDED = 0.5  # factor for a general question when the message names a case it leaves to another
@@ -62,7 +68,7 @@ _ASKING = re.compile(
     r"\?|\b(?:qui|quoi|comment|combien|pourquoi|quand|quel|quelle|quels|quelles|est ce|est il|est elle|"
     r"peut on|puis je|ai je|dois je|faut il|y a t il|t il|existe|possible|peux|peut|pouvez|pourrais|pourriez|"
     r"faut|dois|doit|droit|savoir|expliquer|explique|expliquez|dites|renseigner|renseignement|info|infos|"
-    r"cep|conseil en evolution|c koi|kesako|difference|pareil|oblige|obligatoire)\b"
+    r"cep|conseil en evolution|c koi|kesako|difference|pareil|oblige|obligatoire|comprends pas|comprend pas|pas compris)\b"
 )
 
 STOPWORDS = frozenset(
@@ -127,7 +133,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"comment ca (?:marche|fonctionne)|ca (?:marche|fonctionne) comment|comment (?:ca )?marche|comment (?:ca )?fonctionne|le fonctionnement", "fonctionnement"),
     (r"(?:je|on) (?:fais|fait|doit faire|dois faire|procede) comment(?: pour)?|comment (?:je fais|faire|on fait|je dois faire|dois je faire|proceder|je procede|m y prendre|s y prendre)(?: pour)?|quelles? (?:sont les )?demarches?|la marche a suivre|les demarches|la demarche", "demarche"),
     (r"(?:doit|doivent|devrait|devraient|est tenue? de|sont tenus de|est obligee? de|sont obliges de|a l obligation de|est cense|est censee) (?:me |nous |vous |les |leur |lui )?(?:presenter|parler|informer|expliquer|proposer|dire|prevenir)", "obligatoire informer"),
-    (r"tout le monde|n importe qui|n importe quel(?:le)? (?:actif|personne|salarie)|toute personne|tous les actifs|tout actif|toutes les personnes|pour qui|accessible a qui|ouvert a qui|reserve a qui|qui peut (?:le |en )?(?:faire|beneficier|avoir|profiter|demander)|qui a (?:le )?droit|qui y a droit|qui est concerne|quelles? personnes?", "toutlemonde"),
+    (r"tout le monde|n importe qui|n importe quel(?:le)? (?:actif|personne|salarie)|toute personne|tous les actifs|tout actif|tout salariee?|tous les salaries|n importe quel salariee?|chaque salariee?|toutes les personnes|pour qui|accessible a qui|ouvert a qui|reserve a qui|qui peut (?:le |en )?(?:faire|beneficier|avoir|profiter|demander)|qui a (?:le )?droit|qui y a droit|qui est concerne|quelles? personnes?", "toutlemonde"),
     (r"qui (?:paie|paye|finance|payent|paient|regle|rembourse|prend en charge|casque|raque|sort l argent)|finance par qui|paye par qui|payee? par qui|pris en charge par qui|d ou vient l argent|qui met l argent|c est qui qui paye|c est qui qui paie", "quifinance"),
     (r"prend(?:re)? en charge|prise en charge|pris en charge|prendra en charge", "financ"),
     (r"mes (?:infos|informations|donnees|confidences|propos|echanges)|ce que je (?:lui |leur )?(?:dis|raconte|confie|dirai|raconterai)|garde(?:r)? (?:ca )?pour (?:lui|elle|soi)|vie privee|donnees personnelles|rgpd", "confidentiel"),
@@ -138,10 +144,13 @@ PHRASES: list[tuple[str, str]] = [
     (r"ca (?:marche|fonctionne|s applique|vaut) (?:aussi|pour moi|pour nous|pour les|pour un|pour une|dans mon cas|egalement|quand meme)", "droit"),
     (r"sans (?:m |s )?engag\w*|vite fait|rapide|rapidos|juste une question|une seule question|(?:une )?petite question|question ponctuelle|juste un conseil|juste un avis|un coup de main", "ponctuel"),
     (r"(?:un |une |le |mon )?(?:nouveau|autre|2e|2eme|deuxieme|second|seconde) cep|a nouveau|une nouvelle fois|encore un cep|combien de fois|dans (?:sa|ma|une) vie|plusieurs fois|une (?:seule )?fois dans", "refaire"),
-    (r"c est qui", "qui"),
+    (r"c est qui|c est quel organisme|c est quelle structure", "aquiadresser"),
     (r"(?:je dois |dois je |faut il |on doit )?passer par qui|(?:je )?(?:m |s )?adresse(?:r)? a qui|je (?:vais|dois aller|m adresse|dois m adresser) ou|(?:m |s )adresser ou|on va ou|je vais ou|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse|je vais voir qui|je contacte qui|je m adresse a qui|je demande a qui|a qui (?:je )?demander|qui (?:s occupe|s occupera) de (?:moi|mon cas)|qui (?:me fait|me fera|fait|fera) (?:mon |le |un )?cep", "aquiadresser"),
     (r"(?:c est |c )?long pour (?:avoir|obtenir|decrocher)|(?:c est|c) long (?:avant|pour)", "delai"),
     (r"suivi long|accompagnement long|suivi complet|accompagnement complet|plusieurs (?:rdv|seances|entretiens|rendez vous)", "accompagnement"),
+    (r"(?:etre|sera|seront|serait|seraient|soit|soient|est|sont|serai|etait) (?:mise? |tenue? )?(?:informee?s?|prevenue?s?|avertie?s?)", "courant"),
+    (r"(?:de )?longue duree", " "),
+    (r"(?:je |j )?(?:ne )?(?:comprends|comprend|saisis) (?:pas|rien)|(?:j ai )?pas (?:bien |trop )?compris|(?:je )?sais pas ce que c est", "questce"),
     (r"(?:va|vont|pourra|pourrait|risque de|risquent de) (?:le |l )?(?:savoir|apprendre|decouvrir|etre au courant)|le sache|le saura|le sauront|sera au courant|l apprenne|l apprendra|le decouvre|sera prevenue?|sera informee?", "courant"),
     (r"en cours de route|laisser tomber|en plan|arreter en cours(?: de route| de cep| d accompagnement)?|tout stopper|m arreter|jusqu au bout|jusqu a la fin|aller au bout|en cours de cep|lacher l affaire|plus continuer|pas continuer|arreter quand je veux|arreter a tout moment", "arreter"),
     (r"arret maladie|arret de travail|longue maladie|accident du travail|en arret|arret longue|burn out|burnout|maladie professionnelle|indemnites journalieres|mi temps therapeutique", "maladie"),
@@ -153,9 +162,9 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:je )?(?:cherche|recherche) (?:du |un )?(?:travail|boulot|emploi|job|taf|poste)|en recherche d emploi|recherche d emploi|sans travail|sans boulot|sans job|sans activite|fin de droits|fin de contrat", "chomage"),
     (r"france travail|pole emploi|demandeurs? d emploi|demandeuse d emploi|sans emploi|inscrite? au chomage|au chomage|touche le chomage|toucher le chomage|mon conseiller france travail", "chomage"),
     (r"devenir (?:auto|micro) entrepreneur|(?:me |se )?(?:lancer|mettre) (?:a|a mon|a son) compte|(?:me |se )lancer|creer (?:une|mon|ma|son|sa) (?:entreprise|boite|societe|activite|commerce|startup|structure|micro entreprise|auto entreprise)|creation d (?:entreprise|activite)|creation de (?:boite|societe|ma boite|mon entreprise)|monter (?:ma|mon|une|un|leur|sa|son) (?:boite|entreprise|societe|activite|commerce|affaire|business|projet d entreprise)|me mettre a mon compte|reprendre une (?:entreprise|boite|affaire|societe)|reprise d entreprise|lancer (?:ma|mon|une|un|son|sa) (?:boite|entreprise|activite|business|commerce|societe)|ouvrir (?:ma|mon|une|un) (?:boite|entreprise|commerce|restaurant|resto|cabinet|salon|boutique|societe)|entreprendre|entrepreneuriat", "creationentreprise"),
-    (r"mon propre patron|ma propre boite|ma propre entreprise|chef d entreprise|auto entrepreneurs?|auto entreprise|micro entrepreneurs?|micro entreprise|a mon compte|a son compte|profession liberale|en liberal|travailleurs? independants?|non salarie", "independant"),
+    (r"mon propre patron|ma propre boite|ma propre entreprise|chef d entreprise|auto entrepreneurs?|auto entreprise|micro entrepreneurs?|micro entreprise|a mon compte|a son compte|profession liberale|en liberal|travailleurs? independants?|non salariee?s?", "independant"),
     (r"outre mer|d outre mer|ultra marins?|ultramarins?|ultramarines?|les dom|dom tom|les drom|un dom|les antilles", "outremer"),
-    (r"code du travail (?:local|propre|different)|propre code du travail|son propre code|notre propre code|propre droit du travail|collectivite d outre mer|pays d outre mer|territoire du pacifique|le pacifique", "caledonie"),
+    (r"(?:code|droit) du travail (?:est |qui est |y est )?(?:local|propre|different|specifique|particulier|autonome)|propre code du travail|son propre code|notre propre code|propre droit du travail|collectivites? (?:d outre mer|du pacifique|ultramarines?)|pays d outre mer|territoire du pacifique|le pacifique", "caledonie"),
     (r"hors de france|en dehors de (?:la )?france|pas en france|un autre pays|a l international|depuis l etranger|a l etranger|l etranger", "etranger"),
     (r"bilans? de competences?", "bilancompetences"),
     (r"compte personnel de formation|compte formation|mon compte formation|moncompteformation|mes droits (?:a la )?formation", "cpf"),
@@ -168,7 +177,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"numero vert|numero de telephone|numero de tel|quel numero|un numero|joindre par telephone|appeler par telephone|au bout du fil|une hotline|un standard", "numero"),
     (r"pres de chez (?:moi|nous|vous)|chez (?:moi|nous)|ma region|mon departement|ma ville|mon coin|mon secteur|dans le coin|par chez (?:moi|nous)|ma commune|mon territoire|localement|en local", "region"),
     (r"combien de (?:personnes|gens|beneficiaires|salaries|actifs|cep|dossiers)|beaucoup de (?:monde|gens|personnes)|nombre de (?:personnes|beneficiaires|gens|cep)|combien (?:de|d) (?:utilisateurs|usagers)", "frequentation"),
-    (r"(?:ca )?sert (?:vraiment )?a (?:quelque chose|rien|qqch)|ca marche vraiment|ca vaut le coup|ca vaut la peine|vaut le coup|taux de satisfaction|perte de temps|des retours|avis des gens", "efficace"),
+    (r"(?:ca )?sert (?:vraiment )?a (?:quelque chose|rien|qqch)|ca sert vraiment|sert vraiment|ca marche vraiment|ca vaut le coup|ca vaut la peine|vaut le coup|taux de satisfaction|perte de temps|des retours|avis des gens", "efficace"),
     (r"ca coute|ca coutera|ca coute combien|combien ca coute|c est combien|combien c est|0 euro|zero euro|un sou|des frais|a ma charge|de ma poche|porte monnaie|sortir (?:des sous|de l argent|un centime)|un centime|reste a charge|sans frais|des sous", "gratuit"),
     (r"idees? de metiers?|quel metier|me proposer des metiers|proposer des metiers|choisir (?:un|mon) metier|trouver (?:un|mon) (?:metier|nouveau metier)|pistes? de metiers?|des pistes|quoi faire comme metier|decider a ma place|choisir a ma place", "proposemetier"),
     (r"(?:trouv\w*|rencontr\w*|parler a|parler avec|contact\w*|joindre) (?:un |une |mon |ma |le |la )?(?:conseiller|conseillere|interlocuteur|quelqu un)|avoir quelqu un|prendre (?:un )?rdv|prendre rendez vous|ou aller|ou m adresser", "contact conseiller"),
@@ -248,7 +257,7 @@ SYNONYMS = {
     "presente": "expliquer", "presenter": "expliquer", "mentionner": "parler", "propose": "proposer",
     "autorisation": "accord", "permission": "accord", "accepter": "accord", "accepte": "accord", "signer": "accord",
     "valider": "accord", "autoriser": "accord", "autorise": "accord", "approuver": "accord", "aval": "accord",
-    "consentement": "accord", "opposer": "accord", "refuser": "accord", "refuse": "accord", "interdire": "accord",
+    "consentement": "accord", "empecher": "accord", "empeche": "accord", "bloquer": "accord", "opposer": "accord", "refuser": "accord", "refuse": "accord", "interdire": "accord",
     # time, delays
     "delai": "delai", "delais": "delai", "attendre": "delai", "attente": "delai", "rapidement": "delai", "vite": "delai",
     "urgent": "delai", "urgence": "delai", "presse": "delai", "pressee": "delai", "tarder": "delai", "dispo": "delai",
@@ -276,7 +285,7 @@ SYNONYMS = {
     "formations": "formation",
     "financer": "financ", "financement": "financ", "finance": "financ", "financee": "financ", "finances": "financ",
     "financements": "financ", "rembourser": "financ", "rembourse": "financ", "prise": "financ", "subventionner": "financ",
-    "aides": "financ", "aide": "aider", "argent": "financ",
+    "aides": "financ", "aide": "aider", "argent": "gratuit",
     # people
     "etudiant": "etudiant", "etudiante": "etudiant", "etudiants": "etudiant", "eleve": "etudiant", "fac": "etudiant",
     "universite": "etudiant", "master": "etudiant", "licence": "etudiant", "lyceen": "etudiant", "lyceenne": "etudiant",
@@ -296,8 +305,8 @@ SYNONYMS = {
     "livreur": "plateforme", "livreuse": "plateforme", "livraison": "plateforme", "livraisons": "plateforme", "livrer": "plateforme",
     "livre": "plateforme", "vtc": "plateforme", "uber": "plateforme", "deliveroo": "plateforme", "coursier": "plateforme",
     "coursiere": "plateforme", "appli": "plateforme", "application": "plateforme", "plateformes": "plateforme",
-    "chauffeur": "plateforme", "velo": "plateforme", "bolt": "plateforme", "heetch": "plateforme", "stuart": "plateforme",
-    "expatrie": "etranger", "expatriee": "etranger", "expat": "etranger", "expatriation": "etranger", "etrangere": "etranger",
+    "chauffeur": "plateforme", "bolt": "plateforme", "heetch": "plateforme", "stuart": "plateforme",
+    "pacifique": "caledonie", "expatrie": "etranger", "expatriee": "etranger", "expat": "etranger", "expatriation": "etranger", "etrangere": "etranger",
     "frontalier": "monaco", "frontaliere": "monaco", "principaute": "monaco", "monegasque": "monaco",
     "jeunes": "jeune", "age": "jeune", "mineur": "jeune", "mineure": "jeune", "diplome": "jeune", "decrocheur": "jeune",
     "ado": "jeune", "adolescent": "jeune",
@@ -388,7 +397,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "creation_entreprise": ("creation d entreprise|a mon compte",),
     "cpf": ("cpf",),
     "trouver_conseiller": ("contact|rdv|trouver|conseiller|demarche", "!etudiant|retraite|contrat|independant|fonctionnaire|cadre|apec|handicap|jeune|maladie|agriculteur|conjoint|plateforme|caledonie|etranger|monaco|chomage|mission locale"),
-    "operateur_region": ("operateur|region", "!etudiant|retraite|contrat|independant|fonctionnaire|cadre|apec|handicap|jeune|maladie|agriculteur|conjoint|plateforme|caledonie|etranger|monaco|chomage|mission locale"),
+    "operateur_region": ("operateur|aquiadresser", "!etudiant|retraite|contrat|independant|fonctionnaire|cadre|apec|handicap|jeune|maladie|agriculteur|conjoint|plateforme|caledonie|etranger|monaco|chomage|mission locale"),
     "avenir_actifs": ("avenir actifs",),
     "numero_telephone": ("numero|telephone",),
     "demandeur_emploi": ("chomage", "!demission"),
@@ -461,9 +470,12 @@ def _spelled_out(text: str) -> str:
 
 def content_stems(text: str) -> list[str]:
     """The stems of ``text`` that count for matching, in order."""
-    normalized = _PHRASE_RX.sub(_replace_phrase, _spelled_out(text))
+    return _stems(_spelled_out(text))
+
+
+def _stems(spelled: str) -> list[str]:
     out = []
-    for word in normalized.split():
+    for word in _PHRASE_RX.sub(_replace_phrase, spelled).split():
         canonical = _canonical(word)
         if canonical is not None:
             out.append(canonical)
@@ -510,98 +522,139 @@ class QuestionIndex:
         self.vocab_by_initial: dict[str, list[str]] = defaultdict(list)
         for s in self.vocab:
             self.vocab_by_initial[s[0]].append(s)
-        self.phrasings = [(qid, {s: self.idf[s] for s in set(stems)}, sum(self.idf[s] for s in set(stems))) for qid, stems in phrasings]
+        self.phrasings = []  # (question, stem weights, total weight, heaviest weight)
+        for qid, stems in phrasings:
+            weights = {s: self.idf[s] for s in set(stems)}
+            self.phrasings.append((qid, weights, sum(weights.values()), max(weights.values())))
         self.by_stem: dict[str, list[int]] = defaultdict(list)
-        for index, (_, weights, _) in enumerate(self.phrasings):
+        for index, (_, weights, _, _) in enumerate(self.phrasings):
             for s in weights:
                 self.by_stem[s].append(index)
         self.question_vocab: dict[str, set[str]] = defaultdict(set)
-        for qid, weights, _ in self.phrasings:
+        for qid, weights, _, _ in self.phrasings:
             self.question_vocab[qid].update(weights)
         self.concepts = {qid: concept_groups(tuple(g for g in CONCEPTS.get(qid, ()) if not g.startswith("!"))) for qid in self.snapshot.questions}
         self.excluded = {qid: concept_groups(tuple(g[1:] for g in CONCEPTS.get(qid, ()) if g.startswith("!"))) for qid in self.snapshot.questions}
         # words that say what a piece of a message asks about, however common
         self.concept_stems = frozenset(next(iter(a)) for groups in self.concepts.values() for g in groups for a in g if len(a) == 1)
 
-    def _known(self, stems: list[str]) -> tuple[set[str], int]:
-        """Known stems (typos corrected) and the count of unknown ones."""
-        known, unknown, _ = self._read(stems)
-        return known, unknown
+    def _read(self, stems: list[str], lookup: dict[str, str | None] | None = None) -> tuple[set[str], int, int]:
+        """Known stems (typos corrected), the count of unknown ones, and of unknown long ones.
 
-    def _read(self, stems: list[str]) -> tuple[set[str], int, int]:
-        """Known stems (typos corrected), the count of unknown ones, and of unknown long ones."""
+        ``lookup`` remembers, for the pieces of one message, what each stem was read as.
+        """
+        if lookup is None:
+            lookup = {}
         known: set[str] = set()
         unknown = long_unknown = 0
         for s in dict.fromkeys(stems):
-            if s in self.idf:
-                known.add(s)
-                continue
-            if s in QUESTION_WORDS:
-                continue  # "combien" says little, whether the phrasings use it or not
-            if len(s) >= TYPO_LENGTH:
-                match = process.extractOne(s, self.vocab_by_initial.get(s[0], ()), scorer=fuzz.ratio, score_cutoff=85)
-                if match is not None:
-                    known.add(match[0])
-                    continue
-            unknown += 1
-            long_unknown += len(s) >= 4
+            if s not in lookup:
+                lookup[s] = self._correct(s)
+            found = lookup[s]
+            if found is not None:
+                known.add(found)
+            elif s not in QUESTION_WORDS:  # "combien" says little, whether the phrasings use it or not
+                unknown += 1
+                long_unknown += len(s) >= 4
         return known, unknown, long_unknown
 
-    def match(self, text: str, ignore: frozenset[str] = frozenset(), extra: tuple[str, ...] = ()) -> QuestionMatch | None:
+    def _correct(self, s: str) -> str | None:
+        """``s`` if the phrasings use it, else the known stem it is a typo of, else None."""
+        if s in self.idf:
+            return s
+        if len(s) >= TYPO_LENGTH:
+            match = process.extractOne(s, self.vocab_by_initial.get(s[0], ()), scorer=fuzz.ratio, score_cutoff=85)
+            if match is not None:
+                return match[0]
+        return None
+
+    def match(
+        self, text: str, ignore: frozenset[str] = frozenset(), extra: tuple[str, ...] = (), situated: bool = False
+    ) -> QuestionMatch | None:
         """The closest question to ``text`` and its score in [0, 1], or None if nothing shares a word.
 
         ``ignore`` holds stems to leave out of the message (the place, already understood);
-        ``extra`` stems stand for it ("outremer", "etranger"...). A long message that tells a
-        situation and then asks ("salarié à Lyon, en CDI, je dois prévenir mon patron ?") is
-        also read piece by piece: the pieces that ask are matched on their own, and the best
-        reading wins.
+        ``extra`` stems stand for it ("outremer", "etranger"...). A message in several pieces
+        that tells a situation and then asks ("salarié à Lyon, en CDI, je dois prévenir mon
+        patron ?") is also read piece by piece: the pieces that ask are matched on their own,
+        and the best reading wins. ``situated`` says that the other pieces were understood (a
+        place, a situation, a need); when they were not, the words of theirs the knowledge base
+        never uses still count a little against the piece ("ma voiture est en panne, je fais
+        comment ?" asks nothing of the CEP).
         """
         text = text[:2000]
-        best = self._match(text, ignore, extra)
-        pieces = [p for p in _PIECES.findall(text) if p.strip()]
-        if len(pieces) > 1 and len(content_stems(text)) >= LONG_MESSAGE:
-            context = self._context(text, ignore, extra)
-            asking = [p for p in pieces if "?" in p or _ASKING.search(_spelled_out(p))][-3:]
-            for piece in asking:
-                stems = set(content_stems(piece))
-                weights = sorted((self.idf[t] for t in stems if t in self.idf), reverse=True)
-                if not weights or (weights[0] < TOPICAL and (len(weights) < 2 or weights[1] < 1.5) and not stems & self.concept_stems):
+        kinds = [k for k in (_canonical(e) for e in extra) if k is not None]
+        lookup: dict[str, str | None] = {}
+        # each piece is read once; the whole message is the pieces end to end
+        readings = []
+        for piece in _PIECES.findall(text):
+            piece_spelled = _spelled_out(piece)
+            if piece_spelled:
+                readings.append((piece, piece_spelled, _stems(piece_spelled)))
+        all_stems = [s for _, _, piece_stems in readings for s in piece_stems]
+        stems = [s for s in all_stems if s not in ignore]
+        asking_pieces = [r for r in readings if "?" in r[0] or _ASKING.search(r[1])]
+        best = self._match(stems, kinds, bool(asking_pieces), lookup, situated=situated)
+        if len(readings) > 1 and len(all_stems) >= LONG_MESSAGE:
+            context = frozenset(stems) | set(kinds)
+            for _, _, piece_stems in asking_pieces[-3:]:
+                here = set(piece_stems)
+                weights = sorted((self.idf[t] for t in here if t in self.idf), reverse=True)
+                if not weights or (weights[0] < TOPICAL and (len(weights) < 2 or weights[1] < 1.5) and not here & self.concept_stems):
                     continue  # too little said in that piece alone ("je peux faire un cep ?")
-                found = self._match(piece, ignore, extra if ignore & stems else (), context)
+                elsewhere = 0
+                if not situated:
+                    elsewhere = sum(1 for s in dict.fromkeys(stems) if s not in here and len(s) >= 4 and lookup.get(s, s) is None)
+                found = self._match(
+                    [s for s in piece_stems if s not in ignore], kinds if ignore & here else [], True, lookup, context, elsewhere, situated
+                )
                 if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
                     best = QuestionMatch(found.id, round(found.score * PIECE_FACTOR, 4), found.runner_up, round(found.runner_up_score * PIECE_FACTOR, 4))
         return best
 
-    def _context(self, text: str, ignore: frozenset[str], extra: tuple[str, ...]) -> frozenset[str]:
-        """Every stem of the whole message, the place's kind included: what a piece is read against."""
-        kinds = {k for k in (_canonical(e) for e in extra) if k is not None}
-        return frozenset(s for s in content_stems(text) if s not in ignore) | kinds
-
-    def _match(self, text: str, ignore: frozenset[str], extra: tuple[str, ...], context: frozenset[str] = frozenset()) -> QuestionMatch | None:
-        stems = [s for s in content_stems(text) if s not in ignore]
-        kinds = [k for k in (_canonical(e) for e in extra) if k is not None]
+    def _match(
+        self,
+        stems: list[str],
+        kinds: list[str],
+        asking: bool,
+        lookup: dict[str, str | None],
+        context: frozenset[str] = frozenset(),
+        elsewhere: int = 0,
+        situated: bool = False,
+    ) -> QuestionMatch | None:
+        """``stems`` scored against every question; ``elsewhere`` unknown words stand around them."""
         if kinds and kinds != [_REGION]:
             stems = [s for s in stems if s != _REGION]  # "chez nous" is the overseas place already given
-        stems.extend(k for k in kinds if k in self.idf)
+        stems = stems + [k for k in kinds if k in self.idf]
         if not stems:
             return None
-        known, unknown, long_unknown = self._read(stems)
+        known, unknown, long_unknown = self._read(stems, lookup)
         if not known - set(kinds):
             return None  # the place alone asks nothing
-        lone_word = long_unknown > 0 and len({t for t in known if self.idf[t] >= 1.5 and t not in QUESTION_WORDS}) <= 1
-        known_weight = sum(self.idf[s] for s in known)
-        message_weight = known_weight + UNKNOWN_WEIGHT * unknown
+        # the kind of a French place ("region") helps the phrasings that name one, but a place
+        # given with a situation says nothing of what is asked
+        free = _REGION if kinds == [_REGION] and _REGION not in stems[: len(stems) - 1] else None
+        known_weight = sum(self.idf[s] for s in known if s != free)
+        long_unknown += elsewhere
+        lone_word = long_unknown > 0 and len({t for t in known if self.idf[t] >= 1.5 and t not in QUESTION_WORDS and t != free}) <= 1
+        # the words of a person's situation (her job, her employer) are not off-topic words
+        message_weight = known_weight + (SITUATED_UNKNOWN_WEIGHT if situated else UNKNOWN_WEIGHT) * unknown + ELSEWHERE_WEIGHT * elsewhere
+        # the phrasings that share a telling word with the message (all that share one if it has none)
+        telling = [s for s in known if self.idf[s] >= TELLING] or list(known)
+        minor = [s for s in known if s not in telling]
         shared: dict[int, float] = defaultdict(float)
-        for s in known:
+        for s in telling:
             weight = self.idf[s]
             for index in self.by_stem.get(s, ()):
                 shared[index] += weight
         scores: dict[str, float] = {}
         phrasings = self.phrasings
         for index, common in shared.items():
-            qid, weights, total = phrasings[index]
+            qid, weights, total, heaviest = phrasings[index]
+            for s in minor:
+                common += weights.get(s, 0.0)
             score = common / total * (BASE + (1 - BASE) * common / message_weight)
-            if len(weights) > 1 and common < max(weights.values()) * 1.01 and common < total * 0.5:
+            if len(weights) > 1 and common < heaviest * 1.01 and common < total * 0.5:
                 score *= SINGLE_WORD  # one word shared, and not the phrasing's most telling one
             if score > scores.get(qid, 0.0):
                 scores[qid] = score
@@ -626,7 +679,7 @@ class QuestionIndex:
             # one known word among words the knowledge base never uses: "le prix de l'essence"
             for qid in scores:
                 scores[qid] *= LONE_WORD
-        if not _ASKING.search(_spelled_out(text)) and "?" not in text:
+        if not asking:
             for qid in scores:
                 scores[qid] *= NOT_ASKED
         ranked = sorted(scores.items(), key=lambda item: -item[1])
