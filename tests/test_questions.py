@@ -189,6 +189,12 @@ def test_never_raises(snap, text):
         ("mon patron va-t-il être informé que je fais un cep ?", "employeur_informe"),
         ("mon employeur doit m'informer sur le cep ?", "employeur_doit_informer"),
         ("on m'a parlé du cep mais je comprends pas trop ce que c'est", "qu_est_ce_que_cep"),
+        # "il faut un cep ?" alone says nothing of what is asked: the whole message is read
+        ("salariée en cdi à bordeaux, je voudrais démissionner pour me reconvertir, il faut un cep ?", "demission_reconversion"),
+        # a territory with its own labour code is not the overseas departments
+        ("j'habite dans un territoire d'outre-mer avec son propre code du travail, le cep s'applique ?", "nouvelle_caledonie_polynesie"),
+        # a lone word among unknown ones still counts when the message names the CEP
+        ("retraité actif, cep ok ?", "etudiant_retraite"),
     ],
 )
 def test_mechanisms(snap, text, question):
@@ -204,6 +210,9 @@ def test_mechanisms(snap, text, question):
         "comment ça va ?",
         "ma voiture est en panne, je fais comment ?",  # the piece that asks is read with the words around it
         "tu peux me donner la météo à lyon ?",  # a French place alone does not ask for the regional operator
+        "le restaurant est payant ?",  # one known word, an unknown one, and no word of the CEP
+        "qui paie l'addition ce soir ?",  # a phrasing of one word ("c'est financé par qui ?") says little alone
+        "quel est le prix du pain à Berlin ?",  # a place abroad, but nothing asked of the CEP there
     ],
 )
 def test_concepts_reject(snap, text):

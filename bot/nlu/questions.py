@@ -3,14 +3,16 @@
 Text is normalized (folded, texting spellings spelled out: "ki paye", "sa coute"), everyday
 expressions are mapped to the word the phrasings use ("feu vert" -> accord, "ma boîte" ->
 employeur, "en visio" -> distance, "combien de temps" -> duree), and words are cut to a light stem ("financer", "financement" -> "financ"). Each
-phrasing becomes a set of stems weighted by how rare they are across all phrasings (IDF).
+phrasing becomes a set of stems weighted by how rare they are across all phrasings and, in part,
+across questions (IDF).
 
 A message scores, for each phrasing, the weighted share of the phrasing's stems it contains
 (coverage), damped by the share of the message the phrasing leaves unexplained (precision);
 words the knowledge base never uses count against the match, so an off-topic message that
-shares one word with a phrasing ("le prix de l'essence") stays low. The best phrasing of each
-question gives the question's score; a question whose vocabulary explains the whole message
-gets a small bonus. The caller decides what is confident enough.
+shares one word with a phrasing ("le prix de l'essence") stays low, the more so when it does not
+name the CEP; a phrasing of a single word ("c'est gratuit ?") gives less for that word alone. The
+best phrasing of each question gives the question's score; a question whose vocabulary explains
+the whole message gets a small bonus. The caller decides what is confident enough.
 
 Each question also names its concepts (:data:`CONCEPTS`): a question about cost needs a cost
 word, one about what the employer knows needs an employer word and a word for knowing; a question
@@ -48,6 +50,8 @@ __all__ = ["CONFIDENT", "POSSIBLE", "QuestionIndex", "QuestionMatch", "content_s
 CONFIDENT = 0.45  # at or above: answer the question
 POSSIBLE = 0.38  # between POSSIBLE and CONFIDENT: say we are not sure
 BASE = 0.45  # share of a phrasing's score that coverage alone gives; the rest needs precision
+QUESTION_IDF_SHARE = 0.3  # share of a word's weight that comes from how few questions use it
+BASE_SINGLE = 0.3  # the same for a phrasing of a single word ("c'est gratuit ?"): it says little on its own
 UNKNOWN_WEIGHT = 4.0  # weight of a message word the knowledge base never uses
 MARGIN = 0.04  # a best question this close to the runner-up is not confident...
 CLEAR = 0.8  # ...unless its score is this high
@@ -57,7 +61,8 @@ TOPICAL = 2.5  # a word this rare says what a piece is about on its own
 PIECE_FACTOR = 0.95  # a piece read alone says a little less than the whole message
 TOPIC_PENALTY = 0.9  # factor for a question that does not use the message's rarest known word
 SINGLE_WORD = 0.8  # factor for a phrasing that shares a single, minor word with the message
-LONE_WORD = 0.65  # factor when a single known word stands among unknown ones
+LONE_WORD = 0.65  # factor when a single known word stands among unknown ones, in a message that names the CEP
+LONE_WORD_ELSEWHERE = 0.55  # the same in a message that does not: "le restaurant est payant ?"
 NOT_ASKED = 0.5  # factor for a message that asks nothing (no "?", no question word, no "cep")
 SITUATED_UNKNOWN_WEIGHT = 2.0  # the same, in a message that tells a situation or a place
 ELSEWHERE_WEIGHT = 2.0  # weight of an unknown word in the other pieces of a message read piece by piece
@@ -365,10 +370,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "agriculteur": ("agriculteur",),
     "conjoint_collaborateur": ("conjoint|mari",),
     "travailleur_plateforme": ("plateforme",),
-    "outre_mer": ("outremer",),
-    "nouvelle_caledonie_polynesie": ("caledonie",),
-    "etranger": ("etranger",),
-    "monaco": ("monaco",),
+    "outre_mer": ("outremer", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement", "!caledonie"),
+    "nouvelle_caledonie_polynesie": ("caledonie", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement"),
+    "etranger": ("etranger", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement"),
+    "monaco": ("monaco", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement"),
     "gratuit": ("gratuit|payant",),
     "financement_cep": ("financ|quifinance|payant",),
     "confidentialite": ("confidentiel",),
@@ -458,6 +463,9 @@ def concept_groups(groups: tuple[str, ...]) -> list[list[frozenset[str]]]:
 
 
 _REGION = "region"
+_ANCHOR = "cep"  # "le cep", "le conseil en évolution professionnelle", "ce dispositif"...
+# stems that say how a question is asked, not what it is about
+CUES = QUESTION_WORDS | {c for c in map(_canonical, ("demarche", "droit", "toutlemonde")) if c is not None}
 # Pieces of a message: sentences and comma-separated parts, a "?" kept with its piece.
 _PIECES = re.compile(r"[^.?!;,\n]+[?]*")
 
@@ -516,7 +524,20 @@ class QuestionIndex:
             for s in set(stems):
                 doc_freq[s] += 1
         total = max(len(phrasings), 1)
-        self.idf = {s: math.log(1 + total / df) * (0.35 if s in QUESTION_WORDS else 1.0) for s, df in doc_freq.items()}
+        question_freq: dict[str, set[str]] = defaultdict(set)
+        for qid, stems in phrasings:
+            for s in stems:
+                question_freq[s].add(qid)
+        # how rare a word is among phrasings, and among questions: a word that many phrasings of one
+        # question use ("transco") says more than one a single phrasing uses in passing
+        nq = max(len(self.snapshot.questions), 1)
+        scale = math.log(1 + total) / math.log(1 + nq)
+        mix = QUESTION_IDF_SHARE
+        self.idf = {
+            s: ((1 - mix) * math.log(1 + total / df) + mix * scale * math.log(1 + nq / len(question_freq[s])))
+            * (0.35 if s in QUESTION_WORDS else 1.0)
+            for s, df in doc_freq.items()
+        }
         self.vocab = sorted(s for s in self.idf if len(s) >= 4)
         # typos rarely touch the first letter: "mission" is not a typo of "demission"
         self.vocab_by_initial: dict[str, list[str]] = defaultdict(list)
@@ -536,7 +557,8 @@ class QuestionIndex:
         self.concepts = {qid: concept_groups(tuple(g for g in CONCEPTS.get(qid, ()) if not g.startswith("!"))) for qid in self.snapshot.questions}
         self.excluded = {qid: concept_groups(tuple(g[1:] for g in CONCEPTS.get(qid, ()) if g.startswith("!"))) for qid in self.snapshot.questions}
         # words that say what a piece of a message asks about, however common
-        self.concept_stems = frozenset(next(iter(a)) for groups in self.concepts.values() for g in groups for a in g if len(a) == 1)
+        topics = (groups[0] for groups in self.concepts.values() if groups)  # the first concept says the topic
+        self.concept_stems = frozenset(next(iter(alt)) for group in topics for alt in group if len(alt) == 1) - {_ANCHOR}
 
     def _read(self, stems: list[str], lookup: dict[str, str | None] | None = None) -> tuple[set[str], int, int]:
         """Known stems (typos corrected), the count of unknown ones, and of unknown long ones.
@@ -605,6 +627,8 @@ class QuestionIndex:
                 elsewhere = 0
                 if not situated:
                     elsewhere = sum(1 for s in dict.fromkeys(stems) if s not in here and len(s) >= 4 and lookup.get(s, s) is None)
+                    if elsewhere and not any(t == _ANCHOR or (t not in CUES and self.idf.get(t, 0.0) >= TOPICAL) for t in here):
+                        continue  # "ma voiture est en panne, je fais comment ?": the piece only asks how
                 found = self._match(
                     [s for s in piece_stems if s not in ignore], kinds if ignore & here else [], True, lookup, context, elsewhere, situated
                 )
@@ -635,7 +659,6 @@ class QuestionIndex:
         # given with a situation says nothing of what is asked
         free = _REGION if kinds == [_REGION] and _REGION not in stems[: len(stems) - 1] else None
         known_weight = sum(self.idf[s] for s in known if s != free)
-        long_unknown += elsewhere
         lone_word = long_unknown > 0 and len({t for t in known if self.idf[t] >= 1.5 and t not in QUESTION_WORDS and t != free}) <= 1
         # the words of a person's situation (her job, her employer) are not off-topic words
         message_weight = known_weight + (SITUATED_UNKNOWN_WEIGHT if situated else UNKNOWN_WEIGHT) * unknown + ELSEWHERE_WEIGHT * elsewhere
@@ -653,7 +676,8 @@ class QuestionIndex:
             qid, weights, total, heaviest = phrasings[index]
             for s in minor:
                 common += weights.get(s, 0.0)
-            score = common / total * (BASE + (1 - BASE) * common / message_weight)
+            base = BASE if len(weights) > 1 else BASE_SINGLE
+            score = common / total * (base + (1 - base) * common / message_weight)
             if len(weights) > 1 and common < heaviest * 1.01 and common < total * 0.5:
                 score *= SINGLE_WORD  # one word shared, and not the phrasing's most telling one
             if score > scores.get(qid, 0.0):
@@ -676,9 +700,11 @@ class QuestionIndex:
                     factor *= CONCEPT_EXCLUDED  # "j'ai une RQTH, quel organisme ?" is not the general case
             scores[qid] = min(1.0, scores[qid] * factor)
         if lone_word:
-            # one known word among words the knowledge base never uses: "le prix de l'essence"
+            # one known word among words the knowledge base never uses: "le prix de l'essence";
+            # the less so when the message names the CEP ("le cep, je peux en bénéficier ?")
+            factor = LONE_WORD if _ANCHOR in known else LONE_WORD_ELSEWHERE
             for qid in scores:
-                scores[qid] *= LONE_WORD
+                scores[qid] *= factor
         if not asking:
             for qid in scores:
                 scores[qid] *= NOT_ASKED

@@ -71,6 +71,6 @@ def understand(text: str, snapshot: Snapshot) -> Understanding:
         kind = place_kind_word(place, snapshot)
         extra = tuple(kind.split()) if kind else ()
     situation = find_situation(text)
-    situated = bool(place.found or situation.traits)
+    situated = bool(situation.traits)
     question = snapshot.faq.match(text, ignore=ignore, extra=extra, situated=situated)
     return Understanding(text, place, situation, question)
