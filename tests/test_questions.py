@@ -195,6 +195,11 @@ def test_never_raises(snap, text):
         ("j'habite dans un territoire d'outre-mer avec son propre code du travail, le cep s'applique ?", "nouvelle_caledonie_polynesie"),
         # a lone word among unknown ones still counts when the message names the CEP
         ("retraité actif, cep ok ?", "etudiant_retraite"),
+        # speaking to the bot is fine when the message names the CEP
+        ("tu peux m'expliquer ce qu'est le cep ?", "qu_est_ce_que_cep"),
+        # polite formulas and request verbs say nothing of what is asked
+        ("Pourriez-vous m'indiquer si le conseil en évolution professionnelle est payant ?", "gratuit"),
+        ("Je souhaiterais savoir si mon employeur doit m'accorder du temps pour le CEP.", "temps_de_travail"),
     ],
 )
 def test_mechanisms(snap, text, question):
@@ -213,6 +218,8 @@ def test_mechanisms(snap, text, question):
         "le restaurant est payant ?",  # one known word, an unknown one, and no word of the CEP
         "qui paie l'addition ce soir ?",  # a phrasing of one word ("c'est financé par qui ?") says little alone
         "quel est le prix du pain à Berlin ?",  # a place abroad, but nothing asked of the CEP there
+        "t'as le numéro de la mairie ?",  # speaks to the bot and does not name the CEP
+        "t'es payé combien ?",
     ],
 )
 def test_concepts_reject(snap, text):

@@ -2,17 +2,18 @@
 
 Text is normalized (folded, texting spellings spelled out: "ki paye", "sa coute"), everyday
 expressions are mapped to the word the phrasings use ("feu vert" -> accord, "ma boîte" ->
-employeur, "en visio" -> distance, "combien de temps" -> duree), and words are cut to a light stem ("financer", "financement" -> "financ"). Each
-phrasing becomes a set of stems weighted by how rare they are across all phrasings and, in part,
-across questions (IDF).
+employeur, "en visio" -> distance, "combien de temps" -> duree), and words are cut to a light
+stem ("financer", "financement" -> "financ"). Each phrasing becomes a set of stems weighted by
+how rare they are across all phrasings and, in part, across questions (IDF).
 
 A message scores, for each phrasing, the weighted share of the phrasing's stems it contains
 (coverage), damped by the share of the message the phrasing leaves unexplained (precision);
 words the knowledge base never uses count against the match, so an off-topic message that
 shares one word with a phrasing ("le prix de l'essence") stays low, the more so when it does not
-name the CEP; a phrasing of a single word ("c'est gratuit ?") gives less for that word alone. The
-best phrasing of each question gives the question's score; a question whose vocabulary explains
-the whole message gets a small bonus. The caller decides what is confident enough.
+name the CEP or speaks to the bot ("t'es payé combien ?"); a phrasing of a single word ("c'est
+gratuit ?") gives less for that word alone. The best phrasing of each question gives the
+question's score; a question whose vocabulary explains the whole message gets a small bonus.
+The caller decides what is confident enough.
 
 Each question also names its concepts (:data:`CONCEPTS`): a question about cost needs a cost
 word, one about what the employer knows needs an employer word and a word for knowing; a question
@@ -20,7 +21,7 @@ loses ground for each concept the message does not touch. A general question ("w
 organisation?") also loses ground when the message names a case another question answers (a
 RQTH, a cadre), even in the situation it tells before asking. A message in several pieces is also
 read piece by piece: the piece that asks, read alone, is not drowned by the situation around it;
-when the rest of the message was not understood as a situation or a place, its unknown words
+when the rest of the message was not understood as a situation, its unknown words
 still count a little against the piece ("ma voiture est en panne, je fais comment ?"). In a
 message that tells a situation, unknown words (a job, a workplace) count less against a match.
 
@@ -64,6 +65,8 @@ SINGLE_WORD = 0.8  # factor for a phrasing that shares a single, minor word with
 LONE_WORD = 0.65  # factor when a single known word stands among unknown ones, in a message that names the CEP
 LONE_WORD_ELSEWHERE = 0.55  # the same in a message that does not: "le restaurant est payant ?"
 NOT_ASKED = 0.5  # factor for a message that asks nothing (no "?", no question word, no "cep")
+TO_BOT = 0.5  # factor for a message that speaks to the bot ("tu", "t'es", "ton") and does not name the CEP
+_TO_BOT = re.compile(r"\b(?:tu|toi|ton|ta|tes|t es|t as|t etais|t aurais)\b")
 SITUATED_UNKNOWN_WEIGHT = 2.0  # the same, in a message that tells a situation or a place
 ELSEWHERE_WEIGHT = 2.0  # weight of an unknown word in the other pieces of a message read piece by piece
 TYPO_LENGTH = 7  # unknown words this long are corrected to the nearest known stem ("vivent" is no typo of "vient")
@@ -92,6 +95,8 @@ STOPWORDS = frozenset(
     sembler semble arriver arrive mettre prendre avoir eu vraiment quand meme bientot souvent jamais toujours
     an ans annee annees depuis mois reste restent rester resterait
     ait aie aies aient ayant soit sois soient soyez etant fut ok maintenant actuellement aujourd hui
+    pourriez pourrais pourrait pourrions indiquer indiquez preciser precisez confirmer confirmez renseigner renseignez
+    madame monsieur mesdames messieurs cordialement remercie remerciant avance
     """.split()
 )
 # Question words: weak evidence of what is asked; they count, but little.
@@ -160,7 +165,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"en cours de route|laisser tomber|en plan|arreter en cours(?: de route| de cep| d accompagnement)?|tout stopper|m arreter|jusqu au bout|jusqu a la fin|aller au bout|en cours de cep|lacher l affaire|plus continuer|pas continuer|arreter quand je veux|arreter a tout moment", "arreter"),
     (r"arret maladie|arret de travail|longue maladie|accident du travail|en arret|arret longue|burn out|burnout|maladie professionnelle|indemnites journalieres|mi temps therapeutique", "maladie"),
     (r"mi temps|temps partiel|a temps partiel|contrat court|contrats courts|contrat pro|contrat de professionnalisation|contrat d apprentissage|en mission", "contrat"),
-    (r"temps de travail|heures de travail|heures de boulot|heures de taf|heures de bureau|pendant le boulot|pendant le travail|pendant le taf|pendant mes heures|sur mon temps|(?:pos|pren|pri)\w* (?:un|une|des|mon|ma|mes) (?:jour|journee|conges?|rtt|demi journee|matinee|aprem|apres midi)|jour de conge|jours de conge|sur mes conges|en dehors (?:du|de mon|de mes) (?:travail|boulot|taf|heures)", "tempstravail"),
+    (r"temps de travail|heures de travail|heures de boulot|heures de taf|heures de bureau|pendant le boulot|pendant le travail|pendant le taf|pendant mes heures|sur mon temps|(?:pos|pren|pri)\w* (?:un|une|des|mon|ma|mes) (?:jour|journee|conges?|rtt|demi journee|matinee|aprem|apres midi)|(?:accord|don|laiss|liber)\w* (?:du|le|des|un|une) (?:temps|heures?|jours?|journees?|conges?|creneau)|jour de conge|jours de conge|sur mes conges|en dehors (?:du|de mon|de mes) (?:travail|boulot|taf|heures)", "tempstravail"),
     (r"fonction publique(?: territoriale| hospitaliere| d etat)?|agents? publics?|agents? de l etat|agents? de la fonction publique|dans le public|secteur public|education nationale|employeur public|hopital public|collectivite territoriale|mairie|ministere", "fonctionnaire"),
     (r"mission locale|missions locales|pacea|contrat d engagement jeune|cej", "missionlocale"),
     (r"cap emploi|travailleurs? handicapes?|situation de handicap|reconnaissance travailleur handicape|en invalidite|pension d invalidite", "handicap"),
@@ -616,7 +621,8 @@ class QuestionIndex:
         all_stems = [s for _, _, piece_stems in readings for s in piece_stems]
         stems = [s for s in all_stems if s not in ignore]
         asking_pieces = [r for r in readings if "?" in r[0] or _ASKING.search(r[1])]
-        best = self._match(stems, kinds, bool(asking_pieces), lookup, situated=situated)
+        to_bot = any(_TO_BOT.search(sp) for _, sp, _ in readings)
+        best = self._match(stems, kinds, bool(asking_pieces), lookup, situated=situated, to_bot=to_bot)
         if len(readings) > 1 and len(all_stems) >= LONG_MESSAGE:
             context = frozenset(stems) | set(kinds)
             for _, _, piece_stems in asking_pieces[-3:]:
@@ -630,7 +636,7 @@ class QuestionIndex:
                     if elsewhere and not any(t == _ANCHOR or (t not in CUES and self.idf.get(t, 0.0) >= TOPICAL) for t in here):
                         continue  # "ma voiture est en panne, je fais comment ?": the piece only asks how
                 found = self._match(
-                    [s for s in piece_stems if s not in ignore], kinds if ignore & here else [], True, lookup, context, elsewhere, situated
+                    [s for s in piece_stems if s not in ignore], kinds if ignore & here else [], True, lookup, context, elsewhere, situated, to_bot
                 )
                 if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
                     best = QuestionMatch(found.id, round(found.score * PIECE_FACTOR, 4), found.runner_up, round(found.runner_up_score * PIECE_FACTOR, 4))
@@ -645,6 +651,7 @@ class QuestionIndex:
         context: frozenset[str] = frozenset(),
         elsewhere: int = 0,
         situated: bool = False,
+        to_bot: bool = False,
     ) -> QuestionMatch | None:
         """``stems`` scored against every question; ``elsewhere`` unknown words stand around them."""
         if kinds and kinds != [_REGION]:
@@ -708,6 +715,10 @@ class QuestionIndex:
         if not asking:
             for qid in scores:
                 scores[qid] *= NOT_ASKED
+        if to_bot and _ANCHOR not in known:
+            # "t'es gratuit toi ?", "c'est quoi ton numéro ?": about the bot, not about the CEP
+            for qid in scores:
+                scores[qid] *= TO_BOT
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         best_id, best = ranked[0]
         runner_id, runner = ranked[1] if len(ranked) > 1 else (None, 0.0)
