@@ -15,8 +15,8 @@ requests/s and latency is not queueing behind it). Three phases of the same leng
 - ``no reload``: the baseline message stream;
 - ``reload as a task``: reloads one after the other (a short pause between), run like the file
   watcher and SIGHUP do (``staff.reload_and_report`` as a task of the application);
-- ``/reload command``: a staff user sends /reload through Telegram, again and again (the reload
-  then runs inside an update handler).
+- ``/reload command``: a staff user sends /reload through Telegram, again and again (the handler
+  starts the reload as a task of the application; the window ends with the report in the staff chat).
 A turn is "during a reload" when its interval (update enqueued -> last reply) overlaps a reload.
 Every action must be answered: a turn with no reply within --drop-after seconds is dropped.
 

@@ -2,7 +2,7 @@
 
     with BotProcess(tmp_path, fake) as bot:   # writes config.yaml, starts, waits until polling
         fake.send_command(7, "/start")
-        fake.wait_for_replies(7, 2)
+        fake.wait_for_replies(7, 1)         # the welcome and the place question: one message
         bot.kill()                            # SIGKILL: no clean-up at all
         bot.start()                           # same config, same database, same key
 

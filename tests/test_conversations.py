@@ -32,6 +32,8 @@ ARA = "https://ara.avenir-actifs.org"
 BOOK_PONCTUEL = "Pour une question ponctuelle"
 BOOK_ACCOMPAGNEMENT = "Pour être accompagné tout au long d'un projet"
 GENERIC_ERROR = "Désolé, un problème technique"
+USEFUL = "Cette réponse vous a-t-elle été utile ?"
+NEED_CHOICES = ["Une question ponctuelle", "Un accompagnement dans la durée"]
 
 
 # -- helpers --------------------------------------------------------------------------------
@@ -48,6 +50,22 @@ def labels(messages: list[dict[str, Any]]) -> list[str]:
 
 def joined(messages: list[dict[str, Any]]) -> str:
     return "\n".join(m.get("text", "") for m in messages)
+
+
+def rows(message: dict[str, Any]) -> list[list[str]]:
+    markup = message.get("reply_markup") or {}
+    return [[b["text"] for b in row] for row in markup.get("inline_keyboard") or []]
+
+
+def check_answer_message(message: dict[str, Any], *, need_row: bool = True) -> None:
+    """The final answer: one message, its satisfaction question at the end, 👍/👎 first, then the change rows."""
+    assert message["text"].startswith("<b>Votre porte d'entrée"), "the title, in bold"
+    text = html.unescape(message["text"])
+    assert text.endswith("\n\n" + USEFUL) and text.count(USEFUL) == 1
+    expected = [["👍 Oui, utile", "👎 Non"], ["Changer de lieu", "Changer de situation"]] + ([["Changer de besoin"]] if need_row else [])
+    assert rows(message) == expected
+    datas = [b["callback_data"] for b in inline_buttons(message)]
+    assert datas[0].endswith("|u|y") and datas[1].endswith("|u|n")
 
 
 def check_callback_data(fake: FakeBotApi) -> int:
@@ -199,9 +217,10 @@ async def test_everything_in_one_message(world: World) -> None:
     await chat.command("/start affiche_ajaccio")
     assert "Bonjour" in chat.text
     await chat.say("Je suis indépendant à Ajaccio et je voudrais être accompagné dans la durée")
-    answer = chat.last[0]
+    (answer,) = chat.last  # the answer and its satisfaction question: one message
     assert answer["parse_mode"] == "HTML"
     assert answer["text"].startswith("<b>Votre porte d'entrée : Votre opérateur régional")
+    check_answer_message(answer)
     text = html.unescape(chat.text)
     assert "Lot Provence-Alpes-Côte d'Azur et Corse" in text and "Corse" in text
     assert PACA in text and "https://mon-cep.org" in text
@@ -218,19 +237,50 @@ async def test_everything_in_one_message(world: World) -> None:
 async def test_one_thing_at_a_time_with_buttons(world: World) -> None:
     chat = world.chat()
     await chat.command("/start")
-    keyboard = chat.last[-1]["reply_markup"]
+    (welcome,) = chat.last  # the welcome and the place question: one message
+    assert welcome["text"].startswith("Bonjour") and "\n\nOù habitez-vous" in welcome["text"]
+    keyboard = welcome["reply_markup"]
     assert keyboard["keyboard"][0][0]["request_location"] is True, "a location button beside free text"
     await chat.say("Lyon")
+    assert len(chat.last) == 1
     assert chat.buttons == ["Salarié(e) du privé", "Indépendant(e)", "Demandeur d'emploi", "Agent public", "Une autre situation"]
     situation_message = chat.last[-1]["message_id"]
+    situation_keyboard = chat.last[-1]["reply_markup"]
     await chat.press("Salarié")
-    assert chat.buttons == ["Une question ponctuelle", "Un accompagnement dans la durée"]
+    assert len(chat.last) == 1 and chat.buttons == NEED_CHOICES
     await chat.press("ponctuelle")
-    text = html.unescape(chat.text)
+    (answer,) = chat.last  # the answer carries the satisfaction question and its buttons
+    text = html.unescape(answer["text"])
     assert ARA in text and "09 72 01 02 03" in text and BOOK_PONCTUEL in text
-    # the pressed keyboard is removed from its message
+    check_answer_message(answer)
+    # the pressed keyboard is left as it was (one request less per tap) ...
     pressed = [m for m in world.fake.messages(chat.id) if m["message_id"] == situation_message][0]
-    assert "reply_markup" not in pressed
+    assert pressed["reply_markup"] == situation_keyboard
+    assert world.fake.calls_of("editMessageReplyMarkup") == []
+    # ... so it can be pressed again: the old button says it has expired, and nothing changes
+    await chat.collect(chat.send_data(*chat.button("Indépendant", [pressed])))
+    (stale,) = chat.last
+    assert stale["text"].startswith("Ce bouton a expiré. Voici où nous en sommes.\n\n")
+    assert chat.buttons == ["Changer de lieu", "Changer de situation", "Changer de besoin"]
+    state = await world.bot.store.load_state(world.bot.store.person(chat.id))
+    assert state["traits"] == ["salarie"] and state["step"] == "answered"
+
+
+async def test_a_rating_tapped_twice_is_counted_once(world: World) -> None:
+    """Keyboards stay on their messages: a second tap on 👍 is an expired button, not a second rating."""
+    chat = world.chat()
+    await chat.say("Je suis salarié à Lille, j'ai juste une question ponctuelle")
+    (answer,) = chat.last
+    check_answer_message(answer)
+    useful = chat.button("Oui, utile")
+    await chat.collect(chat.send_data(*useful))
+    (offer,) = chat.last
+    assert "rappelle" in offer["text"] and chat.buttons == ["Oui, dans 3 jours", "Non merci"]
+    await chat.collect(chat.send_data(*useful))
+    (stale,) = chat.last
+    assert stale["text"].startswith("Ce bouton a expiré")
+    events = [kind for _, _, kind, _ in await world.bot.store.events()]
+    assert events.count("satisfaction") == 1 and events.count("stale_button") == 1
 
 
 async def test_ambiguous_place_resolved_by_button(world: World) -> None:
@@ -273,11 +323,14 @@ async def test_a_question_in_the_middle(world: World) -> None:
     await chat.say("Je suis salarié à Lille")
     assert "Une question ponctuelle" in chat.buttons
     await chat.say("c'est payant ?")
-    assert "gratuit" in chat.last[0]["text"]
-    assert chat.last[-1]["text"].startswith("Reprenons :")
-    assert chat.buttons == ["Une question ponctuelle", "Un accompagnement dans la durée"]
+    (message,) = chat.last  # the answer, then "Reprenons :" and the question, in one message
+    answer, sep, resumed = message["text"].partition("\n\nReprenons : ")
+    assert sep and "gratuit" in answer and "Reprenons" not in answer
+    assert resumed.startswith("Que souhaitez-vous ?")
+    assert chat.buttons == NEED_CHOICES
     await chat.press("accompagnement")
     assert HDF in chat.text
+    check_answer_message(chat.last[-1])
 
 
 async def test_job_seeker(world: World) -> None:
@@ -314,6 +367,9 @@ async def test_recommencer(world: World) -> None:
     await chat.say("Je suis salarié à Lille")
     await chat.command("/recommencer")
     assert "reparti de zéro" in chat.text and "Où habitez-vous" in chat.text
+    (restarted,) = chat.last
+    assert restarted["text"].startswith("C'est reparti de zéro.\n\nOù habitez-vous")
+    assert restarted["reply_markup"]["keyboard"][0][0]["request_location"] is True
     await chat.say("Lyon")
     assert "Quelle est votre situation" in chat.text, "the old situation is forgotten"
     events = await world.bot.store.events()
@@ -326,10 +382,12 @@ async def test_a_stale_button(world: World) -> None:
     old_need = chat.button("ponctuelle")
     await chat.say("c'est payant ?")
     await chat.collect(chat.send_data(*old_need))
-    assert "Ce bouton a expiré" in chat.text
-    assert chat.buttons == ["Une question ponctuelle", "Un accompagnement dans la durée"], "and the current step again"
+    (stale,) = chat.last  # one message: expired, then the current step with its buttons
+    assert stale["text"].startswith("Ce bouton a expiré. Voici où nous en sommes.\n\nQue souhaitez-vous ?")
+    assert chat.buttons == NEED_CHOICES, "and the current step again"
     await chat.collect(chat.send_data("garbage|from|elsewhere"))
-    assert "Ce bouton a expiré" in chat.text and "Une question ponctuelle" in chat.buttons
+    assert len(chat.last) == 1
+    assert "Ce bouton a expiré" in chat.text and chat.buttons == NEED_CHOICES
     await chat.press("ponctuelle")
     assert HDF in chat.text
 
@@ -369,6 +427,8 @@ async def test_a_message_full_of_html(world: World) -> None:
     chat = world.chat()
     await chat.say("<b>salut</b> & <script>alert(1)</script> <a href='x'>")
     assert "Je n'ai pas bien compris" in chat.text
+    (reply,) = chat.last  # not understood, the help and the place question: one message
+    assert reply["text"].startswith("Je n'ai pas bien compris.") and "\n\nReprenons : Où habitez-vous" in reply["text"]
     for message in chat.all:
         assert "<script>" not in message["text"] and "<b>salut</b>" not in message["text"]
         assert "<a href" not in message["text"]
@@ -437,16 +497,21 @@ async def test_privacy_help_and_deletion(world: World) -> None:
     chat = world.chat()
     await chat.say("Je suis salarié à Lille")
     await chat.command("/aide")
-    assert "/recommencer" in chat.text and chat.last[-1]["text"].startswith("Reprenons :")
+    (helped,) = chat.last  # the help, then "Reprenons :" and the current question, in one message
+    help_text, sep, resumed = helped["text"].partition("\n\nReprenons : ")
+    assert sep and "/recommencer" in help_text and resumed.startswith("Que souhaitez-vous ?")
+    assert chat.buttons == NEED_CHOICES
     await chat.command("/confidentialite")
-    assert "180 jours" in chat.text
+    (privacy,) = chat.last
+    assert "180 jours" in chat.text and "\n\nReprenons : Que souhaitez-vous ?" in privacy["text"]
+    assert chat.buttons == NEED_CHOICES
     await chat.command("/supprimer")
     assert chat.buttons == ["Oui, tout supprimer", "Non, garder"], "deletion asks for confirmation"
     store = world.bot.store
     person = store.person(chat.id)
     assert await store.load_state(person) is not None
     await chat.press("Oui")
-    assert "supprimé" in chat.text
+    assert "supprimé" in chat.text and len(chat.last) == 1
     assert await store.load_state(person) is None
     assert [e for e in await store.events() if e[1] == person] == []
 

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.dialogue.engine import Button, Conversation, Engine, Turn, UserInput
+from bot.dialogue.engine import MERGE_LIMIT, Button, Conversation, Engine, Reply, Turn, UserInput
+from bot.dialogue.render import question_answer
 
 TODAY = dt.date(2026, 3, 2)  # inside the 2024-2027 market
 MAX_CALLBACK_BYTES = 64
@@ -22,6 +23,10 @@ MAX_CALLBACK_BYTES = 64
 SITUATION_LABELS = ("Salarié(e) du privé", "Indépendant(e)", "Demandeur d'emploi", "Agent public", "Une autre situation")
 NEED_LABELS = ("Une question ponctuelle", "Un accompagnement dans la durée")
 CHANGE_LABELS = ("Changer de lieu", "Changer de situation", "Changer de besoin")
+CHANGE_ROWS = [["Changer de lieu", "Changer de situation"], ["Changer de besoin"]]
+USEFUL = "Cette réponse vous a-t-elle été utile ?"
+RATING_ROW = [("👍 Oui, utile", "u|y"), ("👎 Non", "u|n")]
+REPRENONS = "Reprenons : "
 BOOK_PONCTUEL = "Pour une question ponctuelle"
 BOOK_ACCOMPAGNEMENT = "Pour être accompagné tout au long d'un projet"
 PREPARE = "Avant votre premier rendez-vous, préparez"
@@ -36,11 +41,24 @@ def all_buttons(turn: Turn) -> list[Button]:
     return [b for reply in turn.replies for row in reply.buttons for b in row]
 
 
+def row_labels(reply: Reply) -> list[list[str]]:
+    return [[b.label for b in row] for row in reply.buttons]
+
+
 def check_turn(turn: Turn) -> None:
     """What every turn must respect, whatever the input."""
     assert turn.replies, "the engine never stays silent"
     for reply in turn.replies:
         assert reply.plain().strip(), "no empty message"
+        # the satisfaction question always comes with its two buttons, as the first row
+        first_row = [(b.label, b.data.split("|", 1)[-1]) for b in reply.buttons[0]] if reply.buttons else []
+        assert (USEFUL in reply.text) == (first_row == RATING_ROW), reply
+        if USEFUL in reply.text:
+            assert reply.title and reply.text.endswith("\n\n" + USEFUL) and reply.text.count(USEFUL) == 1, reply
+    for before, after in zip(turn.replies, turn.replies[1:]):
+        # fewer messages: a reply without choices is joined to the next, unless a title or the length stops it
+        if not before.buttons and not before.request_location:
+            assert after.title or len(before.text) + len(after.text) >= MERGE_LIMIT, (before, after)
     for button in all_buttons(turn):
         assert button.label.strip()
         assert 1 <= len(button.data.encode("utf-8")) <= MAX_CALLBACK_BYTES, button
@@ -97,6 +115,22 @@ class Talk:
         assert self.turn is not None
         return self.turn.replies[-1]
 
+    def one_message(self) -> Reply:
+        """The turn's only reply (merging leaves one message where there is one choice to offer)."""
+        assert self.turn is not None
+        replies = self.turn.replies
+        assert len(replies) == 1, f"one message expected, got {len(replies)}: {[r.plain()[:60] for r in replies]}"
+        return replies[0]
+
+    def merged(self, first: str, then: str) -> bool:
+        """One message: ``first``, a blank line, then ``then`` (e.g. "Reprenons : " and the step's question)."""
+        text = self.one_message().text
+        assert text == f"{first}\n\n{then}", f"expected {first[:50]!r} then {then[:50]!r}, got {text!r}"
+        return True
+
+    def texts(self, key: str) -> str:
+        return self.engine.snapshot.text(key)
+
     @property
     def events(self) -> list[dict[str, Any]]:
         assert self.turn is not None
@@ -149,6 +183,7 @@ def test_everything_in_one_message_goes_straight_to_the_answer(talk: Talk) -> No
 
 def test_start_asks_the_place_first_with_a_location_button(talk: Talk) -> None:
     talk.command("/start")
+    assert talk.merged(talk.texts("accueil"), talk.texts("question_lieu")), "the welcome and the first question: one message"
     assert talk.asks_place()
     assert not talk.last.buttons, "the place is free text (plus the location button), no inline choice"
 
@@ -163,6 +198,7 @@ def test_one_thing_at_a_time_with_buttons(talk: Talk) -> None:
     talk.press("ponctuelle")
     assert talk.step == "answered"
     assert "Auvergne-Rhône-Alpes" in talk.text and BOOK_PONCTUEL in talk.text
+    assert talk.one_message().title, "the answer and its satisfaction question: one message"
 
 
 def test_situation_first_then_place_only_asks_what_is_missing(talk: Talk) -> None:
@@ -312,9 +348,54 @@ def test_correction_drops_the_old_status_and_extras(engine: Engine) -> None:
 )
 def test_change_buttons_on_the_answer(engine: Engine, label: str, check: Any) -> None:
     talk = answered_in_lyon(engine)
-    assert talk.turn.replies[0].title and [b.label for row in talk.turn.replies[0].buttons for b in row] == list(CHANGE_LABELS)
+    answer = talk.one_message()
+    assert answer.title and row_labels(answer) == [[label for label, _ in RATING_ROW], *CHANGE_ROWS]
     talk.press(label)
     assert check(talk)
+
+
+def test_the_answer_carries_the_satisfaction_question_and_its_buttons(engine: Engine) -> None:
+    """One message: the answer, then "Cette réponse vous a-t-elle été utile ?", 👍/👎 first, then the change rows."""
+    talk = answered_in_lyon(engine)
+    answer = talk.one_message()
+    assert answer.title.startswith("Votre porte d'entrée") and answer.text.endswith("\n\n" + USEFUL)
+    assert answer.text.count(USEFUL) == 1
+    rev = talk.state.rev
+    assert [[(b.label, b.data) for b in row] for row in answer.buttons] == [
+        [("👍 Oui, utile", f"{rev}|u|y"), ("👎 Non", f"{rev}|u|n")],
+        [("Changer de lieu", f"{rev}|c|place"), ("Changer de situation", f"{rev}|c|sit")],
+        [("Changer de besoin", f"{rev}|c|need")],
+    ]
+    talk.press("👎")
+    assert talk.event("satisfaction")["value"] == "no" and "rappelle" in talk.text
+
+
+def test_the_satisfaction_buttons_come_before_the_change_rows_for_every_door(engine: Engine) -> None:
+    """Without a need to change (France Travail), the rows are 👍/👎 then lieu and situation only."""
+    talk = Talk(engine).say("Je suis demandeur d'emploi")
+    answer = talk.one_message()
+    assert "France Travail" in answer.title and answer.text.endswith("\n\n" + USEFUL)
+    assert row_labels(answer) == [[label for label, _ in RATING_ROW], CHANGE_ROWS[0]]
+
+
+def test_a_new_answer_after_rating_does_not_ask_again(engine: Engine) -> None:
+    talk = answered_in_lyon(engine).press("Oui, utile")
+    assert talk.event("satisfaction")["value"] == "yes"
+    talk.say("non, en fait je suis à Lille")
+    answer = talk.one_message()
+    assert "https://hdf.avenir-actifs.org" in answer.text and USEFUL not in answer.text
+    assert row_labels(answer) == CHANGE_ROWS
+
+
+def test_a_rating_button_pressed_twice_counts_once(engine: Engine) -> None:
+    """The pressed keyboard is no longer removed: a second tap on 👍 is a stale button, not a second rating."""
+    talk = answered_in_lyon(engine)
+    useful = talk.data("Oui, utile")
+    talk.press("Oui, utile")
+    assert talk.event("satisfaction")
+    talk._do(UserInput("button", useful))
+    assert "satisfaction" not in [e["type"] for e in talk.events] and talk.event("stale_button")
+    assert talk.merged("Ce bouton a expiré. Voici où nous en sommes.", "Votre réponse est ci-dessus. Vous pouvez changer un élément :")
 
 
 def test_change_place_then_new_answer_keeps_situation_and_need(engine: Engine) -> None:
@@ -346,7 +427,8 @@ def test_question_mid_flow_then_reprenons(talk: Talk) -> None:
     assert talk.asks_need()
     talk.say("c'est payant ?")
     assert "gratuit" in talk.text
-    assert talk.last.text.startswith("Reprenons :")
+    # one message: the answer first, then "Reprenons :" and the step's question, with its buttons
+    assert talk.merged(question_answer(talk.engine.snapshot, "gratuit"), REPRENONS + talk.texts("question_besoin"))
     assert talk.asks_need() and talk.step == "need"
     assert talk.event("question")["id"] == "gratuit"
     talk.press("ponctuelle")
@@ -355,21 +437,57 @@ def test_question_mid_flow_then_reprenons(talk: Talk) -> None:
 
 def test_question_at_the_place_step(talk: Talk) -> None:
     talk.command("/start").say("c'est payant ?")
-    assert "gratuit" in talk.text and talk.last.text.startswith("Reprenons :") and talk.asks_place()
+    assert "gratuit" in talk.text and talk.asks_place()
+    assert talk.merged(question_answer(talk.engine.snapshot, "gratuit"), REPRENONS + talk.texts("question_lieu"))
 
 
 def test_question_while_choosing_between_places_keeps_the_choices(talk: Talk) -> None:
-    talk.say("Saint-Denis").say("c'est payant ?")
-    assert "gratuit" in talk.text and talk.last.text.startswith("Reprenons :")
-    assert talk.step == "ambiguous" and "Saint-Denis (93)" in talk.buttons
+    talk.say("Saint-Denis")
+    choices = talk.buttons
+    talk.say("c'est payant ?")
+    assert "gratuit" in talk.text
+    snap = talk.engine.snapshot
+    assert talk.merged(question_answer(snap, "gratuit"), REPRENONS + snap.text("question_ambigu", lieu="Saint-Denis"))
+    assert talk.step == "ambiguous" and "Saint-Denis (93)" in talk.buttons and talk.buttons == choices
     talk.press("(93)")
     assert talk.state.region == "11"
 
 
 def test_question_after_the_answer_offers_the_change_buttons(engine: Engine) -> None:
     talk = answered_in_lyon(engine).say("c'est payant ?")
-    assert "gratuit" in talk.text and talk.last.text.startswith("Reprenons :")
+    assert "gratuit" in talk.text
+    assert talk.merged(
+        question_answer(engine.snapshot, "gratuit"), REPRENONS + "Votre réponse est ci-dessus. Vous pouvez changer un élément :"
+    )
     assert talk.buttons == list(CHANGE_LABELS) and talk.step == "answered"
+
+
+def test_a_question_that_completes_the_slots_comes_before_the_answer(talk: Talk) -> None:
+    """The answer has a title: it starts its own message; the question's answer comes first, without buttons."""
+    talk.say("salarié à Lyon, juste une question ponctuelle, c'est payant ?")
+    assert talk.step == "answered" and talk.event("question")["id"] == "gratuit"
+    first, answer = talk.turn.replies
+    assert first == Reply(question_answer(talk.engine.snapshot, "gratuit"))
+    assert answer.title.startswith("Votre porte d'entrée") and "https://ara.avenir-actifs.org" in answer.text
+    assert answer.text.endswith("\n\n" + USEFUL) and row_labels(answer)[0] == [label for label, _ in RATING_ROW]
+
+
+def test_places_in_the_same_lot_are_said_in_the_message_of_the_next_question(talk: Talk) -> None:
+    talk.say("salariée dans les Antilles")
+    assert talk.merged(
+        "Guadeloupe ou Martinique : ces lieux relèvent du même lot, avec les mêmes contacts.", talk.texts("question_besoin")
+    )
+    assert talk.asks_need()
+
+
+def test_places_in_the_same_lot_are_said_before_the_answer(talk: Talk) -> None:
+    """The notice has no title and no buttons; the answer (a title) keeps its own message, buttons included."""
+    talk.say("salariée dans les Antilles, je veux être accompagnée dans la durée")
+    assert talk.step == "answered"
+    notice, answer = talk.turn.replies
+    assert notice == Reply("Guadeloupe ou Martinique : ces lieux relèvent du même lot, avec les mêmes contacts.")
+    assert answer.title.startswith("Votre porte d'entrée") and BOOK_ACCOMPAGNEMENT in answer.text
+    assert row_labels(answer) == [[label for label, _ in RATING_ROW], *CHANGE_ROWS]
 
 
 # -- the final answer -----------------------------------------------------------------------
@@ -385,7 +503,7 @@ def test_regional_answer_has_lot_operator_contacts_booking_modes_preparation(eng
     assert "Comment réserver" in body and BOOK_PONCTUEL in body
     assert PREPARE in body
     assert "https://mon-cep.org" in body
-    assert "Cette réponse vous a-t-elle été utile ?" in talk.text
+    assert body.endswith("https://mon-cep.org\n\n" + USEFUL), "the satisfaction question closes the answer"
 
 
 def test_booking_text_follows_the_need(engine: Engine) -> None:
@@ -456,6 +574,8 @@ def test_not_understood_gets_a_short_help_with_examples(talk: Talk, text: str) -
     assert "Je n'ai pas bien compris" in talk.text
     assert "« Je suis fonctionnaire à Rennes »" in talk.text
     assert talk.asks_need(), "and the current question again"
+    # one message: not understood, the help, then the current question with its buttons
+    assert talk.merged(talk.texts("non_compris") + "\n\n" + talk.texts("aide"), REPRENONS + talk.texts("question_besoin"))
     assert talk.event("not_understood")
 
 
@@ -482,7 +602,8 @@ def test_start_without_payload(talk: Talk) -> None:
 
 def test_aide_then_resume(talk: Talk) -> None:
     talk.say("Je suis salarié à Lille").command("/aide")
-    assert "/recommencer" in talk.text and talk.last.text.startswith("Reprenons :") and talk.asks_need()
+    assert "/recommencer" in talk.text and talk.asks_need()
+    assert talk.merged(talk.texts("aide"), REPRENONS + talk.texts("question_besoin"))
 
 
 def test_recommencer_forgets_everything_but_the_source(engine: Engine) -> None:
@@ -491,6 +612,7 @@ def test_recommencer_forgets_everything_but_the_source(engine: Engine) -> None:
     assert talk.state.source == "campagne"
     assert talk.event("conversation_restarted")["source"] == "campagne"
     assert "reparti de zéro" in talk.text and talk.asks_place()
+    assert talk.merged("C'est reparti de zéro.", talk.texts("question_lieu"))
 
 
 def test_confidentialite_gives_the_retention(engine: Engine, snapshot: Any) -> None:
@@ -498,6 +620,7 @@ def test_confidentialite_gives_the_retention(engine: Engine, snapshot: Any) -> N
     custom.retention_days = 30
     talk = Talk(custom).command("/confidentialite")
     assert "30 jours" in talk.text and "/supprimer" in talk.text
+    assert talk.merged(custom._privacy_text(), REPRENONS + talk.texts("question_lieu")) and talk.asks_place()
 
 
 def test_supprimer_asks_for_confirmation_then_deletes(engine: Engine) -> None:
@@ -512,6 +635,7 @@ def test_supprimer_asks_for_confirmation_then_deletes(engine: Engine) -> None:
 def test_supprimer_no_keeps_everything(engine: Engine) -> None:
     talk = Talk(engine).say("Je suis salarié à Lille").command("/supprimer").press("Non")
     assert "Rien n'a été supprimé" in talk.text and "delete_user" not in talk.turn.actions
+    assert talk.merged("Rien n'a été supprimé.", REPRENONS + talk.texts("question_besoin"))
     assert talk.state.region == "32" and talk.asks_need()
 
 
@@ -523,6 +647,7 @@ def test_supprimer_then_typing_leaves_the_confirmation(engine: Engine) -> None:
 def test_unknown_command_gets_help(talk: Talk) -> None:
     talk.command("/nimportequoi")
     assert "Je ne connais pas cette commande" in talk.text and talk.event("not_understood")
+    assert talk.merged("Je ne connais pas cette commande. " + talk.texts("aide"), REPRENONS + talk.texts("question_lieu"))
 
 
 # -- buttons: freshness ---------------------------------------------------------------------
@@ -535,6 +660,7 @@ def test_stale_button_says_expired_and_asks_the_current_step(engine: Engine) -> 
     assert talk.asks_need()
     talk._do(UserInput("button", old))
     assert "Ce bouton a expiré" in talk.text and talk.asks_need()
+    assert talk.merged("Ce bouton a expiré. Voici où nous en sommes.", talk.texts("question_besoin")), "one message, no 'Reprenons'"
     assert talk.event("stale_button") and talk.state.traits == ["salarie"]
 
 
@@ -543,6 +669,7 @@ def test_foreign_button_data(engine: Engine, data: str) -> None:
     talk = Talk(engine).say("Saint-Denis")
     talk._do(UserInput("button", data.replace("{rev}", str(talk.state.rev))))
     assert "Ce bouton a expiré" in talk.text
+    assert talk.one_message().text.startswith("Ce bouton a expiré. Voici où nous en sommes.\n\n")
     assert talk.step == "ambiguous" and "Saint-Denis (93)" in talk.buttons
 
 

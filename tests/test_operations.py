@@ -13,33 +13,43 @@ from bot.kb.load import load_knowledge
 
 TOKEN = "424242:SECRET-token-never-logged"
 STAFF = 9001
+USEFUL = "Cette réponse vous a-t-elle été utile ?"
 
 
 def _answers(fake: FakeBotApi, chat_id: int) -> list[str]:
     return [m.get("text", "") for m in fake.sent(chat_id) if m.get("method") == "sendMessage"]
 
 
-async def _play(fake: FakeBotApi, users: list[int], script: list[str]) -> None:
-    for step in script:
+async def _play(fake: FakeBotApi, users: list[int], script: list[tuple[str, int]]) -> None:
+    """Each step by every user, then its replies (the number of messages the step gets) for each."""
+    for step, replies in script:
         for user in users:
             if step.startswith("/"):
                 fake.send_command(user, step)
             else:
                 fake.send_text(user, step)
         for user in users:
-            await fake.areplies(user, 1, timeout=60)
+            await fake.areplies(user, replies, timeout=60)
 
 
 async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(tmp_path: Path, snapshot: object) -> None:
     """With 20 % of sends answered 429 and 10 % 502, every user gets every reply exactly once, in order."""
-    script = ["/start", "salariée à Rennes", "je veux changer de métier", "c'est payant ?", "non en fait je suis à Lyon"]
+    script = [  # (what the person writes, messages the bot sends back)
+        ("/start", 1),  # the welcome and the place question
+        ("salariée à Rennes", 1),
+        ("je veux changer de métier", 1),  # the answer, with its satisfaction question
+        ("c'est payant ?", 1),  # the answer to the question, then "Reprenons :"
+        ("non en fait je suis à Lyon", 1),
+        ("non en fait je suis dans les Antilles", 2),  # "même lot", then the answer (a title starts a message)
+    ]
     with FakeBotApi() as fake:
         async with RunningBot(make_config(tmp_path, fake), snapshot, token=TOKEN):
             reference = 200
             await _play(fake, [reference], script)
             await asyncio.sleep(0.5)
             expected = _answers(fake, reference)
-            assert len(expected) >= 8
+            assert len(expected) == sum(n for _, n in script) == 7
+            assert "même lot" in expected[-2] and "https://antillesguyane.avenir-actifs.org" in expected[-1] and expected[-1].endswith(USEFUL)
             fake.set_faults(fail_rate_429=0.2, fail_rate_5xx=0.1, retry_after=1, seed=7)
             users = [101, 102, 103]
             await _play(fake, users, script)
@@ -71,8 +81,9 @@ async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_sta
             assert "2024-2027.yaml:" in texts(report) and "99" in texts(report)
             assert bot.assistant.snapshot is snapshot
             fake.press(5, button_data(first[-1], "accompagnement"))
-            answer = await fake.areplies(5, 2)
-            assert "Lot Bretagne" in texts(answer)
+            (answer,) = await fake.areplies(5, 1)  # the answer carries its satisfaction question
+            assert "Lot Bretagne" in answer["text"] and answer["text"].endswith(USEFUL)
+            assert button_data(answer, "Oui, utile").endswith("|u|y")
 
 
 async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(tmp_path: Path) -> None:
@@ -95,6 +106,48 @@ async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(tmp_
             assert bot.assistant.reloads == 1
 
 
+async def test_reload_runs_in_the_background_and_reports_to_the_staff_chat(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """While a /reload is still building (held here), people and the staff themselves keep being answered;
+    the report comes to the staff chat, once, when the build ends."""
+    import threading  # noqa: PLC0415
+
+    import bot.service  # noqa: PLC0415
+
+    knowledge = copy_knowledge(tmp_path)
+    snapshot = load_knowledge(knowledge)
+    release, building = threading.Event(), threading.Event()
+    real_check = bot.service.check_knowledge
+
+    def held_check(*args, **kwargs):  # type: ignore[no-untyped-def]
+        building.set()
+        assert release.wait(30), "the test never released the reload"
+        return real_check(*args, **kwargs)
+
+    monkeypatch.setattr(bot.service, "check_knowledge", held_check)
+    with FakeBotApi() as fake:
+        config = make_config(tmp_path, fake, knowledge_dir=knowledge, staff_ids=frozenset({STAFF}))
+        async with RunningBot(config, snapshot, token=TOKEN) as running:
+            try:
+                fake.send_command(STAFF, "/reload")
+                await fake.auntil(building.is_set, timeout=10, message="the reload never started")
+                for user in range(400, 405):
+                    fake.send_text(user, "Quimper")
+                for user in range(400, 405):
+                    (question,) = await fake.areplies(user, 1)
+                    assert "situation" in question["text"].lower()
+                fake.send_command(STAFF, "/version")
+                (version,) = await fake.areplies(STAFF, 1)
+                assert "Connaissances : version" in version["text"], "the staff chat is answered too, before the report"
+                assert running.assistant.reloads == 0 and running.assistant.snapshot is snapshot
+            finally:
+                release.set()
+            (report,) = await fake.areplies(STAFF, 1, timeout=30)
+            assert "Connaissances rechargées (commande /reload)" in report["text"]
+            assert running.assistant.reloads == 1 and running.assistant.snapshot is not snapshot
+            await asyncio.sleep(0.3)
+            assert len(fake.sent(STAFF)) == 2, "one report, nothing else"
+
+
 async def test_staff_commands_are_refused_to_others_and_logged(tmp_path: Path, snapshot: object, caplog) -> None:  # type: ignore[no-untyped-def]
     """/reload by a non-staff user gets the ordinary help; the attempt is logged without the id."""
     caplog.set_level(logging.WARNING)
@@ -102,8 +155,9 @@ async def test_staff_commands_are_refused_to_others_and_logged(tmp_path: Path, s
         config = make_config(tmp_path, fake, staff_ids=frozenset({STAFF}))
         async with RunningBot(config, snapshot, token=TOKEN) as bot:
             fake.send_command(77, "/reload")
-            reply = texts(await fake.areplies(77, 2))
-            assert "Je ne connais pas cette commande" in reply
+            (message,) = await fake.areplies(77, 1)  # the help, then the current question, in one message
+            reply = message["text"]
+            assert reply.startswith("Je ne connais pas cette commande") and "\n\nReprenons : Où habitez-vous" in reply
             assert bot.assistant.reloads == 0
             fake.send_command(STAFF, "/version")
             assert "Connaissances : version" in texts(await fake.areplies(STAFF, 1))
@@ -133,4 +187,5 @@ async def test_a_file_change_is_picked_up_by_the_watch_and_a_broken_one_reported
             assert "Rechargement refusé" in warning and "textes.yaml:" in warning and "acceuil" in warning
             assert bot.assistant.snapshot is good
             fake.send_command(12, "/start")
-            assert "Bonjour" in texts(await fake.areplies(12, 2))
+            (welcome,) = await fake.areplies(12, 1)  # the welcome and the place question: one message
+            assert "Bonjour" in welcome["text"] and "\n\nOù habitez-vous" in welcome["text"]

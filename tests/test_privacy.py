@@ -90,8 +90,9 @@ async def test_events_are_emitted_and_hold_nothing_personal(tmp_path: Path, snap
             fake.press(USER, button_data(ambiguous, "Saint-Denis"), first_name=NAME)
             need = await expect(fake, USER, "question ponctuelle")
             fake.press(USER, button_data(need, "accompagnement"), first_name=NAME)
-            rating = await expect(fake, USER, "utile ?")
-            fake.press(USER, button_data(rating, "Oui"), first_name=NAME)
+            answer = await expect(fake, USER, "utile ?")  # the answer carries the satisfaction question
+            assert "Votre porte d'entrée" in answer["text"]
+            fake.press(USER, button_data(answer, "Oui, utile"), first_name=NAME)
             offer = await expect(fake, USER, "rappelle")
             fake.press(USER, button_data(offer, "Oui"), first_name=NAME)
             await expect(fake, USER, "noté")
@@ -203,8 +204,8 @@ async def test_supprimer_asks_then_deletes_every_row_about_the_person(tmp_path: 
                 fake.send_text(user, "J'habite à Lyon et je suis salarié")
                 need = await expect(fake, user, "question ponctuelle")
                 fake.press(user, button_data(need, "accompagnement"))
-                rating = await expect(fake, user, "utile ?")
-                fake.press(user, button_data(rating, "Non"))
+                answer = await expect(fake, user, "utile ?")  # the answer carries the satisfaction question
+                fake.press(user, button_data(answer, "👎 Non"))
                 offer = await expect(fake, user, "rappelle")
                 fake.press(user, button_data(offer, "Oui"))
                 await expect(fake, user, "noté")

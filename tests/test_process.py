@@ -67,10 +67,14 @@ def test_token_absent_from_logs_and_sigterm_is_clean(tmp_path: Path) -> None:
             fake.wait_until(lambda: fake.calls_of("getUpdates"), timeout=30, message="the bot never polled")
             fake.fail_next("sendMessage", status=502)
             fake.send_command(11, "/start")
-            fake.wait_for_replies(11, 2, timeout=30)
+            (welcome,) = fake.wait_for_replies(11, 1, timeout=30)  # the welcome and the place question: one message
+            assert "Bonjour" in welcome["text"] and "Où habitez-vous" in welcome["text"]
             fake.fail_next("sendMessage", status=429, retry_after=1)
             fake.send_text(11, "salarié à Quimper")
-            fake.wait_for_replies(11, 1, timeout=30)
+            (question,) = fake.wait_for_replies(11, 1, timeout=30)
+            assert "Que souhaitez-vous" in question["text"]
+            assert len(fake.sent(11)) == 2, "each reply delivered once, through the 502 and the 429"
+            assert [c.status for c in fake.calls_of("sendMessage", failed=True)] == [502, 429]
         finally:
             code = _stop(process)
     output = log.read_text(encoding="utf-8", errors="replace")
@@ -197,7 +201,8 @@ def test_sighup_reloads_the_knowledge(tmp_path: Path) -> None:
                 assert time.monotonic() < deadline, "no reload after SIGHUP"
                 time.sleep(0.1)
             fake.send_command(13, "/start")
-            assert fake.wait_for_replies(13, 2, timeout=30)
+            (welcome,) = fake.wait_for_replies(13, 1, timeout=30)  # the welcome and the place question: one message
+            assert "Bonjour" in welcome["text"] and "Où habitez-vous" in welcome["text"]
         finally:
             code = _stop(process)
     assert code == 0

@@ -29,6 +29,23 @@ pytestmark = pytest.mark.slow
 CHAT = 5550001
 LYON = "J'habite à Lyon et je suis salarié"
 LYON_LOT = "Lot Auvergne-Rhône-Alpes"
+USEFUL = "Cette réponse vous a-t-elle été utile ?"
+
+
+def wait_welcome(fake: FakeBotApi, chat: int) -> dict:
+    """/start gets one message: the welcome, then the place question (with the location keyboard)."""
+    (welcome,) = fake.wait_for_replies(chat, 1, timeout=15)
+    assert welcome["text"].startswith("Bonjour") and "\n\nOù habitez-vous" in welcome["text"]
+    return welcome
+
+
+def check_answer(answer: dict) -> None:
+    """The answer ends with the satisfaction question; its first row of buttons is 👍/👎."""
+    assert "Avenir Actifs" in answer["text"] and LYON_LOT in answer["text"]
+    assert answer["text"].endswith("\n\n" + USEFUL)
+    first_row = answer["reply_markup"]["inline_keyboard"][0]
+    assert [b["text"] for b in first_row] == ["👍 Oui, utile", "👎 Non"]
+    assert [b["callback_data"].split("|", 1)[1] for b in first_row] == ["u|y", "u|n"]
 
 
 @pytest.fixture
@@ -91,7 +108,7 @@ def wait_confirmed(fake: FakeBotApi, timeout: float = 10) -> None:
 def test_sigkill_between_two_steps_the_conversation_continues(tmp_path: Path, fake: FakeBotApi) -> None:
     with BotProcess(tmp_path, fake) as bot:
         fake.send_command(CHAT, "/start affiche-mairie")
-        fake.wait_for_replies(CHAT, 2, timeout=15)
+        wait_welcome(fake, CHAT)
         fake.send_text(CHAT, LYON)
         (question,) = fake.wait_for_replies(CHAT, 1, timeout=15)
         assert "question ponctuelle" in question["text"]
@@ -111,10 +128,9 @@ def test_sigkill_between_two_steps_the_conversation_continues(tmp_path: Path, fa
         assert len(fake.sent(CHAT)) == sent_before
 
         fake.press(CHAT, need_button)  # the button of the message sent before the kill
-        answer, rating = fake.wait_for_replies(CHAT, 2, timeout=15)
-        assert "Avenir Actifs" in answer["text"] and LYON_LOT in answer["text"]
+        (answer,) = fake.wait_for_replies(CHAT, 1, timeout=15)  # the answer carries the satisfaction question
+        check_answer(answer)
         assert "Lyon (69)" in answer["text"]
-        assert "utile" in rating["text"]
         assert state_of(bot, CHAT)["step"] == "answered"
         assert events_of(bot, CHAT) == ["conversation_started", "place", "situation", "need", "answer"]
         assert bot.terminate() == 0
@@ -126,12 +142,12 @@ def test_sigkill_while_the_reply_is_being_sent(tmp_path: Path, fake: FakeBotApi)
     the step is kept, and the person's next message is understood in that step."""
     with BotProcess(tmp_path, fake) as bot:
         fake.send_command(CHAT, "/start")
-        fake.wait_for_replies(CHAT, 2, timeout=15)
+        wait_welcome(fake, CHAT)
         fake.fail_next("sendMessage", status=502, count=1000)
         fake.send_text(CHAT, LYON)
         fake.wait_until(lambda: fake.calls_of("sendMessage", failed=True), 15, "the bot never tried to reply")
         bot.kill()
-        assert fake.sent(CHAT)[-1]["text"] != "" and len(fake.sent(CHAT)) == 2  # the question never arrived
+        assert fake.sent(CHAT)[-1]["text"] != "" and len(fake.sent(CHAT)) == 1  # the question never arrived
         assert state_of(bot, CHAT)["step"] == "need"
         assert events_of(bot, CHAT) == ["conversation_started", "place", "situation"]
 
@@ -143,7 +159,7 @@ def test_sigkill_while_the_reply_is_being_sent(tmp_path: Path, fake: FakeBotApi)
         question = wait_text(fake, CHAT, "question ponctuelle")
         fake.press(CHAT, button_data(question, "accompagnement"))
         answer = wait_text(fake, CHAT, "Avenir Actifs")
-        assert LYON_LOT in answer["text"]
+        check_answer(answer)
         assert events_of(bot, CHAT)[-2:] == ["need", "answer"]
         assert bot.terminate() == 0
 
@@ -199,9 +215,11 @@ def test_sigkill_at_random_moments_loses_no_completed_step(tmp_path: Path, fake:
                 (question,) = fake.wait_for_replies(user, 1, timeout=15)
                 fake.press(user, button_data(question, "accompagnement"))
         for user in users:
-            answer, _ = fake.wait_for_replies(user, 2, timeout=20)
-            assert LYON_LOT in answer["text"], user
+            (answer,) = fake.wait_for_replies(user, 1, timeout=20)  # one message: the answer and its satisfaction question
+            check_answer(answer)
             assert state_of(bot, user)["step"] == "answered"
+        time.sleep(0.3)
+        assert all(fake.sent(user)[-1]["text"].endswith(USEFUL) for user in users), "nothing after the answer"
         assert bot.terminate() == 0
 
 
@@ -210,12 +228,13 @@ def test_reminder_survives_a_restart(tmp_path: Path, fake: FakeBotApi) -> None:
     contacts and the booking question; "Oui, c'est fait" records a booking."""
     with BotProcess(tmp_path, fake) as bot:
         fake.send_command(CHAT, "/start")
-        fake.wait_for_replies(CHAT, 2, timeout=15)
+        wait_welcome(fake, CHAT)
         fake.send_text(CHAT, LYON)
         (question,) = fake.wait_for_replies(CHAT, 1, timeout=15)
         fake.press(CHAT, button_data(question, "accompagnement"))
-        _answer, rating = fake.wait_for_replies(CHAT, 2, timeout=15)
-        fake.press(CHAT, button_data(rating, "Oui"))
+        (answer,) = fake.wait_for_replies(CHAT, 1, timeout=15)
+        check_answer(answer)
+        fake.press(CHAT, button_data(answer, "Oui, utile"))  # the rating buttons are on the answer
         (offer,) = fake.wait_for_replies(CHAT, 1, timeout=15)
         fake.press(CHAT, button_data(offer, "Oui"))
         (noted,) = fake.wait_for_replies(CHAT, 1, timeout=15)
@@ -249,7 +268,7 @@ def test_stats_and_purge_run_beside_the_running_bot(tmp_path: Path, fake: FakeBo
 
     with BotProcess(tmp_path, fake) as bot:
         fake.send_command(CHAT, "/start")
-        fake.wait_for_replies(CHAT, 2, timeout=15)
+        wait_welcome(fake, CHAT)
         env = {k: v for k, v in os.environ.items() if k != "CEP_BOT_TOKEN"}
         for command in ("stats", "purge"):
             result = subprocess.run(  # noqa: S603

@@ -240,7 +240,8 @@ async def test_staff_stats_command_and_ordinary_help_for_others(tmp_path: Path, 
             assert "[affiche] 2 conversations" in by_source["text"] and "[flyer] 1 conversations" in by_source["text"]
 
             fake.send_command(6006, "/stats")  # not staff
-            replies = await fake.areplies(6006, 2)
-            text = "\n".join(r["text"] for r in replies)
-            assert "Je ne connais pas cette commande" in text and "/confidentialite" in text
+            (reply,) = await fake.areplies(6006, 1)  # the help, then the current question, in one message
+            text = reply["text"]
+            assert text.startswith("Je ne connais pas cette commande") and "/confidentialite" in text
+            assert "\n\nReprenons : Où habitez-vous" in text
             assert "conversations (" not in text
