@@ -99,8 +99,8 @@ STOPWORDS = frozenset(
     madame monsieur mesdames messieurs cordialement remercie remerciant avance
     """.split()
 )
-# Question words: weak evidence of what is asked; they count, but little.
-QUESTION_WORDS = frozenset("qui combien comment pourquoi quoi ou quand questce aquiadresser fonctionnement".split())
+# Question words, and "venir" ("je peux venir ?"): weak evidence of what is asked; they count, but little.
+QUESTION_WORDS = frozenset("qui combien comment pourquoi quoi ou quand questce aquiadresser fonctionnement venir".split())
 
 # Texting spellings that the shared normalizer (bot.textnorm, also used by other readers) leaves
 # as they are; spelled out here, after it, for the questions only.
@@ -152,7 +152,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"en tant que|en tant qu", " "),
     (r"quels (?:documents|papiers|justificatifs)|quelles pieces", "preparer document"),
     (r"ca (?:marche|fonctionne|s applique|vaut) (?:aussi|pour moi|pour nous|pour les|pour un|pour une|dans mon cas|egalement|quand meme)", "droit"),
-    (r"sans (?:m |s )?engag\w*|vite fait|rapide|rapidos|juste une question|une seule question|(?:une )?petite question|question ponctuelle|juste un conseil|juste un avis|un coup de main", "ponctuel"),
+    (r"sans (?:m |s )?engag\w*|(?:m |s |nous |vous )engager|engagement|vite fait|rapide|rapidos|juste une question|une seule question|(?:une )?petite question|question ponctuelle|juste un conseil|juste un avis|un coup de main", "ponctuel"),
     (r"(?:un |une |le |mon )?(?:nouveau|autre|2e|2eme|deuxieme|second|seconde) cep|a nouveau|une nouvelle fois|encore un cep|combien de fois|dans (?:sa|ma|une) vie|plusieurs fois|une (?:seule )?fois dans", "refaire"),
     (r"c est qui|c est quel organisme|c est quelle structure", "aquiadresser"),
     (r"(?:je dois |dois je |faut il |on doit )?passer par qui|(?:je )?(?:m |s )?adresse(?:r)? a qui|je (?:vais|dois aller|m adresse|dois m adresser) ou|(?:m |s )adresser ou|on va ou|je vais ou|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse|je vais voir qui|je contacte qui|je m adresse a qui|je demande a qui|a qui (?:je )?demander|qui (?:s occupe|s occupera) de (?:moi|mon cas)|qui (?:me fait|me fera|fait|fera) (?:mon |le |un )?cep", "aquiadresser"),
@@ -162,7 +162,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:de )?longue duree", " "),
     (r"(?:je |j )?(?:ne )?(?:comprends|comprend|saisis) (?:pas|rien)|(?:j ai )?pas (?:bien |trop )?compris|(?:je )?sais pas ce que c est", "questce"),
     (r"(?:va|vont|pourra|pourrait|risque de|risquent de) (?:le |l )?(?:savoir|apprendre|decouvrir|etre au courant)|le sache|le saura|le sauront|sera au courant|l apprenne|l apprendra|le decouvre|sera prevenue?|sera informee?", "courant"),
-    (r"en cours de route|laisser tomber|en plan|arreter en cours(?: de route| de cep| d accompagnement)?|tout stopper|m arreter|jusqu au bout|jusqu a la fin|aller au bout|en cours de cep|lacher l affaire|plus continuer|pas continuer|arreter quand je veux|arreter a tout moment", "arreter"),
+    (r"(?:suis|etre|est|sommes|serai|serais|reste|rester) (?:engagee?s?|tenue?s?|lie|liee|bloquee?s?|coincee?s?) (?:jusqu|pour|sur|a)|en cours de route|laisser tomber|en plan|arreter en cours(?: de route| de cep| d accompagnement)?|tout stopper|m arreter|jusqu au bout|jusqu a la fin|aller au bout|en cours de cep|lacher l affaire|plus continuer|pas continuer|arreter quand je veux|arreter a tout moment", "arreter"),
     (r"arret maladie|arret de travail|longue maladie|accident du travail|en arret|arret longue|burn out|burnout|maladie professionnelle|indemnites journalieres|mi temps therapeutique", "maladie"),
     (r"mi temps|temps partiel|a temps partiel|contrat court|contrats courts|contrat pro|contrat de professionnalisation|contrat d apprentissage|en mission", "contrat"),
     (r"temps de travail|heures de travail|heures de boulot|heures de taf|heures de bureau|pendant le boulot|pendant le travail|pendant le taf|pendant mes heures|sur mon temps|(?:pos|pren|pri)\w* (?:un|une|des|mon|ma|mes) (?:jour|journee|conges?|rtt|demi journee|matinee|aprem|apres midi)|(?:accord|don|laiss|liber)\w* (?:du|le|des|un|une) (?:temps|heures?|jours?|journees?|conges?|creneau)|jour de conge|jours de conge|sur mes conges|en dehors (?:du|de mon|de mes) (?:travail|boulot|taf|heures)", "tempstravail"),
@@ -276,7 +276,7 @@ SYNONYMS = {
     "conges": "conge", "rtt": "conge", "absence": "conge", "absenter": "conge", "sabbatique": "conge", "recup": "conge",
     # stop, redo
     "abandonner": "arreter", "abandon": "arreter", "stopper": "arreter", "interrompre": "arreter", "arret": "arreter",
-    "arrete": "arreter", "engage": "arreter", "engagee": "arreter", 
+    "arrete": "arreter", 
     "obliger": "arreter", "lacher": "arreter", "continuer": "arreter",
     "plait": "convient", "plaire": "convient", "plaira": "convient", "plaisait": "convient", "convenir": "convient",
     "conviendra": "convient", "convenait": "convient",
