@@ -200,6 +200,11 @@ def test_never_raises(snap, text):
         # polite formulas and request verbs say nothing of what is asked
         ("Pourriez-vous m'indiquer si le conseil en évolution professionnelle est payant ?", "gratuit"),
         ("Je souhaiterais savoir si mon employeur doit m'accorder du temps pour le CEP.", "temps_de_travail"),
+        # typos in a word whose stem is short: the word itself is compared with the phrasings' words
+        ("c gratuis le cep ?", "gratuit"),
+        ("le cep peut financé ma formaton ?", "finance_formation"),
+        # a piece that asks without naming what it is about speaks of the CEP the message named
+        ("hello, j'ai vu une pub pour le cep sur facebook, c'est quoi exactement ?", "qu_est_ce_que_cep"),
     ],
 )
 def test_mechanisms(snap, text, question):
@@ -220,6 +225,8 @@ def test_mechanisms(snap, text, question):
         "quel est le prix du pain à Berlin ?",  # a place abroad, but nothing asked of the CEP there
         "t'as le numéro de la mairie ?",  # speaks to the bot and does not name the CEP
         "t'es payé combien ?",
+        "combien ça coûte de refaire une cuisine ?",  # two known words, each of another question, and an unknown one
+        "je peux arrêter mon abonnement internet quand je veux ?",
     ],
 )
 def test_concepts_reject(snap, text):

@@ -25,8 +25,10 @@ when the rest of the message was not understood as a situation, its unknown word
 still count a little against the piece ("ma voiture est en panne, je fais comment ?"). In a
 message that tells a situation, unknown words (a job, a workplace) count less against a match.
 
-Unknown words of seven letters or more are corrected to the nearest known stem with the same
-first letter (typos; "mission" is not a typo of "demission"). The place found in the message is
+Unknown words of seven letters or more are corrected to the nearest known stem, or word of the
+phrasings, with the same first letter (typos: "formaton"; "mission" is not a typo of
+"demission"). A piece that asks without saying what about ("c'est quoi ?") speaks of the CEP when
+the message names it elsewhere. The place found in the message is
 replaced by a word for its kind ("outremer", "etranger", "monaco", "caledonie", "region"), so
 that "j'habite à Tahiti, je peux faire un CEP ?" reads like the phrasing it should match.
 """
@@ -97,6 +99,7 @@ STOPWORDS = frozenset(
     ait aie aies aient ayant soit sois soient soyez etant fut ok maintenant actuellement aujourd hui
     pourriez pourrais pourrait pourrions indiquer indiquez preciser precisez confirmer confirmez renseigner renseignez
     madame monsieur mesdames messieurs cordialement remercie remerciant avance
+    grave genant embetant souci soucis probleme problemes peu
     """.split()
 )
 # Question words, and "venir" ("je peux venir ?"): weak evidence of what is asked; they count, but little.
@@ -137,11 +140,14 @@ PHRASES: list[tuple[str, str]] = [
     (r"compte rendu|document de synthese|bilan ecrit|quelque chose d ecrit|un ecrit|par ecrit|trace ecrite|une trace", "document"),
     (r"combien de temps (?:pour|avant) (?:avoir|obtenir|decrocher|etre recu|(?:le |un |mon )?(?:premier )?(?:rdv|rendez vous))|combien de temps (?:d attente|faut il attendre|il faut attendre|faut attendre|dois je attendre|je dois attendre|on attend)|avant d (?:avoir|obtenir|decrocher) (?:un |le |mon )?(?:premier )?rdv|etre recue?s?|sous combien de (?:temps|jours)|dans combien de (?:temps|jours)|au bout de combien|combien de jours|avoir (?:un |le )?rdv (?:rapidement|vite|tot)|(?:rdv|rendez vous) rapidement|rapidement (?:un |le )?rdv", "delai"),
     (r"(?:sur|dans) la duree|sur le long terme|sur plusieurs mois|sur la longueur|au long cours|tout au long", "accompagnement long"),
+    (r"combien de (?:rdv|rendez vous|seances|entretiens|rencontres)(?: en tout| au total)?|en tout|au total|au final|en totalite", "duree accompagnement"),
     (r"combien de temps|combien d heures|combien de mois|combien de semaines|combien de seances|ca dure|ca prend|durer|dure|duree|ca prendra", "duree"),
     (r"comment (?:ca )?se (?:passe|deroule)|ca se (?:passe|deroule) comment|quelles? (?:sont les )?etapes?|qu est ce qu on (?:y )?fait|on (?:y )?fait quoi|il se passe quoi|ca se passe comment|comment (?:ca )?va se passer|en pratique", "deroulement"),
     (r"comment ca va", " "),
     (r"comment ca (?:marche|fonctionne)|ca (?:marche|fonctionne) comment|comment (?:ca )?marche|comment (?:ca )?fonctionne|le fonctionnement", "fonctionnement"),
     (r"(?:je|on) (?:fais|fait|doit faire|dois faire|procede) comment(?: pour)?|comment (?:je fais|faire|on fait|je dois faire|dois je faire|proceder|je procede|m y prendre|s y prendre)(?: pour)?|quelles? (?:sont les )?demarches?|la marche a suivre|les demarches|la demarche", "demarche"),
+    (r"(?:m a|m ont|nous a|nous ont|ne m a|ne m ont) (?:jamais|rien|pas) (?:dit|parle|informe|explique|presente)|(?:jamais|rien) dit", "parler"),
+    (r"aurait du|auraient du|aurait pas du|aurai du", "obligatoire"),
     (r"(?:doit|doivent|devrait|devraient|est tenue? de|sont tenus de|est obligee? de|sont obliges de|a l obligation de|est cense|est censee) (?:me |nous |vous |les |leur |lui )?(?:presenter|parler|informer|expliquer|proposer|dire|prevenir)", "obligatoire informer"),
     (r"tout le monde|n importe qui|n importe quel(?:le)? (?:actif|personne|salarie)|toute personne|tous les actifs|tout actif|tout salariee?|tous les salaries|n importe quel salariee?|chaque salariee?|toutes les personnes|pour qui|accessible a qui|ouvert a qui|reserve a qui|qui peut (?:le |en )?(?:faire|beneficier|avoir|profiter|demander)|qui a (?:le )?droit|qui y a droit|qui est concerne|quelles? personnes?", "toutlemonde"),
     (r"qui (?:paie|paye|finance|payent|paient|regle|rembourse|prend en charge|casque|raque|sort l argent)|finance par qui|paye par qui|payee? par qui|pris en charge par qui|d ou vient l argent|qui met l argent|c est qui qui paye|c est qui qui paie", "quifinance"),
@@ -153,7 +159,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"quels (?:documents|papiers|justificatifs)|quelles pieces", "preparer document"),
     (r"ca (?:marche|fonctionne|s applique|vaut) (?:aussi|pour moi|pour nous|pour les|pour un|pour une|dans mon cas|egalement|quand meme)", "droit"),
     (r"sans (?:m |s )?engag\w*|(?:m |s |nous |vous )engager|engagement|vite fait|rapide|rapidos|juste une question|une seule question|(?:une )?petite question|question ponctuelle|juste un conseil|juste un avis|un coup de main", "ponctuel"),
-    (r"(?:un |une |le |mon )?(?:nouveau|autre|2e|2eme|deuxieme|second|seconde) cep|a nouveau|une nouvelle fois|encore un cep|combien de fois|dans (?:sa|ma|une) vie|plusieurs fois|une (?:seule )?fois dans", "refaire"),
+    (r"(?:un |une |le |mon )?(?:nouveau|autre|2e|2eme|deuxieme|second|seconde) cep|a nouveau|une nouvelle fois|encore un cep|combien de fois|dans (?:sa|ma|une) vie|(?:en )?(?:faire|refaire|avoir|demander|commencer) un autre|encore un|deux cep|2 cep|plusieurs cep|un de plus|plusieurs fois|une (?:seule )?fois dans", "refaire"),
     (r"c est qui|c est quel organisme|c est quelle structure", "aquiadresser"),
     (r"(?:je dois |dois je |faut il |on doit )?passer par qui|(?:je )?(?:m |s )?adresse(?:r)? a qui|je (?:vais|dois aller|m adresse|dois m adresser) ou|(?:m |s )adresser ou|on va ou|je vais ou|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse|je vais voir qui|je contacte qui|je m adresse a qui|je demande a qui|a qui (?:je )?demander|qui (?:s occupe|s occupera) de (?:moi|mon cas)|qui (?:me fait|me fera|fait|fera) (?:mon |le |un )?cep", "aquiadresser"),
     (r"(?:c est |c )?long pour (?:avoir|obtenir|decrocher)|(?:c est|c) long (?:avant|pour)", "delai"),
@@ -162,10 +168,11 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:de )?longue duree", " "),
     (r"(?:je |j )?(?:ne )?(?:comprends|comprend|saisis) (?:pas|rien)|(?:j ai )?pas (?:bien |trop )?compris|(?:je )?sais pas ce que c est", "questce"),
     (r"(?:va|vont|pourra|pourrait|risque de|risquent de) (?:le |l )?(?:savoir|apprendre|decouvrir|etre au courant)|le sache|le saura|le sauront|sera au courant|l apprenne|l apprendra|le decouvre|sera prevenue?|sera informee?", "courant"),
+    (r"en plein milieu|au milieu|a mi chemin|a mi parcours", "arreter"),
     (r"(?:suis|etre|est|sommes|serai|serais|reste|rester) (?:engagee?s?|tenue?s?|lie|liee|bloquee?s?|coincee?s?) (?:jusqu|pour|sur|a)|en cours de route|laisser tomber|en plan|arreter en cours(?: de route| de cep| d accompagnement)?|tout stopper|m arreter|jusqu au bout|jusqu a la fin|aller au bout|en cours de cep|lacher l affaire|plus continuer|pas continuer|arreter quand je veux|arreter a tout moment", "arreter"),
     (r"arret maladie|arret de travail|longue maladie|accident du travail|en arret|arret longue|burn out|burnout|maladie professionnelle|indemnites journalieres|mi temps therapeutique", "maladie"),
     (r"mi temps|temps partiel|a temps partiel|contrat court|contrats courts|contrat pro|contrat de professionnalisation|contrat d apprentissage|en mission", "contrat"),
-    (r"temps de travail|heures de travail|heures de boulot|heures de taf|heures de bureau|pendant le boulot|pendant le travail|pendant le taf|pendant mes heures|sur mon temps|(?:pos|pren|pri)\w* (?:un|une|des|mon|ma|mes) (?:jour|journee|conges?|rtt|demi journee|matinee|aprem|apres midi)|(?:accord|don|laiss|liber)\w* (?:du|le|des|un|une) (?:temps|heures?|jours?|journees?|conges?|creneau)|jour de conge|jours de conge|sur mes conges|en dehors (?:du|de mon|de mes) (?:travail|boulot|taf|heures)", "tempstravail"),
+    (r"temps de travail|heures de travail|heures de boulot|heures de taf|heures de bureau|pendant le boulot|pendant le travail|pendant le taf|pendant mes heures|sur mon temps|(?:pos|pren|pri)\w* (?:un|une|des|mon|ma|mes) (?:jour|journee|conges?|rtt|demi journee|matinee|aprem|apres midi)|(?:accord|don|laiss|liber)\w* (?:du|le|des|un|une) (?:temps|heures?|jours?|journees?|conges?|creneau)|jour de conge|jours de conge|sur mes conges|apres (?:le|mon) (?:travail|boulot|taf)|en dehors des heures|hors (?:du )?temps de travail|hors de mes heures|en dehors (?:du|de mon|de mes) (?:travail|boulot|taf|heures)", "tempstravail"),
     (r"fonction publique(?: territoriale| hospitaliere| d etat)?|agents? publics?|agents? de l etat|agents? de la fonction publique|dans le public|secteur public|education nationale|employeur public|hopital public|collectivite territoriale|mairie|ministere", "fonctionnaire"),
     (r"mission locale|missions locales|pacea|contrat d engagement jeune|cej", "missionlocale"),
     (r"cap emploi|travailleurs? handicapes?|situation de handicap|reconnaissance travailleur handicape|en invalidite|pension d invalidite", "handicap"),
@@ -189,7 +196,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"combien de (?:personnes|gens|beneficiaires|salaries|actifs|cep|dossiers)|beaucoup de (?:monde|gens|personnes)|nombre de (?:personnes|beneficiaires|gens|cep)|combien (?:de|d) (?:utilisateurs|usagers)", "frequentation"),
     (r"(?:ca )?sert (?:vraiment )?a (?:quelque chose|rien|qqch)|ca sert vraiment|sert vraiment|ca marche vraiment|ca vaut le coup|ca vaut la peine|vaut le coup|taux de satisfaction|perte de temps|des retours|avis des gens", "efficace"),
     (r"ca coute|ca coutera|ca coute combien|combien ca coute|c est combien|combien c est|0 euro|zero euro|un sou|des frais|a ma charge|de ma poche|porte monnaie|sortir (?:des sous|de l argent|un centime)|un centime|reste a charge|sans frais|des sous", "gratuit"),
-    (r"idees? de metiers?|quel metier|me proposer des metiers|proposer des metiers|choisir (?:un|mon) metier|trouver (?:un|mon) (?:metier|nouveau metier)|pistes? de metiers?|des pistes|quoi faire comme metier|decider a ma place|choisir a ma place", "proposemetier"),
+    (r"idees? de metiers?|(?:me )?dire quoi faire|decider pour moi|quel metier|me proposer des metiers|proposer des metiers|choisir (?:un|mon) metier|trouver (?:un|mon) (?:metier|nouveau metier)|pistes? de metiers?|des pistes|quoi faire comme metier|decider a ma place|choisir a ma place", "proposemetier"),
     (r"(?:trouv\w*|rencontr\w*|parler a|parler avec|contact\w*|joindre) (?:un |une |mon |ma |le |la )?(?:conseiller|conseillere|interlocuteur|quelqu un)|avoir quelqu un|prendre (?:un )?rdv|prendre rendez vous|ou aller|ou m adresser", "contact conseiller"),
     (r"en visio|par visio|a distance|en distanciel|par telephone|au telephone|en ligne|par internet|sans me deplacer|se deplacer|me deplacer|depuis chez moi|de chez moi|en presentiel|face a face|sur place|en personne|en agence", "distance"),
     (r"premier rdv|premier entretien|premier rendez vous|1er rdv|1er rendez vous|premiere rencontre|premier echange", "premier rdv"),
@@ -261,7 +268,8 @@ SYNONYMS = {
     "donnees": "confidentiel",
     # employer knows, employer allows
     "prevenu": "courant", "prevenue": "courant", "prevenir": "courant", "previent": "courant", "averti": "courant",
-    "avertie": "courant", "avertir": "courant", "sache": "courant", "apprenne": "courant", "decouvre": "courant",
+    "avertie": "courant", "avertir": "courant", "sache": "courant", "saura": "courant", "sauront": "courant", "sachent": "courant", "apprendra": "courant",
+    "decouvrira": "courant", "collegue": "employeur", "collegues": "employeur", "apprenne": "courant", "decouvre": "courant",
     "decouvrir": "courant", "signaler": "courant", 
     "informe": "informer", "informee": "informer", "informes": "informer", "parle": "parler", "parlé": "parler",
     "presente": "expliquer", "presenter": "expliquer", "mentionner": "parler", "propose": "proposer",
@@ -273,6 +281,7 @@ SYNONYMS = {
     "urgent": "delai", "urgence": "delai", "presse": "delai", "pressee": "delai", "tarder": "delai", "dispo": "delai",
     "disponibilite": "delai", "disponibilites": "delai", "creneau": "rdv", "creneaux": "rdv", "entretiens": "entretien",
     "seance": "rdv", "seances": "rdv", "rencontre": "rdv",
+    "soir": "horaire", "soiree": "horaire", "samedi": "horaire", "weekend": "horaire", "horaires": "horaire",
     "conges": "conge", "rtt": "conge", "absence": "conge", "absenter": "conge", "sabbatique": "conge", "recup": "conge",
     # stop, redo
     "abandonner": "arreter", "abandon": "arreter", "stopper": "arreter", "interrompre": "arreter", "arret": "arreter",
@@ -384,7 +393,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "confidentialite": ("confidentiel",),
     "accord_employeur": ("employeur", "accord"),
     "employeur_informe": ("employeur", "courant|informer|confidentiel"),
-    "temps_de_travail": ("temps de travail|conge|travail",),
+    "temps_de_travail": ("temps de travail|conge|travail|horaire",),
     "employeur_doit_informer": ("employeur|entretien professionnel", "informer|parler|expliquer|entretien professionnel"),
     "deroulement_niveaux": ("deroulement|etape|niveau|fonctionnement",),
     "ponctuel_ou_accompagnement": ("ponctuel|accompagnement",),
@@ -486,12 +495,15 @@ def content_stems(text: str) -> list[str]:
     return _stems(_spelled_out(text))
 
 
-def _stems(spelled: str) -> list[str]:
+def _stems(spelled: str, words: dict[str, str] | None = None) -> list[str]:
+    """The stems of a spelled-out text; ``words`` receives, for each stem, the word it came from."""
     out = []
     for word in _PHRASE_RX.sub(_replace_phrase, spelled).split():
         canonical = _canonical(word)
         if canonical is not None:
             out.append(canonical)
+            if words is not None:
+                words.setdefault(canonical, word)
     return out
 
 
@@ -548,6 +560,16 @@ class QuestionIndex:
         self.vocab_by_initial: dict[str, list[str]] = defaultdict(list)
         for s in self.vocab:
             self.vocab_by_initial[s[0]].append(s)
+        # the words themselves, for typos in a word whose stem is short ("formaton": "form")
+        self.lexicon: dict[str, str] = {}
+        surface = [w for q in self.snapshot.questions.values() for p in q.phrasings for w in _spelled_out(p).split()]
+        for word in [*surface, *SYNONYMS]:
+            canonical = _canonical(word)
+            if len(word) >= TYPO_LENGTH and canonical in self.idf:
+                self.lexicon.setdefault(word, canonical)
+        self.lexicon_by_initial: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(self.lexicon):
+            self.lexicon_by_initial[word[0]].append(word)
         self.phrasings = []  # (question, stem weights, total weight, heaviest weight)
         for qid, stems in phrasings:
             weights = {s: self.idf[s] for s in set(stems)}
@@ -565,10 +587,13 @@ class QuestionIndex:
         topics = (groups[0] for groups in self.concepts.values() if groups)  # the first concept says the topic
         self.concept_stems = frozenset(next(iter(alt)) for group in topics for alt in group if len(alt) == 1) - {_ANCHOR}
 
-    def _read(self, stems: list[str], lookup: dict[str, str | None] | None = None) -> tuple[set[str], int, int]:
+    def _read(
+        self, stems: list[str], lookup: dict[str, str | None] | None = None, words: dict[str, str] | None = None
+    ) -> tuple[set[str], int, int]:
         """Known stems (typos corrected), the count of unknown ones, and of unknown long ones.
 
-        ``lookup`` remembers, for the pieces of one message, what each stem was read as.
+        ``lookup`` remembers, for the pieces of one message, what each stem was read as;
+        ``words`` gives the word each stem came from.
         """
         if lookup is None:
             lookup = {}
@@ -576,7 +601,7 @@ class QuestionIndex:
         unknown = long_unknown = 0
         for s in dict.fromkeys(stems):
             if s not in lookup:
-                lookup[s] = self._correct(s)
+                lookup[s] = self._correct(s, (words or {}).get(s, s))
             found = lookup[s]
             if found is not None:
                 known.add(found)
@@ -585,7 +610,7 @@ class QuestionIndex:
                 long_unknown += len(s) >= 4
         return known, unknown, long_unknown
 
-    def _correct(self, s: str) -> str | None:
+    def _correct(self, s: str, word: str) -> str | None:
         """``s`` if the phrasings use it, else the known stem it is a typo of, else None."""
         if s in self.idf:
             return s
@@ -593,6 +618,10 @@ class QuestionIndex:
             match = process.extractOne(s, self.vocab_by_initial.get(s[0], ()), scorer=fuzz.ratio, score_cutoff=85)
             if match is not None:
                 return match[0]
+        if len(word) >= TYPO_LENGTH:
+            match = process.extractOne(word, self.lexicon_by_initial.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=85)
+            if match is not None:
+                return self.lexicon[match[0]]
         return None
 
     def match(
@@ -612,20 +641,23 @@ class QuestionIndex:
         text = text[:2000]
         kinds = [k for k in (_canonical(e) for e in extra) if k is not None]
         lookup: dict[str, str | None] = {}
+        words: dict[str, str] = {}
         # each piece is read once; the whole message is the pieces end to end
         readings = []
         for piece in _PIECES.findall(text):
             piece_spelled = _spelled_out(piece)
             if piece_spelled:
-                readings.append((piece, piece_spelled, _stems(piece_spelled)))
+                readings.append((piece, piece_spelled, _stems(piece_spelled, words)))
         all_stems = [s for _, _, piece_stems in readings for s in piece_stems]
         stems = [s for s in all_stems if s not in ignore]
         asking_pieces = [r for r in readings if "?" in r[0] or _ASKING.search(r[1])]
         to_bot = any(_TO_BOT.search(sp) for _, sp, _ in readings)
-        best = self._match(stems, kinds, bool(asking_pieces), lookup, situated=situated, to_bot=to_bot)
+        best = self._match(stems, kinds, bool(asking_pieces), lookup, situated=situated, to_bot=to_bot, words=words)
         if len(readings) > 1 and len(all_stems) >= LONG_MESSAGE:
             context = frozenset(stems) | set(kinds)
             for _, _, piece_stems in asking_pieces[-3:]:
+                if _ANCHOR in stems and _ANCHOR not in piece_stems:
+                    piece_stems = [*piece_stems, _ANCHOR]  # "j'ai vu le cep sur facebook, c'est quoi ?": "c'est" is the CEP
                 here = set(piece_stems)
                 weights = sorted((self.idf[t] for t in here if t in self.idf), reverse=True)
                 if not weights or (weights[0] < TOPICAL and (len(weights) < 2 or weights[1] < 1.5) and not here & self.concept_stems):
@@ -636,7 +668,7 @@ class QuestionIndex:
                     if elsewhere and not any(t == _ANCHOR or (t not in CUES and self.idf.get(t, 0.0) >= TOPICAL) for t in here):
                         continue  # "ma voiture est en panne, je fais comment ?": the piece only asks how
                 found = self._match(
-                    [s for s in piece_stems if s not in ignore], kinds if ignore & here else [], True, lookup, context, elsewhere, situated, to_bot
+                    [s for s in piece_stems if s not in ignore], kinds if ignore & here else [], True, lookup, context, elsewhere, situated, to_bot, words
                 )
                 if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
                     best = QuestionMatch(found.id, round(found.score * PIECE_FACTOR, 4), found.runner_up, round(found.runner_up_score * PIECE_FACTOR, 4))
@@ -652,6 +684,7 @@ class QuestionIndex:
         elsewhere: int = 0,
         situated: bool = False,
         to_bot: bool = False,
+        words: dict[str, str] | None = None,
     ) -> QuestionMatch | None:
         """``stems`` scored against every question; ``elsewhere`` unknown words stand around them."""
         if kinds and kinds != [_REGION]:
@@ -659,7 +692,7 @@ class QuestionIndex:
         stems = stems + [k for k in kinds if k in self.idf]
         if not stems:
             return None
-        known, unknown, long_unknown = self._read(stems, lookup)
+        known, unknown, long_unknown = self._read(stems, lookup, words)
         if not known - set(kinds):
             return None  # the place alone asks nothing
         # the kind of a French place ("region") helps the phrasings that name one, but a place
@@ -706,12 +739,15 @@ class QuestionIndex:
                 if any(alternative <= present or alternative <= context for alternative in group):
                     factor *= CONCEPT_EXCLUDED  # "j'ai une RQTH, quel organisme ?" is not the general case
             scores[qid] = min(1.0, scores[qid] * factor)
-        if lone_word:
+        if long_unknown:
             # one known word among words the knowledge base never uses: "le prix de l'essence";
-            # the less so when the message names the CEP ("le cep, je peux en bénéficier ?")
+            # the less so when the message names the CEP ("le cep, je peux en bénéficier ?").
+            # Known words another question uses do not help: "refaire une cuisine, ça coûte ?"
             factor = LONE_WORD if _ANCHOR in known else LONE_WORD_ELSEWHERE
+            strong = {t for t in known if self.idf[t] >= 1.5 and t not in QUESTION_WORDS and t != free}
             for qid in scores:
-                scores[qid] *= factor
+                if lone_word or (not situated and len(strong & self.question_vocab[qid]) <= 1):
+                    scores[qid] *= factor
         if not asking:
             for qid in scores:
                 scores[qid] *= NOT_ASKED
