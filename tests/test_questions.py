@@ -138,6 +138,9 @@ def test_in_context(snap, text, question):
         "paris",  # a place alone asks nothing
         "je vis en guadeloupe",
         "j'ai 33 ans",
+        "j'ai une RQTH",  # a situation told
+        "un conseil rapide svp",  # a need told
+        "moi je suis en bourgogne, dans la campagne",  # "campagne" is no typo of "compagne"
         "oui",
         "",
     ],

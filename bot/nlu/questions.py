@@ -23,11 +23,14 @@ RQTH, a cadre), even in the situation it tells before asking. A message in sever
 read piece by piece: the piece that asks, read alone, is not drowned by the situation around it;
 when the rest of the message was not understood as a situation, its unknown words
 still count a little against the piece ("ma voiture est en panne, je fais comment ?"). In a
-message that tells a situation, unknown words (a job, a workplace) count less against a match.
+message that tells a situation, unknown words (a job, a workplace) count less against a match. A
+question about a status ("je suis au chômage, qui fait mon CEP ?") gives way to a question about
+a topic asked in the same message ("je suis au chômage, c'est gratuit ?").
 
-Unknown words of seven letters or more are corrected to the nearest known stem, or word of the
-phrasings, with the same first letter (typos: "formaton"; "mission" is not a typo of
-"demission"). A piece that asks without saying what about ("c'est quoi ?") speaks of the CEP when
+Unknown words of seven letters or more are corrected to a known stem, or word of the phrasings,
+one edit away (two from ten letters) with the same first two letters (typos: "formaton";
+"mission" is not a typo of "demission", nor "campagne" of "compagne"). A message that asks
+nothing (no "?", no question word) and tells a situation or a need is not taken for a question. A piece that asks without saying what about ("c'est quoi ?") speaks of the CEP when
 the message names it elsewhere. The place found in the message is
 replaced by a word for its kind ("outremer", "etranger", "monaco", "caledonie", "region"), so
 that "j'habite à Tahiti, je peux faire un CEP ?" reads like the phrasing it should match.
@@ -41,7 +44,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from rapidfuzz import fuzz, process
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
 
 from bot.textnorm import normalize
 
@@ -67,6 +71,7 @@ SINGLE_WORD = 0.8  # factor for a phrasing that shares a single, minor word with
 LONE_WORD = 0.65  # factor when a single known word stands among unknown ones, in a message that names the CEP
 LONE_WORD_ELSEWHERE = 0.55  # the same in a message that does not: "le restaurant est payant ?"
 NOT_ASKED = 0.5  # factor for a message that asks nothing (no "?", no question word, no "cep")
+NOT_ASKED_SITUATED = 0.4  # the same for a message that tells a situation ("j'ai une RQTH")
 TO_BOT = 0.5  # factor for a message that speaks to the bot ("tu", "t'es", "ton") and does not name the CEP
 _TO_BOT = re.compile(r"\b(?:tu|toi|ton|ta|tes|t es|t as|t etais|t aurais)\b")
 SITUATED_UNKNOWN_WEIGHT = 2.0  # the same, in a message that tells a situation or a place
@@ -155,14 +160,15 @@ PHRASES: list[tuple[str, str]] = [
     (r"mes (?:infos|informations|donnees|confidences|propos|echanges)|ce que je (?:lui |leur )?(?:dis|raconte|confie|dirai|raconterai)|garde(?:r)? (?:ca )?pour (?:lui|elle|soi)|vie privee|donnees personnelles|rgpd", "confidentiel"),
     (r"(?:1[4-9]|2[0-5]) ans|moins de 2[56] ans|age minimum|age limite|limite d age|a partir de quel age|trop jeune|sans diplome|pas de diplome|aucun diplome|(?:sors|sorti|sortie|sortant|sortante|viens de finir|viens de terminer) (?:de l ecole|du lycee|des etudes|d etudes|de la fac|de mes etudes|de formation)|quitte l ecole|arrete l ecole|arrete les etudes", "jeune"),
     (r"quel age (?:as tu|avez vous|tu as|t as)", " "),
-    (r"en tant que|en tant qu", " "),
+    (r"en tant que|en tant qu|(?:ce|hier|demain) soir|(?:ou )?pas (?:tres |trop )?loin|non loin", " "),
     (r"(?:je suis|suis|en tant que) (?:manager|responsable d equipe|chef d equipe|chef de service|chef de projet|directeur|directrice)", "cadre"),
     (r"un seul (?:entretien|rdv|rendez vous|echange)", "ponctuel"),
     (r"(?:le |la |les |l )?faire (?:valider|reconnaitre)", "vae"),
     (r"quels (?:documents|papiers|justificatifs)|quelles pieces", "preparer document"),
+    (r"venir avec (?:mon|ma|mes|son|sa|ses|un|une|des|le|la|les|quoi|quels?|quelles?)", "preparer"),
     (r"ca (?:marche|fonctionne|s applique|vaut) (?:aussi|pour moi|pour nous|pour les|pour un|pour une|dans mon cas|egalement|quand meme)", "droit"),
     (r"sans (?:m |s )?engag\w*|(?:m |s |nous |vous )engager|engagement|vite fait|rapide|rapidos|juste une question|une seule question|(?:une )?petite question|question ponctuelle|juste un conseil|juste un avis|un coup de main", "ponctuel"),
-    (r"(?:un |une |le |mon )?(?:nouveau|autre|2e|2eme|deuxieme|second|seconde) cep|a nouveau|une nouvelle fois|encore un cep|combien de fois|dans (?:sa|ma|une) vie|(?:en )?(?:faire|refaire|avoir|demander|commencer) un autre|encore un|deux cep|2 cep|plusieurs cep|un de plus|plusieurs fois|une (?:seule )?fois dans", "refaire"),
+    (r"(?:un |une |le |mon )?(?:nouveau|autre|2e|2eme|deuxieme|second|seconde) cep|a nouveau|une nouvelle fois|encore un cep|combien de fois|dans (?:sa|ma|une) vie|(?:en )?(?:faire|refaire|avoir|demander|commencer) un autre|encore un cep|encore une fois|deux cep|2 cep|plusieurs cep|un de plus|plusieurs fois|une (?:seule )?fois dans", "refaire"),
     (r"c est qui|c est quel organisme|c est quelle structure", "aquiadresser"),
     (r"(?:je dois |dois je |faut il |on doit )?passer par qui|(?:je )?(?:m |s )?adresse(?:r)? a qui|je (?:vais|dois aller|m adresse|dois m adresser) ou|(?:m |s )adresser ou|on va ou|je vais ou|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse|je vais voir qui|je contacte qui|je m adresse a qui|je demande a qui|a qui (?:je )?demander|qui (?:s occupe|s occupera) de (?:moi|mon cas)|qui (?:me fait|me fera|fait|fera) (?:mon |le |un )?cep", "aquiadresser"),
     (r"(?:c est |c )?long pour (?:avoir|obtenir|decrocher)|(?:c est|c) long (?:avant|pour)", "delai"),
@@ -184,7 +190,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"devenir (?:auto|micro) entrepreneur|(?:me |se )?(?:lancer|mettre) (?:a|a mon|a son) compte|(?:me |se )lancer|creer (?:une|mon|ma|son|sa) (?:entreprise|boite|societe|activite|commerce|startup|structure|micro entreprise|auto entreprise)|creation d (?:entreprise|activite)|creation de (?:boite|societe|ma boite|mon entreprise)|monter (?:ma|mon|une|un|leur|sa|son) (?:boite|entreprise|societe|activite|commerce|affaire|business|projet d entreprise)|me mettre a mon compte|reprendre (?:une|l|la|ma|mon|sa|son|cette|leur) (?:entreprise|boite|affaire|societe|commerce)|reprise d entreprise|lancer (?:ma|mon|une|un|son|sa) (?:boite|entreprise|activite|business|commerce|societe)|ouvrir (?:ma|mon|une|un) (?:boite|entreprise|commerce|restaurant|resto|cabinet|salon|boutique|societe)|entreprendre|entrepreneuriat", "creationentreprise"),
     (r"mon propre patron|ma propre boite|ma propre entreprise|chef d entreprise|auto entrepreneurs?|auto entreprise|micro entrepreneurs?|micro entreprise|a mon compte|a son compte|profession liberale|en liberal|travailleurs? independants?|non salariee?s?", "independant"),
     (r"outre mer|d outre mer|ultra marins?|ultramarins?|ultramarines?|les dom|dom tom|les drom|un dom|les antilles", "outremer"),
-    (r"(?:code|droit) du travail (?:est |qui est |y est )?(?:local|propre|different|specifique|particulier|autonome)|propre code du travail|son propre code|notre propre code|propre droit du travail|collectivites? (?:d outre mer|du pacifique|ultramarines?)|pays d outre mer|territoire du pacifique|le pacifique", "caledonie"),
+    (r"(?:le |son |notre |leur |un |mon )?(?:code|droit) du travail (?:est |qui est |y est )?(?:local|propre|different|specifique|particulier|autonome)|propre code du travail|son propre code|notre propre code|propre droit du travail|collectivites? (?:d outre mer|du pacifique|ultramarines?)|pays d outre mer|territoire du pacifique|le pacifique", "caledonie"),
     (r"hors de france|en dehors de (?:la )?france|pas en france|un autre pays|a l international|depuis l etranger|a l etranger|l etranger", "etranger"),
     (r"bilans? de competences?", "bilancompetences"),
     (r"compte personnel de formation|compte formation|mon compte formation|moncompteformation|mes droits (?:a la )?formation", "cpf"),
@@ -282,7 +288,7 @@ SYNONYMS = {
     # time, delays
     "delai": "delai", "delais": "delai", "attendre": "delai", "attente": "delai", "rapidement": "delai", "vite": "delai",
     "urgent": "delai", "urgence": "delai", "presse": "delai", "pressee": "delai", "tarder": "delai", "dispo": "delai",
-    "disponibilite": "delai", "disponibilites": "delai", "creneau": "rdv", "creneaux": "rdv", "entretiens": "entretien",
+    "creneau": "rdv", "creneaux": "rdv", "entretiens": "entretien",
     "seance": "rdv", "seances": "rdv", "rencontre": "rdv",
     "soir": "horaire", "soiree": "horaire", "samedi": "horaire", "weekend": "horaire", "horaires": "horaire",
     "conges": "conge", "rtt": "conge", "absence": "conge", "absenter": "conge", "sabbatique": "conge", "recup": "conge",
@@ -298,8 +304,8 @@ SYNONYMS = {
     "synthese": "document", "ecrit": "document", "resume": "document", "attestation": "document", 
     "documents": "document", "recevoir": "donner", "recevrai": "donner", "remettre": "donner", "remet": "donner",
     "remis": "donner", "remise": "donner", "fournir": "donner", "fournit": "donner", "donnera": "donner",
-    "apporter": "preparer", "amener": "preparer", "ramener": "preparer", "cv": "preparer", "diplomes": "preparer",
-    "preparation": "preparer", "prevoir": "preparer", "papiers": "preparer", "justificatifs": "preparer",
+    "apporter": "preparer", "amener": "preparer", "ramener": "preparer", "cv": "preparer",
+    "preparation": "preparer", "prevoir": "preparer", "papier": "document", "justificatifs": "preparer",
     "pieces": "preparer", "bulletins": "preparer",
     # training and funding
     "cap": "formation", "bts": "formation", "certification": "formation", "caces": "formation", "diplomant": "formation",
@@ -320,7 +326,7 @@ SYNONYMS = {
     "eleveur": "agriculteur", "eleveuse": "agriculteur", "paysan": "agriculteur", "paysanne": "agriculteur",
     "viticulteur": "agriculteur", "viticultrice": "agriculteur", "vigneron": "agriculteur", "vigneronne": "agriculteur",
     "maraicher": "agriculteur", "maraichere": "agriculteur", "cultivateur": "agriculteur", "arboriculteur": "agriculteur",
-    "agricole": "agriculteur", "ferme": "agriculteur", "msa": "agriculteur", "exploitation": "agriculteur",
+    "agricole": "agriculteur", "cerealier": "agriculteur", "cerealiere": "agriculteur", "horticulteur": "agriculteur", "ferme": "agriculteur", "msa": "agriculteur", "exploitation": "agriculteur",
     "conjointe": "conjoint", "collaborateur": "conjoint", "collaboratrice": "conjoint", "epouse": "conjoint", "mari": "conjoint",
     "femme": "conjoint", "compagnon": "conjoint", "compagne": "conjoint", "concubin": "conjoint", "familial": "conjoint",
     "familiale": "conjoint", "epoux": "conjoint",
@@ -336,7 +342,7 @@ SYNONYMS = {
     "efficace": "efficace", "efficacite": "efficace", "utile": "efficace", "resultats": "efficace", "resultat": "efficace",
     "satisfaits": "efficace", "satisfaites": "efficace", "satisfait": "efficace", "contents": "efficace",
     "satisfaction": "efficace", "retours": "efficace", 
-    "fiable": "efficace", "interessant": "efficace", 
+    "interessant": "efficace", 
     "statistiques": "frequentation", "stats": "frequentation", "chiffres": "frequentation", "chiffre": "frequentation",
     "utilisent": "frequentation", "beneficiaires": "frequentation", "connu": "frequentation", "populaire": "frequentation",
     # who does it, where
@@ -373,20 +379,27 @@ SYNONYMS = {
 # what the message must not touch, even in the situation it tells: the general answer ("which
 # organisation near me?") is not the one for a person who says she has a RQTH. Written as everyday
 # words: they go through the same expressions, synonyms and stems as messages.
+# What a person may ask about whatever her situation: a question about a status ("je suis au
+# chômage, qui fait mon CEP ?") gives way to these ("je suis au chômage, c'est gratuit ?").
+TOPICS = (
+    "!gratuit|payant|quifinance|confidentiel|accord|courant|temps de travail|conge|deroulement|etape|duree|distance|delai|"
+    "document|arreter|refaire|proposemetier|preparer|demission|ptp|transco|financ|bilan de competences|vae|"
+    "creation d entreprise|cpf|numero|efficace|frequentation"
+)
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "qu_est_ce_que_cep": ("questce|expliquer|definition|kesako|connais pas|comprends pas|consiste", "!avenir actifs|ptp|transco|mission locale|apec|bilan de competences|vae|cpf"),
     "eligibilite_qui": ("droit|tout le monde|condition|pour qui|beneficier|profiter|possible|concerne|eligible", "!etudiant|retraite|contrat|independant|fonctionnaire|cadre|apec|handicap|jeune|maladie|agriculteur|conjoint|plateforme|outremer|caledonie|etranger|monaco|chomage|mission locale"),
-    "etudiant_retraite": ("etudiant|retraite",),
-    "cdd_interim_apprenti": ("contrat|cdd|interim|apprenti|alternance|temps partiel",),
-    "independant": ("independant|auto entrepreneur|artisan|commercant|freelance|a mon compte",),
-    "fonctionnaire": ("fonctionnaire|agent public",),
-    "cadre": ("cadre|apec",),
-    "handicap": ("handicap|rqth|cap emploi",),
-    "jeune": ("jeune|age|diplome|ecole",),
+    "etudiant_retraite": ("etudiant|retraite", TOPICS),
+    "cdd_interim_apprenti": ("contrat|cdd|interim|apprenti|alternance|temps partiel", TOPICS),
+    "independant": ("independant|auto entrepreneur|artisan|commercant|freelance|a mon compte", TOPICS),
+    "fonctionnaire": ("fonctionnaire|agent public", TOPICS),
+    "cadre": ("cadre|apec", TOPICS),
+    "handicap": ("handicap|rqth|cap emploi", TOPICS),
+    "jeune": ("jeune|age|diplome|ecole", TOPICS),
     "arret_maladie": ("maladie|arret",),
-    "agriculteur": ("agriculteur",),
-    "conjoint_collaborateur": ("conjoint|mari",),
-    "travailleur_plateforme": ("plateforme",),
+    "agriculteur": ("agriculteur", TOPICS),
+    "conjoint_collaborateur": ("conjoint|mari", TOPICS),
+    "travailleur_plateforme": ("plateforme", TOPICS),
     "outre_mer": ("outremer", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement", "!caledonie"),
     "nouvelle_caledonie_polynesie": ("caledonie", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement"),
     "etranger": ("etranger", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement"),
@@ -422,7 +435,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "operateur_region": ("operateur|aquiadresser", "!etudiant|retraite|contrat|independant|fonctionnaire|cadre|apec|handicap|jeune|maladie|agriculteur|conjoint|plateforme|caledonie|etranger|monaco|chomage|mission locale"),
     "avenir_actifs": ("avenir actifs",),
     "numero_telephone": ("numero|telephone",),
-    "demandeur_emploi": ("chomage", "!demission"),
+    "demandeur_emploi": ("chomage", "!demission", TOPICS),
     "mission_locale": ("mission locale",),
     "efficacite": ("efficace",),
     "frequentation": ("frequentation",),
@@ -485,6 +498,13 @@ _ANCHOR = "cep"  # "le cep", "le conseil en évolution professionnelle", "ce dis
 CUES = QUESTION_WORDS | {c for c in map(_canonical, ("demarche", "droit", "toutlemonde")) if c is not None}
 # Pieces of a message: sentences and comma-separated parts, a "?" kept with its piece.
 _PIECES = re.compile(r"[^.?!;,\n]+[?]*")
+# where a clause that asks begins inside a sentence ("je suis au chômage à Lille est-ce que c'est
+# gratuit"): a piece starts there too
+_ASKS_HERE = re.compile(
+    r"\s(?=(?:est[- ]ce qu|j'aimerais savoir|j’aimerais savoir|je voudrais savoir|je souhaiterais savoir|je me demande|"
+    r"mais |du coup ))",
+    re.IGNORECASE,
+)
 
 
 def _spelled_out(text: str) -> str:
@@ -559,10 +579,11 @@ class QuestionIndex:
             for s, df in doc_freq.items()
         }
         self.vocab = sorted(s for s in self.idf if len(s) >= 4)
-        # typos rarely touch the first letter: "mission" is not a typo of "demission"
-        self.vocab_by_initial: dict[str, list[str]] = defaultdict(list)
+        # typos rarely touch the first two letters: "mission" is not a typo of "demission", nor
+        # "campagne" of "compagne"
+        self.vocab_by_prefix: dict[str, list[str]] = defaultdict(list)
         for s in self.vocab:
-            self.vocab_by_initial[s[0]].append(s)
+            self.vocab_by_prefix[s[:2]].append(s)
         # the words themselves, for typos in a word whose stem is short ("formaton": "form")
         self.lexicon: dict[str, str] = {}
         surface = [w for q in self.snapshot.questions.values() for p in q.phrasings for w in _spelled_out(p).split()]
@@ -570,9 +591,9 @@ class QuestionIndex:
             canonical = _canonical(word)
             if len(word) >= TYPO_LENGTH and canonical in self.idf:
                 self.lexicon.setdefault(word, canonical)
-        self.lexicon_by_initial: dict[str, list[str]] = defaultdict(list)
+        self.lexicon_by_prefix: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.lexicon):
-            self.lexicon_by_initial[word[0]].append(word)
+            self.lexicon_by_prefix[word[:2]].append(word)
         self.phrasings = []  # (question, stem weights, total weight, heaviest weight)
         for qid, stems in phrasings:
             weights = {s: self.idf[s] for s in set(stems)}
@@ -617,18 +638,21 @@ class QuestionIndex:
         """``s`` if the phrasings use it, else the known stem it is a typo of, else None."""
         if s in self.idf:
             return s
-        if len(s) >= TYPO_LENGTH:
-            match = process.extractOne(s, self.vocab_by_initial.get(s[0], ()), scorer=fuzz.ratio, score_cutoff=85)
-            if match is not None:
-                return match[0]
-        if len(word) >= TYPO_LENGTH:
-            match = process.extractOne(word, self.lexicon_by_initial.get(word[0], ()), scorer=fuzz.ratio, score_cutoff=85)
-            if match is not None:
-                return self.lexicon[match[0]]
+        for text, index in ((s, self.vocab_by_prefix), (word, self.lexicon_by_prefix)):
+            if len(text) >= TYPO_LENGTH:
+                edits = 1 if len(text) < 10 else 2
+                match = process.extractOne(text, index.get(text[:2], ()), scorer=Levenshtein.distance, score_cutoff=edits)
+                if match is not None:
+                    return match[0] if index is self.vocab_by_prefix else self.lexicon[match[0]]
         return None
 
     def match(
-        self, text: str, ignore: frozenset[str] = frozenset(), extra: tuple[str, ...] = (), situated: bool = False
+        self,
+        text: str,
+        ignore: frozenset[str] = frozenset(),
+        extra: tuple[str, ...] = (),
+        situated: bool = False,
+        need: bool = False,
     ) -> QuestionMatch | None:
         """The closest question to ``text`` and its score in [0, 1], or None if nothing shares a word.
 
@@ -637,9 +661,10 @@ class QuestionIndex:
         that tells a situation and then asks ("salarié à Lyon, en CDI, je dois prévenir mon
         patron ?") is also read piece by piece: the pieces that ask are matched on their own,
         and the best reading wins. ``situated`` says that the other pieces were understood (a
-        place, a situation, a need); when they were not, the words of theirs the knowledge base
-        never uses still count a little against the piece ("ma voiture est en panne, je fais
-        comment ?" asks nothing of the CEP).
+        situation); when they were not, the words of theirs the knowledge base never uses still
+        count a little against the piece ("ma voiture est en panne, je fais comment ?" asks
+        nothing of the CEP). ``need`` says that the message tells a need ("juste un conseil
+        rapide"): without a question mark or a question word, it asks nothing.
         """
         text = text[:2000]
         kinds = [k for k in (_canonical(e) for e in extra) if k is not None]
@@ -647,7 +672,7 @@ class QuestionIndex:
         words: dict[str, str] = {}
         # each piece is read once; the whole message is the pieces end to end
         readings = []
-        for piece in _PIECES.findall(text):
+        for piece in _PIECES.findall(_ASKS_HERE.sub("\n", text)):
             piece_spelled = _spelled_out(piece)
             if piece_spelled:
                 readings.append((piece, piece_spelled, _stems(piece_spelled, words)))
@@ -655,7 +680,10 @@ class QuestionIndex:
         stems = [s for s in all_stems if s not in ignore]
         asking_pieces = [r for r in readings if "?" in r[0] or _ASKING.search(r[1])]
         to_bot = any(_TO_BOT.search(sp) for _, sp, _ in readings)
-        best = self._match(stems, kinds, bool(asking_pieces), lookup, situated=situated, to_bot=to_bot, words=words)
+        asking = bool(asking_pieces)
+        if not asking and need:
+            situated = True  # a need told, not a question asked
+        best = self._match(stems, kinds, asking, lookup, situated=situated, to_bot=to_bot, words=words)
         if len(readings) > 1 and len(all_stems) >= LONG_MESSAGE:
             context = frozenset(stems) | set(kinds)
             for _, _, piece_stems in asking_pieces[-3:]:
@@ -752,8 +780,10 @@ class QuestionIndex:
                 if lone_word or (not situated and len(strong & self.question_vocab[qid]) <= 1):
                     scores[qid] *= factor
         if not asking:
+            # "je suis en arrêt maladie": a situation told, not a question asked
+            factor = NOT_ASKED_SITUATED if situated else NOT_ASKED
             for qid in scores:
-                scores[qid] *= NOT_ASKED
+                scores[qid] *= factor
         if to_bot and _ANCHOR not in known:
             # "t'es gratuit toi ?", "c'est quoi ton numéro ?": about the bot, not about the CEP
             for qid in scores:

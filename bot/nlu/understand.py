@@ -72,5 +72,5 @@ def understand(text: str, snapshot: Snapshot) -> Understanding:
         extra = tuple(kind.split()) if kind else ()
     situation = find_situation(text)
     situated = bool(situation.traits)
-    question = snapshot.faq.match(text, ignore=ignore, extra=extra, situated=situated)
+    question = snapshot.faq.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
     return Understanding(text, place, situation, question)
