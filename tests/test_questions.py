@@ -200,6 +200,8 @@ def test_never_raises(snap, text):
         ("retraité actif, cep ok ?", "etudiant_retraite"),
         # speaking to the bot is fine when the message names the CEP
         ("tu peux m'expliquer ce qu'est le cep ?", "qu_est_ce_que_cep"),
+        ("c'est payé par l'état le cep ?", "financement_cep"),
+        ("tout reste entre moi et le conseiller ?", "confidentialite"),
         # polite formulas and request verbs say nothing of what is asked
         ("Pourriez-vous m'indiquer si le conseil en évolution professionnelle est payant ?", "gratuit"),
         ("Je souhaiterais savoir si mon employeur doit m'accorder du temps pour le CEP.", "temps_de_travail"),
@@ -230,6 +232,7 @@ def test_mechanisms(snap, text, question):
         "t'es payé combien ?",
         "combien ça coûte de refaire une cuisine ?",  # two known words, each of another question, and an unknown one
         "je peux arrêter mon abonnement internet quand je veux ?",
+        "quel est le délai de livraison ?",  # a delay, but not of a CEP meeting
     ],
 )
 def test_concepts_reject(snap, text):

@@ -143,7 +143,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"demander (?:a|au|aux) (?:mon |ma |mes |son |sa |ses |l |la |le )?(?:employeur|patron|boss|chef|cheffe|manager|direction|directeur|directrice|rh|drh|superieur|hierarchie|n 1|responsable|entreprise|boite)", "accord employeur"),
     (r"au courant|mis au courant|mise au courant|au parfum", "courant"),
     (r"compte rendu|document de synthese|bilan ecrit|quelque chose d ecrit|un ecrit|par ecrit|trace ecrite|une trace", "document"),
-    (r"combien de temps (?:pour|avant) (?:avoir|obtenir|decrocher|etre recu|(?:le |un |mon )?(?:premier )?(?:rdv|rendez vous))|combien de temps (?:d attente|faut il attendre|il faut attendre|faut attendre|dois je attendre|je dois attendre|on attend)|avant d (?:avoir|obtenir|decrocher) (?:un |le |mon )?(?:premier )?rdv|etre recue?s?|sous combien de (?:temps|jours)|dans combien de (?:temps|jours)|au bout de combien|combien de jours|avoir (?:un |le )?rdv (?:rapidement|vite|tot)|(?:rdv|rendez vous) rapidement|rapidement (?:un |le )?rdv", "delai"),
+    (r"combien de temps (?:pour|avant) (?:avoir|obtenir|decrocher|etre recu|(?:le |un |mon )?(?:premier )?(?:rdv|rendez vous))|combien de temps (?:d attente|faut il attendre|il faut attendre|faut attendre|dois je attendre|je dois attendre|on attend)|avant d (?:avoir|obtenir|decrocher) (?:un |le |mon )?(?:premier )?rdv|sous combien de (?:temps|jours)|dans combien de (?:temps|jours)|au bout de combien|combien de jours|avoir (?:un |le )?rdv (?:rapidement|vite|tot)|(?:rdv|rendez vous) rapidement|rapidement (?:un |le )?rdv", "delai"),
     (r"(?:sur|dans) la duree|sur le long terme|(?:sur |pendant )?plusieurs mois|sur la longueur|au long cours|tout au long", "accompagnement long"),
     (r"combien de (?:rdv|rendez vous|seances|entretiens|rencontres)(?: en tout| au total)?|en tout|au total|au final|en totalite", "duree accompagnement"),
     (r"combien de temps|combien d heures|combien de mois|combien de semaines|combien de seances|ca dure|ca prend|durer|dure|duree|ca prendra", "duree"),
@@ -154,11 +154,11 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:m a|m ont|nous a|nous ont|ne m a|ne m ont) (?:jamais|rien|pas) (?:dit|parle|informe|explique|presente)|(?:jamais|rien) dit", "parler"),
     (r"aurait du|auraient du|aurait pas du|aurai du", "obligatoire"),
     (r"(?:doit|doivent|devrait|devraient|est tenue? de|sont tenus de|est obligee? de|sont obliges de|a l obligation de|est cense|est censee) (?:me |nous |vous |les |leur |lui )?(?:presenter|parler|informer|expliquer|proposer|dire|prevenir)", "obligatoire informer"),
-    (r"tout le monde|n importe qui|n importe quel(?:le)? (?:actif|personne|salarie)|toute personne|tous les actifs|tout actif|tout salariee?|tous les salaries|n importe quel salariee?|chaque salariee?|toutes les personnes|pour qui|accessible a qui|ouvert a qui|reserve a qui|qui peut (?:le |en )?(?:faire|beneficier|avoir|profiter|demander)|qui a (?:le )?droit|qui y a droit|qui est concerne|quelles? personnes?", "toutlemonde"),
-    (r"qui (?:paie|paye|finance|payent|paient|regle|rembourse|prend en charge|casque|raque|sort l argent)|finance par qui|paye par qui|payee? par qui|pris en charge par qui|d ou vient l argent|qui met l argent|c est qui qui paye|c est qui qui paie", "quifinance"),
+    (r"tout le monde|n importe qui|n importe quel(?:le)? (?:actif|active|personne|salariee?|travailleur|travailleuse)|tout travailleur|tous les travailleurs|toute personne|tous les actifs|tout actif|tout salariee?|tous les salaries|n importe quel salariee?|chaque salariee?|toutes les personnes|pour qui|accessible a qui|ouvert a qui|reserve a qui|qui peut (?:le |en )?(?:faire|beneficier|avoir|profiter|demander)|qui a (?:le )?droit|qui y a droit|qui est concerne|quelles? personnes?", "toutlemonde"),
+    (r"qui (?:paie|paye|finance|payent|paient|regle|rembourse|prend en charge|casque|raque|sort l argent)|finance par qui|paye par qui|payee? par qui|(?:payee?|financee?|pris en charge|prise en charge|remuneree?s?) par (?:l etat|la region|les regions|les entreprises|le gouvernement|les employeurs|france competences)|pris en charge par qui|d ou vient l argent|qui met l argent|c est qui qui paye|c est qui qui paie", "quifinance"),
     (r"prend(?:re)? en charge|prise en charge|pris en charge|prendra en charge", "financ"),
     (r"mes (?:infos|informations|donnees|confidences|propos|echanges)|ce que je (?:lui |leur )?(?:dis|raconte|confie|dirai|raconterai)|garde(?:r)? (?:ca )?pour (?:lui|elle|soi)|vie privee|donnees personnelles|rgpd", "confidentiel"),
-    (r"(?:1[4-9]|2[0-5]) ans|moins de 2[56] ans|age minimum|age limite|limite d age|a partir de quel age|trop jeune|sans diplome|pas de diplome|aucun diplome|(?:sors|sorti|sortie|sortant|sortante|viens de finir|viens de terminer) (?:de l ecole|du lycee|des etudes|d etudes|de la fac|de mes etudes|de formation)|quitte l ecole|arrete l ecole|arrete les etudes", "jeune"),
+    (r"(?:1[4-9]|2[0-5]) ans|moins de 2[56] ans|age minimum|age limite|limite d age|a partir de quel age|trop jeune|sans diplome|pas de diplome|aucun diplome|(?:sors|sorti|sortie|sortant|sortante|viens de finir|viens de terminer) (?:de l ecole|du lycee|des etudes|d etudes|de la fac|de mes etudes|de formation)|(?:arrete|lache|quitte|abandonne|stoppe)\w* (?:l ecole|les etudes|mes etudes|ses etudes|la fac|le lycee|les cours)", "jeune"),
     (r"quel age (?:as tu|avez vous|tu as|t as)", " "),
     (r"en tant que|en tant qu|(?:ce|hier|demain) soir|(?:ou )?pas (?:tres |trop )?loin|non loin", " "),
     (r"(?:je suis|suis|en tant que) (?:manager|responsable d equipe|chef d equipe|chef de service|chef de projet|directeur|directrice)", "cadre"),
@@ -171,6 +171,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:un |une |le |mon )?(?:nouveau|autre|2e|2eme|deuxieme|second|seconde) cep|a nouveau|une nouvelle fois|encore un cep|combien de fois|dans (?:sa|ma|une) vie|(?:en )?(?:faire|refaire|avoir|demander|commencer) un autre|encore un cep|encore une fois|deux cep|2 cep|plusieurs cep|un de plus|plusieurs fois|une (?:seule )?fois dans", "refaire"),
     (r"c est qui|c est quel organisme|c est quelle structure", "aquiadresser"),
     (r"(?:je dois |dois je |faut il |on doit )?passer par qui|(?:je )?(?:m |s )?adresse(?:r)? a qui|je (?:vais|dois aller|m adresse|dois m adresser) ou|(?:m |s )adresser ou|on va ou|je vais ou|a qui (?:je dois |dois je |faut il )?(?:m |s )?adresser|vers qui (?:me |se )tourner|qui (?:dois je |je dois |faut il )?contacter|a qui (?:je dois |dois je )?(?:m |s )?adresse|je vais voir qui|je contacte qui|je m adresse a qui|je demande a qui|a qui (?:je )?demander|qui (?:s occupe|s occupera) de (?:moi|mon cas)|qui (?:me fait|me fera|fait|fera) (?:mon |le |un )?cep", "aquiadresser"),
+    (r"etre recue?s?", "delai rdv"),
     (r"(?:c est |c )?long pour (?:avoir|obtenir|decrocher)|(?:c est|c) long (?:avant|pour)", "delai"),
     (r"suivi long|accompagnement long|suivi complet|accompagnement complet|plusieurs (?:rdv|seances|entretiens|rendez vous)", "accompagnement"),
     (r"(?:etre|sera|seront|serait|seraient|soit|soient|est|sont|serai|etait) (?:mise? |tenue? )?(?:informee?s?|prevenue?s?|avertie?s?)", "courant"),
@@ -199,7 +200,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"projets? de transition professionnelle|transitions? pro(?:fessionnelle)?s?|ptp|cif|ex cif|ancien cif", "ptp"),
     (r"quitter (?:mon|son|ma) (?:travail|emploi|poste|boulot|job|cdi|taf|entreprise|boite)|donner (?:ma|sa) demission|poser (?:ma|sa) demission|dispositif demissionnaire", "demission"),
     (r"changer de (?:metier|voie|boulot|job|travail|taf|domaine|secteur|carriere|branche|vie professionnelle|orientation)|changement de (?:metier|voie|carriere)|nouveau metier|autre metier|me reconvertir|se reconvertir|reconversion professionnelle", "reconversion"),
-    (r"entre nous|reste secret|restent secretes?|secret professionnel|tenu au secret|tenue au secret", "confidentiel"),
+    (r"entre nous|entre (?:moi|vous) et (?:le|la|mon|ma|vous|moi)|reste secret|restent secretes?|secret professionnel|tenu au secret|tenue au secret", "confidentiel"),
     (r"numero vert|numero de telephone|numero de tel|quel numero|un numero|joindre par telephone|appeler par telephone|au bout du fil|une hotline|un standard", "numero"),
     (r"pres de chez (?:moi|nous|vous)|chez (?:moi|nous)|ma region|mon departement|ma ville|mon coin|mon secteur|dans le coin|par chez (?:moi|nous)|ma commune|mon territoire|localement|en local", "region"),
     (r"combien de (?:personnes|gens|beneficiaires|salaries|actifs|cep|dossiers)|beaucoup de (?:monde|gens|personnes)|nombre de (?:personnes|beneficiaires|gens|cep)|combien (?:de|d) (?:utilisateurs|usagers)", "frequentation"),
@@ -326,7 +327,7 @@ SYNONYMS = {
     "eleveur": "agriculteur", "eleveuse": "agriculteur", "paysan": "agriculteur", "paysanne": "agriculteur",
     "viticulteur": "agriculteur", "viticultrice": "agriculteur", "vigneron": "agriculteur", "vigneronne": "agriculteur",
     "maraicher": "agriculteur", "maraichere": "agriculteur", "cultivateur": "agriculteur", "arboriculteur": "agriculteur",
-    "agricole": "agriculteur", "cerealier": "agriculteur", "cerealiere": "agriculteur", "horticulteur": "agriculteur", "ferme": "agriculteur", "msa": "agriculteur", "exploitation": "agriculteur",
+    "agricole": "agriculteur", "apiculteur": "agriculteur", "apicultrice": "agriculteur", "ostreiculteur": "agriculteur", "berger": "agriculteur", "bergere": "agriculteur", "fermier": "agriculteur", "fermiere": "agriculteur", "sylviculteur": "agriculteur", "pisciculteur": "agriculteur", "cerealier": "agriculteur", "cerealiere": "agriculteur", "horticulteur": "agriculteur", "ferme": "agriculteur", "msa": "agriculteur", "exploitation": "agriculteur",
     "conjointe": "conjoint", "collaborateur": "conjoint", "collaboratrice": "conjoint", "epouse": "conjoint", "mari": "conjoint",
     "femme": "conjoint", "compagnon": "conjoint", "compagne": "conjoint", "concubin": "conjoint", "familial": "conjoint",
     "familiale": "conjoint", "epoux": "conjoint",
@@ -386,6 +387,9 @@ TOPICS = (
     "document|arreter|refaire|proposemetier|preparer|demission|ptp|transco|financ|bilan de competences|vae|"
     "creation d entreprise|cpf|numero|efficace|frequentation"
 )
+# What a duration, a delay or a count is of: the CEP, its meetings, its advisers ("le délai de
+# livraison" is not the delay for a meeting).
+OF_THE_CEP = "cep|rdv|entretien|premier rdv|conseiller|accompagnement|delai rdv|beneficier|utiliser|reconversion"
 CONCEPTS: dict[str, tuple[str, ...]] = {
     "qu_est_ce_que_cep": ("questce|expliquer|definition|kesako|connais pas|comprends pas|consiste", "!avenir actifs|ptp|transco|mission locale|apec|bilan de competences|vae|cpf"),
     "eligibilite_qui": ("droit|tout le monde|condition|pour qui|beneficier|profiter|possible|concerne|eligible", "!etudiant|retraite|contrat|independant|fonctionnaire|cadre|apec|handicap|jeune|maladie|agriculteur|conjoint|plateforme|outremer|caledonie|etranger|monaco|chomage|mission locale"),
@@ -413,10 +417,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "employeur_doit_informer": ("employeur|entretien professionnel", "informer|parler|expliquer|entretien professionnel"),
     "deroulement_niveaux": ("deroulement|etape|niveau|fonctionnement",),
     "ponctuel_ou_accompagnement": ("ponctuel|accompagnement",),
-    "duree_rendez_vous": ("duree|longtemps",),
+    "duree_rendez_vous": ("duree|longtemps", OF_THE_CEP),
     "duree_accompagnement": ("duree|longtemps",),
     "distance": ("distance|telephone",),
-    "delai_rendez_vous": ("delai|longtemps",),
+    "delai_rendez_vous": ("delai|longtemps", OF_THE_CEP),
     "document_synthese": ("document",),
     "arreter": ("arreter",),
     "refaire": ("refaire",),
@@ -438,7 +442,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "demandeur_emploi": ("chomage", "!demission", TOPICS),
     "mission_locale": ("mission locale",),
     "efficacite": ("efficace",),
-    "frequentation": ("frequentation",),
+    "frequentation": ("frequentation", OF_THE_CEP),
 }
 
 # Light French stemming: plural and feminine forms, then one verb or noun ending.
