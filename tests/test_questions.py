@@ -246,3 +246,11 @@ def test_concepts_are_well_formed(snap):
             words = group.removeprefix("!").split("|")
             [alternatives] = concept_groups((group.removeprefix("!"),))
             assert len(alternatives) == len(words), group  # every alternative reads as at least one stem
+
+
+def test_speaking_to_the_bot_is_only_possible(snap):
+    """A message that speaks to the bot and does not name the CEP is not answered outright; a close
+    one is offered as a possible question."""
+    match = understand("tu sais si c'est gratuit ?", snap).question
+    assert match is not None and match.id == "gratuit" and match.possible and not match.confident
+    assert understand("t'as quel âge ?", snap).confident_question is None

@@ -72,7 +72,7 @@ LONE_WORD = 0.65  # factor when a single known word stands among unknown ones, i
 LONE_WORD_ELSEWHERE = 0.55  # the same in a message that does not: "le restaurant est payant ?"
 NOT_ASKED = 0.5  # factor for a message that asks nothing (no "?", no question word, no "cep")
 NOT_ASKED_SITUATED = 0.4  # the same for a message that tells a situation ("j'ai une RQTH")
-TO_BOT = 0.5  # factor for a message that speaks to the bot ("tu", "t'es", "ton") and does not name the CEP
+TO_BOT = 0.4  # factor for a message that speaks to the bot ("tu", "t'es", "ton") and does not name the CEP
 _TO_BOT = re.compile(r"\b(?:tu|toi|ton|ta|tes|t es|t as|t etais|t aurais)\b")
 SITUATED_UNKNOWN_WEIGHT = 2.0  # the same, in a message that tells a situation or a place
 ELSEWHERE_WEIGHT = 2.0  # weight of an unknown word in the other pieces of a message read piece by piece
@@ -205,6 +205,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"pres de chez (?:moi|nous|vous)|chez (?:moi|nous)|ma region|mon departement|ma ville|mon coin|mon secteur|dans le coin|par chez (?:moi|nous)|ma commune|mon territoire|localement|en local", "region"),
     (r"combien de (?:personnes|gens|beneficiaires|salaries|actifs|cep|dossiers)|beaucoup de (?:monde|gens|personnes)|nombre de (?:personnes|beneficiaires|gens|cep)|combien (?:de|d) (?:utilisateurs|usagers)", "frequentation"),
     (r"(?:ca )?sert (?:vraiment )?a (?:quelque chose|rien|qqch)|ca sert vraiment|sert vraiment|(?:ca )?aide vraiment|ca marche vraiment|ca vaut le coup|ca vaut la peine|vaut le coup|taux de satisfaction|perte de temps|des retours|avis des gens", "efficace"),
+    (r"pay\w* en (?:plusieurs|deux|trois|quatre|[2-9]) fois", "payant"),
     (r"ca coute|ca coutera|ca coute combien|combien ca coute|c est combien|combien c est|0 euro|zero euro|un sou|des frais|a ma charge|de ma poche|porte monnaie|sortir (?:des sous|de l argent|un centime)|un centime|reste a charge|sans frais|des sous", "gratuit"),
     (r"idees? de metiers?|(?:me )?dire quoi faire|decider pour moi|quel metier|me proposer des metiers|proposer des metiers|choisir (?:un|mon) metier|trouver (?:un|mon) (?:metier|nouveau metier)|pistes? de metiers?|des pistes|quoi faire comme metier|decider a ma place|choisir a ma place", "proposemetier"),
     (r"(?:trouv\w*|rencontr\w*|parler a|parler avec|contact\w*|joindre) (?:un |une |mon |ma |le |la )?(?:conseiller|conseillere|interlocuteur|quelqu un)|avoir quelqu un|prendre (?:un )?rdv|prendre rendez vous|ou aller|ou m adresser", "contact conseiller"),
