@@ -264,6 +264,10 @@ class CheckReport:
     snapshot: Snapshot | None = None
     counts: dict[str, int] = field(default_factory=dict)
 
+    def without_snapshot(self) -> CheckReport:
+        """The same report without its snapshot (to keep the messages, not the data)."""
+        return CheckReport(self.problems, None, self.counts)
+
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
