@@ -31,29 +31,42 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cep-bot", description="Assistant CEP : trouver son conseil en évolution professionnelle.")
     parser.add_argument("--version", action="version", version=f"cep-bot {__version__}")
     parser.add_argument("--config", default=None, help="fichier de configuration (défaut : config.yaml du dossier courant)")
+    # --config is accepted before or after the sub-command ("cep-bot run --config x.yaml")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, help="fichier de configuration")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("chat", help="discuter avec l'assistant dans le terminal")
-    ask = sub.add_parser("ask", help="ce que le bot comprend d'un message et ce qu'il répondrait")
+    sub.add_parser("chat", parents=[common], help="discuter avec l'assistant dans le terminal")
+    ask = sub.add_parser("ask", parents=[common], help="ce que le bot comprend d'un message et ce qu'il répondrait")
     ask.add_argument("--date", type=_date, default=None, help="répondre comme à cette date (AAAA-MM-JJ)")
     ask.add_argument("--json", action="store_true", help="une ligne JSON par message")
     ask.add_argument("text", nargs="*", help="le message (sinon : un message par ligne sur l'entrée standard)")
-    check = sub.add_parser("check", help="vérifier les fichiers de connaissances")
+    check = sub.add_parser("check", parents=[common], help="vérifier les fichiers de connaissances")
     check.add_argument("dir", nargs="?", default=None, help="dossier à vérifier (défaut : knowledge)")
     check.add_argument("--date", type=_date, default=None, help="vérifier comme à cette date")
-    sub.add_parser("run", help="servir Telegram (jeton dans CEP_BOT_TOKEN)")
-    stats = sub.add_parser("stats", help="chiffres d'usage anonymes")
+    sub.add_parser("run", parents=[common], help="servir Telegram (jeton dans CEP_BOT_TOKEN)")
+    stats = sub.add_parser("stats", parents=[common], help="chiffres d'usage anonymes")
     stats.add_argument("--since", type=_date, default=None)
     stats.add_argument("--until", type=_date, default=None)
     stats.add_argument("--by", choices=("region", "lot", "source", "situation", "door"), default=None)
     stats.add_argument("--csv", default=None, help="écrire aussi le tableau dans ce fichier CSV")
-    sub.add_parser("purge", help="supprimer ce qui dépasse la durée de conservation")
+    sub.add_parser("purge", parents=[common], help="supprimer ce qui dépasse la durée de conservation")
     return parser
 
 
 def _config(path: str | None):  # type: ignore[no-untyped-def]
     from bot.config import ConfigError, load_config  # noqa: PLC0415
 
-    candidate = Path(path) if path else Path("config.yaml")
+    if path:
+        candidate = Path(path)
+        if not candidate.is_file():
+            print(f"{path}: fichier de configuration introuvable — vérifiez le chemin donné à --config", file=sys.stderr)
+            raise SystemExit(2)
+    else:
+        # the current folder's config.yaml, else the one beside the code (a checkout run from elsewhere)
+        candidate = Path("config.yaml")
+        beside_code = Path(__file__).resolve().parent.parent / "config.yaml"
+        if not candidate.is_file() and beside_code.is_file():
+            candidate = beside_code
     try:
         return load_config(candidate)
     except ConfigError as exc:

@@ -103,3 +103,11 @@ def test_batch_output_is_flushed_line_by_line() -> None:
         process.wait(timeout=60)
         if process.stdout is not None:
             process.stdout.close()
+
+
+def test_cli_finds_its_configuration_from_another_folder(tmp_path: Path) -> None:
+    """Run from elsewhere, cep-bot uses the config.yaml beside the code; a wrong --config is said clearly."""
+    ok = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "salarié à Brest"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["lot"]["id"] == "2024-bretagne"
+    bad = subprocess.run([sys.executable, "-m", "bot", "ask", "--config", "nope.yaml", "x"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    assert bad.returncode == 2 and "nope.yaml: fichier de configuration introuvable" in bad.stderr
