@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from fakebotapi import FakeBotApi
-from harness import RunningBot, make_config
+from harness import RunningBot
 
 from bot.cli import main
 from bot.config import load_config

@@ -231,7 +231,7 @@ SYNONYMS = {
     "payez": "payant", "payons": "payant", "payerai": "payant", "payerais": "payant", "paierai": "payant", "paies": "payant",
     "prix": "gratuit", "tarif": "gratuit", "tarifs": "gratuit", "tarification": "gratuit", "cout": "gratuit", "coute": "gratuit",
     "couter": "gratuit", "coutera": "gratuit", "couteux": "gratuit", "frais": "gratuit", "arnaque": "fiable", "escroquerie": "fiable", "arnaques": "fiable", "serieux": "fiable", "officiel": "fiable", "officielle": "fiable", "fiables": "fiable", "legal": "fiable", "cher": "gratuit",
-    "chere": "gratuit", "euros": "gratuit", "euro": "gratuit", "facture": "payant", "facturer": "payant", "facture": "payant",
+    "chere": "gratuit", "euros": "gratuit", "euro": "gratuit", "facture": "payant", "facturer": "payant",
     "debourser": "payant", "thune": "gratuit", "fric": "gratuit", "pognon": "gratuit", 
     # employer
     "boss": "employeur", "patron": "employeur", "patronne": "employeur", "chef": "employeur", "cheffe": "employeur",
