@@ -189,3 +189,24 @@ async def test_a_file_change_is_picked_up_by_the_watch_and_a_broken_one_reported
             fake.send_command(12, "/start")
             (welcome,) = await fake.areplies(12, 1)  # the welcome and the place question: one message
             assert "Bonjour" in welcome["text"] and "\n\nOù habitez-vous" in welcome["text"]
+
+
+async def test_a_network_cut_of_several_seconds_loses_no_reply(tmp_path: Path, snapshot: object) -> None:
+    """Telegram unreachable for 4 s, while a reply is due and while people write: polling resumes by itself,
+    and every reply arrives once, in order."""
+    with FakeBotApi() as fake:
+        async with RunningBot(make_config(tmp_path, fake), snapshot, token=TOKEN):
+            fake.send_command(61, "/start")
+            await fake.areplies(61, 1)
+            fake.send_text(61, "salariée à Nantes")  # its reply meets the cut
+            fake.pause(4)
+            fake.send_text(62, "/start")  # written during the cut, read when polling resumes
+            await asyncio.sleep(1)
+            fake.send_text(61, "je veux changer de métier")
+            first = await fake.areplies(61, 2, timeout=40)
+            assert "ponctuelle" in first[0]["text"] and "Lot Pays de la Loire" in first[1]["text"]
+            assert await fake.areplies(62, 1, timeout=40)
+            await asyncio.sleep(1)
+            answers = _answers(fake, 61)
+            assert len(answers) == len(set(answers)) == 3
+            assert any(c.failed for c in fake.calls), "the cut must have been met"
