@@ -335,3 +335,16 @@ def test_a_location_inside_an_outside_zone_is_outside(snapshot) -> None:  # type
     result = snapshot.places.locate(42.5063, 1.5218)
     assert result.outside and result.place.name == "Andorre"
     assert snapshot.places.locate(42.5197, 1.8233).place.region == "76"  # Porta, just across the border
+
+
+@pytest.mark.parametrize(
+    ("text", "dep"),
+    [("salarié 29", "29"), ("salariée, 29", "29"), ("auto-entrepreneur 13", "13"), ("demandeur d'emploi 93", "93"), ("cdi 2A", "2A")],
+)
+def test_a_status_then_a_number_ending_the_message_is_a_departement(snapshot, text: str, dep: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot.places.find(text).place.departement == dep
+
+
+@pytest.mark.parametrize("text", ["salarié 29 ans", "je suis salarié depuis 29", "salarié 35 heures", "nous sommes 4", "on est 3 salariés"])
+def test_counts_after_a_status_are_not_places(snapshot, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert snapshot.places.find(text).place is None

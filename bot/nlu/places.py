@@ -113,11 +113,18 @@ PAST = _words("avant ancien ancienne anciennement etais etait etions grandi ne n
 PRESENT = _words("maintenant aujourd actuellement desormais depuis dorenavant")
 # Before a number, words that make it a département ("dans le 29", "département 13").
 DEP_PREV = _words("le du departement departements dept dpt dep depart l")
+# A status just before a number that ends the message: "salarié 29", "auto-entrepreneur, 13".
+STATUS_PREV = frozenset(
+    "salarie salariee salaries salariees cdi cdd interim interimaire independant independante auto entrepreneur "
+    "entrepreneuse autoentrepreneur microentrepreneur freelance artisan artisane commercant commercante cadre "
+    "fonctionnaire agent chomage chomeur chomeuse emploi apprenti apprentie alternant alternante liberal liberale "
+    "rqth".split()
+)
 # Before a number, words that make it an age, a duration or a count.
 NOT_DEP_PREV = _words(
     "ai a as avons avez ont depuis pendant durant de des environ plus moins pres fois sur x par ou et les mes "
     "tes ses nos vos leurs ces entre bac niveau age agee ans n no numero tel siret siren echelon indice "
-    "categorie grade coefficient cat classe code"
+    "categorie grade coefficient cat classe code sommes etes sont etions serons etaient"
 )
 # After a number, words that make it anything but a place.
 UNIT_WORDS = _words(
@@ -644,6 +651,8 @@ class PlaceIndex:
                 out.append(_Mention(i, i + span, entry, word, "numero", 3.0, 0.0))
             elif i in ends or (prev in ("en", "dans") and i - 1 in ends):
                 out.append(_Mention(i, i + span, entry, word, "numero", 1.0, 0.0, loose=True))  # "Mâcon 71"
+            elif prev in STATUS_PREV and (not nxt or nxt in FILLER):
+                out.append(_Mention(i, i + span, entry, word, "numero", 2.0, 0.0))  # "salarié 29"
             i += span
         return out
 
