@@ -348,3 +348,12 @@ def test_a_status_then_a_number_ending_the_message_is_a_departement(snapshot, te
 @pytest.mark.parametrize("text", ["salarié 29 ans", "je suis salarié depuis 29", "salarié 35 heures", "nous sommes 4", "on est 3 salariés"])
 def test_counts_after_a_status_are_not_places(snapshot, text: str) -> None:  # type: ignore[no-untyped-def]
     assert snapshot.places.find(text).place is None
+
+
+@pytest.mark.parametrize(
+    ("text", "region"),
+    [("je vis à Genève et je travaille à Annemasse", "84"), ("frontalier, j'habite Thionville et je bosse au Luxembourg", "44")],
+)
+def test_a_cross_border_worker_is_served_on_the_french_side(snapshot, text: str, region: str) -> None:  # type: ignore[no-untyped-def]
+    place = snapshot.places.find(text).place
+    assert place is not None and place.kind == "commune" and place.region == region

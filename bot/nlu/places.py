@@ -755,6 +755,12 @@ class PlaceIndex:
         if not firm:
             return _EMPTY
         primary = max(firm, key=lambda m: (m.score, -m.start))
+        if primary.entry.ref is not None and primary.entry.ref.kind == "outside":
+            # living abroad but working in France (or the reverse): the service covers the
+            # French side ("je vis à Genève et je travaille à Annemasse")
+            french = [m for m in firm if m.entry.ref is not None and m.entry.ref.kind != "outside"]
+            if french:
+                primary = max(french, key=lambda m: (m.score, -m.start))
         # an ambiguous name settled by another place of one of its regions
         if primary.entry.ref is None:
             regions = {m.entry.ref.region for m in mentions if m is not primary and m.entry.ref is not None}
