@@ -219,7 +219,7 @@ async def test_everything_in_one_message(world: World) -> None:
     await chat.say("Je suis indépendant à Ajaccio et je voudrais être accompagné dans la durée")
     (answer,) = chat.last  # the answer and its satisfaction question: one message
     assert answer["parse_mode"] == "HTML"
-    assert answer["text"].startswith("<b>Votre porte d'entrée : Votre opérateur régional")
+    assert answer["text"].startswith("<b>À qui vous adresser : Votre opérateur régional")
     check_answer_message(answer)
     text = html.unescape(chat.text)
     assert "Lot Provence-Alpes-Côte d'Azur et Corse" in text and "Corse" in text
@@ -338,7 +338,7 @@ async def test_job_seeker(world: World) -> None:
     await chat.say("Lyon")
     await chat.press("Demandeur d'emploi")
     text = html.unescape(chat.text)
-    assert "Votre porte d'entrée : France Travail" in text and "3949" in text and "mon-cep.org" in text
+    assert "À qui vous adresser : France Travail" in text and "3949" in text and "mon-cep.org" in text
     assert "avenir-actifs" not in text
 
 
@@ -346,7 +346,7 @@ async def test_public_agent(world: World) -> None:
     chat = world.chat()
     await chat.say("Je suis fonctionnaire à Rennes")
     text = html.unescape(chat.text)
-    assert "Votre porte d'entrée : Votre employeur public" in text
+    assert "À qui vous adresser : Votre employeur public" in text
     assert "ressources humaines" in text and "centre de gestion" in text and "mon-cep.org" in text
 
 

@@ -518,21 +518,21 @@ def test_alternatives_when_the_person_may_choose(engine: Engine) -> None:
     assert talk.asks_place(), "the regional operator is one of the choices: its region is needed"
     talk.say("Lyon")
     assert talk.step == "answered"
-    assert "Votre porte d'entrée : L'APEC" in talk.text
+    assert "À qui vous adresser : L'APEC" in talk.text
     assert "Vous pouvez aussi choisir" in talk.text and "https://ara.avenir-actifs.org" in talk.text
 
 
 def test_job_seeker_goes_to_france_travail_without_a_place(talk: Talk) -> None:
     talk.say("Je suis demandeur d'emploi")
     assert talk.step == "answered"
-    assert "Votre porte d'entrée : France Travail" in talk.text
+    assert "À qui vous adresser : France Travail" in talk.text
     assert "3949" in talk.text and "mon-cep.org" in talk.text
     assert talk.event("answer")["door"] == "france_travail"
 
 
 def test_public_agent_goes_to_the_employer(talk: Talk) -> None:
     talk.say("Je suis fonctionnaire à Rennes")
-    assert "Votre porte d'entrée : Votre employeur public" in talk.text
+    assert "À qui vous adresser : Votre employeur public" in talk.text
     assert "centre de gestion" in talk.text and "mon-cep.org" in talk.text
     assert "avenir-actifs" not in talk.text
 
@@ -544,7 +544,7 @@ def test_public_agent_button(engine: Engine) -> None:
 
 def test_young_person_goes_to_the_mission_locale(talk: Talk) -> None:
     talk.say("j'ai 20 ans et je cherche du travail")
-    assert "Votre porte d'entrée : La mission locale" in talk.text and "France Travail" in talk.text
+    assert "À qui vous adresser : La mission locale" in talk.text and "France Travail" in talk.text
 
 
 def test_disabled_person_may_choose_cap_emploi_or_the_region(engine: Engine) -> None:

@@ -60,7 +60,7 @@ def final_answer(snapshot: Snapshot, rec: Recommendation, need: str | None, plac
         parts.append("\n".join(alt_lines))
     parts.append("Pour votre premier rendez-vous\n" + snapshot.text("preparer"))
     parts.append(snapshot.text("national"))
-    title = f"Votre porte d'entrée : {network.name}"
+    title = f"À qui vous adresser : {network.name}"
     return title, "\n\n".join(p for p in parts if p)
 
 
