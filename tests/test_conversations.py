@@ -59,7 +59,7 @@ def rows(message: dict[str, Any]) -> list[list[str]]:
 
 def check_answer_message(message: dict[str, Any], *, need_row: bool = True) -> None:
     """The final answer: one message, its satisfaction question at the end, 👍/👎 first, then the change rows."""
-    assert message["text"].startswith("<b>Votre porte d'entrée"), "the title, in bold"
+    assert message["text"].startswith("<b>À qui vous adresser"), "the title, in bold"
     text = html.unescape(message["text"])
     assert text.endswith("\n\n" + USEFUL) and text.count(USEFUL) == 1
     expected = [["👍 Oui, utile", "👎 Non"], ["Changer de lieu", "Changer de situation"]] + ([["Changer de besoin"]] if need_row else [])

@@ -173,7 +173,7 @@ def answered_in_lyon(engine: Engine) -> Talk:
 def test_everything_in_one_message_goes_straight_to_the_answer(talk: Talk) -> None:
     talk.say("Je suis indépendant à Ajaccio et je voudrais être accompagné dans la durée")
     assert talk.step == "answered"
-    assert talk.turn.replies[0].title.startswith("Votre porte d'entrée")
+    assert talk.turn.replies[0].title.startswith("À qui vous adresser")
     assert "Lot Provence-Alpes-Côte d'Azur et Corse" in talk.text
     assert "https://pacacorse.avenir-actifs.org" in talk.text
     assert BOOK_ACCOMPAGNEMENT in talk.text and BOOK_PONCTUEL not in talk.text
@@ -358,7 +358,7 @@ def test_the_answer_carries_the_satisfaction_question_and_its_buttons(engine: En
     """One message: the answer, then "Cette réponse vous a-t-elle été utile ?", 👍/👎 first, then the change rows."""
     talk = answered_in_lyon(engine)
     answer = talk.one_message()
-    assert answer.title.startswith("Votre porte d'entrée") and answer.text.endswith("\n\n" + USEFUL)
+    assert answer.title.startswith("À qui vous adresser") and answer.text.endswith("\n\n" + USEFUL)
     assert answer.text.count(USEFUL) == 1
     rev = talk.state.rev
     assert [[(b.label, b.data) for b in row] for row in answer.buttons] == [
@@ -468,7 +468,7 @@ def test_a_question_that_completes_the_slots_comes_before_the_answer(talk: Talk)
     assert talk.step == "answered" and talk.event("question")["id"] == "gratuit"
     first, answer = talk.turn.replies
     assert first == Reply(question_answer(talk.engine.snapshot, "gratuit"))
-    assert answer.title.startswith("Votre porte d'entrée") and "https://ara.avenir-actifs.org" in answer.text
+    assert answer.title.startswith("À qui vous adresser") and "https://ara.avenir-actifs.org" in answer.text
     assert answer.text.endswith("\n\n" + USEFUL) and row_labels(answer)[0] == [label for label, _ in RATING_ROW]
 
 
@@ -486,7 +486,7 @@ def test_places_in_the_same_lot_are_said_before_the_answer(talk: Talk) -> None:
     assert talk.step == "answered"
     notice, answer = talk.turn.replies
     assert notice == Reply("Guadeloupe ou Martinique : ces lieux relèvent du même lot, avec les mêmes contacts.")
-    assert answer.title.startswith("Votre porte d'entrée") and BOOK_ACCOMPAGNEMENT in answer.text
+    assert answer.title.startswith("À qui vous adresser") and BOOK_ACCOMPAGNEMENT in answer.text
     assert row_labels(answer) == [[label for label, _ in RATING_ROW], *CHANGE_ROWS]
 
 

@@ -91,7 +91,7 @@ async def test_events_are_emitted_and_hold_nothing_personal(tmp_path: Path, snap
             need = await expect(fake, USER, "question ponctuelle")
             fake.press(USER, button_data(need, "accompagnement"), first_name=NAME)
             answer = await expect(fake, USER, "utile ?")  # the answer carries the satisfaction question
-            assert "Votre porte d'entrée" in answer["text"]
+            assert "À qui vous adresser" in answer["text"]
             fake.press(USER, button_data(answer, "Oui, utile"), first_name=NAME)
             offer = await expect(fake, USER, "rappelle")
             fake.press(USER, button_data(offer, "Oui"), first_name=NAME)
