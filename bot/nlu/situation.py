@@ -309,9 +309,8 @@ def _present(pattern: re.Pattern[str], parts: list[str], *, wishes: bool = True)
     return found, denied and not found
 
 
-def find_situation(text: str, *, skip: tuple[int, int] | None = None) -> Situation:
+def find_situation(text: str) -> Situation:
     """Traits, need and age found in ``text`` (pure; never raises)."""
-    del skip  # kept for compatibility: the place no longer needs hiding
     parts = clauses(text[:4096])
     whole = " ".join(parts)
     traits: set[str] = set()
