@@ -210,6 +210,21 @@ def test_never_raises(snap, text):
         ("le cep peut financé ma formaton ?", "finance_formation"),
         # a piece that asks without naming what it is about speaks of the CEP the message named
         ("hello, j'ai vu une pub pour le cep sur facebook, c'est quoi exactement ?", "qu_est_ce_que_cep"),
+        # how the person heard of it is not what she asks
+        ("mon beau-frère m'a parlé du cep, je ne vois pas bien ce que c'est, vous m'expliquez ?", "qu_est_ce_que_cep"),
+        # the adviser reaching the employer: what the employer will know
+        ("je reste discrète sur mon projet, vous allez prévenir ma hiérarchie ?", "employeur_informe"),
+        # paid during the meeting is working time, not cost
+        ("le rdv est en pleine journée, je serai rémunéré pendant ce temps ?", "temps_de_travail"),
+        # using a service is having the right to it
+        ("mon voisin est retraité, il peut avoir recours au cep ?", "etudiant_retraite"),
+        # a length in minutes or hours is a duration; "this week" is a delay
+        ("un entretien avec le conseiller, c'est 45 min ou 2h ?", "duree_rendez_vous"),
+        ("on peut me recevoir la semaine prochaine ?", "delai_rendez_vous"),
+        # going back after a first CEP is doing it again
+        ("j'ai déjà fait un cep il y a 5 ans, je peux y revenir ?", "refaire"),
+        # launching one's project is creating a business
+        ("j'ai un projet de boulangerie, le conseiller peut m'aider à le monter ?", "creation_entreprise"),
     ],
 )
 def test_mechanisms(snap, text, question):
@@ -233,6 +248,10 @@ def test_mechanisms(snap, text, question):
         "combien ça coûte de refaire une cuisine ?",  # two known words, each of another question, and an unknown one
         "je peux arrêter mon abonnement internet quand je veux ?",
         "quel est le délai de livraison ?",  # a delay, but not of a CEP meeting
+        "c'est dispo en rouge ?",  # available, but nothing of the CEP
+        "je peux faire appel d'une décision du tribunal ?",
+        "le match dure une heure ?",
+        "mon frère m'a parlé d'un bon restaurant, c'est où ?",
     ],
 )
 def test_concepts_reject(snap, text):

@@ -105,6 +105,9 @@ STOPWORDS = frozenset(
     pourriez pourrais pourrait pourrions indiquer indiquez preciser precisez confirmer confirmez renseigner renseignez
     madame monsieur mesdames messieurs cordialement remercie remerciant avance
     grave genant embetant souci soucis probleme problemes peu
+    honnetement franchement sincerement plutot environ quelques globalement
+    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    lundi mardi mercredi jeudi vendredi
     """.split()
 )
 # Question words, and "venir" ("je peux venir ?"): weak evidence of what is asked; they count, but little.
@@ -134,6 +137,30 @@ _SA_CA = re.compile(r"\bsa (?=coute|coutera|sert|servira|dure|durera|prend|march
 
 # Expressions first (applied to the normalized text), then single words.
 PHRASES: list[tuple[str, str]] = [
+    # how the person heard of it: not what she asks ("une collègue m'a parlé du CEP, c'est quoi ?")
+    (r"(?:on|qu on|quelqu un|une? (?:amie?|collegue|copine|copain|pote|proche|voisine?|connaissance)|mon (?:ami|pote|frere|pere|cousin|mari|conjoint)|ma (?:soeur|mere|cousine|femme|conjointe|copine|amie)) (?:m a|m ont|nous a|nous ont|m avait|m avaient) (?:parle|cause|conseille|recommande) (?:du|de la|de l|de|d)|(?:j ai |j avais )?entendu parler (?:du|de la|de l|de|d)", " "),
+    # the adviser reaching the employer: what the employer will know
+    (r"(?:conseiller|conseillere|cep|il|elle|ils|elles|vous|on) (?:va |vont |allez |peut |peuvent |pouvez |pourrait |pourraient |risque de |risquent de |doit |doivent |devra |devront )?(?:\w+ )?(?:contact\w*|appel\w*|prevenir|previen\w*|joindre|ecrire a|informer|parler a|parler avec|prendre contact avec) (?:mon |ma |mes |l |le |la |les |son |sa |leur )?(?:employeur|patron|patronne|boss|chef|cheffe|manager|direction|rh|drh|hierarchie|superieur|superieure|entreprise|boite|societe|n 1)", "courant employeur"),
+    # paid during the meeting: working time, not cost ("je suis payé pendant ce temps-là ?")
+    (r"(?:je |on |salarie )?(?:suis|serai|serais|serons|sommes|reste|resterai|resterais|etre|rester) (?:toujours |bien |quand meme |normalement )?(?:payee?s?|remuneree?s?) (?:pendant|durant|sur (?:ce|le|mon) temps|ce temps|le temps|pour (?:ce|ces|les|mes) (?:temps|heures|rdv|rendez vous|seances|entretiens))|maintien (?:du |de mon |de ma |de la )?(?:salaire|remuneration|paie|paye)|salaire maintenu|remuneration maintenue|(?:perdre|perte de|retenue sur|retenu sur) (?:mon |ma |du |de |le )?(?:salaire|paie|paye)", "tempstravail"),
+    # using the service: having the right to it ("elle peut faire appel à ce service ?")
+    (r"faire appel (?:a|au|aux)|avoir recours (?:a|au|aux)|recourir (?:a|au|aux)|ca compte(?: aussi| quand meme| egalement)?|ca rentre dedans|rentre dans les cases|(?:est|sont|serait|etre) (?:habilitee?s?|agreee?s?|accreditee?s?|autorisee?s?) (?:a|pour)", "droit"),
+    # available somewhere: the CEP exists there ("c'est dispo en Guadeloupe ?")
+    (r"(?:dispo|disponibles?) (?:en|a|au|aux|dans|pour|partout|chez|sur|la bas|ici)", "existe"),
+    # not suited: what stopping is about ("si ce n'est pas pour moi")
+    (r"(?:n est |c est |ce n est |si c est )?pas (?:fait )?pour moi|ne me (?:plait|convient|correspond) pas|pas ce qu il me faut|(?:sans|des|une|de) (?:penalites?|sanctions?|consequences?)", "arreter"),
+    # going back: doing it again ("j'ai déjà bénéficié d'un CEP, je peux y retourner ?")
+    (r"(?:j ai |ai |avais |j avais )(?:deja )?(?:beneficie d|fait|suivi|eu|utilise|termine) (?:un|le|mon) cep|y (?:retourner|revenir|repasser|retourne|reviens)|en (?:refaire|reprendre|redemander|refaire) un|reprendre (?:un|le) cep", "refaire"),
+    # receiving a person is seeing her ("on peut me recevoir quand ?"), not handing her a document
+    (r"(?:me|nous|vous|te) (?:recevoir|recevra|recevront|recoit|recoivent|recevez|recevrez|recevrait|recevriez)", "rdv"),
+    # a length in minutes or hours: a duration ("30 min, 1h ?")
+    (r"prend(?:ra|rait)? (?:environ |a peu pres |en gros |en moyenne )?combien|\d+ ?(?:min|mn|minutes|h|heures?)|une demi heure|une heure|(?:duree|temps) moyen(?:ne)?", "duree"),
+    (r"(?:duree|temps) (?:globale?|totale?)(?: de l accompagnement| du suivi| du cep)?", "duree accompagnement"),
+    # soon: a delay ("un créneau dès cette semaine ?")
+    (r"(?:des |d ici |avant |pour |dans )?(?:cette semaine|la semaine prochaine|les prochains jours|ce mois ci|le mois prochain|prochainement|au plus vite|au plus tot|des que possible|asap)", "delai"),
+    # launching a project of one's own ("un projet de food truck, m'accompagner pour le lancer ?")
+    (r"(?:pour |a |de |m aider a |m accompagner pour )(?:le |la |l )(?:lancer|monter|creer|ouvrir|concretiser)|food ?truck|franchise", "creationentreprise"),
+    (r"(?:poser|donner|deposer|filer|balancer) (?:ma|sa) dem", "demission"),
     # what the CEP is
     (r"conseil(?:s)? en evolution(?: professionnelle| professionelle| pro)?|conseiller(?:e)? en evolution(?: professionnelle| pro)?", "cep"),
     (r"mon cep par avenir actifs?|avenir actifs?", "avenir"),
@@ -271,7 +298,7 @@ SYNONYMS = {
     "ingenieur": "cadre", "ingenieure": "cadre", "cadres": "cadre", "apec": "apec",
     # confidentiality
     "confidentielle": "confidentiel", "confidentialite": "confidentiel", "secret": "confidentiel", "secrete": "confidentiel",
-    "discret": "confidentiel", "discrete": "confidentiel", "discretion": "confidentiel", "anonyme": "confidentiel",
+    "discret": "confidentiel", "discretement": "confidentiel", "discrete": "confidentiel", "discretion": "confidentiel", "anonyme": "confidentiel",
     "anonymat": "confidentiel", "transmis": "confidentiel", "transmises": "confidentiel", "transmise": "confidentiel",
     "transmettre": "confidentiel", "repeter": "confidentiel", "divulguer": "confidentiel", "partager": "confidentiel",
     "partagees": "confidentiel", "partagee": "confidentiel", "fuiter": "confidentiel", "protegees": "confidentiel",
@@ -301,7 +328,7 @@ SYNONYMS = {
     "plait": "convient", "plaire": "convient", "plaira": "convient", "plaisait": "convient", "convenir": "convient",
     "conviendra": "convient", "convenait": "convient",
     "recommencer": "refaire", "deuxieme": "refaire", "second": "refaire", "seconde": "refaire", "renouveler": "refaire",
-    "revenir": "refaire", 
+    "revenir": "refaire", "retourner": "refaire", 
     # document, preparation
     "synthese": "document", "ecrit": "document", "resume": "document", "attestation": "document", 
     "documents": "document", "recevoir": "donner", "recevrai": "donner", "remettre": "donner", "remet": "donner",
@@ -354,7 +381,7 @@ SYNONYMS = {
     "contacter": "contact", "joindre": "contact", "reserver": "contact", "inscrire": "contact", "rencontrer": "contact",
     "contacte": "contact", "ecrire": "contact", "mail": "contact", "email": "contact", "site": "contact",
     "conseillere": "conseiller", "conseillers": "conseiller", "consultant": "conseiller", "coach": "conseiller",
-    "interlocuteur": "conseiller",
+    "interlocuteur": "conseiller", "delivrer": "proposer", "dispenser": "proposer",
     "etapes": "etape", "deroule": "deroulement", "derouler": "deroulement", "niveaux": "niveau", "programme": "deroulement",
     "methode": "deroulement", "contenu": "deroulement",
     "ponctuel": "ponctuel", "ponctuelle": "ponctuel", "fois": "ponctuel", "seul": "ponctuel", "seule": "ponctuel",
