@@ -225,6 +225,9 @@ def test_never_raises(snap, text):
         ("j'ai déjà fait un cep il y a 5 ans, je peux y revenir ?", "refaire"),
         # launching one's project is creating a business
         ("j'ai un projet de boulangerie, le conseiller peut m'aider à le monter ?", "creation_entreprise"),
+        # money out of one's pocket is cost; "now" says nothing
+        ("j'ai peu de sous, je dois payer le conseiller de ma poche ?", "gratuit"),
+        ("en ce moment je suis en cdd, j'ai droit au cep ?", "cdd_interim_apprenti"),
     ],
 )
 def test_mechanisms(snap, text, question):
@@ -252,6 +255,7 @@ def test_mechanisms(snap, text, question):
         "je peux faire appel d'une décision du tribunal ?",
         "le match dure une heure ?",
         "mon frère m'a parlé d'un bon restaurant, c'est où ?",
+        "j'habite à Berlin, comment ça se passe pour les impôts ?",  # a place abroad, a question of something else
     ],
 )
 def test_concepts_reject(snap, text):

@@ -153,6 +153,10 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:j ai |ai |avais |j avais )(?:deja )?(?:beneficie d|fait|suivi|eu|utilise|termine) (?:un|le|mon) cep|y (?:retourner|revenir|repasser|retourne|reviens)|en (?:refaire|reprendre|redemander|refaire) un|reprendre (?:un|le) cep", "refaire"),
     # receiving a person is seeing her ("on peut me recevoir quand ?"), not handing her a document
     (r"(?:me|nous|vous|te) (?:recevoir|recevra|recevront|recoit|recoivent|recevez|recevrez|recevrait|recevriez)", "rdv"),
+    # "now" says nothing of what is asked ("à quel moment" does)
+    (r"en ce moment|pour le moment|pour l instant|a l heure actuelle|ces temps ci", " "),
+    # money out of one's pocket: cost ("sortir ma CB", "pas trop de sous")
+    (r"sortir (?:ma|la|une|sa|mon|le|son) (?:cb|carte bleue|carte bancaire|carte|chequier|portefeuille|porte monnaie)|carte bancaire|carte bleue|(?:pas (?:trop |beaucoup |assez )?de|peu de|mes|en) sous|(?:pas|peu) les moyens|(?:payer|paye|payer ca) de (?:ma|sa|notre) poche", "gratuit"),
     # a length in minutes or hours: a duration ("30 min, 1h ?")
     (r"prend(?:ra|rait)? (?:environ |a peu pres |en gros |en moyenne )?combien|\d+ ?(?:min|mn|minutes|h|heures?)|une demi heure|une heure|(?:duree|temps) moyen(?:ne)?", "duree"),
     (r"(?:duree|temps) (?:globale?|totale?)(?: de l accompagnement| du suivi| du cep)?", "duree accompagnement"),
@@ -328,7 +332,8 @@ SYNONYMS = {
     "plait": "convient", "plaire": "convient", "plaira": "convient", "plaisait": "convient", "convenir": "convient",
     "conviendra": "convient", "convenait": "convient",
     "recommencer": "refaire", "deuxieme": "refaire", "second": "refaire", "seconde": "refaire", "renouveler": "refaire",
-    "revenir": "refaire", "retourner": "refaire", 
+    "revenir": "refaire", "retourner": "refaire",
+    "vit": "habite", "vis": "habite", "vivre": "habite", "vivons": "habite", "reside": "habite", "resides": "habite", "resider": "habite", "residant": "habite", "residons": "habite", 
     # document, preparation
     "synthese": "document", "ecrit": "document", "resume": "document", "attestation": "document", 
     "documents": "document", "recevoir": "donner", "recevrai": "donner", "remettre": "donner", "remet": "donner",
@@ -432,10 +437,10 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "agriculteur": ("agriculteur", TOPICS),
     "conjoint_collaborateur": ("conjoint|mari", TOPICS),
     "travailleur_plateforme": ("plateforme", TOPICS),
-    "outre_mer": ("outremer", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement", "!caledonie"),
-    "nouvelle_caledonie_polynesie": ("caledonie", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement"),
-    "etranger": ("etranger", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement"),
-    "monaco": ("monaco", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement"),
+    "outre_mer": ("outremer", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement|marche", "!caledonie"),
+    "nouvelle_caledonie_polynesie": ("caledonie", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement|marche"),
+    "etranger": ("etranger", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement|marche"),
+    "monaco": ("monaco", "cep|droit|conseiller|reconversion|possible|toutlemonde|beneficier|existe|applique|qui contacter|aquiadresser|operateur|pareil|disponible|accompagnement|marche"),
     "gratuit": ("gratuit|payant",),
     "financement_cep": ("financ|quifinance|payant",),
     "confidentialite": ("confidentiel",),
@@ -443,7 +448,7 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     "employeur_informe": ("employeur", "courant|informer|confidentiel"),
     "temps_de_travail": ("temps de travail|conge|travail|horaire",),
     "employeur_doit_informer": ("employeur|entretien professionnel", "informer|parler|expliquer|entretien professionnel"),
-    "deroulement_niveaux": ("deroulement|etape|niveau|fonctionnement",),
+    "deroulement_niveaux": ("deroulement|etape|niveau|fonctionnement", "!outremer|caledonie|etranger|monaco"),
     "ponctuel_ou_accompagnement": ("ponctuel|accompagnement",),
     "duree_rendez_vous": ("duree|longtemps", OF_THE_CEP),
     "duree_accompagnement": ("duree|longtemps",),
