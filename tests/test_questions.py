@@ -228,6 +228,8 @@ def test_never_raises(snap, text):
         # money out of one's pocket is cost; "now" says nothing
         ("j'ai peu de sous, je dois payer le conseiller de ma poche ?", "gratuit"),
         ("en ce moment je suis en cdd, j'ai droit au cep ?", "cdd_interim_apprenti"),
+        # an interview is a meeting; "on average" says nothing
+        ("un entretien ça dure combien de temps en moyenne ?", "duree_rendez_vous"),
     ],
 )
 def test_mechanisms(snap, text, question):
@@ -256,6 +258,7 @@ def test_mechanisms(snap, text, question):
         "le match dure une heure ?",
         "mon frère m'a parlé d'un bon restaurant, c'est où ?",
         "j'habite à Berlin, comment ça se passe pour les impôts ?",  # a place abroad, a question of something else
+        "je serai payé quand ce mois-ci ?",  # a person paid is not a person paying
     ],
 )
 def test_concepts_reject(snap, text):

@@ -143,6 +143,8 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:conseiller|conseillere|cep|il|elle|ils|elles|vous|on) (?:va |vont |allez |peut |peuvent |pouvez |pourrait |pourraient |risque de |risquent de |doit |doivent |devra |devront )?(?:\w+ )?(?:contact\w*|appel\w*|prevenir|previen\w*|joindre|ecrire a|informer|parler a|parler avec|prendre contact avec) (?:mon |ma |mes |l |le |la |les |son |sa |leur )?(?:employeur|patron|patronne|boss|chef|cheffe|manager|direction|rh|drh|hierarchie|superieur|superieure|entreprise|boite|societe|n 1)", "courant employeur"),
     # paid during the meeting: working time, not cost ("je suis payé pendant ce temps-là ?")
     (r"(?:je |on |salarie )?(?:suis|serai|serais|serons|sommes|reste|resterai|resterais|etre|rester) (?:toujours |bien |quand meme |normalement )?(?:payee?s?|remuneree?s?) (?:pendant|durant|sur (?:ce|le|mon) temps|ce temps|le temps|pour (?:ce|ces|les|mes) (?:temps|heures|rdv|rendez vous|seances|entretiens))|maintien (?:du |de mon |de ma |de la )?(?:salaire|remuneration|paie|paye)|salaire maintenu|remuneration maintenue|(?:perdre|perte de|retenue sur|retenu sur) (?:mon |ma |du |de |le )?(?:salaire|paie|paye)", "tempstravail"),
+    # a person paid (her salary) is not a person paying ("je serai payé quand ?")
+    (r"(?:je |on |nous )(?:suis|serai|serais|serons|sommes|vais etre|allons etre) (?:payee?s?|remuneree?s?)", "salaireverse"),
     # using the service: having the right to it ("elle peut faire appel à ce service ?")
     (r"faire appel (?:a|au|aux)|avoir recours (?:a|au|aux)|recourir (?:a|au|aux)|ca compte(?: aussi| quand meme| egalement)?|ca rentre dedans|rentre dans les cases|(?:est|sont|serait|etre) (?:habilitee?s?|agreee?s?|accreditee?s?|autorisee?s?) (?:a|pour)", "droit"),
     # available somewhere: the CEP exists there ("c'est dispo en Guadeloupe ?")
@@ -154,7 +156,7 @@ PHRASES: list[tuple[str, str]] = [
     # receiving a person is seeing her ("on peut me recevoir quand ?"), not handing her a document
     (r"(?:me|nous|vous|te) (?:recevoir|recevra|recevront|recoit|recoivent|recevez|recevrez|recevrait|recevriez)", "rdv"),
     # "now" says nothing of what is asked ("à quel moment" does)
-    (r"en ce moment|pour le moment|pour l instant|a l heure actuelle|ces temps ci", " "),
+    (r"en ce moment|pour le moment|pour l instant|a l heure actuelle|ces temps ci|en moyenne|a peu pres|grosso modo|approximativement", " "),
     # money out of one's pocket: cost ("sortir ma CB", "pas trop de sous")
     (r"sortir (?:ma|la|une|sa|mon|le|son) (?:cb|carte bleue|carte bancaire|carte|chequier|portefeuille|porte monnaie)|carte bancaire|carte bleue|(?:pas (?:trop |beaucoup |assez )?de|peu de|mes|en) sous|(?:pas|peu) les moyens|(?:payer|paye|payer ca) de (?:ma|sa|notre) poche", "gratuit"),
     # a length in minutes or hours: a duration ("30 min, 1h ?")
@@ -321,7 +323,7 @@ SYNONYMS = {
     # time, delays
     "delai": "delai", "delais": "delai", "attendre": "delai", "attente": "delai", "rapidement": "delai", "vite": "delai",
     "urgent": "delai", "urgence": "delai", "presse": "delai", "pressee": "delai", "tarder": "delai", "dispo": "delai",
-    "creneau": "rdv", "creneaux": "rdv", "entretiens": "entretien",
+    "creneau": "rdv", "creneaux": "rdv", "entretiens": "rdv", "entretien": "rdv",
     "seance": "rdv", "seances": "rdv", "rencontre": "rdv",
     "soir": "horaire", "soiree": "horaire", "samedi": "horaire", "weekend": "horaire", "horaires": "horaire",
     "conges": "conge", "rtt": "conge", "absence": "conge", "absenter": "conge", "sabbatique": "conge", "recup": "conge",
