@@ -230,6 +230,10 @@ def test_never_raises(snap, text):
         ("en ce moment je suis en cdd, j'ai droit au cep ?", "cdd_interim_apprenti"),
         # an interview is a meeting; "on average" says nothing
         ("un entretien ça dure combien de temps en moyenne ?", "duree_rendez_vous"),
+        # costs to plan are costs, not preparation; one's working hours are working time
+        ("y a des frais à prévoir pour un cep ?", "gratuit"),
+        ("je peux caler les rendez-vous sur mes horaires de boulot ?", "temps_de_travail"),
+        ("artisan boulanger, je suis concerné par le cep ?", "independant"),
     ],
 )
 def test_mechanisms(snap, text, question):
@@ -259,6 +263,8 @@ def test_mechanisms(snap, text, question):
         "mon frère m'a parlé d'un bon restaurant, c'est où ?",
         "j'habite à Berlin, comment ça se passe pour les impôts ?",  # a place abroad, a question of something else
         "je serai payé quand ce mois-ci ?",  # a person paid is not a person paying
+        "ma boîte va fermer ?",  # closing is no farm
+        "mon patron m'a parlé de ses vacances, c'est normal ?",  # being told of something is not the employer's duty to tell
     ],
 )
 def test_concepts_reject(snap, text):

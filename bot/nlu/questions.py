@@ -138,7 +138,7 @@ _SA_CA = re.compile(r"\bsa (?=coute|coutera|sert|servira|dure|durera|prend|march
 # Expressions first (applied to the normalized text), then single words.
 PHRASES: list[tuple[str, str]] = [
     # how the person heard of it: not what she asks ("une collègue m'a parlé du CEP, c'est quoi ?")
-    (r"(?:on|qu on|quelqu un|une? (?:amie?|collegue|copine|copain|pote|proche|voisine?|connaissance)|mon (?:ami|pote|frere|pere|cousin|mari|conjoint)|ma (?:soeur|mere|cousine|femme|conjointe|copine|amie)) (?:m a|m ont|nous a|nous ont|m avait|m avaient) (?:parle|cause|conseille|recommande) (?:du|de la|de l|de|d)|(?:j ai |j avais )?entendu parler (?:du|de la|de l|de|d)", " "),
+    (r"(?:m a|m ont|nous a|nous ont|m avait|m avaient) (?:parle|cause|conseille|recommande) (?:du|de la|de l|de|d)|(?:j ai |j avais )?entendu parler (?:du|de la|de l|de|d)", " "),
     # the adviser reaching the employer: what the employer will know
     (r"(?:conseiller|conseillere|cep|il|elle|ils|elles|vous|on) (?:va |vont |allez |peut |peuvent |pouvez |pourrait |pourraient |risque de |risquent de |doit |doivent |devra |devront )?(?:\w+ )?(?:contact\w*|appel\w*|prevenir|previen\w*|joindre|ecrire a|informer|parler a|parler avec|prendre contact avec) (?:mon |ma |mes |l |le |la |les |son |sa |leur )?(?:employeur|patron|patronne|boss|chef|cheffe|manager|direction|rh|drh|hierarchie|superieur|superieure|entreprise|boite|societe|n 1)", "courant employeur"),
     # paid during the meeting: working time, not cost ("je suis payé pendant ce temps-là ?")
@@ -155,6 +155,11 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:j ai |ai |avais |j avais )(?:deja )?(?:beneficie d|fait|suivi|eu|utilise|termine) (?:un|le|mon) cep|y (?:retourner|revenir|repasser|retourne|reviens)|en (?:refaire|reprendre|redemander|refaire) un|reprendre (?:un|le) cep", "refaire"),
     # receiving a person is seeing her ("on peut me recevoir quand ?"), not handing her a document
     (r"(?:me|nous|vous|te) (?:recevoir|recevra|recevront|recoit|recoivent|recevez|recevrez|recevrait|recevriez)", "rdv"),
+    # "c quoi" is "c'est quoi"; costs "to plan" are costs; one's working hours are working time; being concerned is having the right
+    (r"c quoi", "questce"),
+    (r"(?:des |les |de |un |une )?(?:frais|couts?|depenses?|budget|sommes?|montants?) a (?:prevoir|payer|regler|avancer)", "gratuit"),
+    (r"horaires? de (?:travail|boulot|bureau|taf)|mes horaires", "tempstravail"),
+    (r"(?:suis|sommes|est|sont|serai|serais|serait|etre) (?:aussi |bien |egalement )?concernee?s?", "droit"),
     # "now" says nothing of what is asked ("à quel moment" does)
     (r"en ce moment|pour le moment|pour l instant|a l heure actuelle|ces temps ci|en moyenne|a peu pres|grosso modo|approximativement", " "),
     # money out of one's pocket: cost ("sortir ma CB", "pas trop de sous")
@@ -326,6 +331,8 @@ SYNONYMS = {
     "creneau": "rdv", "creneaux": "rdv", "entretiens": "rdv", "entretien": "rdv",
     "seance": "rdv", "seances": "rdv", "rencontre": "rdv",
     "soir": "horaire", "soiree": "horaire", "samedi": "horaire", "weekend": "horaire", "horaires": "horaire",
+    "fermer": "fermetur", "fermee": "fermetur", "fermees": "fermetur", "fermeture": "fermetur", "fermera": "fermetur",
+    "ferment": "fermetur", "fermerait": "fermetur", "budget": "gratuit", "gros": "",
     "conges": "conge", "rtt": "conge", "absence": "conge", "absenter": "conge", "sabbatique": "conge", "recup": "conge",
     # stop, redo
     "abandonner": "arreter", "abandon": "arreter", "stopper": "arreter", "interrompre": "arreter", "arret": "arreter",
