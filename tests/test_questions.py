@@ -234,6 +234,12 @@ def test_never_raises(snap, text):
         ("y a des frais à prévoir pour un cep ?", "gratuit"),
         ("je peux caler les rendez-vous sur mes horaires de boulot ?", "temps_de_travail"),
         ("artisan boulanger, je suis concerné par le cep ?", "independant"),
+        # a secret that does not get out; the manager as "n+1"; one's days off; the time before a meeting
+        ("ce que je raconte au conseiller, rien ne sortira ?", "confidentialite"),
+        ("mon n+1 pourrait-il le savoir ?", "employeur_informe"),
+        ("je dois faire le cep sur mes jours de repos ?", "temps_de_travail"),
+        ("quel délai entre mon inscription et le premier rdv ?", "delai_rendez_vous"),
+        ("les étapes, les phases d'un cep, c'est quoi ?", "deroulement_niveaux"),
     ],
 )
 def test_mechanisms(snap, text, question):

@@ -160,6 +160,14 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:des |les |de |un |une )?(?:frais|couts?|depenses?|budget|sommes?|montants?) a (?:prevoir|payer|regler|avancer)", "gratuit"),
     (r"horaires? de (?:travail|boulot|bureau|taf)|mes horaires", "tempstravail"),
     (r"(?:suis|sommes|est|sont|serai|serais|serait|etre) (?:aussi |bien |egalement )?concernee?s?", "droit"),
+    # what it is for; a secret that does not get out; one's days off; how long to plan; the time before a meeting; proven results
+    (r"(?:c est )?pour quoi faire|a quoi bon", "questce"),
+    (r"(?:que |rien ne |ca ne |ca |cela |rien )(?:sorte|sortira|sort|fuite|fuitera|s ebruite)|sans que (?:ca|cela|rien) (?:ne )?se sache", "confidentiel"),
+    (r"n 1|n plus 1", "employeur"),
+    (r"jours? de repos|(?:sur|pendant|durant) (?:mes|mon|ma) (?:vacances|repos|jours? off|temps libre|temps perso\w*|week end)|(?:sur )?mon temps (?:libre|perso\w*)", "tempstravail conge"),
+    (r"prevoir combien de temps|combien de temps (?:faut il |dois je |je dois |il faut )?prevoir", "duree"),
+    (r"(?:combien de temps|quel delai|combien de jours|combien de semaines) (?:entre|jusqu au|jusqu a)", "delai"),
+    (r"(?:a |ont |avoir )?fait ses preuves|des preuves|prouve son efficacite", "efficace"),
     # "now" says nothing of what is asked ("à quel moment" does)
     (r"en ce moment|pour le moment|pour l instant|a l heure actuelle|ces temps ci|en moyenne|a peu pres|grosso modo|approximativement", " "),
     # money out of one's pocket: cost ("sortir ma CB", "pas trop de sous")
@@ -215,7 +223,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"(?:etre|sera|seront|serait|seraient|soit|soient|est|sont|serai|etait) (?:mise? |tenue? )?(?:informee?s?|prevenue?s?|avertie?s?)", "courant"),
     (r"(?:de )?longue duree", " "),
     (r"(?:je |j )?(?:ne )?(?:comprends|comprend|saisis) (?:pas|rien)|(?:j ai )?pas (?:bien |trop )?compris|(?:je )?sais pas ce que c est", "questce"),
-    (r"(?:va|vont|pourra|pourrait|risque de|risquent de) (?:le |l )?(?:savoir|apprendre|decouvrir|etre au courant)|le sache|le saura|le sauront|sera au courant|l apprenne|l apprendra|le decouvre|sera prevenue?|sera informee?", "courant"),
+    (r"(?:va|vont|pourra|pourrait|risque|risquent)(?:(?: t)? (?:il|elle|ils|elles|on))? (?:de )?(?:le |l )?(?:savoir|apprendre|decouvrir|etre au courant)|le sache|le saura|le sauront|sera au courant|l apprenne|l apprendra|le decouvre|sera prevenue?|sera informee?", "courant"),
     (r"en plein milieu|au milieu|a mi chemin|a mi parcours", "arreter"),
     (r"(?:suis|etre|est|sommes|serai|serais|reste|rester) (?:engagee?s?|tenue?s?|lie|liee|bloquee?s?|coincee?s?) (?:jusqu|pour|sur|a)|en cours de route|laisser tomber|en plan|arreter en cours(?: de route| de cep| d accompagnement)?|tout stopper|m arreter|jusqu au bout|jusqu a la fin|aller au bout|en cours de cep|lacher l affaire|plus continuer|pas continuer|arreter quand je veux|arreter a tout moment", "arreter"),
     (r"arret maladie|arret de travail|longue maladie|accident du travail|en arret|arret longue|burn out|burnout|maladie professionnelle|indemnites journalieres|mi temps therapeutique", "maladie"),
@@ -333,6 +341,7 @@ SYNONYMS = {
     "soir": "horaire", "soiree": "horaire", "samedi": "horaire", "weekend": "horaire", "horaires": "horaire",
     "fermer": "fermetur", "fermee": "fermetur", "fermees": "fermetur", "fermeture": "fermetur", "fermera": "fermetur",
     "ferment": "fermetur", "fermerait": "fermetur", "budget": "gratuit", "gros": "",
+    "phase": "etape", "phases": "etape", "suggerer": "proposer", "suggere": "proposer", "suggerera": "proposer",
     "conges": "conge", "rtt": "conge", "absence": "conge", "absenter": "conge", "sabbatique": "conge", "recup": "conge",
     # stop, redo
     "abandonner": "arreter", "abandon": "arreter", "stopper": "arreter", "interrompre": "arreter", "arret": "arreter",
