@@ -240,6 +240,12 @@ def test_never_raises(snap, text):
         ("je dois faire le cep sur mes jours de repos ?", "temps_de_travail"),
         ("quel délai entre mon inscription et le premier rdv ?", "delai_rendez_vous"),
         ("les étapes, les phases d'un cep, c'est quoi ?", "deroulement_niveaux"),
+        # whom it is for is not whom to contact; "c'est combien de" is a count, not a price
+        ("le conseil en évolution pro, il est destiné à qui ?", "eligibilite_qui"),
+        ("c'est combien de rendez-vous au total, un cep ?", "duree_accompagnement"),
+        ("ça coûte les yeux de la tête un cep ?", "gratuit"),
+        ("je passe avec quels papiers au rdv ?", "preparer_rendez_vous"),
+        ("je voudrais reprendre le garage de mon père, le cep peut m'aider ?", "creation_entreprise"),
     ],
 )
 def test_mechanisms(snap, text, question):

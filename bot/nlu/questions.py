@@ -107,7 +107,7 @@ STOPWORDS = frozenset(
     grave genant embetant souci soucis probleme problemes peu
     honnetement franchement sincerement plutot environ quelques globalement
     janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
-    lundi mardi mercredi jeudi vendredi
+    lundi mardi mercredi jeudi vendredi prochain prochaine dernier derniere
     """.split()
 )
 # Question words, and "venir" ("je peux venir ?"): weak evidence of what is asked; they count, but little.
@@ -168,6 +168,9 @@ PHRASES: list[tuple[str, str]] = [
     (r"prevoir combien de temps|combien de temps (?:faut il |dois je |je dois |il faut )?prevoir", "duree"),
     (r"(?:combien de temps|quel delai|combien de jours|combien de semaines) (?:entre|jusqu au|jusqu a)", "delai"),
     (r"(?:a |ont |avoir )?fait ses preuves|des preuves|prouve son efficacite", "efficace"),
+    # whom it is for ("le cep s'adresse à qui ?"), not whom to contact ("je m'adresse à qui ?")
+    (r"(?<!on )s adresse(?:nt)? a qui|(?:est |c est )?destinee?s? a qui|a qui (?:s adresse|est destinee?)", "toutlemonde"),
+    (r"(?:ca )?(?:couter|coute|coutera|couterait) (?:un bras|les yeux de la tete|une fortune|un rein)|hors de prix|ruineux", "gratuit"),
     # "now" says nothing of what is asked ("à quel moment" does)
     (r"en ce moment|pour le moment|pour l instant|a l heure actuelle|ces temps ci|en moyenne|a peu pres|grosso modo|approximativement", " "),
     # money out of one's pocket: cost ("sortir ma CB", "pas trop de sous")
@@ -211,7 +214,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"un seul (?:entretien|rdv|rendez vous|echange)", "ponctuel"),
     (r"(?:le |la |les |l )?faire (?:valider|reconnaitre)", "vae"),
     (r"quels (?:documents|papiers|justificatifs)|quelles pieces", "preparer document"),
-    (r"venir avec (?:mon|ma|mes|son|sa|ses|un|une|des|le|la|les|quoi|quels?|quelles?)", "preparer"),
+    (r"(?:venir|viens|vient|venez|venons|aller|vais|passer) avec (?:mon|ma|mes|son|sa|ses|un|une|des|le|la|les|quoi|quels?|quelles?)", "preparer"),
     (r"ca (?:marche|fonctionne|s applique|vaut) (?:aussi|pour moi|pour nous|pour les|pour un|pour une|dans mon cas|egalement|quand meme)", "droit"),
     (r"sans (?:m |s )?engag\w*|(?:m |s |nous |vous )engager|engagement|vite fait|rapide|rapidos|juste une question|une seule question|(?:une )?petite question|question ponctuelle|juste un conseil|juste un avis|un coup de main", "ponctuel"),
     (r"(?:un |une |le |mon )?(?:nouveau|autre|2e|2eme|deuxieme|second|seconde) cep|a nouveau|une nouvelle fois|encore un cep|combien de fois|dans (?:sa|ma|une) vie|(?:en )?(?:faire|refaire|avoir|demander|commencer) un autre|encore un cep|encore une fois|deux cep|2 cep|plusieurs cep|un de plus|plusieurs fois|une (?:seule )?fois dans", "refaire"),
@@ -234,7 +237,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"cap emploi|travailleurs? handicapes?|situation de handicap|reconnaissance travailleur handicape|en invalidite|pension d invalidite", "handicap"),
     (r"(?:je )?(?:cherche|recherche) (?:du |un )?(?:travail|boulot|emploi|job|taf|poste)|en recherche d emploi|recherche d emploi|sans travail|sans boulot|sans job|sans activite|fin de droits|fin de contrat", "chomage"),
     (r"france travail|pole emploi|demandeurs? d emploi|demandeuse d emploi|sans emploi|inscrite? au chomage|au chomage|touche le chomage|toucher le chomage|mon conseiller france travail", "chomage"),
-    (r"devenir (?:auto|micro) entrepreneur|(?:me |se )?(?:lancer|mettre) (?:a|a mon|a son) compte|(?:me |se )lancer|creer (?:une|mon|ma|son|sa) (?:entreprise|boite|societe|activite|commerce|startup|structure|micro entreprise|auto entreprise)|creation d (?:entreprise|activite)|creation de (?:boite|societe|ma boite|mon entreprise)|monter (?:ma|mon|une|un|leur|sa|son) (?:boite|entreprise|societe|activite|commerce|affaire|business|projet d entreprise)|me mettre a mon compte|reprendre (?:une|l|la|ma|mon|sa|son|cette|leur) (?:entreprise|boite|affaire|societe|commerce)|reprise d entreprise|lancer (?:ma|mon|une|un|son|sa) (?:boite|entreprise|activite|business|commerce|societe)|ouvrir (?:ma|mon|une|un) (?:boite|entreprise|commerce|restaurant|resto|cabinet|salon|boutique|societe)|entreprendre|entrepreneuriat", "creationentreprise"),
+    (r"devenir (?:auto|micro) entrepreneur|(?:me |se )?(?:lancer|mettre) (?:a|a mon|a son) compte|(?:me |se )lancer|creer (?:une|mon|ma|son|sa) (?:entreprise|boite|societe|activite|commerce|startup|structure|micro entreprise|auto entreprise)|creation d (?:entreprise|activite)|creation de (?:boite|societe|ma boite|mon entreprise)|monter (?:ma|mon|une|un|leur|sa|son) (?:boite|entreprise|societe|activite|commerce|affaire|business|projet d entreprise)|me mettre a mon compte|reprendre (?:une|un|l|la|le|ma|mon|sa|son|cette|ce|leur) (?:entreprise|boite|affaire|societe|commerce|boulangerie|boutique|restaurant|resto|garage|cabinet|salon|magasin|hotel|bar|librairie|pharmacie|epicerie|franchise|fonds de commerce)|reprise d entreprise|lancer (?:ma|mon|une|un|son|sa) (?:boite|entreprise|activite|business|commerce|societe)|ouvrir (?:ma|mon|une|un) (?:boite|entreprise|commerce|restaurant|resto|cabinet|salon|boutique|societe)|entreprendre|entrepreneuriat", "creationentreprise"),
     (r"mon propre patron|ma propre boite|ma propre entreprise|chef d entreprise|auto entrepreneurs?|auto entreprise|micro entrepreneurs?|micro entreprise|a mon compte|a son compte|profession liberale|en liberal|travailleurs? independants?|non salariee?s?", "independant"),
     (r"outre mer|d outre mer|ultra marins?|ultramarins?|ultramarines?|les dom|dom tom|les drom|un dom|les antilles", "outremer"),
     (r"(?:le |son |notre |leur |un |mon )?(?:code|droit) du travail (?:est |qui est |y est )?(?:local|propre|different|specifique|particulier|autonome)|propre code du travail|son propre code|notre propre code|propre droit du travail|collectivites? (?:d outre mer|du pacifique|ultramarines?)|pays d outre mer|territoire du pacifique|le pacifique", "caledonie"),
@@ -252,7 +255,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"combien de (?:personnes|gens|beneficiaires|salaries|actifs|cep|dossiers)|beaucoup de (?:monde|gens|personnes)|nombre de (?:personnes|beneficiaires|gens|cep)|combien (?:de|d) (?:utilisateurs|usagers)", "frequentation"),
     (r"(?:ca )?sert (?:vraiment )?a (?:quelque chose|rien|qqch)|ca sert vraiment|sert vraiment|(?:ca )?aide vraiment|ca marche vraiment|ca vaut le coup|ca vaut la peine|vaut le coup|taux de satisfaction|perte de temps|des retours|avis des gens", "efficace"),
     (r"pay\w* en (?:plusieurs|deux|trois|quatre|[2-9]) fois", "payant"),
-    (r"ca coute|ca coutera|ca coute combien|combien ca coute|c est combien|combien c est|0 euro|zero euro|un sou|des frais|a ma charge|de ma poche|porte monnaie|sortir (?:des sous|de l argent|un centime)|un centime|reste a charge|sans frais|des sous", "gratuit"),
+    (r"ca coute|ca coutera|ca coute combien|combien ca coute|c est combien(?! de| d)|combien c est|0 euro|zero euro|un sou|des frais|a ma charge|de ma poche|porte monnaie|sortir (?:des sous|de l argent|un centime)|un centime|reste a charge|sans frais|des sous", "gratuit"),
     (r"idees? de metiers?|(?:me )?dire quoi faire|decider pour moi|quel metier|me proposer des metiers|proposer des metiers|choisir (?:un|mon) metier|trouver (?:un|mon) (?:metier|nouveau metier)|pistes? de metiers?|des pistes|quoi faire comme metier|decider a ma place|choisir a ma place", "proposemetier"),
     (r"(?:trouv\w*|rencontr\w*|parler a|parler avec|contact\w*|joindre) (?:un |une |mon |ma |le |la )?(?:conseiller|conseillere|interlocuteur|quelqu un)|avoir quelqu un|prendre (?:un )?rdv|prendre rendez vous|ou aller|ou m adresser", "contact conseiller"),
     (r"en visio|par visio|a distance|en distanciel|par telephone|au telephone|en ligne|par internet|sans me deplacer|se deplacer|me deplacer|depuis chez moi|de chez moi|en presentiel|face a face|sur place|en personne|en agence", "distance"),
