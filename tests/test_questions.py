@@ -246,6 +246,10 @@ def test_never_raises(snap, text):
         ("ça coûte les yeux de la tête un cep ?", "gratuit"),
         ("je passe avec quels papiers au rdv ?", "preparer_rendez_vous"),
         ("je voudrais reprendre le garage de mon père, le cep peut m'aider ?", "creation_entreprise"),
+        # "bénéficier" is having the right; a legal form says nothing; an acronym asks what it is
+        ("Je suis gérant d'une EURL, puis-je bénéficier du conseil en évolution professionnelle ?", "independant"),
+        ("que signifie le sigle CEP ?", "qu_est_ce_que_cep"),
+        ("ma direction sera-t-elle informée si je fais un cep ?", "employeur_informe"),
     ],
 )
 def test_mechanisms(snap, text, question):

@@ -223,7 +223,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"etre recue?s?", "delai rdv"),
     (r"(?:c est |c )?long pour (?:avoir|obtenir|decrocher)|(?:c est|c) long (?:avant|pour)", "delai"),
     (r"suivi long|accompagnement long|suivi complet|accompagnement complet|plusieurs (?:rdv|seances|entretiens|rendez vous)", "accompagnement"),
-    (r"(?:etre|sera|seront|serait|seraient|soit|soient|est|sont|serai|etait) (?:mise? |tenue? )?(?:informee?s?|prevenue?s?|avertie?s?)", "courant"),
+    (r"(?:etre|sera|seront|serait|seraient|soit|soient|est|sont|serai|etait)(?:(?: t)? (?:il|elle|ils|elles|on))? (?:mise? |tenue? )?(?:informee?s?|prevenue?s?|avertie?s?)", "courant"),
     (r"(?:de )?longue duree", " "),
     (r"(?:je |j )?(?:ne )?(?:comprends|comprend|saisis) (?:pas|rien)|(?:j ai )?pas (?:bien |trop )?compris|(?:je )?sais pas ce que c est", "questce"),
     (r"(?:va|vont|pourra|pourrait|risque|risquent)(?:(?: t)? (?:il|elle|ils|elles|on))? (?:de )?(?:le |l )?(?:savoir|apprendre|decouvrir|etre au courant)|le sache|le saura|le sauront|sera au courant|l apprenne|l apprendra|le decouvre|sera prevenue?|sera informee?", "courant"),
@@ -345,6 +345,9 @@ SYNONYMS = {
     "fermer": "fermetur", "fermee": "fermetur", "fermees": "fermetur", "fermeture": "fermetur", "fermera": "fermetur",
     "ferment": "fermetur", "fermerait": "fermetur", "budget": "gratuit", "gros": "",
     "phase": "etape", "phases": "etape", "suggerer": "proposer", "suggere": "proposer", "suggerera": "proposer",
+    "sigle": "questce", "acronyme": "questce", "signifie": "questce", "signification": "questce",
+    "sarl": "", "eurl": "", "sasu": "", "eirl": "", "sas": "", "precisement": "", "joue": "", "jouer": "",
+    "role": "lien", "roles": "lien", "beneficier": "droit", "beneficierai": "droit", "beneficierais": "droit", "beneficiez": "droit",
     "conges": "conge", "rtt": "conge", "absence": "conge", "absenter": "conge", "sabbatique": "conge", "recup": "conge",
     # stop, redo
     "abandonner": "arreter", "abandon": "arreter", "stopper": "arreter", "interrompre": "arreter", "arret": "arreter",
