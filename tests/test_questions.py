@@ -250,6 +250,10 @@ def test_never_raises(snap, text):
         ("Je suis gérant d'une EURL, puis-je bénéficier du conseil en évolution professionnelle ?", "independant"),
         ("que signifie le sigle CEP ?", "qu_est_ce_que_cep"),
         ("ma direction sera-t-elle informée si je fais un cep ?", "employeur_informe"),
+        # slang and short forms
+        ("cep ou bilan de compét, je choisis quoi ?", "bilan_competences"),
+        ("les rdv peuvent se faire par tel ?", "distance"),
+        ("je veux me casser de ma boîte pour changer de métier, il faut un cep ?", "demission_reconversion"),
     ],
 )
 def test_mechanisms(snap, text, question):

@@ -171,6 +171,8 @@ PHRASES: list[tuple[str, str]] = [
     # whom it is for ("le cep s'adresse à qui ?"), not whom to contact ("je m'adresse à qui ?")
     (r"(?<!on )s adresse(?:nt)? a qui|(?:est |c est )?destinee?s? a qui|a qui (?:s adresse|est destinee?)", "toutlemonde"),
     (r"(?:ca )?(?:couter|coute|coutera|couterait) (?:un bras|les yeux de la tete|une fortune|un rein)|hors de prix|ruineux", "gratuit"),
+    (r"par tel", "distance"),
+    (r"(?:me |se )?(?:barrer|casser|tirer|barre|casse|tire) de (?:mon|ma|son|sa) (?:travail|emploi|poste|boulot|job|cdi|taf|entreprise|boite|societe|taule)", "demission"),
     # "now" says nothing of what is asked ("à quel moment" does)
     (r"en ce moment|pour le moment|pour l instant|a l heure actuelle|ces temps ci|en moyenne|a peu pres|grosso modo|approximativement", " "),
     # money out of one's pocket: cost ("sortir ma CB", "pas trop de sous")
@@ -242,7 +244,7 @@ PHRASES: list[tuple[str, str]] = [
     (r"outre mer|d outre mer|ultra marins?|ultramarins?|ultramarines?|les dom|dom tom|les drom|un dom|les antilles", "outremer"),
     (r"(?:le |son |notre |leur |un |mon )?(?:code|droit) du travail (?:est |qui est |y est )?(?:local|propre|different|specifique|particulier|autonome)|propre code du travail|son propre code|notre propre code|propre droit du travail|collectivites? (?:d outre mer|du pacifique|ultramarines?)|pays d outre mer|territoire du pacifique|le pacifique", "caledonie"),
     (r"hors de france|en dehors de (?:la )?france|pas en france|un autre pays|a l international|depuis l etranger|a l etranger|l etranger", "etranger"),
-    (r"bilans? de competences?", "bilancompetences"),
+    (r"bilans? de compet\w*|bilans? compet\w*", "bilancompetences"),
     (r"compte personnel de formation|compte formation|mon compte formation|moncompteformation|mes droits (?:a la )?formation", "cpf"),
     (r"validation des acquis(?: de l experience)?|faire (?:valider|reconnaitre) (?:mon|mes|son|ses) (?:experience|acquis|competences)|valider (?:mon|mes|son|ses) (?:experience|acquis|annees d experience)|diplome grace a (?:mon|mon|son) experience|diplome avec (?:mon|son) experience", "vae"),
     (r"transitions? collectives?|transco|plan social|postes? supprimes?|suppression de (?:mon )?poste|mon poste (?:va etre|est) supprime|licenciement economique|licencie economique|pse|restructuration|plan de depart", "transco"),
@@ -348,6 +350,7 @@ SYNONYMS = {
     "sigle": "questce", "acronyme": "questce", "signifie": "questce", "signification": "questce",
     "sarl": "", "eurl": "", "sasu": "", "eirl": "", "sas": "", "precisement": "", "joue": "", "jouer": "",
     "role": "lien", "roles": "lien", "beneficier": "droit", "beneficierai": "droit", "beneficierais": "droit", "beneficiez": "droit",
+    "wesh": "", "delire": "",
     "conges": "conge", "rtt": "conge", "absence": "conge", "absenter": "conge", "sabbatique": "conge", "recup": "conge",
     # stop, redo
     "abandonner": "arreter", "abandon": "arreter", "stopper": "arreter", "interrompre": "arreter", "arret": "arreter",
