@@ -253,6 +253,8 @@ def test_never_raises(snap, text):
         # slang and short forms
         ("cep ou bilan de compét, je choisis quoi ?", "bilan_competences"),
         ("les rdv peuvent se faire par tel ?", "distance"),
+        # "son propre", "une petite": the business is still a business
+        ("Je suis fleuriste salariée et je veux ouvrir ma propre boutique. Le CEP peut m'accompagner ?", "creation_entreprise"),
         ("je veux me casser de ma boîte pour changer de métier, il faut un cep ?", "demission_reconversion"),
     ],
 )
