@@ -286,6 +286,7 @@ def test_mechanisms(snap, text, question):
         "j'habite à Berlin, comment ça se passe pour les impôts ?",  # a place abroad, a question of something else
         "je serai payé quand ce mois-ci ?",  # a person paid is not a person paying
         "ma boîte va fermer ?",  # closing is no farm
+        "ça prend combien de temps de cuire un gâteau, 30 min ?",  # an amount of minutes alone asks nothing of the CEP
         "mon patron m'a parlé de ses vacances, c'est normal ?",  # being told of something is not the employer's duty to tell
     ],
 )

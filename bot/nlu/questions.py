@@ -178,7 +178,9 @@ PHRASES: list[tuple[str, str]] = [
     # money out of one's pocket: cost ("sortir ma CB", "pas trop de sous")
     (r"sortir (?:ma|la|une|sa|mon|le|son) (?:cb|carte bleue|carte bancaire|carte|chequier|portefeuille|porte monnaie)|carte bancaire|carte bleue|(?:pas (?:trop |beaucoup |assez )?de|peu de|mes|en) sous|(?:pas|peu) les moyens|(?:payer|paye|payer ca) de (?:ma|sa|notre) poche", "gratuit"),
     # a length in minutes or hours: a duration ("30 min, 1h ?")
-    (r"prend(?:ra|rait)? (?:environ |a peu pres |en gros |en moyenne )?combien|\d+ ?(?:min|mn|minutes|h|heures?)|une demi heure|une heure|(?:duree|temps) moyen(?:ne)?", "duree"),
+    (r"prend(?:ra|rait)? (?:environ |a peu pres |en gros |en moyenne )?combien|(?:c est|ca fait|ca dure|dure|durent|prend|prendra|compter|prevoir) (?:environ |plutot |genre |a peu pres |en gros )?(?:\d+ ?(?:min|mn|minutes|h|heures?)|une demi heure|une heure)|(?:duree|temps) moyen(?:ne)?", "duree"),
+    # an amount of minutes or hours alone says nothing ("30 min ?" after a cooking time)
+    (r"\d+ ?(?:min|mn|minutes|h|heures?)|une demi heure|une heure", " "),
     (r"(?:duree|temps) (?:globale?|totale?)(?: de l accompagnement| du suivi| du cep)?", "duree accompagnement"),
     # soon: a delay ("un créneau dès cette semaine ?")
     (r"(?:des |d ici |avant |pour |dans )?(?:cette semaine|la semaine prochaine|les prochains jours|ce mois ci|le mois prochain|prochainement|au plus vite|au plus tot|des que possible|asap)", "delai"),
