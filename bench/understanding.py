@@ -7,7 +7,7 @@ Usage:
 
 What it does:
 - evaluates ``tests/data/comprendre.yaml`` and, when present, ``tests/data/comprendre_validation.yaml``
-  and ``tests/data/questions_holdout.yaml`` (questions only; kept out of every tuning)
+  and the question-only sets ``tests/data/questions_holdout*.yaml``
   (reported separately): a message is correct when every label it carries matches; accuracy per
   category and overall;
 - times :func:`bot.nlu.understand.understand` over at least 10,000 messages (cycling through the
@@ -45,7 +45,7 @@ from bot.textnorm import fold, normalize  # noqa: E402
 LABELLED = ROOT / "tests" / "data" / "comprendre.yaml"
 VALIDATION = ROOT / "tests" / "data" / "comprendre_validation.yaml"
 # questions only, written by someone who never saw the phrasings, never used for tuning
-HOLDOUT = ROOT / "tests" / "data" / "questions_holdout.yaml"
+HOLDOUTS = [ROOT / "tests" / "data" / name for name in ("questions_holdout.yaml", "questions_holdout_2.yaml")]
 KEYS = ("region", "departement", "commune", "postal_code", "outside", "candidates", "profile", "need", "question")
 PLACE_KEYS = ("region", "departement", "commune")
 
@@ -236,9 +236,10 @@ def main(argv: list[str] | None = None) -> int:
     if VALIDATION.exists() and not args.no_validation:
         validation = load_items(VALIDATION)
         sets.append(("comprendre_validation.yaml", validation[::10] if args.quick else validation))
-    if HOLDOUT.exists() and not args.no_validation:
-        holdout = [{**item, "cat": item.get("cat", "question" if item.get("question") else "hors_sujet")} for item in load_items(HOLDOUT)]
-        sets.append(("questions_holdout.yaml", holdout[::10] if args.quick else holdout))
+    for path in HOLDOUTS:
+        if path.exists() and not args.no_validation:
+            holdout = [{**item, "cat": item.get("cat", "question" if item.get("question") else "hors_sujet")} for item in load_items(path)]
+            sets.append((path.name, holdout[::10] if args.quick else holdout))
 
     print(f"knowledge loaded in {load_s:.2f} s; {len(items)} labelled messages")
     scores = []
