@@ -42,6 +42,9 @@ from bot.nlu.understand import understand  # noqa: E402
 from bot.routing import pick_rule  # noqa: E402
 from bot.textnorm import fold, normalize  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import percentile  # noqa: E402
+
 LABELLED = ROOT / "tests" / "data" / "comprendre.yaml"
 VALIDATION = ROOT / "tests" / "data" / "comprendre_validation.yaml"
 # questions only, written by someone who never saw the phrasings, never used for tuning
@@ -120,16 +123,12 @@ def load_items(path: Path) -> list[dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or []
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return 0.0
-    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
-    return ordered[index]
+def time_understanding(texts: list[str], snapshot: Any, calls: int, clock: Any = time.perf_counter_ns) -> list[float]:
+    """Microseconds per call, cycling through ``texts``; the fold cache is emptied before each call.
 
-
-def time_understanding(texts: list[str], snapshot: Any, calls: int) -> list[float]:
-    """Microseconds per call, cycling through ``texts``; the fold cache is emptied before each call."""
+    ``clock=time.thread_time_ns`` measures this thread's CPU time instead of the wall clock:
+    what other processes do then does not count.
+    """
     for text in texts[:50]:  # warm up the interpreter, not the caches
         understand(text, snapshot)
     out = []
@@ -137,22 +136,9 @@ def time_understanding(texts: list[str], snapshot: Any, calls: int) -> list[floa
         text = texts[i % len(texts)]
         fold.cache_clear()
         normalize.cache_clear()
-        start = time.perf_counter_ns()
+        start = clock()
         understand(text, snapshot)
-        out.append((time.perf_counter_ns() - start) / 1000)
-    return out
-
-
-def cpu_time_understanding(texts: list[str], snapshot: Any, calls: int) -> list[float]:
-    """Like :func:`time_understanding` with this thread's CPU time: what other processes do does not count."""
-    out = []
-    for i in range(calls):
-        text = texts[i % len(texts)]
-        fold.cache_clear()
-        normalize.cache_clear()
-        start = time.thread_time_ns()
-        understand(text, snapshot)
-        out.append((time.thread_time_ns() - start) / 1000)
+        out.append((clock() - start) / 1000)
     return out
 
 
@@ -252,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     texts = [it["text"] for it in items]
     timings = time_understanding(texts, snapshot, calls)
     p50, p99 = percentile(timings, 0.50), percentile(timings, 0.99)
-    cpu = cpu_time_understanding(texts, snapshot, calls)
+    cpu = time_understanding(texts, snapshot, calls, clock=time.thread_time_ns)
     c50, c99 = percentile(cpu, 0.50), percentile(cpu, 0.99)
     print(f"\nunderstand(): {len(timings)} calls, wall p50 {p50:.0f} µs, p99 {p99:.0f} µs, mean {statistics.fmean(timings):.0f} µs")
     print(f"understand(): {len(cpu)} calls, CPU p50 {c50:.0f} µs, p99 {c99:.0f} µs")
