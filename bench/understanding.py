@@ -43,6 +43,7 @@ from bot.routing import pick_rule  # noqa: E402
 from bot.textnorm import fold, normalize  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import questions_eval  # noqa: E402
 from _common import percentile  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "comprendre.yaml"
@@ -207,6 +208,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list wrong messages")
     parser.add_argument("--calls", type=int, default=None, help="timed understand() calls (default 10000, quick 300)")
     parser.add_argument("--no-validation", action="store_true", help="skip comprendre_validation.yaml")
+    parser.add_argument("--no-frozen", action="store_true", help="do not score the frozen question set")
     parser.add_argument("--baseline-sample", type=int, default=None, help="messages for the baseline (default 250, quick 10)")
     args = parser.parse_args(argv)
     calls = args.calls or (300 if args.quick else 10_000)
@@ -263,6 +265,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| place accuracy, ours / baseline ({base_n} messages) | {100 * our_acc:.1f} % / {100 * base_acc:.1f} % |")
     print(f"| baseline p50 / p99 | {b50:.0f} µs / {b99:.0f} µs |")
     print(f"| speed ratio (baseline p50 / ours p50) | {ratio:.0f}x |")
+
+    # questions: right / wrong / choices / missed per register and theme; the frozen part apart
+    print("\n# Questions (bench/questions_eval.py)")
+    questions_eval.run(
+        snapshot,
+        [questions_eval.DEV, *questions_eval.HOLDOUTS],
+        frozen=not (args.quick or args.no_frozen),
+        verbose=False,
+        quick=args.quick,
+    )
     return 0
 
 

@@ -33,6 +33,18 @@ class Understanding:
         return self.question.id if self.question is not None and self.question.confident else None
 
     @property
+    def questions(self) -> tuple[str, ...]:
+        """Every question answered with confidence, the main one first."""
+        confident = self.confident_question
+        return (confident,) if confident else ()
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        """Questions offered as choices (best first) when none is answered with confidence."""
+        q = self.question
+        return (q.id,) if q is not None and not q.confident and q.possible else ()
+
+    @property
     def anything(self) -> bool:
         return bool(self.place.found or self.situation.traits or self.situation.need or self.confident_question)
 
