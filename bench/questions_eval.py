@@ -71,7 +71,7 @@ Reader = Callable[[str], Reading]
 
 def understanding_reader(snapshot: Any) -> Reader:
     """The reader of the shipped understanding layer over ``snapshot``."""
-    from bot.nlu.understand import understand  # noqa: PLC0415 - after sys.path is set
+    from bot.nlu.understand import understand
 
     def read(text: str) -> Reading:
         u = understand(text, snapshot)
@@ -273,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args(argv)
-    from bot.kb.load import load_knowledge  # noqa: PLC0415
+    from bot.kb.load import load_knowledge
 
     snapshot = load_knowledge(args.knowledge)
     paths = [p for p in args.files if p.resolve() != FROZEN.resolve()] or [DEV, *HOLDOUTS]

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.nlu.places import PlaceResult, _tokenize
-from bot.nlu.questions import QuestionMatch, content_stems
+from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation, find_situation
 
 if TYPE_CHECKING:
@@ -79,10 +79,10 @@ def understand(text: str, snapshot: Snapshot) -> Understanding:
     extra: tuple[str, ...] = ()
     if place.span is not None:
         words, _ = _tokenize(text)
-        ignore = frozenset(content_stems(" ".join(words[place.span[0] : place.span[1]])))
+        ignore = frozenset(snapshot.faq.lex.content_stems(" ".join(words[place.span[0] : place.span[1]])))
         kind = place_kind_word(place, snapshot)
         extra = tuple(kind.split()) if kind else ()
-    situation = find_situation(text)
+    situation = find_situation(text, snapshot.faq.situation)
     situated = bool(situation.traits)
     question = snapshot.faq.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
     return Understanding(text, place, situation, question)
