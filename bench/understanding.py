@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from bot.kb.load import load_knowledge
 from bot.nlu.understand import understand
 from bot.routing import pick_rule
-from bot.textnorm import fold, normalize
+from bot.textnorm import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import questions_eval
