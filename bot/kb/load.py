@@ -40,6 +40,7 @@ from bot.kb.model import (
     Snapshot,
     frozen_map,
 )
+from bot.kb.lieux import KnownCodes, PlaceLists, check_lieux
 from bot.kb.schema import Checked, Field, Problem, Validator, normalise_phone
 from bot.kb.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
 from bot.textnorm import fold
@@ -375,6 +376,7 @@ class _Checker:
         geo = self._validate(self.root / "geographie.yaml", GEO_SCHEMA)
         regions, departements, outside, ambiguous = self._geography(geo)
         communes = self._communes(geo, regions, departements)
+        lieux = self._lieux(regions, departements, communes, outside)
         markets, contact_count, to_check = self._markets(regions)
         networks = self._networks()
         profiles, rules = self._routing(networks)
@@ -415,11 +417,21 @@ class _Checker:
             version=self.hasher.hexdigest()[:12],
             loaded_at=dt.datetime.now(dt.UTC),
             source_dir=str(self.root),
+            lieux=lieux,
         )
         object.__setattr__(snapshot, "places", _place_index(self.geo_hasher.hexdigest(), snapshot, PlaceIndex))
         object.__setattr__(snapshot, "faq", QuestionIndex(snapshot))
         report.snapshot = snapshot
         return report
+
+    def _lieux(self, regions: dict[str, Region], departements: dict[str, Departement], communes: list[Commune], outside: list[OutsidePlace]) -> PlaceLists:
+        """knowledge/lieux/: demonyms, other names, landmarks, countries, context words (bot.kb.lieux)."""
+        known = KnownCodes({c.insee for c in communes}, departements, regions, {o.name for o in outside})
+        lists, problems, raw = check_lieux(self.root, self._rel, known)
+        self.problems.extend(problems)
+        self.hasher.update(raw)
+        self.geo_hasher.update(raw)
+        return lists
 
     # -- geography ------------------------------------------------------------------------------
 
