@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from bot.kb.langue import Language
+from bot.kb.lieux import PlaceLists
 
 if TYPE_CHECKING:
     from bot.nlu.places import PlaceIndex
@@ -208,6 +209,7 @@ class Snapshot:
     loaded_at: dt.datetime
     source_dir: str
     language: Language = field(repr=False, default_factory=Language)
+    lieux: PlaceLists = field(repr=False, default_factory=PlaceLists)  # knowledge/lieux/
     places: PlaceIndex = field(repr=False, default=None)  # type: ignore[assignment]
     faq: QuestionIndex = field(repr=False, default=None)  # type: ignore[assignment]
 
