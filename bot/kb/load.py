@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import process, utils
 
+from bot.kb.langue import check_concepts, read_language
+from bot.kb.lieux import KnownCodes, check_lieux
 from bot.kb.model import (
     MODES,
     NETWORKS,
@@ -244,6 +246,8 @@ QUESTIONS_SCHEMA = {
                 "formulations": Field("list", item=Field("text"), example='["C\'est payant ?", "Combien ça coûte ?"]'),
                 "reponse": Field("text"),  # absent or empty: "n'a pas de réponse", said in _questions
                 "sources": Field("list", item=Field("source"), example='["https://..."]'),
+                "concepts": Field("list", item=Field("text"), example='["gratuit|payant"]'),
+                "exclut": Field("list", item=Field("text"), example='["@cas_particuliers"]'),
                 "source": Field("source"),
             },
         ),
@@ -350,6 +354,7 @@ class _Checker:
         self.hasher = hashlib.sha256()
         self.geo_hasher = hashlib.sha256()  # geography + communes: what the place index depends on
         self.geo_errors = False
+        self.question_lines: dict[str, int] = {}
         self.cited: list[tuple[str, str, Pos]] = []  # (file, source address, where) of every source read
         self.built = Built(today)
         self.geo: tuple[Checked, Validator] | None = None
@@ -414,6 +419,8 @@ class _Checker:
         questions = b.questions
         texts = b.texts
         report.extras = b.extras
+        lieux = b.lieux
+        language = b.language
 
         report.counts = {
             "regions": len(regions),
@@ -449,6 +456,8 @@ class _Checker:
             version=self.hasher.hexdigest()[:12],
             loaded_at=dt.datetime.now(dt.UTC),
             source_dir=str(self.root),
+            language=language,
+            lieux=lieux,
         )
         object.__setattr__(snapshot, "places", _place_index(self.geo_hasher.hexdigest(), snapshot, PlaceIndex))
         object.__setattr__(snapshot, "faq", QuestionIndex(snapshot))
@@ -460,14 +469,31 @@ class _Checker:
         return [
             self._geography,
             self._communes,
+            self._lieux,
             self._markets,
             self._networks,
             self._routing,
             self._questions,
             self._texts,
+            self._language,
             *(partial(self._extra, extra) for extra in extra_sections()),
             self._sources,
         ]
+
+    def _lieux(self) -> None:
+        """knowledge/lieux/: demonyms, other names, landmarks, countries, context words (bot.kb.lieux)."""
+        b = self.built
+        known = KnownCodes({c.insee for c in b.communes}, b.departements, b.regions, {o.name for o in b.outside})
+        lists, problems, raw = check_lieux(self.root, self._rel, known)
+        self.problems.extend(problems)
+        self.hasher.update(raw)
+        self.geo_hasher.update(raw)
+        b.lieux = lists
+
+    def _language(self) -> None:
+        """knowledge/langue/ and the concepts of each question (bot.kb.langue)."""
+        self.built.language = read_language(self.root, self.problems, self.hasher)
+        check_concepts(self.built.questions.values(), self.built.language, self._rel(self.root / "questions.yaml"), self.question_lines, self.problems)
 
     # -- geography ------------------------------------------------------------------------------
 
@@ -834,7 +860,9 @@ class _Checker:
                         "ajoutez « reponse: >- » puis, sur les lignes suivantes décalées de 6 espaces, le texte envoyé à la personne",
                     )
                 continue
-            questions[qid] = Question(qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources)
+            concepts = tuple(c for c, _ in item.get("concepts", [])), tuple(c for c, _ in item.get("exclut", []))
+            questions[qid] = Question(qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources, *concepts)
+            self.question_lines[qid] = item.where("id").line
         self.problems.extend(v.problems)
 
     def _texts(self) -> None:

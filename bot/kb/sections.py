@@ -61,6 +61,8 @@ class Built:
     rules: list[Rule] = field(default_factory=list)
     questions: dict[str, Question] = field(default_factory=dict)
     texts: dict[str, str] = field(default_factory=dict)
+    lieux: Any = None  # bot.kb.lieux.PlaceLists
+    language: Any = None  # bot.kb.langue's language data
     extras: dict[str, dict[str, Any]] = field(default_factory=dict)
 
 
