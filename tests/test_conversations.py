@@ -24,6 +24,8 @@ from fakebotapi import FakeBotApi
 from harness import RunningBot, make_config
 from handlers.app import PUBLIC_COMMANDS, build_application
 
+pytestmark = pytest.mark.slow
+
 MAX_CALLBACK_BYTES = 64
 MAX_TEXT = 4096
 HDF = "https://hdf.avenir-actifs.org"

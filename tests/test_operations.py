@@ -6,10 +6,13 @@ import asyncio
 import logging
 from pathlib import Path
 
+import pytest
 from fakebotapi import FakeBotApi
 from harness import RunningBot, button_data, copy_knowledge, make_config, texts
 
 from bot.kb.load import load_knowledge
+
+pytestmark = pytest.mark.slow
 
 TOKEN = "424242:SECRET-token-never-logged"
 STAFF = 9001

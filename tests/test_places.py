@@ -322,6 +322,7 @@ def test_labelled_set_accuracy(snap):
     assert score.accuracy >= 0.95, score.failures[:20]
 
 
+@pytest.mark.bench
 def test_bench_quick_runs():
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "understanding.py"), "--quick"], capture_output=True, text=True, timeout=300, check=False, cwd=ROOT

@@ -19,6 +19,8 @@ from harness import RunningBot, button_data, make_config
 
 from bot.storage import Store, load_or_create_key
 
+pytestmark = pytest.mark.slow
+
 USER = 987654321
 NAME = "Zébulon"
 OTHER = 123123123

@@ -156,6 +156,7 @@ def test_stats_period(tmp_path: Path, snapshot, capsys: pytest.CaptureFixture[st
         main(["--config", str(config_path), "stats", "--since", "15/01/2025"])
 
 
+@pytest.mark.slow
 def test_stats_in_a_subprocess(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
     config_path = write_config(tmp_path)
     fill(config_path, snapshot)
@@ -225,6 +226,7 @@ def test_summarise_counts_each_answer_in_its_own_group() -> None:
 # -- /stats in Telegram ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_staff_stats_command_and_ordinary_help_for_others(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
     config_path = write_config(tmp_path)
     await _fill(config_path, snapshot)

@@ -194,6 +194,7 @@ async def test_turns_of_one_person_are_serialised(tmp_path: Path, snapshot) -> N
         assert assistant._person_locks == {}  # no lock left behind
 
 
+@pytest.mark.slow
 async def test_200_people_at_once_through_telegram(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
     """The real Application (updates processed one after the other) and the fake Bot API."""
     users = list(range(2000, 2200))
@@ -227,6 +228,7 @@ async def test_the_chat_id_of_a_reminder_is_sealed(tmp_path: Path, caplog: pytes
     assert "sealed with another hashing key" in caplog.text
 
 
+@pytest.mark.slow
 async def test_reminders_are_rescheduled_and_sent_after_a_restart(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
     """Asked in one Application, due while it is stopped, sent by a new Application on the same
     database, with the booking buttons; "Oui, c'est fait" records a booking."""
@@ -283,6 +285,7 @@ async def test_purge_deletes_only_what_is_older_than_the_retention(tmp_path: Pat
         assert await store.purge(180) == {"conversations": 0, "events": 0, "reminders": 0, "unknown_texts": 0}
 
 
+@pytest.mark.slow
 async def test_the_daily_purge_job(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
     async with new_store(tmp_path) as store:
         await store.save_turn("old", {"step": "place"}, [{"type": "conversation_started"}])
@@ -298,6 +301,7 @@ async def test_the_daily_purge_job(tmp_path: Path, snapshot) -> None:  # type: i
 # -- faults ---------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 async def test_a_corrupt_file_is_moved_aside_and_the_bot_keeps_serving(tmp_path: Path, snapshot, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
     garbage = b"this is not a database\x00" * 500
     (tmp_path / "cep.sqlite3").write_bytes(garbage)
@@ -401,6 +405,7 @@ def test_scrub() -> None:
     assert scrub("j'habite au 75011") == "j'habite au 75011"  # a postal code is not a phone number
 
 
+@pytest.mark.bench
 def test_bench_quick_runs() -> None:
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
