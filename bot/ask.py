@@ -11,14 +11,15 @@ from bot.nlu.understand import understand
 from bot.routing import route
 
 if TYPE_CHECKING:
-    from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
 
 __all__ = ["analyse"]
 
 
-def analyse(text: str, snapshot: Snapshot, day: dt.date) -> dict[str, Any]:
+def analyse(text: str, knowledge: Knowledge, day: dt.date) -> dict[str, Any]:
     """The JSON object for one message (every key present; null when unknown)."""
-    u = understand(text, snapshot)
+    snapshot = knowledge.snapshot
+    u = understand(text, knowledge)
     ref = u.place.place
     outside = u.place.outside
     region = ref.region if ref is not None and not outside else None
@@ -45,7 +46,7 @@ def analyse(text: str, snapshot: Snapshot, day: dt.date) -> dict[str, Any]:
             lot = found[0]  # every candidate falls in the same lot
     show_lot = lot is not None and (rec.rule is None or rec.needs_regional)
     contact = rec.contact
-    engine = Engine(snapshot, today=day)
+    engine = Engine(knowledge, today=day)
     turn = engine.handle(None, UserInput.from_text(text) if not text.strip().startswith("/") else UserInput("text", text))
     reply = "\n\n".join(render_plain(r) for r in turn.replies)
     return {

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING, Any
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, Turn, UserInput
 from bot.kb.load import CheckReport, check_knowledge
 
+from bot.nlu.knowledge import Knowledge, build_knowledge
+
 if TYPE_CHECKING:
     from bot.config import Config
     from bot.kb.model import Snapshot
@@ -47,7 +49,7 @@ class ReloadResult:
 @dataclass
 class Assistant:
     config: Config
-    snapshot: Snapshot
+    knowledge: Knowledge  # swapped as a whole by reload()
     store: Store | None = None
     reloads: int = 0
     _reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -55,8 +57,12 @@ class Assistant:
     _person_locks: dict[str, list[Any]] = field(default_factory=dict)
     _stored_reminders: dict[str, int] = field(default_factory=dict)  # stored by process(), for schedule_reminder()
 
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.knowledge.snapshot
+
     def engine(self) -> Engine:
-        engine = Engine(self.snapshot)
+        engine = Engine(self.knowledge)
         engine.retention_days = self.config.retention_days
         engine.reminder_days = self.config.reminder_days
         return engine
@@ -150,15 +156,15 @@ class Assistant:
         return False
 
     async def reload(self) -> ReloadResult:
-        """Build a new snapshot in a worker thread; swap it in only if it has no error."""
+        """Build new knowledge in a worker thread; swap it in only if it has no error."""
         async with self._reload_lock:
             started = time.perf_counter()
-            report = await asyncio.to_thread(check_knowledge, self.config.knowledge_dir)
+            report, knowledge = await asyncio.to_thread(_check_and_index, self.config.knowledge_dir)
             seconds = time.perf_counter() - started
-            if report.snapshot is None:
+            if knowledge is None:
                 log.error("knowledge reload refused, keeping version %s:\n%s", self.snapshot.version, "\n".join(map(str, report.errors)))
                 return ReloadResult(False, seconds, report, self.snapshot.version)
-            self.snapshot = report.snapshot  # one reference swap
+            self.knowledge = knowledge  # one reference swap
             self.reloads += 1
             self._mtimes = self.knowledge_mtimes()
             log.info("knowledge reloaded in %.0f ms: version %s", seconds * 1000, self.snapshot.version)
@@ -178,6 +184,11 @@ class Assistant:
         else:
             _, body = final_answer(self.snapshot, rec, payload.get("need"), payload.get("place_label"))
         return "Petit rappel : avez-vous pu prendre rendez-vous pour votre conseil en évolution professionnelle ?\n\n" + body
+
+
+def _check_and_index(directory: Path) -> tuple[CheckReport, Knowledge | None]:
+    report = check_knowledge(directory)
+    return report, (build_knowledge(report.snapshot) if report.snapshot is not None else None)
 
 
 def _replies_to_json(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from bot.routing import Recommendation, pick_rule, route
 from bot.textnorm import fold
 
 if TYPE_CHECKING:
-    from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
     from bot.nlu.places import PlaceRef, PlaceResult
 
 __all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
@@ -162,10 +162,11 @@ def _merge(replies: list[Reply]) -> list[Reply]:
 
 
 class Engine:
-    """Pure dialogue logic over one knowledge snapshot."""
+    """Pure dialogue logic over one knowledge snapshot and its indexes."""
 
-    def __init__(self, snapshot: Snapshot, today: dt.date | None = None) -> None:
-        self.snapshot = snapshot
+    def __init__(self, knowledge: Knowledge, today: dt.date | None = None) -> None:
+        self.knowledge = knowledge
+        self.snapshot = knowledge.snapshot
         self._today = today
 
     @property
@@ -349,7 +350,7 @@ class Engine:
     # -- location -----------------------------------------------------------------------------
 
     def _location(self, state: Conversation, lat: float, lon: float, out: _Out) -> None:
-        result = self.snapshot.places.locate(lat, lon)
+        result = self.knowledge.places.locate(lat, lon)
         self._apply_place(state, result, out, correction=True)
         if result.outside:
             return
@@ -365,7 +366,7 @@ class Engine:
         if state.step == "confirm_delete":
             state.step = state.return_step or "start"
             state.return_step = None
-        u = understand(text, self.snapshot)
+        u = understand(text, self.knowledge)
         folded = fold(text)
         correction = bool(_CORRECTION.search(folded))
         changed = False

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from bot.nlu.places import PlaceIndex
-    from bot.nlu.questions import QuestionIndex
+from typing import Any
 
 __all__ = [
     "Commune",
@@ -187,7 +183,11 @@ class AmbiguousAlias:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Snapshot:
-    """Everything the assistant knows, validated and indexed; never mutated after loading."""
+    """Everything the assistant knows, validated; plain data, never mutated after loading.
+
+    The understanding layer builds its indexes from it (``bot.nlu.knowledge``); the snapshot
+    knows nothing of them.
+    """
 
     regions: Mapping[str, Region]
     departements: Mapping[str, Departement]
@@ -203,8 +203,7 @@ class Snapshot:
     version: str  # short content hash of the knowledge files
     loaded_at: dt.datetime
     source_dir: str
-    places: PlaceIndex = field(repr=False, default=None)  # type: ignore[assignment]
-    faq: QuestionIndex = field(repr=False, default=None)  # type: ignore[assignment]
+    geo_version: str = ""  # content hash of the geography and the communes alone (what place indexes depend on)
 
     def market_on(self, day: dt.date) -> Market | None:
         for market in self.markets:

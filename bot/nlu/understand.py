@@ -11,6 +11,7 @@ from bot.nlu.situation import Situation, find_situation
 
 if TYPE_CHECKING:
     from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
 
 __all__ = ["Understanding", "place_kind_word", "understand"]
 
@@ -59,18 +60,18 @@ def place_kind_word(place: PlaceResult, snapshot: Snapshot) -> str | None:
     return "outremer region" if ref.region in OVERSEAS_REGIONS else "region"
 
 
-def understand(text: str, snapshot: Snapshot) -> Understanding:
-    """Read ``text`` against ``snapshot`` (pure; never raises on any string)."""
+def understand(text: str, knowledge: Knowledge) -> Understanding:
+    """Read ``text`` against ``knowledge`` (pure; never raises on any string)."""
     text = text[:MAX_CHARS]
-    place = snapshot.places.find(text)
+    place = knowledge.places.find(text)
     ignore: frozenset[str] = frozenset()
     extra: tuple[str, ...] = ()
     if place.span is not None:
         words, _ = _tokenize(text)
         ignore = frozenset(content_stems(" ".join(words[place.span[0] : place.span[1]])))
-        kind = place_kind_word(place, snapshot)
+        kind = place_kind_word(place, knowledge.snapshot)
         extra = tuple(kind.split()) if kind else ()
     situation = find_situation(text)
     situated = bool(situation.traits)
-    question = snapshot.faq.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
+    question = knowledge.questions.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
     return Understanding(text, place, situation, question)
