@@ -12,8 +12,6 @@ always sees one whole snapshot.
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import gc
 import datetime as dt
 import logging
 import time
@@ -169,8 +167,6 @@ class Assistant:
             self._mtimes = self.knowledge_mtimes()
             log.info("knowledge reloaded in %.0f ms: version %s", seconds * 1000, self.snapshot.version)
             result = ReloadResult(True, seconds, report.without_snapshot(), self.snapshot.version)
-            del report
-            await asyncio.to_thread(_release_memory)
             return result
 
     def reminder_text(self, payload: dict[str, Any]) -> str:
@@ -213,16 +209,3 @@ def _replies_from_json(data: Any) -> tuple[Reply, ...]:
             continue
     return tuple(replies)
 
-
-def _release_memory() -> None:
-    """Free the previous snapshot now and give the memory back to the system.
-
-    A snapshot holds reference cycles (its place index points back at it), so only the cyclic
-    collector frees it; glibc then keeps the freed pages unless asked (``malloc_trim``). Without
-    this, the process grew by about 1 MB per reload.
-    """
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the memory is reused, just not returned
-        pass

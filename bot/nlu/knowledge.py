@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,12 +44,26 @@ class Knowledge:
 
 def build_knowledge(snapshot: Snapshot) -> Knowledge:
     """The indexes of ``snapshot`` (the place index is reused while the geography is unchanged)."""
-    return Knowledge(snapshot, _place_index(snapshot), QuestionIndex(snapshot))
+    with _cyclic_gc_paused():
+        return Knowledge(snapshot, _place_index(snapshot), QuestionIndex(snapshot))
 
 
 def load(directory: str | Path, today: dt.date | None = None) -> Knowledge:
     """Load, validate and index a knowledge folder (raises ``KnowledgeError`` on any error)."""
     return build_knowledge(load_knowledge(directory, today=today))
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """An index build allocates many small objects that all live on: the cyclic collector would
+    scan them again and again for nothing (as in ``check_knowledge``)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # The place index depends only on the geography and the communes, which staff rarely change:
