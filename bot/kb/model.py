@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
+
+from bot.kb.lieux import PlaceLists
 
 __all__ = [
     "Commune",
@@ -204,6 +206,7 @@ class Snapshot:
     loaded_at: dt.datetime
     source_dir: str
     geo_version: str = ""  # content hash of the geography and the communes alone (what place indexes depend on)
+    lieux: PlaceLists = field(repr=False, default_factory=PlaceLists)  # knowledge/lieux/
 
     def market_on(self, day: dt.date) -> Market | None:
         for market in self.markets:
