@@ -10,6 +10,7 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, UserInput
+from bot.vocab import InputKind
 
 if TYPE_CHECKING:
     from bot.nlu.knowledge import Knowledge
@@ -49,7 +50,7 @@ def run_console(knowledge: Knowledge, stdin: TextIO | None = None, stdout: TextI
 
     if intro:
         stdout.write(intro + "\n")
-    turn = engine.handle(state, UserInput("command", "/start"))
+    turn = engine.handle(state, UserInput(InputKind.COMMAND, "/start"))
     state = turn.state
     choices = show(turn.replies)
     try:
@@ -68,7 +69,7 @@ def run_console(knowledge: Knowledge, stdin: TextIO | None = None, stdout: TextI
             if text.lower() in ("quit", "exit", "quitter", "/quitter"):
                 break
             if text.isdecimal() and choices and 1 <= int(text) <= len(choices) and state.step != "place":
-                user = UserInput("button", choices[int(text) - 1].data)
+                user = UserInput(InputKind.BUTTON, choices[int(text) - 1].data)
             else:
                 user = UserInput.from_text(text)
             turn = engine.handle(state, user)

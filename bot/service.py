@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, Turn, UserInput
 from bot.kb.load import CheckReport, check_knowledge
-
 from bot.nlu.knowledge import Knowledge, build_knowledge
+from bot.vocab import Action, EventType, InputKind
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -96,16 +96,16 @@ class Assistant:
             # increasing: after a week of silence they restart at random, hence a set of ids)
             log.info("update delivered again after a restart: replaying its replies")
             replies = _replies_from_json(data.get("last_replies")) if data and update_id == recent[-1] else ()
-            return Turn(state, replies, (), ("replay",))
+            return Turn(state, replies, (), (Action.REPLAY,))
         turn = self.engine().handle(state, user_input)
         if store is not None:
-            if "delete_user" in turn.actions:
+            if Action.DELETE_USER in turn.actions:
                 self._stored_reminders.pop(person, None)
                 await store.delete_person(person)
             else:
-                not_understood = user_input.kind == "text" and any(e["type"] == "not_understood" for e in turn.events)
+                not_understood = user_input.kind == InputKind.TEXT and any(e["type"] == EventType.NOT_UNDERSTOOD for e in turn.events)
                 reminder = None
-                if "schedule_reminder" in turn.actions:
+                if Action.SCHEDULE_REMINDER in turn.actions:
                     reminder = (chat_id, self.reminder_due(), self.reminder_payload(turn.state))
                 saved = turn.state.to_dict()
                 if update_id is not None:

@@ -9,6 +9,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.kb.lieux import PlaceLists
+from bot.vocab import Trait
 
 __all__ = [
     "Commune",
@@ -26,7 +27,7 @@ __all__ = [
     "Snapshot",
 ]
 
-PROFILES = ("salarie", "independant", "demandeur_emploi", "agent_public", "jeune", "handicap", "cadre")
+PROFILES = tuple(trait.value for trait in Trait)  # the profile ids the routing rules may name
 NETWORKS = (
     "operateur_regional",
     "france_travail",

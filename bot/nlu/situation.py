@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from bot.textnorm import clauses
+from bot.vocab import STATUS_TRAITS
 
 __all__ = ["Situation", "find_situation"]
 
@@ -347,7 +348,7 @@ def find_situation(text: str) -> Situation:
         traits.add("jeune")
     if age is not None and age > 25:
         traits.discard("jeune")
-    if not traits & {"salarie", "independant", "agent_public", "demandeur_emploi"}:
+    if not traits & STATUS_TRAITS:
         working_found, _ = _present(_WORKING, parts)
         if working_found:
             traits.add("salarie")

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.nlu.places import PlaceResult, _tokenize
 from bot.nlu.questions import QuestionMatch, content_stems
 from bot.nlu.situation import Situation, find_situation
+from bot.vocab import PlaceKind
 
 if TYPE_CHECKING:
     from bot.kb.model import Snapshot
@@ -44,7 +45,7 @@ def place_kind_word(place: PlaceResult, snapshot: Snapshot) -> str | None:
         regions = {c.region for c in place.candidates}
         return "outremer" if regions and regions <= OVERSEAS_REGIONS else ("region" if regions else None)
     ref = place.place
-    if ref.kind == "outside":
+    if ref.kind == PlaceKind.OUTSIDE:
         prefixes: tuple[str, ...] = ()
         for out in snapshot.outside:
             if out.name == ref.name:
