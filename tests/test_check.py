@@ -21,8 +21,8 @@ import pytest
 
 from bot.cli import main
 from bot.kb.load import CheckReport, KnowledgeError, check_knowledge, load_knowledge
-from bot.kb.schema import Problem
-from bot.kb.yamlpos import load_yaml
+from bot.schema import Problem
+from bot.yamlpos import load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -1092,7 +1092,7 @@ def test_fast_and_python_yaml_loaders_agree_on_positions() -> None:
     """load_yaml reads with libyaml when available: it must give the same values and positions."""
     import yaml
 
-    from bot.kb import yamlpos
+    from bot import yamlpos
 
     if yamlpos._FastLoader is None:
         pytest.skip("PyYAML without libyaml")

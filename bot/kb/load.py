@@ -41,8 +41,8 @@ from bot.kb.model import (
     frozen_map,
 )
 from bot.kb.lieux import KnownCodes, PlaceLists, check_lieux
-from bot.kb.schema import Checked, Field, Problem, Validator, normalise_phone
-from bot.kb.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
+from bot.schema import Checked, Field, Problem, Validator, normalise_phone
+from bot.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
 from bot.textnorm import fold
 
 __all__ = ["CheckReport", "KnowledgeError", "check_knowledge", "load_knowledge"]
