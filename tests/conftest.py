@@ -28,9 +28,9 @@ KNOWLEDGE = ROOT / "knowledge"
 @pytest.fixture(scope="session", name="knowledge")
 def _knowledge() -> Knowledge:
     """The shipped knowledge and its indexes, loaded once for the whole run (the only copy)."""
-    from bot.nlu.knowledge import load
+    from shipped import shipped_knowledge
 
-    return load(KNOWLEDGE)
+    return shipped_knowledge()
 
 
 @pytest.fixture(scope="session", name="snapshot")

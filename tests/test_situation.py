@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.nlu.situation import find_situation
+from bot.nlu.situation import find_situation as _find_situation
 from bot.routing import pick_rule
+from shipped import shipped_knowledge
 
-ROOT = Path(__file__).resolve().parent.parent
 
+@pytest.fixture(scope="module")
+def reader(knowledge):
+    return knowledge.questions.situation
+
+
+def find_situation(text: str):
+    """The situation read with the shipped language knowledge."""
+    return _find_situation(text, shipped_knowledge().questions.situation)
 
 
 def profile(snapshot, text: str) -> str | None:

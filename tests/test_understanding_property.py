@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.nlu.knowledge import load
 from bot.nlu.places import PlaceRef, PlaceResult
 from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation
 from bot.nlu.understand import Understanding, understand
+from shipped import shipped_knowledge
 
-ROOT = Path(__file__).resolve().parent.parent
-KNOWLEDGE = load(ROOT / "knowledge")  # once for the module, not per example (hypothesis)
+KNOWLEDGE = shipped_knowledge()  # the session's one copy; a module constant, not a fixture, for hypothesis
 SNAPSHOT = KNOWLEDGE.snapshot
 TRAITS = {"salarie", "independant", "demandeur_emploi", "agent_public", "jeune", "handicap", "cadre"}
 KINDS = {"region", "departement", "commune", "outside"}

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from bot.kb.langue import Language
 from bot.kb.lieux import PlaceLists
 from bot.vocab import Trait
 
@@ -165,6 +166,8 @@ class Question:
     phrasings: tuple[str, ...]
     answer: str
     sources: tuple[str, ...]
+    concepts: tuple[str, ...] = ()  # what a message must touch to ask it (knowledge/langue/concepts.yaml)
+    excludes: tuple[str, ...] = ()  # what a message must not touch (a case another question answers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -207,6 +210,7 @@ class Snapshot:
     loaded_at: dt.datetime
     source_dir: str
     geo_version: str = ""  # content hash of the geography and the communes alone (what place indexes depend on)
+    language: Language = field(repr=False, default_factory=Language)
     lieux: PlaceLists = field(repr=False, default_factory=PlaceLists)  # knowledge/lieux/
 
     def market_on(self, day: dt.date) -> Market | None:
