@@ -7,7 +7,6 @@ snapshot built from broken files. A snapshot is only ever built from files that 
 
 from __future__ import annotations
 
-import copy
 import csv
 import datetime as dt
 import gc
@@ -48,10 +47,10 @@ from bot.kb.model import (
     Snapshot,
     frozen_map,
 )
-from bot.kb.schema import Checked, Field, Problem, Validator, normalise_phone
 from bot.kb.sections import Built, ExtraSection, extra_sections
-from bot.kb.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
+from bot.schema import Checked, Field, Problem, Validator, normalise_phone
 from bot.textnorm import fold
+from bot.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
 
 __all__ = ["CheckReport", "KnowledgeError", "check_knowledge", "load_knowledge"]
 
@@ -438,9 +437,6 @@ class _Checker:
         if errors:
             return report
 
-        from bot.nlu.places import PlaceIndex  # noqa: PLC0415 - avoid an import cycle
-        from bot.nlu.questions import QuestionIndex  # noqa: PLC0415
-
         snapshot = Snapshot(
             regions=frozen_map(regions),
             departements=frozen_map(departements),
@@ -456,11 +452,10 @@ class _Checker:
             version=self.hasher.hexdigest()[:12],
             loaded_at=dt.datetime.now(dt.UTC),
             source_dir=str(self.root),
+            geo_version=self.geo_hasher.hexdigest(),
             language=language,
             lieux=lieux,
         )
-        object.__setattr__(snapshot, "places", _place_index(self.geo_hasher.hexdigest(), snapshot, PlaceIndex))
-        object.__setattr__(snapshot, "faq", QuestionIndex(snapshot))
         report.snapshot = snapshot
         return report
 
@@ -1113,21 +1108,3 @@ def _coord(value: str) -> float | None:
     number = float(value)
     return None if number != number else number  # NaN
 
-
-# The place index depends only on the geography and the communes, which staff rarely change:
-# a reload that touches markets, questions or texts reuses it (a third of the reload time).
-_places_cache: dict[str, Any] = {}
-
-
-def _place_index(key: str, snapshot: Snapshot, factory: Any) -> Any:
-    template = _places_cache.get(key)
-    if template is None:
-        built = factory(snapshot)
-        template = copy.copy(built)
-        template.snapshot = None  # the cache must not keep an old snapshot alive
-        _places_cache.clear()
-        _places_cache[key] = template
-        return built
-    clone = copy.copy(template)  # shares the (never mutated) indexes, points at the new snapshot
-    clone.snapshot = snapshot
-    return clone

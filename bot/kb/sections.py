@@ -38,7 +38,7 @@ from bot.kb.model import (
     Region,
     Rule,
 )
-from bot.kb.schema import Checked, Field, Validator
+from bot.schema import Checked, Field, Validator
 
 __all__ = ["Built", "ExtraSection", "extra_sections", "register"]
 
