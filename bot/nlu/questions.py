@@ -49,6 +49,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.situation import SituationReader
+from bot.nlu.topics import TopicGate
 
 if TYPE_CHECKING:
     from bot.kb.model import Snapshot
@@ -118,6 +119,7 @@ class QuestionIndex:
         lex = self.lex = Lexicon(self.snapshot.language)
         # the situation patterns share the normalizer (built here until the indexes have their own aggregate)
         self.situation = SituationReader(self.snapshot.language.situation, lex.normalize)
+        self.gate = TopicGate(self.snapshot.language.other_topics, lex.normalize, lex.asking)
         phrasings: list[tuple[str, list[str]]] = []
         for question in self.snapshot.questions.values():
             for phrasing in question.phrasings:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from bot.nlu.places import PlaceResult, _tokenize
 from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation, find_situation
+from bot.nlu.topics import OffTopic
 
 if TYPE_CHECKING:
     from bot.kb.model import Snapshot
@@ -21,12 +22,16 @@ OWN_LABOUR_CODE = ("987", "988")
 OTHER_OVERSEAS = ("975", "977", "978", "984", "986", "97133", "97150")
 
 
+NO_SITUATION = Situation(frozenset(), frozenset(), None, None)
+
+
 @dataclass(frozen=True, slots=True)
 class Understanding:
     text: str
     place: PlaceResult
     situation: Situation
     question: QuestionMatch | None
+    off_topic: OffTopic | None = None  # a work question outside the CEP: declined, not a situation
 
     @property
     def confident_question(self) -> str | None:
@@ -82,6 +87,10 @@ def understand(text: str, snapshot: Snapshot) -> Understanding:
         ignore = frozenset(snapshot.faq.lex.content_stems(" ".join(words[place.span[0] : place.span[1]])))
         kind = place_kind_word(place, snapshot)
         extra = tuple(kind.split()) if kind else ()
+    off_topic = snapshot.faq.gate.check(text)
+    if off_topic is not None:
+        # "comment contester un licenciement ?" asks about labour law: no CEP answer, no situation
+        return Understanding(text, place, NO_SITUATION, None, off_topic)
     situation = find_situation(text, snapshot.faq.situation)
     situated = bool(situation.traits)
     question = snapshot.faq.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
