@@ -17,6 +17,7 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from bot.dialogue import questions as dq
 from bot.dialogue.render import final_answer, outside_answer, question_answer
 from bot.nlu.understand import understand
 from bot.routing import Recommendation, pick_rule, route
@@ -249,6 +250,8 @@ class Engine:
     def _button(self, state: Conversation, data: str, out: _Out) -> None:
         parts = data.split("|")
         fresh = len(parts) >= 2 and _NUMBER.fullmatch(parts[0]) is not None and int(parts[0]) == state.rev
+        if len(parts) >= 2 and parts[1] in (dq.ASK, dq.NOT_MINE_ACTION):
+            fresh = True  # a question can be asked at any step
         if len(parts) >= 2 and parts[1] == "c" and state.step == "answered":
             # the answer's "change" buttons stay usable after a rating or a question
             fresh = True
@@ -283,6 +286,13 @@ class Engine:
             self._ask_place(out)
         elif action == "c":
             self._change(state, arg, out)
+        elif action == dq.ASK and arg == dq.OTHER_ARG:
+            out.event("question_other")
+            out.say(self.snapshot.text("question_pas_sure"))
+            self._resume(state, out)
+        elif action == dq.NOT_MINE_ACTION:
+            out.event("question_not_mine")
+            self._say_all(out, [dq.not_mine(self.snapshot, arg)])
         elif action == "q" and arg in self.snapshot.questions:
             out.event("question", id=arg, how="bouton")
             out.say(question_answer(self.snapshot, arg))
@@ -366,6 +376,12 @@ class Engine:
             state.step = state.return_step or "start"
             state.return_step = None
         u = understand(text, self.snapshot)
+        if u.off_topic is not None:
+            # a work question outside the CEP: say where to ask, take nothing from it
+            out.event("off_topic", topic=u.off_topic.id)
+            out.say(u.off_topic.reply)
+            self._resume(state, out)
+            return
         folded = fold(text)
         correction = bool(_CORRECTION.search(folded))
         changed = False
@@ -383,30 +399,41 @@ class Engine:
                 out.event("need", need=u.situation.need, how="texte")
             state.need = u.situation.need
             changed = True
-        question = u.question
-        if question is not None and question.confident:
-            out.event("question", id=question.id, how="texte")
-            out.say(question_answer(self.snapshot, question.id))
+        if u.questions:
+            for qid in u.questions:
+                out.event("question", id=qid, how="texte")
+            self._say_all(out, dq.answers(self.snapshot, u))
             if changed:
                 self._ask_next(state, out)
             else:
                 self._resume(state, out)
+            self._add_row(out, dq.not_mine_row(self.snapshot, u))
             return
+        if u.suggestions:
+            # not sure: the likeliest questions as choices, even beside a place or a situation
+            out.event("question_unsure", id=u.suggestions[0], choices=len(u.suggestions))
+            self._say_all(out, [dq.choices(self.snapshot, u.suggestions)])
         if changed:
             self._ask_next(state, out)
             return
-        if question is not None and question.possible:
-            out.event("question_unsure", id=question.id)
-            title = self.snapshot.questions[question.id].phrasings[0]
-            out.say(
-                self.snapshot.text("question_pas_sure"),
-                buttons=((Button(f"« {title[:48]} »", f"q|{question.id}"),),),
-            )
+        if u.suggestions:
             self._resume(state, out)
             return
         out.event("not_understood", step=state.step)
         out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
         self._resume(state, out)
+
+    @staticmethod
+    def _add_row(out: _Out, row: tuple[dq.ButtonSpec, ...]) -> None:
+        """A row of buttons under the turn's last message (after what it already offers)."""
+        if row and out.replies:
+            last = out.replies[-1]
+            out.replies[-1] = replace(last, buttons=(*last.buttons, tuple(Button(label, data) for label, data in row)))
+
+    @staticmethod
+    def _say_all(out: _Out, specs: list[dq.ReplySpec]) -> None:
+        for text, rows in specs:
+            out.say(text, buttons=tuple(tuple(Button(label, data) for label, data in row) for row in rows))
 
     def _take_situation(self, state: Conversation, u: Any, correction: bool, out: _Out, *, from_question: bool = False) -> bool:
         traits = set(u.situation.traits)

@@ -35,6 +35,8 @@ __all__ = [
 LANGUAGE_DIR = "langue"
 LANGUAGE_FILES = ("textos.yaml", "mots.yaml", "synonymes.yaml", "expressions.yaml", "concepts.yaml", "situation.yaml", "hors_sujet.yaml")
 JOBS_PLACEHOLDER = "{metiers}"
+LEMMAS_FILE = "lemmes.tsv"
+LEMMA_FIELDS = 2
 GROUP_REF = "@"
 REGEX_HINT = "corrigez le motif (parenthèses appariées, « \\ » devant les caractères spéciaux) : voir l'en-tête du fichier"
 
@@ -114,6 +116,7 @@ class Language:
     groups: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     situation: SituationWords = field(default_factory=SituationWords)
     other_topics: OtherTopics = field(default_factory=OtherTopics)
+    lemmas: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # folded form -> folded lemma
 
 
 SITUATION_PATTERNS = {
@@ -290,7 +293,32 @@ def read_language(knowledge: Path, problems: list[Problem], hasher: Any | None =
         data = reader.parse(name)
         if data is not None:
             step(data)
+    values["lemmas"] = MappingProxyType(_lemmas(reader))
     return Language(**values)
+
+
+def _lemmas(reader: _Reader) -> dict[str, str]:
+    """lemmes.tsv: "form<TAB>lemma" lines (# comments); optional, a few thousand lines."""
+    path = reader.folder / LEMMAS_FILE
+    if not path.exists():
+        return {}
+    raw = path.read_bytes()
+    reader.hasher.update(f"{LANGUAGE_DIR}/{LEMMAS_FILE}".encode() + b"\0" + raw)
+    reader.file = f"knowledge/{LANGUAGE_DIR}/{LEMMAS_FILE}"
+    out: dict[str, str] = {}
+    for number, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != LEMMA_FIELDS or not all(f.strip() for f in fields):
+            reader.error(Pos(number, 1), "ligne mal formée", "écrivez la forme, une tabulation, puis la forme de base")
+            continue
+        form, lemma = (f.strip() for f in fields)
+        if form in out and out[form] != lemma:
+            reader.error(Pos(number, 1), f"« {form} » a deux formes de base : « {out[form]} » et « {lemma} »", "gardez une seule ligne pour cette forme")
+            continue
+        out[form] = lemma
+    return out
 
 
 def _other_topics(reader: _Reader, data: PosDict) -> OtherTopics:

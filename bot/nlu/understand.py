@@ -16,6 +16,9 @@ if TYPE_CHECKING:
 __all__ = ["Understanding", "place_kind_word", "understand"]
 
 MAX_CHARS = 4096
+CHOICES = 3  # questions offered as buttons
+SUGGEST = 0.2  # a question this likely is offered when none is sure
+RUNNER_UP = 0.15  # a question this likely is offered after an answer, when it was not the one
 OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})
 # Overseas collectivities with their own labour code (postal prefixes), the others, Monaco.
 OWN_LABOUR_CODE = ("987", "988")
@@ -41,13 +44,26 @@ class Understanding:
     def questions(self) -> tuple[str, ...]:
         """Every question answered with confidence, the main one first."""
         confident = self.confident_question
-        return (confident,) if confident else ()
+        if not confident or self.question is None:
+            return ()
+        return self.question.order or (confident,)
 
     @property
     def suggestions(self) -> tuple[str, ...]:
         """Questions offered as choices (best first) when none is answered with confidence."""
         q = self.question
-        return (q.id,) if q is not None and not q.confident and q.possible else ()
+        if q is None or q.confident or not q.asked:
+            return ()
+        return tuple(qid for qid, score in q.ranked[:CHOICES] if score >= SUGGEST)
+
+    @property
+    def runners_up(self) -> tuple[str, ...]:
+        """The next likeliest questions after an answer ("Ce n'était pas ma question")."""
+        q = self.question
+        if q is None or not q.confident:
+            return ()
+        answered = set(self.questions)
+        return tuple(qid for qid, score in q.ranked if qid not in answered and score >= RUNNER_UP)[:CHOICES]
 
     @property
     def anything(self) -> bool:
@@ -93,5 +109,5 @@ def understand(text: str, snapshot: Snapshot) -> Understanding:
         return Understanding(text, place, NO_SITUATION, None, off_topic)
     situation = find_situation(text, snapshot.faq.situation)
     situated = bool(situation.traits)
-    question = snapshot.faq.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
+    question = snapshot.faq.match_many(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
     return Understanding(text, place, situation, question)
