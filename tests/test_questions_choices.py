@@ -17,7 +17,7 @@ from test_engine import Talk
 from bot.ask import analyse
 from bot.dialogue.engine import Engine
 from bot.dialogue.questions import NOT_MINE, OTHER
-from bot.kb.load import load_knowledge
+from bot.nlu.knowledge import load
 from bot.nlu.understand import understand
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,8 +37,8 @@ TODAY = dt.date(2026, 3, 2)
         ("à quel âge on peut partir à la retraite ?", "retraite"),
     ],
 )
-def test_work_questions_outside_the_cep_are_declined(snapshot: Any, text: str, topic: str) -> None:
-    u = understand(text, snapshot)
+def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: Any, text: str, topic: str) -> None:
+    u = understand(text, knowledge)
     assert u.off_topic is not None and u.off_topic.id == topic
     assert u.questions == () and u.confident_question is None
     assert not u.situation.traits, "a declined question is not taken as a situation"
@@ -54,14 +54,14 @@ def test_work_questions_outside_the_cep_are_declined(snapshot: Any, text: str, t
         "je veux démissionner pour me reconvertir, j'aurai droit au chômage ?",
     ],
 )
-def test_the_cep_named_beside_a_work_subject_is_a_cep_question(snapshot: Any, text: str) -> None:
-    u = understand(text, snapshot)
+def test_the_cep_named_beside_a_work_subject_is_a_cep_question(snapshot: Any, knowledge: Any, text: str) -> None:
+    u = understand(text, knowledge)
     assert u.off_topic is None and u.questions
 
 
-def test_contesting_a_dismissal_is_not_being_unemployed(snapshot: Any) -> None:
-    assert "demandeur_emploi" not in snapshot.faq.situation.find("je voudrais contester mon licenciement").traits
-    assert "demandeur_emploi" in snapshot.faq.situation.find("j'ai été licenciée en mars").traits
+def test_contesting_a_dismissal_is_not_being_unemployed(knowledge: Any) -> None:
+    assert "demandeur_emploi" not in knowledge.questions.situation.find("je voudrais contester mon licenciement").traits
+    assert "demandeur_emploi" in knowledge.questions.situation.find("j'ai été licenciée en mars").traits
 
 
 @pytest.mark.parametrize(
@@ -74,48 +74,48 @@ def test_contesting_a_dismissal_is_not_being_unemployed(snapshot: Any) -> None:
         ("un licenciement", "chomage"),
     ],
 )
-def test_no_context_free_rewrite(snapshot: Any, word: str, not_read_as: str) -> None:
-    assert not_read_as not in snapshot.faq.lex.content_stems(word)
+def test_no_context_free_rewrite(knowledge: Any, word: str, not_read_as: str) -> None:
+    assert not_read_as not in knowledge.questions.lex.content_stems(word)
 
 
-def test_harmful_questions_get_no_wrong_answer(snapshot: Any) -> None:
+def test_harmful_questions_get_no_wrong_answer(snapshot: Any, knowledge: Any) -> None:
     # "inscris" is a form of "inscrire" (knowledge/langue/lemmes.tsv): signing up with an adviser
-    assert understand("comment je m'inscris ?", snapshot).confident_question == "trouver_conseiller"
-    assert understand("je suis en seconde année de BTS, je peux y aller ?", snapshot).confident_question != "refaire"
+    assert understand("comment je m'inscris ?", knowledge).confident_question == "trouver_conseiller"
+    assert understand("je suis en seconde année de BTS, je peux y aller ?", knowledge).confident_question != "refaire"
 
 
 # -- several questions, choices -----------------------------------------------------------------
 
 
-def test_several_questions_in_one_message_are_each_answered(snapshot: Any) -> None:
-    u = understand("C'est gratuit et confidentiel ?", snapshot)
+def test_several_questions_in_one_message_are_each_answered(snapshot: Any, knowledge: Any) -> None:
+    u = understand("C'est gratuit et confidentiel ?", knowledge)
     assert u.questions == ("gratuit", "confidentialite")  # in the order asked
-    u = understand("Combien ça coûte et combien de temps ça dure ?", snapshot)
+    u = understand("Combien ça coûte et combien de temps ça dure ?", knowledge)
     assert u.questions[0] == "gratuit" and len(u.questions) == 2
 
 
-def test_one_question_with_its_situation_is_one_answer(snapshot: Any) -> None:
-    u = understand("je bosse à monaco et j'habite à nice, j'y ai droit ?", snapshot)
+def test_one_question_with_its_situation_is_one_answer(snapshot: Any, knowledge: Any) -> None:
+    u = understand("je bosse à monaco et j'habite à nice, j'y ai droit ?", knowledge)
     assert u.questions == ("monaco",)
 
 
-def test_unsure_offers_the_likeliest_questions(snapshot: Any) -> None:
-    u = understand("le conseiller, il m'aide pour quoi au juste ?", snapshot)
+def test_unsure_offers_the_likeliest_questions(snapshot: Any, knowledge: Any) -> None:
+    u = understand("le conseiller, il m'aide pour quoi au juste ?", knowledge)
     assert u.confident_question is None
     assert 2 <= len(u.suggestions) <= 3
     assert u.question is not None and u.suggestions[0] == u.question.id
 
 
-def test_a_message_that_asks_nothing_gets_no_choices(snapshot: Any) -> None:
+def test_a_message_that_asks_nothing_gets_no_choices(snapshot: Any, knowledge: Any) -> None:
     for text in ("bonjour", "merci beaucoup", "je suis salariée à Nantes"):
-        assert understand(text, snapshot).suggestions == ()
+        assert understand(text, knowledge).suggestions == ()
 
 
-def test_ask_json_lists_questions_and_suggestions(snapshot: Any) -> None:
-    data = analyse("C'est gratuit et confidentiel ?", snapshot, TODAY)
+def test_ask_json_lists_questions_and_suggestions(snapshot: Any, knowledge: Any) -> None:
+    data = analyse("C'est gratuit et confidentiel ?", knowledge, TODAY)
     assert data["question"] in data["questions"] and set(data["questions"]) == {"gratuit", "confidentialite"}
     assert data["suggestions"] == []
-    data = analyse("le conseiller, il m'aide pour quoi au juste ?", snapshot, TODAY)
+    data = analyse("le conseiller, il m'aide pour quoi au juste ?", knowledge, TODAY)
     assert data["question"] is None and data["questions"] == [] and len(data["suggestions"]) >= 2
     json.dumps(data)
 
@@ -124,13 +124,13 @@ def test_ask_json_lists_questions_and_suggestions(snapshot: Any) -> None:
 
 
 @pytest.fixture(name="talk")
-def _talk(snapshot: Any) -> Talk:
-    return Talk(Engine(snapshot, today=TODAY))
+def _talk(knowledge: Any) -> Talk:
+    return Talk(Engine(knowledge, today=TODAY))
 
 
-def test_choices_are_buttons_with_autre_chose(talk: Talk, snapshot: Any) -> None:
+def test_choices_are_buttons_with_autre_chose(talk: Talk, snapshot: Any, knowledge: Any) -> None:
     talk.say("le conseiller, il m'aide pour quoi au juste ?")
-    u = understand("le conseiller, il m'aide pour quoi au juste ?", snapshot)
+    u = understand("le conseiller, il m'aide pour quoi au juste ?", knowledge)
     data = [b.data.split("|", 1)[1] for b in talk.buttons_obj]
     assert [f"q|{q}" for q in u.suggestions] == [d for d in data if d.startswith("q|") and d != "q|autre"]
     assert OTHER in talk.buttons
@@ -141,11 +141,11 @@ def test_choices_are_buttons_with_autre_chose(talk: Talk, snapshot: Any) -> None
     assert snapshot.questions[u.suggestions[1]].answer in talk.text
 
 
-def test_not_my_question_offers_the_runners_up(talk: Talk, snapshot: Any) -> None:
+def test_not_my_question_offers_the_runners_up(talk: Talk, snapshot: Any, knowledge: Any) -> None:
     talk.say("Combien ça coûte et combien de temps ça dure ?")
     assert snapshot.questions["gratuit"].answer in talk.text and NOT_MINE in talk.buttons
     talk.press(NOT_MINE)
-    runners = understand("Combien ça coûte et combien de temps ça dure ?", snapshot).runners_up
+    runners = understand("Combien ça coûte et combien de temps ça dure ?", knowledge).runners_up
     offered = [b.data.split("|")[-1] for b in talk.buttons_obj]
     assert offered == [*runners, "autre"]
 
@@ -187,8 +187,8 @@ def test_a_new_question_in_yaml_needs_no_python(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "knowledge", root)
     path = root / "questions.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("questions:\n", "questions:\n" + NEW_QUESTION, 1), encoding="utf-8")
-    snap = load_knowledge(root)
-    assert "venir_accompagne" in snap.questions
+    snap = load(root)
+    assert "venir_accompagne" in snap.snapshot.questions
     # new words: none of these sentences is a phrasing
     for text in ("je peux être accompagné d'un ami pendant l'entretien ?", "un proche peut-il être présent pendant la séance ?"):
         assert understand(text, snap).confident_question == "venir_accompagne", text

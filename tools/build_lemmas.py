@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.kb.load import load_knowledge
+from bot.nlu.knowledge import load
 from bot.textnorm import fold
 
 OUT = ROOT / "knowledge" / "langue" / "lemmes.tsv"
@@ -53,8 +53,8 @@ def folded_dictionary() -> dict[str, str]:
 
 
 def main() -> int:
-    snapshot = load_knowledge(ROOT / "knowledge")
-    lex = snapshot.faq.lex
+    knowledge = load(ROOT / "knowledge")
+    snapshot, lex = knowledge.snapshot, knowledge.questions.lex
     full = folded_dictionary()
     known = {w for q in snapshot.questions.values() for p in q.phrasings for w in lex.normalize(p).split()}
     known |= set(lex.synonyms) | set(lex.synonyms.values())

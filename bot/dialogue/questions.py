@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from bot.dialogue.buttons import ButtonAction, encode
 from bot.dialogue.render import question_answer
 
 if TYPE_CHECKING:
@@ -18,24 +19,19 @@ if TYPE_CHECKING:
     from bot.nlu.understand import Understanding
 
 __all__ = [
-    "ANSWER",
-    "ASK",
     "NOT_MINE",
     "OTHER",
     "ButtonSpec",
     "ReplySpec",
     "answers",
     "choices",
-    "decode",
-    "encode",
+    "from_positions",
     "not_mine",
     "not_mine_row",
+    "positions",
 ]
 
-ASK = "q"  # button action: answer this question ("q|id"), or « Autre chose » ("q|autre")
-ANSWER = ASK
-NOT_MINE_ACTION = "nq"  # button action: offer these questions instead ("nq|3.17.22", indexes)
-OTHER_ARG = "autre"
+OTHER_ARG = "autre"  # the QUESTION button « Autre chose »
 TITLE_CHARS = 48  # a question's label on a button
 NOT_MINE = "Ce n'était pas ma question"
 OTHER = "Autre chose"
@@ -43,18 +39,18 @@ CHOOSE = "Je ne suis pas sûr d'avoir compris. Votre question est-elle l'une de 
 RUNNERS_UP = "Voici d'autres questions proches. Laquelle est la vôtre ?"
 SEPARATOR = "."
 
-ButtonSpec = tuple[str, str]  # label, data ("action|argument")
+ButtonSpec = tuple[str, str]  # label, data (bot.dialogue.buttons.encode)
 ReplySpec = tuple[str, tuple[tuple[ButtonSpec, ...], ...]]  # text, rows of buttons
 
 
-def encode(snapshot: Snapshot, ids: Sequence[str]) -> str:
+def positions(snapshot: Snapshot, ids: Sequence[str]) -> str:
     """Question ids as their positions in the knowledge ("3.17.22"): short enough for a button."""
     order = list(snapshot.questions)
     return SEPARATOR.join(str(order.index(q)) for q in ids if q in snapshot.questions)
 
 
-def decode(snapshot: Snapshot, arg: str) -> list[str]:
-    """The ids :func:`encode` wrote (positions that no longer exist are dropped)."""
+def from_positions(snapshot: Snapshot, arg: str) -> list[str]:
+    """The ids :func:`positions` wrote (positions that no longer exist are dropped)."""
     order = list(snapshot.questions)
     return [order[int(p)] for p in arg.split(SEPARATOR) if p.isdigit() and int(p) < len(order)]
 
@@ -67,8 +63,8 @@ def title(snapshot: Snapshot, question_id: str) -> str:
 
 def choices(snapshot: Snapshot, ids: Sequence[str], lead: str = CHOOSE) -> ReplySpec:
     """The questions ``ids`` as buttons, one a row, then « Autre chose »."""
-    rows = tuple(((title(snapshot, q), f"{ASK}|{q}"),) for q in ids if q in snapshot.questions)
-    return lead, (*rows, ((OTHER, f"{ASK}|{OTHER_ARG}"),))
+    rows = tuple(((title(snapshot, q), encode(ButtonAction.QUESTION, q)),) for q in ids if q in snapshot.questions)
+    return lead, (*rows, ((OTHER, encode(ButtonAction.QUESTION, OTHER_ARG)),))
 
 
 def answers(snapshot: Snapshot, u: Understanding) -> list[ReplySpec]:
@@ -79,9 +75,9 @@ def answers(snapshot: Snapshot, u: Understanding) -> list[ReplySpec]:
 def not_mine_row(snapshot: Snapshot, u: Understanding) -> tuple[ButtonSpec, ...]:
     """« Ce n'était pas ma question », offering the runners-up; empty when there are none."""
     runners = u.runners_up
-    return ((NOT_MINE, f"{NOT_MINE_ACTION}|{encode(snapshot, runners)}"),) if u.questions and runners else ()
+    return ((NOT_MINE, encode(ButtonAction.NOT_MINE, positions(snapshot, runners))),) if u.questions and runners else ()
 
 
 def not_mine(snapshot: Snapshot, arg: str) -> ReplySpec:
     """The runners-up offered after « Ce n'était pas ma question »."""
-    return choices(snapshot, decode(snapshot, arg), RUNNERS_UP)
+    return choices(snapshot, from_positions(snapshot, arg), RUNNERS_UP)
