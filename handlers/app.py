@@ -35,7 +35,9 @@ from telegram.ext import (
 from telegram.request import HTTPXRequest
 
 from bot import __version__
+from bot.dialogue.buttons import ButtonAction, encode
 from bot.dialogue.engine import Button, Conversation, Reply, UserInput
+from bot.vocab import Action, EventType, InputKind
 from handlers import staff
 from handlers.context import CONTEXT_TYPES, App, Context, Exit
 from handlers.delivery import Outbox
@@ -193,7 +195,7 @@ async def _run_turn(update: Update, context: Context, user_input: UserInput) -> 
     else:
         turn = await assistant.process(user.id, chat.id, user_input, update.update_id, outbox=_render_json)
         await outbox.flush(chat.id)
-    if "schedule_reminder" in turn.actions:
+    if Action.SCHEDULE_REMINDER in turn.actions:
         reminder_id = await assistant.schedule_reminder(user.id, chat.id, turn.state)
         if reminder_id is not None and context.application.job_queue is not None:
             due = dt.datetime.now(dt.UTC) + dt.timedelta(days=assistant.config.reminder_days)
@@ -206,7 +208,7 @@ async def on_text(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    await _run_turn(update, context, UserInput("text", message.text))
+    await _run_turn(update, context, UserInput(InputKind.TEXT, message.text))
 
 
 async def on_command(update: Update, context: Context) -> None:
@@ -217,7 +219,7 @@ async def on_command(update: Update, context: Context) -> None:
     name = message.text.split()[0][1:].split("@")[0].lower()
     if name in staff.COMMANDS and await staff.handle(update, context, name):
         return
-    await _run_turn(update, context, UserInput("command", message.text))
+    await _run_turn(update, context, UserInput(InputKind.COMMAND, message.text))
 
 
 async def on_location(update: Update, context: Context) -> None:
@@ -225,7 +227,7 @@ async def on_location(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.location is None:
         return
-    await _run_turn(update, context, UserInput("location", lat=message.location.latitude, lon=message.location.longitude))
+    await _run_turn(update, context, UserInput(InputKind.LOCATION, lat=message.location.latitude, lon=message.location.longitude))
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -240,12 +242,12 @@ async def on_button(update: Update, context: Context) -> None:
     # The pressed keyboard is left as it is: removing it would cost one more request per tap
     # (Telegram allows ~30 per second in all); an old button answers "ce bouton a expiré".
     data = query.data if isinstance(query.data, str) else ""
-    await _run_turn(update, context, UserInput("button", data))
+    await _run_turn(update, context, UserInput(InputKind.BUTTON, data))
 
 
 async def on_other(update: Update, context: Context) -> None:
     """Stickers, photos, voice...: a kind answer and the current step."""
-    await _run_turn(update, context, UserInput("text", ""))
+    await _run_turn(update, context, UserInput(InputKind.TEXT, ""))
 
 
 async def on_error(update: object, context: Context) -> None:
@@ -280,8 +282,11 @@ def _schedule_job(application: App, reminder_id: int, due: dt.datetime) -> None:
 
 def _reminder_buttons(state: Conversation) -> tuple[tuple[Button, ...], ...]:
     return (
-        (Button("Oui, c'est fait", f"{state.rev}|b|y"), Button("Pas encore", f"{state.rev}|b|w")),
-        (Button("Plus besoin", f"{state.rev}|b|x"),),
+        (
+            Button("Oui, c'est fait", encode(ButtonAction.BOOKING, "y", rev=state.rev)),
+            Button("Pas encore", encode(ButtonAction.BOOKING, "w", rev=state.rev)),
+        ),
+        (Button("Plus besoin", encode(ButtonAction.BOOKING, "x", rev=state.rev)),),
     )
 
 
@@ -300,7 +305,7 @@ async def _send_reminder(context: Context) -> None:
     state = Conversation.from_dict(await store.load_state(reminder.person))
     reply = Reply(assistant.reminder_text(reminder.payload), buttons=_reminder_buttons(state))
     outgoing = Outgoing(reminder.chat_id, tuple(_render_json((reply,))))
-    if await store.reminder_to_outbox(reminder, outgoing, [{"type": "reminder_sent"}]):
+    if await store.reminder_to_outbox(reminder, outgoing, [{"type": EventType.REMINDER_SENT}]):
         outbox = context.bot_data.outbox
         if outbox is not None:
             await outbox.flush(reminder.chat_id)

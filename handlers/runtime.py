@@ -278,6 +278,7 @@ async def _run(application: App, webhook: WebhookSettings | None) -> Exit:
 def serve(config: Config) -> int:
     """Serve Telegram until SIGINT/SIGTERM; the exit status says why it stopped (see :class:`Exit`)."""
     from bot.kb.load import check_knowledge  # noqa: PLC0415
+    from bot.nlu.knowledge import build_knowledge  # noqa: PLC0415
     from bot.service import Assistant  # noqa: PLC0415
     from bot.storage import Store, load_or_create_key  # noqa: PLC0415
     from handlers.app import build_application  # noqa: PLC0415
@@ -294,8 +295,8 @@ def serve(config: Config) -> int:
         log.error("the knowledge base has errors, cannot start:\n%s", "\n".join(map(str, report.errors)))
         return 1
     store = Store(config.database, load_or_create_key(config.hash_key_file), keep_unknown=config.keep_not_understood)
-    assistant = Assistant(config, report.snapshot, store)
-    del report  # the assistant holds the snapshot; a reload must be able to free it
+    assistant = Assistant(config, build_knowledge(report.snapshot), store)
+    del report  # the assistant holds the knowledge; a reload must be able to free it
     application = build_application(config, assistant)
     result = asyncio.run(_run(application, webhook if isinstance(webhook, WebhookSettings) else None))
     if result.message:

@@ -113,7 +113,7 @@ async def _apercu(call: _Call) -> None:
     if not rest:
         await call.say("Usage : /apercu [AAAA-MM-JJ] message")
         return
-    result = analyse(rest, call.assistant.snapshot, day)
+    result = analyse(rest, call.assistant.knowledge, day)
     await call.say(f"Aperçu au {day.isoformat()}\n{_understood(result)}\n\nRéponse :\n{result['reply']}")
 
 

@@ -63,7 +63,7 @@ def group_message(text: str, *, user: int = 51, chat: int = GROUP, chat_type: st
 
 
 async def test_an_update_that_cannot_be_parsed_is_dropped_and_everyone_else_answered(
-    tmp_path: Path, snapshot: Any, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, knowledge: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
     """A poll without persistent_id in the batch: confirmed and dropped with one line, the others answered.
 
@@ -73,7 +73,7 @@ async def test_an_update_that_cannot_be_parsed_is_dropped_and_everyone_else_answ
     caplog.set_level(logging.DEBUG, logger="handlers")
     caplog.set_level(logging.DEBUG, logger="bot")
     with FakeBotApi() as fake:
-        async with RunningBot(make_config(tmp_path, fake), snapshot):
+        async with RunningBot(make_config(tmp_path, fake), knowledge):
             poison = fake.push_update(poll_message(71, 71))
             fake.send_text(72, "Lyon", first_name=NAME)
             (reply,) = await fake.areplies(72, 1, timeout=30)
@@ -95,11 +95,11 @@ async def test_an_update_that_cannot_be_parsed_is_dropped_and_everyone_else_answ
 
 @pytest.mark.slow
 @pytest.mark.parametrize("answer", [[{"no_update_id": 1}, "junk"], {"not": "a list"}])
-async def test_a_broken_get_updates_answer_is_asked_again_later_and_later(tmp_path: Path, snapshot: Any, answer: object) -> None:
+async def test_a_broken_get_updates_answer_is_asked_again_later_and_later(tmp_path: Path, knowledge: Any, answer: object) -> None:
     """Junk or an update without update_id: the poller waits 1 s, 2 s, 4 s... instead of asking again at once."""
     with FakeBotApi() as fake:
         fake.on("getUpdates", lambda params: answer)
-        async with RunningBot(make_config(tmp_path, fake), snapshot):
+        async with RunningBot(make_config(tmp_path, fake), knowledge):
             await fake.auntil(lambda: len(fake.calls_of("getUpdates")) >= 4, timeout=60)
             fake.off("getUpdates")
             times = [c.time for c in fake.calls_of("getUpdates")[:4]]
@@ -112,12 +112,12 @@ async def test_a_broken_get_updates_answer_is_asked_again_later_and_later(tmp_pa
 # -- 4. private chats only -----------------------------------------------------------------------
 
 
-async def test_groups_get_one_short_notice_and_nothing_private(tmp_path: Path, snapshot: Any) -> None:
+async def test_groups_get_one_short_notice_and_nothing_private(tmp_path: Path, knowledge: Any) -> None:
     """In a group: one « écrivez-moi en privé » with a link, no keyboard, no state, no staff figures."""
     staff = 51
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake, staff_ids=frozenset({staff}))
-        async with RunningBot(cfg, snapshot):
+        async with RunningBot(cfg, knowledge):
             fake.send_text(staff, "Je suis salariée à Quimper")  # a private conversation first
             (private,) = await fake.areplies(staff, 1)
             assert "ponctuelle" in private["text"]
@@ -143,10 +143,10 @@ async def test_groups_get_one_short_notice_and_nothing_private(tmp_path: Path, s
         assert db.execute("SELECT COUNT(*) FROM conversations").fetchone() == (1,), "no state for a group"
 
 
-async def test_other_bots_and_commands_for_another_bot_are_ignored(tmp_path: Path, snapshot: Any) -> None:
+async def test_other_bots_and_commands_for_another_bot_are_ignored(tmp_path: Path, knowledge: Any) -> None:
     """A bot's message, or /start@another_bot, gets nothing, even in a private chat."""
     with FakeBotApi() as fake:
-        async with RunningBot(make_config(tmp_path, fake), snapshot):
+        async with RunningBot(make_config(tmp_path, fake), knowledge):
             fake.push_update(group_message("/start@another_bot", chat=81, user=81, chat_type="private"))
             fake.push_update(group_message("Lyon", chat=82, user=82, chat_type="private", is_bot=True))
             fake.push_update(group_message("/start", chat=GROUP, user=83, is_bot=True))
@@ -156,10 +156,10 @@ async def test_other_bots_and_commands_for_another_bot_are_ignored(tmp_path: Pat
         assert fake.sent(81) == [] and fake.sent(82) == [] and fake.sent(GROUP) == []
 
 
-async def test_a_button_pressed_in_a_group_changes_nothing(tmp_path: Path, snapshot: Any) -> None:
+async def test_a_button_pressed_in_a_group_changes_nothing(tmp_path: Path, knowledge: Any) -> None:
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake)
-        async with RunningBot(cfg, snapshot):
+        async with RunningBot(cfg, knowledge):
             fake.push_update({"callback_query": {
                 "id": "cb-group", "from": {"id": 91, "is_bot": False, "first_name": NAME}, "chat_instance": "x", "data": "1|n|accompagnement",
                 "message": {"message_id": 3, "date": 0, "chat": {"id": GROUP, "type": "group", "title": "g"}, "text": "old"},
@@ -174,19 +174,19 @@ async def test_a_button_pressed_in_a_group_changes_nothing(tmp_path: Path, snaps
 # -- 5. authentication ---------------------------------------------------------------------------
 
 
-async def test_a_401_while_polling_stops_the_runtime(tmp_path: Path, snapshot: Any) -> None:
+async def test_a_401_while_polling_stops_the_runtime(tmp_path: Path, knowledge: Any) -> None:
     """The token revoked while running: the runtime stops with the AUTH exit (before: alive and deaf)."""
     with FakeBotApi() as fake:
-        bot = RunningBot(make_config(tmp_path, fake), snapshot)
+        bot = RunningBot(make_config(tmp_path, fake), knowledge)
         async with bot:
             fake.fail_next("getUpdates", status=401, count=1000, description="Unauthorized")
             result = await asyncio.wait_for(bot.runtime.wait(), timeout=30)
         assert result is Exit.AUTH and Exit.AUTH.code != 0
 
 
-async def test_a_401_on_a_send_stops_the_runtime(tmp_path: Path, snapshot: Any) -> None:
+async def test_a_401_on_a_send_stops_the_runtime(tmp_path: Path, knowledge: Any) -> None:
     with FakeBotApi() as fake:
-        bot = RunningBot(make_config(tmp_path, fake), snapshot)
+        bot = RunningBot(make_config(tmp_path, fake), knowledge)
         async with bot:
             fake.fail_next("sendMessage", status=401, count=1000, description="Unauthorized")
             fake.send_text(95, "Lyon")
@@ -197,12 +197,12 @@ async def test_a_401_on_a_send_stops_the_runtime(tmp_path: Path, snapshot: Any) 
 # -- 8. fairness ---------------------------------------------------------------------------------
 
 
-async def test_one_chats_backlog_does_not_hold_up_the_others(tmp_path: Path, snapshot: Any) -> None:
+async def test_one_chats_backlog_does_not_hold_up_the_others(tmp_path: Path, knowledge: Any) -> None:
     """300 messages queued from one chat, then 20 other people: each of them is answered long before the
     backlog is through (the backlog holds one slot). Order of delivery, not time, is what is checked."""
     flood, others = 500, list(range(600, 620))
     with FakeBotApi() as fake:
-        async with RunningBot(make_config(tmp_path, fake), snapshot):
+        async with RunningBot(make_config(tmp_path, fake), knowledge):
             for _ in range(300):
                 fake.send_text(flood, "bonjour")
             for user in others:
@@ -217,7 +217,7 @@ async def test_one_chats_backlog_does_not_hold_up_the_others(tmp_path: Path, sna
 # -- 9. logs ----------------------------------------------------------------------------------------
 
 
-async def test_debug_logs_hold_no_id_name_or_text(tmp_path: Path, snapshot: Any, caplog: pytest.LogCaptureFixture) -> None:
+async def test_debug_logs_hold_no_id_name_or_text(tmp_path: Path, knowledge: Any, caplog: pytest.LogCaptureFixture) -> None:
     """With the bot at DEBUG, telegram and httpx stay at WARNING; no line names the person or their text."""
     from handlers.runtime import setup_logging  # noqa: PLC0415
 
@@ -231,7 +231,7 @@ async def test_debug_logs_hold_no_id_name_or_text(tmp_path: Path, snapshot: Any,
             caplog.set_level(logging.DEBUG, logger="bot")
             assert logging.getLogger("telegram").getEffectiveLevel() == logging.WARNING
             assert logging.getLogger("httpx").getEffectiveLevel() == logging.WARNING
-            async with RunningBot(cfg, snapshot):
+            async with RunningBot(cfg, knowledge):
                 fake.send_command(user, "/start", first_name=NAME)
                 await fake.areplies(user, 1)
                 fake.send_text(user, f"Je suis salarié à Lyon, {SECRET_TEXT}", first_name=NAME)
@@ -247,12 +247,12 @@ async def test_debug_logs_hold_no_id_name_or_text(tmp_path: Path, snapshot: Any,
 # -- 7. files -----------------------------------------------------------------------------------------
 
 
-async def test_database_and_wal_are_private(tmp_path: Path, snapshot: Any) -> None:
+async def test_database_and_wal_are_private(tmp_path: Path, knowledge: Any) -> None:
     """Created with mode 0600 (before: 0644, world-readable)."""
     os.umask(0o022)
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake)
-        async with RunningBot(cfg, snapshot):
+        async with RunningBot(cfg, knowledge):
             fake.send_text(96, "Lyon")
             await fake.areplies(96, 1)
             wal = Path(f"{cfg.database}-wal")
@@ -295,12 +295,12 @@ async def test_a_database_without_write_permission_is_refused_not_replaced(tmp_p
 
 
 @pytest.mark.slow
-async def test_a_data_folder_removed_while_running_stops_the_bot(tmp_path: Path, snapshot: Any) -> None:
+async def test_a_data_folder_removed_while_running_stops_the_bot(tmp_path: Path, knowledge: Any) -> None:
     """The database and key deleted under the running bot: it stops (status 5) instead of going on blind."""
     with FakeBotApi() as fake:
         data = tmp_path / "data"
         cfg = make_config(tmp_path, fake, database=data / "cep.sqlite3", hash_key_file=data / "hash.key")
-        bot = RunningBot(cfg, snapshot)
+        bot = RunningBot(cfg, knowledge)
         async with bot:
             fake.send_text(97, "Lyon")
             await fake.areplies(97, 1)
