@@ -16,9 +16,12 @@ Sources (fetched with ``npm pack``, which downloads a package's tarball without 
 Outputs:
 
 - ``knowledge/communes.csv.gz``: columns insee, type (COM, COMD, COMA, ARM), name, departement,
-  region, population, postal_codes (space separated), lat, lon, former (former names, ``|``
-  separated; names of communes merged away, found by comparing with the older release given
-  by ``--old``).
+  region, population, postal_codes (space separated), lat, lon. Delegated and associated
+  communes carry no population in the source: their population is the one they had as
+  communes in the older release (``PACKAGES["old"]``), else the previous file's.
+- ``knowledge/lieux/anciens_noms.csv``: insee, nom (a name the commune's territory had in the
+  older release and no longer has: renamed communes, communes merged away without a delegated
+  commune).
 - ``knowledge/lieux/pays.yaml``: the countries in French (without France and its regions;
   the overseas collectivities are in geographie.yaml's ``hors_champ``).
 
@@ -47,7 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 PACKAGES = {
     "cog": "@etalab/decoupage-administratif@6.0.0",
-    "old": "@etalab/decoupage-administratif@0.7.0",
+    "old": "@etalab/decoupage-administratif@0.3.0",
     "postal": "codes-postaux@4.1.2",
     "countries": "i18n-iso-countries@7.14.0",
 }
@@ -57,9 +60,11 @@ TYPES = {
     "commune-associee": "COMA",
     "arrondissement-municipal": "ARM",
 }
+# The 18 regions (the overseas collectivities are outside: geographie.yaml's hors_champ).
+REGIONS = ("01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
 # Country codes that are France, its regions or its overseas collectivities (geographie.yaml).
 FRENCH = frozenset("FR GP MQ GF RE YT PM MF BL WF PF NC TF".split())
-COLUMNS = ("insee", "type", "name", "departement", "region", "population", "postal_codes", "lat", "lon", "former")
+COLUMNS = ("insee", "type", "name", "departement", "region", "population", "postal_codes", "lat", "lon")
 
 
 def fetch(spec: str, into: Path) -> Path:
@@ -80,13 +85,14 @@ def load_json(path: Path) -> Any:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def old_coordinates() -> dict[str, tuple[str, str]]:
+def previous_rows() -> dict[str, dict[str, str]]:
+    """The previous communes file, keyed by INSEE code + type and by INSEE code."""
     raw = gzip.decompress((KNOWLEDGE / "communes.csv.gz").read_bytes()).decode("utf-8")
-    out: dict[str, tuple[str, str]] = {}
+    out: dict[str, dict[str, str]] = {}
     for row in csv.DictReader(io.StringIO(raw)):
+        out.setdefault(row["insee"] + row["type"], row)
         if row["lat"] and row["lon"]:
-            out.setdefault(row["insee"] + row["type"], (row["lat"], row["lon"]))
-            out.setdefault(row["insee"], (row["lat"], row["lon"]))
+            out.setdefault(row["insee"], row)
     return out
 
 
@@ -111,25 +117,33 @@ def former_names(current: list[dict[str, Any]], old: list[dict[str, Any]]) -> di
     return out
 
 
-def communes_rows(cog: Path, old: Path | None, postal: Path) -> list[list[str]]:
+def communes_rows(cog: Path, old: Path, postal: Path) -> tuple[list[list[str]], list[list[str]]]:
+    """(rows of communes.csv.gz, rows of anciens_noms.csv)."""
     communes = load_json(cog / "data" / "communes.json")
-    regions = {r["code"] for r in load_json(cog / "data" / "regions.json")}
-    formers = former_names(communes, load_json(old / "data" / "communes.json")) if old else {}
+    regions = set(REGIONS)
+    old_communes = load_json(old / "data" / "communes.json")
+    old_population = {c["code"]: c.get("population") for c in old_communes if c.get("population")}
+    formers = former_names(communes, old_communes)
     postal_by_code: dict[str, set[str]] = defaultdict(set)
     for row in load_json(postal / "codes-postaux.json"):
         postal_by_code[row["codeCommune"]].add(row["codePostal"])
-    coords = old_coordinates()
+    previous = previous_rows()
     rows: list[list[str]] = []
     for c in communes:
         kind = TYPES.get(c["type"])
         if kind is None or c.get("region") not in regions:
             continue  # overseas collectivities: geographie.yaml's hors_champ
         codes = sorted(set(c.get("codesPostaux", ())) | (postal_by_code.get(c["code"], set()) if kind in ("COM", "ARM") else set()))
-        lat, lon = coords.get(c["code"] + kind) or coords.get(c["code"]) or ("", "")
-        population = str(c.get("population", "") or (0 if kind in ("COMD", "COMA") else ""))
-        rows.append([c["code"], kind, c["nom"], c["departement"], c["region"], population, " ".join(codes), lat, lon, "|".join(formers.get(c["code"], ()) if kind == "COM" else ())])
+        before = previous.get(c["code"] + kind) or previous.get(c["code"]) or {}
+        if not before.get("lat"):  # a new commune: where one of the communes it replaced was
+            before = {**next((previous[a] for a in c.get("anciensCodes", ()) if a in previous), {}), **{k: v for k, v in before.items() if v}}
+        population = c.get("population")
+        if population is None and kind in ("COMD", "COMA"):
+            population = old_population.get(c["code"]) or int(before.get("population") or 0)
+        rows.append([c["code"], kind, c["nom"], c["departement"], c["region"], str(population or 0), " ".join(codes), before.get("lat", ""), before.get("lon", "")])
     rows.sort(key=lambda r: (r[0], ("COM", "ARM", "COMD", "COMA").index(r[1]), r[2]))
-    return rows
+    former_rows = sorted([code, name] for code, names in formers.items() for name in names)
+    return rows, former_rows
 
 
 def write_communes(rows: list[list[str]], path: Path) -> None:
@@ -180,9 +194,13 @@ def main(argv: list[str] | None = None) -> int:
         cog = fetch(PACKAGES["cog"], work)
         old = fetch(PACKAGES["old"], work)
         postal = fetch(PACKAGES["postal"], work)
-        rows = communes_rows(cog, old, postal)
+        rows, former = communes_rows(cog, old, postal)
         write_communes(rows, KNOWLEDGE / "communes.csv.gz")
-        print(f"{len(rows)} communes written", file=sys.stderr)
+        header = "# anciens noms de communes : tools/build_gazetteer.py, " + PACKAGES["old"] + " comparé à " + PACKAGES["cog"] + "\n"
+        out = io.StringIO()
+        csv.writer(out, lineterminator="\n").writerows([["insee", "nom"], *former])
+        (KNOWLEDGE / "lieux" / "anciens_noms.csv").write_text(header + out.getvalue(), encoding="utf-8")
+        print(f"{len(rows)} communes, {len(former)} former names written", file=sys.stderr)
     return 0
 
 
