@@ -185,7 +185,7 @@ def compare(edited: Path, reference: str, day: dt.date | None = None, tests: Pat
         new = Engine(_load(edited, day, "modifiées"), today=day)
         old = Engine(_load(ref_dir, day, f"de référence « {reference} »"), today=day)
         changes = list(_changes(old, new, plays))
-    return _render(edited, reference, plays, changes)
+    return _render(edited.resolve(), reference, plays, changes)
 
 
 def _render(edited: Path, reference: str, plays: list[Replay], changes: list[Change]) -> str:
