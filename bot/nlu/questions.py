@@ -92,6 +92,7 @@ MAX_QUESTIONS = 3  # questions answered in one message
 OTHER_QUESTION = 0.5  # score a part of a message needs, alone, to be answered as a further question
 
 _REGION = "region"  # the word for the kind of a French place (see bot.nlu.understand.place_kind_word)
+_STOP = ""  # what a typo of a stop word reads as: nothing
 _ANCHOR = "cep"  # the word the CEP reads as ("le cep", "le conseil en évolution professionnelle", "ce dispositif"...)
 # Pieces of a message: sentences and comma-separated parts, a "?" kept with its piece.
 _PIECES = re.compile(r"[^.?!;,\n]+[?]*")
@@ -185,6 +186,11 @@ class QuestionIndex:
         self.lexicon_by_prefix: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.lexicon):
             self.lexicon_by_prefix[word[:2]].append(word)
+        # the long words that say nothing, for their typos ("exactemnt")
+        self.stop_by_prefix: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(lex.stopwords):
+            if len(word) >= TYPO_LENGTH:
+                self.stop_by_prefix[word[:TYPO_PREFIX]].append(word)
 
     def _phrasing_indexes(self, phrasings: list[tuple[str, list[str]]]) -> None:
         """Each phrasing's stem weights, the phrasings of each stem, each question's vocabulary."""
@@ -216,6 +222,8 @@ class QuestionIndex:
             if s not in lookup:
                 lookup[s] = self._correct(s, (words or {}).get(s, s))
             found = lookup[s]
+            if found == _STOP:
+                continue
             if found is not None:
                 known.add(found)
             elif s not in self.lex.question_words:  # "combien" says little, whether the phrasings use it or not
@@ -234,10 +242,14 @@ class QuestionIndex:
                 return known
         for text, index in ((s, self.vocab_by_prefix), (word, self.lexicon_by_prefix)):
             if len(text) >= TYPO_LENGTH:
-                edits = 1 if len(text) < 10 else 2
-                match = process.extractOne(text, index.get(text[:2], ()), scorer=Levenshtein.distance, score_cutoff=edits)
+                edits = 1 if len(text) < TYPO_EDITS_LONG else 2
+                match = process.extractOne(text, index.get(text[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits)
                 if match is not None:
                     return match[0] if index is self.vocab_by_prefix else self.lexicon[match[0]]
+        if len(word) >= TYPO_LENGTH:
+            edits = 1 if len(word) < TYPO_EDITS_LONG else 2
+            if process.extractOne(word, self.stop_by_prefix.get(word[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits):
+                return _STOP  # "exactemnt": a typo of a word that says nothing, not an unknown word
         return None
 
     def match(
@@ -372,7 +384,9 @@ class QuestionIndex:
             return best
         lex = self.lex
         # only the sentences that ask, each cut at "et" / "ou"; the situation told around them is context
-        sentences = [t for t in _QUESTIONS.findall(text[:MAX_TEXT]) if "?" in t or lex.asking.search(lex.normalize(t))]
+        # in a message with question marks, the sentences that carry one are its questions
+        marked = "?" in text
+        sentences = [t for t in _QUESTIONS.findall(text[:MAX_TEXT]) if ("?" in t if marked else lex.asking.search(lex.normalize(t)))]
         parts = [p for sentence in sentences for p in _AND.split(sentence) if p.strip()]
         if len(parts) < 2:
             return best
