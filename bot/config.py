@@ -15,6 +15,11 @@ __all__ = ["Config", "ConfigError", "load_config"]
 
 TOKEN_VARS = ("CEP_BOT_TOKEN", "TELEGRAM_BOT_TOKEN")
 SECRET_VAR = "CEP_WEBHOOK_SECRET"
+# Upper bounds of the numeric settings (the defaults are the fields of Config).
+MAX_PORT = 65535
+MAX_RETRIES = 50
+MAX_RETENTION_DAYS = 3650
+MAX_REMINDER_DAYS = 60
 
 SCHEMA = {
     "knowledge_dir": Field("text"),
@@ -174,33 +179,39 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     reminders = data.get("reminders", {})
     r_pos = getattr(raw.get("reminders", {}) if isinstance(raw, dict) else {}, "value_pos", {})
     logging_cfg = data.get("logging", {})
-    mode = tg.get("mode", "polling")
+    mode = tg.get("mode", Config.mode)
     if mode == "webhook" and not wh.get("url", "").startswith("https://"):
         v.error(wh_pos.get("url", tg_pos.get("mode", Pos(1, 1))), "le mode webhook demande une adresse publique en https dans telegram.webhook.url", "écrivez url: https://votre-domaine/telegram sous « webhook: », ou revenez à mode: polling")
-    watch = data.get("knowledge_watch_seconds", "2")
+    watch = data.get("knowledge_watch_seconds", str(Config.knowledge_watch_seconds))
     try:
         watch_seconds = float(watch)
     except ValueError:
-        v.error(vpos.get("knowledge_watch_seconds", Pos(1, 1)), f"« knowledge_watch_seconds » doit être un nombre, pas « {watch} »", "écrivez knowledge_watch_seconds: 2")
-        watch_seconds = 2.0
+        v.error(
+            vpos.get("knowledge_watch_seconds", Pos(1, 1)),
+            f"« knowledge_watch_seconds » doit être un nombre, pas « {watch} »",
+            f"écrivez knowledge_watch_seconds: {Config.knowledge_watch_seconds:g}",
+        )
+        watch_seconds = Config.knowledge_watch_seconds
     config = Config(
         path=path,
         knowledge_dir=base / data.get("knowledge_dir", "knowledge"),
         knowledge_watch_seconds=watch_seconds,
-        database=base / data.get("database", "data/cep-bot.sqlite3"),
-        hash_key_file=base / data.get("hash_key_file", "data/hash.key"),
-        base_url=tg.get("base_url", "https://api.telegram.org/bot"),
+        database=base / data.get("database", str(Config.database)),
+        hash_key_file=base / data.get("hash_key_file", str(Config.hash_key_file)),
+        base_url=tg.get("base_url", Config.base_url),
         mode=mode,
-        webhook_listen=wh.get("listen", "127.0.0.1"),
-        webhook_port=_int(v, wh, "port", wh_pos.get("port", Pos(1, 1)), 8443, 1, 65535),
-        webhook_url=wh.get("url", ""),
-        webhook_path=wh.get("path", "telegram"),
+        webhook_listen=wh.get("listen", Config.webhook_listen),
+        webhook_port=_int(v, wh, "port", wh_pos.get("port", Pos(1, 1)), Config.webhook_port, 1, MAX_PORT),
+        webhook_url=wh.get("url", Config.webhook_url),
+        webhook_path=wh.get("path", Config.webhook_path),
         staff_ids=frozenset(staff),
-        max_retries=_int(v, tg, "max_retries", tg_pos.get("max_retries", Pos(1, 1)), 5, 0, 50),
-        retention_days=_int(v, privacy, "retention_days", p_pos.get("retention_days", Pos(1, 1)), 180, 1, 3650),
+        max_retries=_int(v, tg, "max_retries", tg_pos.get("max_retries", Pos(1, 1)), Config.max_retries, 0, MAX_RETRIES),
+        retention_days=_int(
+            v, privacy, "retention_days", p_pos.get("retention_days", Pos(1, 1)), Config.retention_days, 1, MAX_RETENTION_DAYS
+        ),
         keep_not_understood=keep in ("true", "oui"),
-        reminder_days=_int(v, reminders, "delay_days", r_pos.get("delay_days", Pos(1, 1)), 3, 1, 60),
-        log_level=logging_cfg.get("level", "INFO"),
+        reminder_days=_int(v, reminders, "delay_days", r_pos.get("delay_days", Pos(1, 1)), Config.reminder_days, 1, MAX_REMINDER_DAYS),
+        log_level=logging_cfg.get("level", Config.log_level),
         log_format=logging_cfg.get("format", Config.log_format),
     )
     errors = sorted((p for p in v.problems if p.severity == "error"), key=lambda p: (p.line, p.column))

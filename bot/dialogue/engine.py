@@ -17,6 +17,7 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from bot.config import Config
 from bot.dialogue.buttons import ButtonAction, decode, encode, stamp
 from bot.dialogue.render import final_answer, outside_answer, question_answer
 from bot.nlu.understand import understand
@@ -33,7 +34,6 @@ __all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
 SITUATION_BUTTONS = (Trait.SALARIE, Trait.INDEPENDANT, Trait.DEMANDEUR_EMPLOI, Trait.AGENT_PUBLIC)
 OTHER_BUTTONS = (Trait.CADRE, Trait.JEUNE, Trait.HANDICAP)
 NEED_LABELS = {Need.PONCTUEL: "Une question ponctuelle", Need.ACCOMPAGNEMENT: "Un accompagnement dans la durée"}
-REMINDER_DAYS = 3
 _CORRECTION = re.compile(r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b")
 _COORDS = re.compile(r"^\s*(-?[0-9]{1,2}(?:[.,][0-9]+)?)\s*[,; ]\s*(-?[0-9]{1,3}(?:[.,][0-9]+)?)\s*$")
 _DECIMAL = re.compile(r"[.,][0-9]")
@@ -243,8 +243,8 @@ class Engine:
     def _privacy_text(self, days: int | None = None) -> str:
         return self.snapshot.text("confidentialite", jours=days if days is not None else self.retention_days)
 
-    retention_days = 180
-    reminder_days = REMINDER_DAYS
+    retention_days = Config.retention_days
+    reminder_days = Config.reminder_days
 
     # -- buttons ------------------------------------------------------------------------------
 
