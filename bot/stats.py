@@ -18,7 +18,20 @@ if TYPE_CHECKING:
 
 __all__ = ["Summary", "run_purge", "run_stats", "summarise"]
 
-COLUMNS = ("groupe", "conversations", "personnes", "reponses", "questions", "utile_oui", "utile_non", "satisfaction_pct", "rdv_pris", "rappels_demandes", "rappels_envoyes", "non_compris")
+COLUMNS = (
+    "groupe",
+    "conversations",
+    "personnes",
+    "reponses",
+    "questions",
+    "utile_oui",
+    "utile_non",
+    "satisfaction_pct",
+    "rdv_pris",
+    "rappels_demandes",
+    "rappels_envoyes",
+    "non_compris",
+)
 DIMENSIONS = {"region": "region", "lot": "lot", "situation": "profile", "door": "door"}
 
 
@@ -36,9 +49,11 @@ class Summary:
             head = f"[{row['groupe']}] " if self.by else ""
             pct = f"{row['satisfaction_pct']} %" if row["satisfaction_pct"] != "" else "n/d"
             lines.append(
-                f"{head}{row['conversations']} conversations ({row['personnes']} personnes), {row['reponses']} réponses, "
+                f"{head}{row['conversations']} conversations ({row['personnes']} personnes), {row['reponses']} "
+                "réponses, "
                 f"{row['questions']} questions, utile : {row['utile_oui']} oui / {row['utile_non']} non ({pct}), "
-                f"{row['rdv_pris']} rendez-vous déclarés, rappels : {row['rappels_demandes']} demandés / {row['rappels_envoyes']} envoyés, "
+                f"{row['rdv_pris']} rendez-vous déclarés, rappels : {row['rappels_demandes']} demandés / "
+                f"{row['rappels_envoyes']} envoyés, "
                 f"{row['non_compris']} messages non compris"
             )
         return "\n".join(lines)
@@ -48,17 +63,32 @@ class Summary:
         if not self.rows:
             return "Aucun événement sur la période."
         heads = {
-            "groupe": self.by or "", "conversations": "conversations", "personnes": "personnes", "reponses": "réponses",
-            "questions": "questions", "utile_oui": "utile oui", "utile_non": "utile non", "satisfaction_pct": "% utile",
-            "rdv_pris": "rdv pris", "rappels_demandes": "rappels demandés", "rappels_envoyes": "rappels envoyés",
+            "groupe": self.by or "",
+            "conversations": "conversations",
+            "personnes": "personnes",
+            "reponses": "réponses",
+            "questions": "questions",
+            "utile_oui": "utile oui",
+            "utile_non": "utile non",
+            "satisfaction_pct": "% utile",
+            "rdv_pris": "rdv pris",
+            "rappels_demandes": "rappels demandés",
+            "rappels_envoyes": "rappels envoyés",
             "non_compris": "non compris",
         }
         columns = [c for c in COLUMNS if c != "groupe" or self.by]
-        cells = [[heads[c] for c in columns]] + [[str(row[c]) if row[c] != "" else "-" for c in columns] for row in self.rows]
+        cells = [[heads[c] for c in columns]] + [
+            [str(row[c]) if row[c] != "" else "-" for c in columns] for row in self.rows
+        ]
         widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
         lines = []
         for n, r in enumerate(cells):
-            lines.append("  ".join(v.ljust(w) if i == 0 and self.by else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths, strict=True))).rstrip())
+            lines.append(
+                "  ".join(
+                    v.ljust(w) if i == 0 and self.by else v.rjust(w)
+                    for i, (v, w) in enumerate(zip(r, widths, strict=True))
+                ).rstrip()
+            )
             if n == 0:
                 lines.append("  ".join("-" * w for w in widths))
         return "\n".join(lines)
@@ -124,7 +154,11 @@ def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None
 def _missing(config: Config) -> bool:
     if Path(config.database).exists():
         return False
-    print(f"Aucune base de données à {config.database} (le bot a-t-il déjà tourné ? vérifiez « database » dans {config.path}).", file=sys.stderr)
+    print(
+        f"Aucune base de données à {config.database} (le bot a-t-il déjà tourné ? vérifiez « database » dans "
+        f"{config.path}).",
+        file=sys.stderr,
+    )
     return True
 
 
@@ -137,7 +171,9 @@ async def _with_store(config: Config, action):  # type: ignore[no-untyped-def]
         return await action(store)
 
 
-def run_stats(config: Config, since: dt.date | None, until: dt.date | None, by: str | None, csv_path: str | None) -> int:
+def run_stats(
+    config: Config, since: dt.date | None, until: dt.date | None, by: str | None, csv_path: str | None
+) -> int:
     from bot.storage import DatabaseUnavailable  # noqa: PLC0415
 
     if _missing(config):
@@ -156,7 +192,7 @@ def run_stats(config: Config, since: dt.date | None, until: dt.date | None, by: 
     print(f"Chiffres d'usage {period}" + (f", par {by}" if by else ""))
     print(summary.table())
     if csv_path:
-        with open(csv_path, "w", newline="", encoding="utf-8") as handle:
+        with Path(csv_path).open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
             writer.writerows(summary.rows)
@@ -178,6 +214,14 @@ def run_purge(config: Config) -> int:
     except DatabaseUnavailable as exc:
         print(exc, file=sys.stderr)
         return 1
-    labels = {"conversations": "conversations", "events": "événements", "reminders": "rappels", "unknown_texts": "messages non compris"}
-    print(f"Supprimé (plus de {config.retention_days} jours) : " + ", ".join(f"{labels.get(k, k)} {v}" for k, v in counts.items()))
+    labels = {
+        "conversations": "conversations",
+        "events": "événements",
+        "reminders": "rappels",
+        "unknown_texts": "messages non compris",
+    }
+    print(
+        f"Supprimé (plus de {config.retention_days} jours) : "
+        + ", ".join(f"{labels.get(k, k)} {v}" for k, v in counts.items())
+    )
     return 0
