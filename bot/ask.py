@@ -42,7 +42,7 @@ def analyse(text: str, knowledge: Knowledge, day: dt.date) -> dict[str, Any]:
     rec = route(u.situation.traits, region, day, snapshot)
     lot = rec.lot
     if lot is None and candidates and rec.market is not None:
-        found = [rec.market.lot_for(c["region"]) for c in candidates]
+        found = [rec.market.lot_for(c["region"]) if c["region"] else None for c in candidates]
         if all(found) and len({f.id for f in found if f}) == 1:
             lot = found[0]  # every candidate falls in the same lot
     show_lot = lot is not None and (rec.rule is None or rec.needs_regional)

@@ -317,8 +317,8 @@ class Engine:
         elif action == ButtonAction.DELETE and state.step == Step.CONFIRM_DELETE:
             if arg == "y":
                 out.actions.append(Action.DELETE_USER)
-                fresh = Conversation(rev=state.rev)
-                state.__dict__.update(fresh.__dict__)
+                blank = Conversation(rev=state.rev)
+                state.__dict__.update(blank.__dict__)
                 out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
             else:
                 state.step = state.return_step or Step.START
@@ -508,7 +508,8 @@ class Engine:
         market = self.snapshot.market_on(self.today)
         if market is None or not state.candidates:
             return False
-        lots = {market.lot_for(c["region"]).id if market.lot_for(c["region"]) else None for c in state.candidates}
+        found = [market.lot_for(c["region"]) for c in state.candidates]
+        lots = {lot.id if lot is not None else None for lot in found}
         if len(lots) != 1 or None in lots:
             return False
         lot = market.lot_for(state.candidates[0]["region"])
