@@ -49,11 +49,11 @@ class Summary:
             head = f"[{row['groupe']}] " if self.by else ""
             pct = f"{row['satisfaction_pct']} %" if row["satisfaction_pct"] != "" else "n/d"
             lines.append(
-                f"{head}{row['conversations']} conversations ({row['personnes']} personnes), {row['reponses']} "
-                "réponses, "
-                f"{row['questions']} questions, utile : {row['utile_oui']} oui / {row['utile_non']} non ({pct}), "
-                f"{row['rdv_pris']} rendez-vous déclarés, rappels : {row['rappels_demandes']} demandés / "
-                f"{row['rappels_envoyes']} envoyés, "
+                f"{head}{row['conversations']} conversations ({row['personnes']} personnes), "
+                f"{row['reponses']} réponses, {row['questions']} questions, "
+                f"utile : {row['utile_oui']} oui / {row['utile_non']} non ({pct}), "
+                f"{row['rdv_pris']} rendez-vous déclarés, "
+                f"rappels : {row['rappels_demandes']} demandés / {row['rappels_envoyes']} envoyés, "
                 f"{row['non_compris']} messages non compris"
             )
         return "\n".join(lines)
@@ -94,7 +94,10 @@ class Summary:
         return "\n".join(lines)
 
 
-def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None = None) -> Summary:
+Event = tuple[str, str, str, dict[str, Any]]  # (date, person, type, data)
+
+
+def summarise(events: list[Event], by: str | None = None) -> Summary:
     """Count events, overall or per group (region, lot, source, situation, door).
 
     By source: every event goes to the group of the person's last deep link. By an answer
@@ -103,6 +106,22 @@ def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None
     """
     if by not in (None, "source", *DIMENSIONS):
         by = None
+    group_of = _person_groups(events, by)
+    counters: dict[str, Counter[str]] = defaultdict(Counter)
+    persons: dict[str, set[str]] = defaultdict(set)
+    for _, person, kind, data in events:
+        group = _event_group(by, group_of, person, kind, data)
+        counters[group][kind] += 1
+        if kind == EventType.SATISFACTION:
+            counters[group]["utile_" + ("oui" if data.get("value") == "yes" else "non")] += 1
+        if kind == EventType.BOOKING and data.get("value") == "booked":
+            counters[group]["rdv_pris"] += 1
+        persons[group].add(person)
+    return Summary([_row(group, counters[group], len(persons[group])) for group in sorted(counters)], by)
+
+
+def _person_groups(events: list[Event], by: str | None) -> dict[str, str]:
+    """The group of each person: their last deep link (by source) or their last answer's value."""
     group_of: dict[str, str] = {}
     if by == "source":
         for _, person, kind, data in events:
@@ -113,42 +132,33 @@ def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None
         for _, person, kind, data in events:
             if kind == EventType.ANSWER:
                 group_of[person] = str(data.get(field) or "(inconnu)")
-    counters: dict[str, Counter[str]] = defaultdict(Counter)
-    persons: dict[str, set[str]] = defaultdict(set)
-    for _, person, kind, data in events:
-        if not by:
-            group = "total"
-        elif kind == EventType.ANSWER and by != "source":
-            group = str(data.get(DIMENSIONS[by]) or "(inconnu)")
-        else:
-            group = group_of.get(person, "(direct)" if by == "source" else "(sans réponse)")
-        counters[group][kind] += 1
-        if kind == EventType.SATISFACTION:
-            counters[group]["utile_" + ("oui" if data.get("value") == "yes" else "non")] += 1
-        if kind == EventType.BOOKING and data.get("value") == "booked":
-            counters[group]["rdv_pris"] += 1
-        persons[group].add(person)
-    rows = []
-    for group in sorted(counters):
-        c = counters[group]
-        rated = c["utile_oui"] + c["utile_non"]
-        rows.append(
-            {
-                "groupe": group,
-                "conversations": c["conversation_started"],
-                "personnes": len(persons[group]),
-                "reponses": c["answer"],
-                "questions": c["question"],
-                "utile_oui": c["utile_oui"],
-                "utile_non": c["utile_non"],
-                "satisfaction_pct": round(100 * c["utile_oui"] / rated) if rated else "",
-                "rdv_pris": c["rdv_pris"],
-                "rappels_demandes": c["reminder_asked"],
-                "rappels_envoyes": c["reminder_sent"],
-                "non_compris": c[EventType.NOT_UNDERSTOOD],
-            }
-        )
-    return Summary(rows, by)
+    return group_of
+
+
+def _event_group(by: str | None, group_of: dict[str, str], person: str, kind: str, data: dict[str, Any]) -> str:
+    if not by:
+        return "total"
+    if kind == EventType.ANSWER and by != "source":
+        return str(data.get(DIMENSIONS[by]) or "(inconnu)")
+    return group_of.get(person, "(direct)" if by == "source" else "(sans réponse)")
+
+
+def _row(group: str, c: Counter[str], persons: int) -> dict[str, Any]:
+    rated = c["utile_oui"] + c["utile_non"]
+    return {
+        "groupe": group,
+        "conversations": c[EventType.CONVERSATION_STARTED],
+        "personnes": persons,
+        "reponses": c[EventType.ANSWER],
+        "questions": c[EventType.QUESTION],
+        "utile_oui": c["utile_oui"],
+        "utile_non": c["utile_non"],
+        "satisfaction_pct": round(100 * c["utile_oui"] / rated) if rated else "",
+        "rdv_pris": c["rdv_pris"],
+        "rappels_demandes": c[EventType.REMINDER_ASKED],
+        "rappels_envoyes": c[EventType.REMINDER_SENT],
+        "non_compris": c[EventType.NOT_UNDERSTOOD],
+    }
 
 
 def _missing(config: Config) -> bool:
