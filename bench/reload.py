@@ -395,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         type=float,
         default=None,
         help="a user's pause before its next action (default 1.0 s, quick 0.2): keeps the stream under the bot's 30 "
-             "requests/s limiter",
+        "requests/s limiter",
     )
     parser.add_argument(
         "--drop-after", type=float, default=15.0, help="a turn not answered after this many seconds is dropped"
