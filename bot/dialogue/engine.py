@@ -62,7 +62,7 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class UserInput:
-    kind: str  # an InputKind
+    kind: InputKind
     text: str = ""
     lat: float = 0.0
     lon: float = 0.0
@@ -120,7 +120,7 @@ class Turn:
     state: Conversation
     replies: tuple[Reply, ...]
     events: tuple[dict[str, Any], ...] = ()
-    actions: tuple[str, ...] = ()  # Action values
+    actions: tuple[Action, ...] = ()
 
 
 class _Out:
@@ -129,7 +129,7 @@ class _Out:
     def __init__(self) -> None:
         self.replies: list[Reply] = []
         self.events: list[dict[str, Any]] = []
-        self.actions: list[str] = []
+        self.actions: list[Action] = []
 
     def say(self, text: str, title: str = "", buttons: tuple[tuple[Button, ...], ...] = (), location: bool = False) -> None:
         self.replies.append(Reply(text, title, buttons, location))
