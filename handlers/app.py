@@ -28,8 +28,8 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    MessageHandler,
     ExtBot,
+    MessageHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
