@@ -16,7 +16,7 @@ Sources (fetched with ``npm pack``, which downloads a package's tarball without 
 Outputs:
 
 - ``knowledge/communes.csv.gz``: columns insee, type (COM, COMD, COMA, ARM), name, departement,
-  region, population, postal_codes (space separated), lat, lon. Delegated and associated
+  region, population, postal_codes (";" separated), lat, lon. Delegated and associated
   communes carry no population in the source: their population is the one they had as
   communes in the older release (``PACKAGES["old"]``), else the previous file's.
 - ``knowledge/lieux/anciens_noms.csv``: insee, nom (a name the commune's territory had in the
@@ -140,7 +140,7 @@ def communes_rows(cog: Path, old: Path, postal: Path) -> tuple[list[list[str]], 
         population = c.get("population")
         if population is None and kind in ("COMD", "COMA"):
             population = old_population.get(c["code"]) or int(before.get("population") or 0)
-        rows.append([c["code"], kind, c["nom"], c["departement"], c["region"], str(population or 0), " ".join(codes), before.get("lat", ""), before.get("lon", "")])
+        rows.append([c["code"], kind, c["nom"], c["departement"], c["region"], str(population or 0), ";".join(codes), before.get("lat", ""), before.get("lon", "")])
     rows.sort(key=lambda r: (r[0], ("COM", "ARM", "COMD", "COMA").index(r[1]), r[2]))
     former_rows = sorted([code, name] for code, names in formers.items() for name in names)
     return rows, former_rows

@@ -7,6 +7,10 @@ Files (all YAML, UTF-8; each entry names the place it means by a code, with a so
   regional languages, old names, nicknames);
 - ``lieux_connus.yaml`` key ``lieux``: well-known places that are not communes (business districts,
   stations, airports, islands, ski resorts, neighbourhoods, theme parks...);
+- ``anciens_noms.csv`` insee,nom: former commune names (built by ``tools/build_gazetteer.py``);
+- ``mots_lieux.txt.gz``, ``mots_proches.txt.gz``: folded French words, one a line (built by
+  ``tools/build_wordlists.py``): place names that are also ordinary words, and words one or two
+  edits from a place name, never corrected into it;
 - ``pays.yaml``        key ``pays``: the countries in French (built by ``tools/build_gazetteer.py``);
 - ``contexte.yaml``    the words around a name that change its reading (see :class:`PlaceContext`).
 
@@ -24,6 +28,8 @@ This module only reads and checks; the place index (``bot.nlu``) is built from t
 
 from __future__ import annotations
 
+import csv
+import gzip
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -38,6 +44,7 @@ __all__ = [
     "LANDMARK_TYPES",
     "LIEUX_DIR",
     "Country",
+    "FormerName",
     "NamedPlace",
     "PlaceContext",
     "PlaceLists",
@@ -46,6 +53,10 @@ __all__ = [
 ]
 
 LIEUX_DIR = "lieux"
+FORMER_FILE = "anciens_noms.csv"
+FORMER_COLUMNS = 2
+PLACE_WORDS_FILE = "mots_lieux.txt.gz"
+NEAR_WORDS_FILE = "mots_proches.txt.gz"
 
 
 class Target(Enum):
@@ -103,6 +114,14 @@ class Country:
 
 
 @dataclass(frozen=True, slots=True)
+class FormerName:
+    """A name a commune's territory had (anciens_noms.csv, built by tools/build_gazetteer.py)."""
+
+    insee: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceContext:
     """Words around a name that change how it is read (all as people write them)."""
 
@@ -121,6 +140,9 @@ class PlaceLists:
     other_names: tuple[NamedPlace, ...] = ()
     landmarks: tuple[NamedPlace, ...] = ()
     countries: tuple[Country, ...] = ()
+    former_names: tuple[FormerName, ...] = ()
+    place_words: frozenset[str] = frozenset()  # place names that are also ordinary French words
+    near_words: frozenset[str] = frozenset()  # French words close to a place name: never corrected
     context: PlaceContext = field(default_factory=PlaceContext)
 
     @property
@@ -204,6 +226,42 @@ class _Reader:
         if checked is None or key not in checked:
             return None
         return list(checked[key]), validator
+
+    def read_former(self, communes: Collection[str]) -> tuple[FormerName, ...]:
+        path = self.root / LIEUX_DIR / FORMER_FILE
+        rel = self.rel(path)
+        if not path.exists():
+            self.problems.append(Problem(rel, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{FORMER_FILE} livré avec le projet"))
+            return ()
+        data = path.read_bytes()
+        self.raw.append(FORMER_FILE.encode() + b"\0" + data)
+        out: list[FormerName] = []
+        lines = data.decode("utf-8", "replace").splitlines()
+        for line_no, row in enumerate(csv.reader(lines), start=1):
+            if not row or row[0].startswith("#") or row == ["insee", "nom"]:
+                continue
+            if len(row) != FORMER_COLUMNS or not row[1].strip():
+                self.problems.append(Problem(rel, line_no, 1, "ligne mal formée", "deux colonnes : code INSEE, ancien nom"))
+            elif row[0] not in communes:
+                self.problems.append(Problem(rel, line_no, 1, f"commune inconnue « {row[0]} »", "écrivez le code INSEE d'une commune actuelle"))
+            else:
+                out.append(FormerName(row[0], row[1].strip()))
+        return tuple(out)
+
+    def read_words(self, name: str) -> frozenset[str]:
+        path = self.root / LIEUX_DIR / name
+        rel = self.rel(path)
+        if not path.exists():
+            self.problems.append(Problem(rel, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet"))
+            return frozenset()
+        data = path.read_bytes()
+        self.raw.append(name.encode() + b"\0" + data)
+        try:
+            text = gzip.decompress(data).decode("utf-8")
+        except (OSError, EOFError, UnicodeDecodeError):
+            self.problems.append(Problem(rel, 1, 1, "fichier illisible", "régénérez-le avec tools/build_wordlists.py"))
+            return frozenset()
+        return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
     def read_context(self) -> PlaceContext:
         path = self.root / LIEUX_DIR / "contexte.yaml"
@@ -306,11 +364,16 @@ def check_lieux(root: Path, rel: Callable[[Path], str], known: KnownCodes) -> tu
         _duplicates([p for p in placed if p[2] is validator])
         reader.problems.extend(validator.problems)
     context = reader.read_context()
+    former = reader.read_former(known.communes)
+    place_words, near_words = reader.read_words(PLACE_WORDS_FILE), reader.read_words(NEAR_WORDS_FILE)
     lists = PlaceLists(
         demonyms=tuple(entries[ListName.GENTILES]),
         other_names=tuple(entries[ListName.AUTRES_NOMS]),
         landmarks=tuple(entries[ListName.LIEUX]),
         countries=tuple(countries),
+        former_names=former,
+        place_words=place_words,
+        near_words=near_words,
         context=context,
     )
     return lists, reader.problems, b"\0".join(reader.raw)
