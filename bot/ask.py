@@ -33,9 +33,13 @@ def analyse(text: str, snapshot: Snapshot, day: dt.date) -> dict[str, Any]:
     }
     if outside and ref is not None:
         place["outside_name"] = ref.name
+    # how sure the reading is (0..1), and whether the bot asks the person to confirm it
+    place["confidence"] = round(u.place.confidence, 2) if ref is not None else 0.0
+    place["confirm"] = u.place.confirm
+    asked = (ref,) if ref is not None and u.place.confirm else u.place.candidates
     candidates = [
         {"region": c.region, "departement": c.departement, "commune": c.commune, "label": c.label}
-        for c in u.place.candidates
+        for c in asked
     ]
     rec = route(u.situation.traits, region, day, snapshot)
     lot = rec.lot

@@ -44,6 +44,18 @@ COMMON_ZIPF = 3.0  # a dictionary word at least this frequent is an ordinary wor
 PHRASE_ZIPF = 5.0  # every word of an ordinary phrase is at least this frequent
 
 
+def name_parts(name: str) -> set[str]:
+    """Words of a compound name the place index reads alone (bot/nlu/places.py)."""
+    out: set[str] = set()
+    head = head_of(name)
+    if head is not None and " " not in head:
+        out.add(head)  # "Rive-de-Gier": "rive" is read as a place only when it is not a word
+    parts = strip_article(name).split()
+    if len(parts) == 2:
+        out.add(parts[1])  # "Capdenac-Gare": "gare" neither (second name of a merged commune)
+    return out
+
+
 def main() -> None:
     words_path = Path(sys.argv[1] if len(sys.argv) > 1 else "/usr/share/dict/french")
     spelled = [w for w in words_path.read_text(encoding="utf-8").split() if w]
@@ -72,9 +84,7 @@ def main() -> None:
         name = fold(row["name"])
         names.add(name)
         names.add(strip_article(name))
-        head = head_of(name)
-        if head is not None and " " not in head:
-            heads.add(head)  # "Rive-de-Gier": "rive" is read as a place only when it is not a word
+        heads.update(name_parts(name))
         if 4 <= len(strip_article(name)) <= 5 and int(row["population"] or 0) >= SHORT_MIN_POP:
             short_names.add(strip_article(name))
         for variant in (name, strip_article(name)):

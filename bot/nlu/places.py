@@ -35,7 +35,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.kb.lieux import NamedPlace, Target
-from bot.nlu.place_lists import PhraseSet, head_groups, pick_by_size
+from bot.nlu.place_lists import HEAD_CONNECTORS, PhraseSet, head_groups, pick_by_size
 from bot.textnorm import fold, strip_article
 
 if TYPE_CHECKING:
@@ -433,14 +433,16 @@ class PlaceIndex:
             spellings[head].add(head)
         for key, entry in self.commune_entries.items():
             for full in sorted(spellings[key]):
-                bare = [c for c in groups.get(key, ()) if fold(c.name) == key]
-                if full == key and bare and len(bare) < len(groups[key]) and entry.how == "nom":
+                many = len(groups.get(key, ())) > 1 and full == key and entry.how == "nom"
+                bare = [c for c in groups[key] if fold(c.name) == key] if many else []
+                if bare and len(bare) < len(groups[key]):
                     # "Langon" without its article is not "Le Langon"; "au Lamentin" may be either
                     self._add_commune_key(full, self._commune_entry(bare), stripped=False)
                 else:
                     self._add_commune_key(full, entry, stripped=False)
             if key not in spellings[key]:
                 self._add_commune_key(key, entry, stripped=True)
+        self._index_tails(groups, heads)
         for former in self.snapshot.lieux.former_names:
             current = self.communes_by_insee.get(former.insee)
             key = fold(former.name)
@@ -465,7 +467,8 @@ class PlaceIndex:
         if place.target is Target.REGION:
             return self._region_ref(place.code) if place.code in snap.regions else None
         name = place.code if place.target is Target.HORS_CHAMP else label_name
-        return PlaceRef("outside", name, label=label_name)
+        label = f"{label_name} ({place.code})" if place.target is Target.HORS_CHAMP and fold(label_name) != fold(place.code) else label_name
+        return PlaceRef("outside", name, label=label)
 
     def _index_named(self) -> None:
         """Demonyms, other names and well-known places of knowledge/lieux/."""
@@ -575,6 +578,18 @@ class PlaceIndex:
             label=label,
         )
 
+    def _index_tails(self, groups: dict[str, list[Commune]], heads: dict[str, list[Commune]]) -> None:
+        """ "Jallieu", "Courcouronnes": the second name of a merged commune ("Bourgoin-Jallieu")."""
+        tails: dict[str, list[Commune]] = defaultdict(list)
+        for key, items in groups.items():
+            parts = key.split()
+            if len(parts) == 2 and parts[0] in heads and not HEAD_CONNECTORS & set(parts):
+                tails[parts[1]].extend(c for c in items if c.kind == "COM")
+        for tail, items in tails.items():
+            if len(tail) < _FUZZY_MIN_LETTERS_AREA or tail in self.names or tail in self.common_words or tail in _STOP or not items:
+                continue
+            self._add_commune_key(tail, self._commune_entry(items, head=tail), stripped=False)
+
     def _head_entry(self, head: str, exact: list[Commune], compounds: list[Commune]) -> _Entry:
         """A head word: its own communes keep it unless a compound name is ten times larger."""
         everyone = [*exact, *(c for c in compounds if c not in exact)]
@@ -590,6 +605,8 @@ class PlaceIndex:
 
         ``head``: the name is the head word of compound names ("brive" -> Brive-la-Gaillarde).
         """
+        if len(communes) == 1 and head is None:
+            return _Entry(self._commune_ref(communes[0]), priority=4)
         ranked = sorted(communes, key=lambda c: -c.population)
         kept = [ranked[k] for k in pick_by_size([c.population for c in ranked])]
         top = kept[0]
@@ -771,13 +788,13 @@ class PlaceIndex:
             role -= 0.75
         return role
 
-    def _phrase_before(self, phrases: PhraseSet, words: list[str], start: int) -> bool:
+    def _phrase_before(self, phrases: PhraseSet, words: list[str], start: int, skippable: frozenset[str] = _SKIPPABLE) -> bool:
         """A phrase just before ``start``, maybe followed by a preposition and an article."""
         k = start
         for _ in range(_MAX_SKIPPED + 1):
             if phrases.ends_at(words, k):
                 return True
-            if k == 0 or words[k - 1] not in _SKIPPABLE:
+            if k == 0 or words[k - 1] not in skippable:
                 return False
             k -= 1
         return False
@@ -840,9 +857,8 @@ class PlaceIndex:
         words = tokens.words
         if any(a <= start and end <= b for a, b in idioms):
             return True
-        before = start - 1 if start > 0 and words[start - 1] in _NAME_JOINS else start
-        if self.not_after.ends_at(words, start) or (before != start and self.not_after.ends_at(words, before)):
-            return True
+        if self._phrase_before(self.not_after, words, start, _NAME_JOINS):
+            return True  # "je m'appelle Nancy", "chez Vittel", "rue de la Gare"
         n = len(words)
         if tokens.hyphen_before[start] or (end < n and tokens.hyphen_before[end]):
             return True  # "Truc-sur-Mer": "Mer" is a piece of an unknown compound name
@@ -863,6 +879,9 @@ class PlaceIndex:
         if small and after and words[end] not in self.first_words:
             return True  # "Val Tho", "Port Marianne"
         prev = start - 1
+        joined = prev > 0 and words[prev] in _NAME_JOINS and words[prev] not in ARTICLES
+        if small and joined and capitals[prev - 1] and words[prev - 1] not in FILLER and words[prev - 1] not in self.first_words:
+            return True  # "Olonne sur Mer": "Mer" ends a longer name
         return (
             small
             and prev >= 0
@@ -1092,7 +1111,7 @@ class PlaceIndex:
         settled = self._abroad(primary, mentions, words) or self._settle(primary, mentions)
         if settled is not None:
             return settled
-        two = self._two_places(primary, firm)
+        two = self._two_places(primary, firm, words)
         if two is not None:
             return two
         return self._refine(primary, mentions, words)
@@ -1147,7 +1166,7 @@ class PlaceIndex:
                 return self._commune_ref(max(inside, key=lambda c: c.population))
         return None
 
-    def _two_places(self, primary: _Mention, firm: list[_Mention]) -> PlaceResult | None:
+    def _two_places(self, primary: _Mention, firm: list[_Mention], words: list[str]) -> PlaceResult | None:
         """Living in one region and working in another: ask which one to use."""
         if primary.entry.ref is None or primary.flags & Role.PAST or primary.entry.weak or primary.how not in _SOLID_HOWS:
             return None
@@ -1172,14 +1191,14 @@ class PlaceIndex:
         if not home_and_work and (primary.flags & Role.NOW or other.score < primary.score - _TWO_PLACES_MARGIN):
             return None
         first, second = sorted((primary, other), key=lambda m: (not m.flags & Role.HOME, m.start))
-        refs = (self._final_ref(first), self._final_ref(second))
+        refs = (self._final_ref(first, words), self._final_ref(second, words))
         labels = tuple("travail" if m.flags & Role.WORK else "domicile" if m.flags & Role.HOME else "" for m in (first, second))
         return PlaceResult(None, refs, how="deux_lieux", span=(first.start, first.end), matched=first.key, roles=labels)
 
-    def _final_ref(self, m: _Mention) -> PlaceRef:
+    def _final_ref(self, m: _Mention, words: list[str]) -> PlaceRef:
         ref = m.entry.ref
         assert ref is not None
-        return ref
+        return self._commune_for_dep(m, words) if ref.kind == "departement" else ref
 
     def _refine(self, primary: _Mention, mentions: list[_Mention], words: list[str]) -> PlaceResult:
         """A consistent, more precise mention refines the primary one ("Valence, dans la Drôme")."""
