@@ -10,9 +10,10 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, UserInput
+from bot.vocab import InputKind
 
 if TYPE_CHECKING:
-    from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
 
 __all__ = ["render_plain", "run_console"]
 
@@ -32,11 +33,11 @@ def render_plain(reply: Reply, numbered: list[Button] | None = None) -> str:
     return "\n".join(lines)
 
 
-def run_console(snapshot: Snapshot, stdin: TextIO | None = None, stdout: TextIO | None = None, *, intro: str = "") -> int:
+def run_console(knowledge: Knowledge, stdin: TextIO | None = None, stdout: TextIO | None = None, *, intro: str = "") -> int:
     """Chat in the terminal until end of input; returns the exit code."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    engine = Engine(snapshot)
+    engine = Engine(knowledge)
     state = Conversation()
     interactive = stdin.isatty()
 
@@ -49,7 +50,7 @@ def run_console(snapshot: Snapshot, stdin: TextIO | None = None, stdout: TextIO 
 
     if intro:
         stdout.write(intro + "\n")
-    turn = engine.handle(state, UserInput("command", "/start"))
+    turn = engine.handle(state, UserInput(InputKind.COMMAND, "/start"))
     state = turn.state
     choices = show(turn.replies)
     try:
@@ -68,7 +69,7 @@ def run_console(snapshot: Snapshot, stdin: TextIO | None = None, stdout: TextIO 
             if text.lower() in ("quit", "exit", "quitter", "/quitter"):
                 break
             if text.isdecimal() and choices and 1 <= int(text) <= len(choices) and state.step != "place":
-                user = UserInput("button", choices[int(text) - 1].data)
+                user = UserInput(InputKind.BUTTON, choices[int(text) - 1].data)
             else:
                 user = UserInput.from_text(text)
             turn = engine.handle(state, user)

@@ -18,21 +18,22 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue import place_prompt
+from bot.dialogue.buttons import ButtonAction, decode, encode, stamp
 from bot.dialogue.render import final_answer, outside_answer, question_answer
 from bot.nlu.understand import understand
 from bot.routing import Recommendation, pick_rule, route
 from bot.textnorm import fold
+from bot.vocab import QUALIFIER_TRAITS, STATUS_TRAITS, Action, EventType, InputKind, Need, PlaceKind, Step, Trait
 
 if TYPE_CHECKING:
-    from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
     from bot.nlu.places import PlaceRef, PlaceResult
 
 __all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
 
-STATUS_TRAITS = frozenset({"salarie", "independant", "demandeur_emploi", "agent_public"})
-SITUATION_BUTTONS = ("salarie", "independant", "demandeur_emploi", "agent_public")
-OTHER_BUTTONS = ("cadre", "jeune", "handicap")
-NEED_LABELS = {"ponctuel": "Une question ponctuelle", "accompagnement": "Un accompagnement dans la durée"}
+SITUATION_BUTTONS = (Trait.SALARIE, Trait.INDEPENDANT, Trait.DEMANDEUR_EMPLOI, Trait.AGENT_PUBLIC)
+OTHER_BUTTONS = (Trait.CADRE, Trait.JEUNE, Trait.HANDICAP)
+NEED_LABELS = {Need.PONCTUEL: "Une question ponctuelle", Need.ACCOMPAGNEMENT: "Un accompagnement dans la durée"}
 REMINDER_DAYS = 3
 _CORRECTION = re.compile(r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b")
 _COORDS = re.compile(r"^\s*(-?[0-9]{1,2}(?:[.,][0-9]+)?)\s*[,; ]\s*(-?[0-9]{1,3}(?:[.,][0-9]+)?)\s*$")
@@ -43,7 +44,7 @@ _NUMBER = re.compile(r"[0-9]{1,9}")
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
-    data: str  # under 64 bytes: "rev|action|argument"
+    data: str  # under 64 bytes: "rev|action|argument" (bot.dialogue.buttons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +62,7 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class UserInput:
-    kind: str  # "text", "button", "location", "command"
+    kind: str  # an InputKind
     text: str = ""
     lat: float = 0.0
     lon: float = 0.0
@@ -71,20 +72,20 @@ class UserInput:
         """Typed text; "/cmd args" becomes a command, "48.85, 2.35" a location."""
         stripped = text.strip()
         if stripped.startswith("/") and len(stripped) > 1:
-            return cls("command", stripped)
+            return cls(InputKind.COMMAND, stripped)
         match = _COORDS.match(stripped)
         if match and any(_DECIMAL.search(g) for g in match.groups()):
             # "48.85, 2.35" or "48,85 2,35"; not "59, 62" (two départements)
             lat, lon = (float(g.replace(",", ".")) for g in match.groups())
-            return cls("location", lat=lat, lon=lon)
-        return cls("text", text)
+            return cls(InputKind.LOCATION, lat=lat, lon=lon)
+        return cls(InputKind.TEXT, text)
 
 
 @dataclass
 class Conversation:
     """Everything remembered about one conversation (JSON-serialisable)."""
 
-    step: str = "start"  # start, place, ambiguous, situation, situation_other, need, answered, confirm_delete
+    step: str = Step.START  # a Step
     region: str | None = None
     departement: str | None = None
     commune: str | None = None
@@ -119,7 +120,7 @@ class Turn:
     state: Conversation
     replies: tuple[Reply, ...]
     events: tuple[dict[str, Any], ...] = ()
-    actions: tuple[str, ...] = ()  # delete_user, schedule_reminder
+    actions: tuple[str, ...] = ()  # Action values
 
 
 class _Out:
@@ -163,10 +164,11 @@ def _merge(replies: list[Reply]) -> list[Reply]:
 
 
 class Engine:
-    """Pure dialogue logic over one knowledge snapshot."""
+    """Pure dialogue logic over one knowledge snapshot and its indexes."""
 
-    def __init__(self, snapshot: Snapshot, today: dt.date | None = None) -> None:
-        self.snapshot = snapshot
+    def __init__(self, knowledge: Knowledge, today: dt.date | None = None) -> None:
+        self.knowledge = knowledge
+        self.snapshot = knowledge.snapshot
         self._today = today
 
     @property
@@ -180,11 +182,11 @@ class Engine:
         state.candidates = list(state.candidates)
         state.traits = list(state.traits)
         out = _Out()
-        if user.kind == "command":
+        if user.kind == InputKind.COMMAND:
             self._command(state, user.text, out)
-        elif user.kind == "button":
+        elif user.kind == InputKind.BUTTON:
             self._button(state, user.text, out)
-        elif user.kind == "location":
+        elif user.kind == InputKind.LOCATION:
             self._location(state, user.lat, user.lon, out)
         else:
             self._text(state, user.text, out)
@@ -197,7 +199,7 @@ class Engine:
         """Prefix every button's data with the revision, so old buttons can be told apart."""
         if not reply.buttons:
             return reply
-        rows = tuple(tuple(Button(b.label, f"{rev}|{b.data}") for b in row) for row in reply.buttons)
+        rows = tuple(tuple(Button(b.label, stamp(b.data, rev)) for b in row) for row in reply.buttons)
         return replace(reply, buttons=rows)
 
     # -- commands -----------------------------------------------------------------------------
@@ -213,10 +215,10 @@ class Engine:
             fresh = Conversation(source=source, rev=state.rev)
             state.__dict__.update(fresh.__dict__)
             if name == "start":
-                out.event("conversation_started", source=source)
+                out.event(EventType.CONVERSATION_STARTED, source=source)
                 out.say(self.snapshot.text("accueil"))
             else:
-                out.event("conversation_restarted", source=source)
+                out.event(EventType.CONVERSATION_RESTARTED, source=source)
                 out.say("C'est reparti de zéro.")
             self._ask_next(state, out)
         elif name in ("aide", "help"):
@@ -226,17 +228,17 @@ class Engine:
             out.say(self._privacy_text())
             self._resume(state, out)
         elif name == "supprimer":
-            if state.step != "confirm_delete":
+            if state.step != Step.CONFIRM_DELETE:
                 state.return_step = state.step
-            state.step = "confirm_delete"
+            state.step = Step.CONFIRM_DELETE
             out.say(
                 "Voulez-vous vraiment supprimer tout ce que ce service garde sur vous "
                 "(conversation en cours, statistiques anonymes liées, rappels) ? C'est définitif.",
-                buttons=((Button("Oui, tout supprimer", "del|y"), Button("Non, garder", "del|n")),),
+                buttons=((Button("Oui, tout supprimer", encode(ButtonAction.DELETE, "y")), Button("Non, garder", encode(ButtonAction.DELETE, "n"))),),
             )
         else:
             out.say("Je ne connais pas cette commande. " + self.snapshot.text("aide"))
-            out.event("not_understood", what="command")
+            out.event(EventType.NOT_UNDERSTOOD, what="command")
             self._resume(state, out)
 
     def _privacy_text(self, days: int | None = None) -> str:
@@ -248,62 +250,62 @@ class Engine:
     # -- buttons ------------------------------------------------------------------------------
 
     def _button(self, state: Conversation, data: str, out: _Out) -> None:
-        parts = data.split("|")
-        fresh = len(parts) >= 2 and _NUMBER.fullmatch(parts[0]) is not None and int(parts[0]) == state.rev
-        if len(parts) >= 2 and parts[1] == "c" and state.step == "answered":
+        button = decode(data)
+        fresh = button is not None and button.rev == state.rev
+        if button is not None and button.action == ButtonAction.CHANGE and state.step == Step.ANSWERED:
             # the answer's "change" buttons stay usable after a rating or a question
             fresh = True
-        if not fresh:
+        if button is None or not fresh:
             out.say("Ce bouton a expiré. Voici où nous en sommes.")
-            out.event("stale_button")
+            out.event(EventType.STALE_BUTTON)
             self._resume(state, out, prefix=False)
             return
-        action, arg = parts[1], parts[2] if len(parts) > 2 else ""
-        if action == "s" and arg in self.snapshot.profiles:
+        action, arg = button.action, button.arg
+        if action == ButtonAction.SITUATION and arg in self.snapshot.profiles:
             self._set_traits(state, {arg}, replace_all=True)
-            out.event("situation", profile=self._profile(state), how="bouton")
+            out.event(EventType.SITUATION, profile=self._profile(state), how="bouton")
             self._ask_next(state, out)
-        elif action == "o":
-            state.step = "situation_other"
+        elif action == ButtonAction.OTHER_SITUATIONS:
+            state.step = Step.SITUATION_OTHER
             self._ask_situation_other(out)
-        elif action == "none":
-            state.step = "situation"
+        elif action == ButtonAction.NO_SITUATION:
+            state.step = Step.SITUATION
             self._general_answer(state, out)
-        elif action == "n" and arg in NEED_LABELS:
+        elif action == ButtonAction.NEED and arg in NEED_LABELS:
             state.need = arg
-            out.event("need", need=arg, how="bouton")
+            out.event(EventType.NEED, need=arg, how="bouton")
             self._ask_next(state, out)
-        elif action == "p" and _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
+        elif action == ButtonAction.PLACE and _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
             if self._choose_candidate(state, state.candidates[int(arg)], out):
                 self._ask_next(state, out)
-        elif action == "p" and arg == "autre":
+        elif action == ButtonAction.PLACE and arg == "autre":
             state.candidates = []
-            state.step = "place"
+            state.step = Step.PLACE
             self._ask_place(out)
-        elif action == "c":
+        elif action == ButtonAction.CHANGE:
             self._change(state, arg, out)
-        elif action == "q" and arg in self.snapshot.questions:
-            out.event("question", id=arg, how="bouton")
+        elif action == ButtonAction.QUESTION and arg in self.snapshot.questions:
+            out.event(EventType.QUESTION, id=arg, how="bouton")
             out.say(question_answer(self.snapshot, arg))
             self._resume(state, out)
-        elif action == "u" and arg in ("y", "n") and state.answered:
+        elif action == ButtonAction.USEFUL and arg in ("y", "n") and state.answered:
             state.rated = True
-            out.event("satisfaction", value="yes" if arg == "y" else "no")
+            out.event(EventType.SATISFACTION, value="yes" if arg == "y" else "no")
             text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
             out.say(
                 text + f" Voulez-vous que je vous le rappelle dans {self.reminder_days} jours, pour penser à prendre rendez-vous ?",
-                buttons=((Button(f"Oui, dans {self.reminder_days} jours", "r|y"), Button("Non merci", "r|n")),),
+                buttons=((Button(f"Oui, dans {self.reminder_days} jours", encode(ButtonAction.REMINDER, "y")), Button("Non merci", encode(ButtonAction.REMINDER, "n"))),),
             )
-        elif action == "r" and arg in ("y", "n") and state.answered:
+        elif action == ButtonAction.REMINDER and arg in ("y", "n") and state.answered:
             if arg == "y":
-                out.actions.append("schedule_reminder")
-                out.event("reminder_asked", days=self.reminder_days)
+                out.actions.append(Action.SCHEDULE_REMINDER)
+                out.event(EventType.REMINDER_ASKED, days=self.reminder_days)
                 out.say(f"C'est noté : je vous écrirai dans {self.reminder_days} jours. Vous pouvez l'annuler avec /supprimer.")
             else:
                 out.say("Entendu. Bonne suite dans votre projet !")
-        elif action == "b" and arg in ("y", "w", "x"):
+        elif action == ButtonAction.BOOKING and arg in ("y", "w", "x"):
             value = {"y": "booked", "w": "not_yet", "x": "no_longer_needed"}[arg]
-            out.event("booking", value=value)
+            out.event(EventType.BOOKING, value=value)
             out.say(
                 {
                     "booked": "Bravo, et bon rendez-vous ! Pensez à préparer vos questions.",
@@ -311,20 +313,20 @@ class Engine:
                     "no_longer_needed": "Entendu, merci de m'avoir répondu.",
                 }[value]
             )
-        elif action == "del" and state.step == "confirm_delete":
+        elif action == ButtonAction.DELETE and state.step == Step.CONFIRM_DELETE:
             if arg == "y":
-                out.actions.append("delete_user")
+                out.actions.append(Action.DELETE_USER)
                 fresh = Conversation(rev=state.rev)
                 state.__dict__.update(fresh.__dict__)
                 out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
             else:
-                state.step = state.return_step or "start"
+                state.step = state.return_step or Step.START
                 state.return_step = None
                 out.say("Rien n'a été supprimé.")
                 self._resume(state, out)
         else:
             out.say("Ce bouton a expiré. Voici où nous en sommes.")
-            out.event("stale_button")
+            out.event(EventType.STALE_BUTTON)
             self._resume(state, out, prefix=False)
 
     def _change(self, state: Conversation, what: str, out: _Out) -> None:
@@ -332,15 +334,15 @@ class Engine:
         state.rated = False
         if what == "place":
             self._clear_place(state)
-            state.step = "place"
+            state.step = Step.PLACE
             self._ask_place(out)
         elif what == "sit":
             state.traits = []
-            state.step = "situation"
+            state.step = Step.SITUATION
             self._ask_situation(out)
         elif what == "need":
             state.need = None
-            state.step = "need"
+            state.step = Step.NEED
             self._ask_need(out)
         else:
             self._resume(state, out, prefix=False)
@@ -348,7 +350,7 @@ class Engine:
     # -- location -----------------------------------------------------------------------------
 
     def _location(self, state: Conversation, lat: float, lon: float, out: _Out) -> None:
-        result = self.snapshot.places.locate(lat, lon)
+        result = self.knowledge.places.locate(lat, lon)
         self._apply_place(state, result, out, correction=True)
         if result.outside:
             return
@@ -358,13 +360,13 @@ class Engine:
 
     def _text(self, state: Conversation, text: str, out: _Out) -> None:
         text = text[:4096]
-        if state.step == "ambiguous" and self._pick_candidate(state, text, out):
+        if state.step == Step.AMBIGUOUS and self._pick_candidate(state, text, out):
             self._ask_next(state, out)
             return
-        if state.step == "confirm_delete":
-            state.step = state.return_step or "start"
+        if state.step == Step.CONFIRM_DELETE:
+            state.step = state.return_step or Step.START
             state.return_step = None
-        u = understand(text, self.snapshot)
+        u = understand(text, self.knowledge)
         folded = fold(text)
         correction = bool(_CORRECTION.search(folded))
         changed = False
@@ -379,12 +381,12 @@ class Engine:
             changed = True
         if u.situation.need:
             if state.need != u.situation.need:
-                out.event("need", need=u.situation.need, how="texte")
+                out.event(EventType.NEED, need=u.situation.need, how="texte")
             state.need = u.situation.need
             changed = True
         question = u.question
         if question is not None and question.confident:
-            out.event("question", id=question.id, how="texte")
+            out.event(EventType.QUESTION, id=question.id, how="texte")
             out.say(question_answer(self.snapshot, question.id))
             if changed:
                 self._ask_next(state, out)
@@ -395,15 +397,15 @@ class Engine:
             self._ask_next(state, out)
             return
         if question is not None and question.possible:
-            out.event("question_unsure", id=question.id)
+            out.event(EventType.QUESTION_UNSURE, id=question.id)
             title = self.snapshot.questions[question.id].phrasings[0]
             out.say(
                 self.snapshot.text("question_pas_sure"),
-                buttons=((Button(f"« {title[:48]} »", f"q|{question.id}"),),),
+                buttons=((Button(f"« {title[:48]} »", encode(ButtonAction.QUESTION, question.id)),),),
             )
             self._resume(state, out)
             return
-        out.event("not_understood", step=state.step)
+        out.event(EventType.NOT_UNDERSTOOD, step=state.step)
         out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
         self._resume(state, out)
 
@@ -422,11 +424,11 @@ class Engine:
             # a new status replaces the old one ("je me suis trompé, je suis indépendant")
             current -= STATUS_TRAITS
             if correction:
-                current -= {"cadre", "jeune", "handicap"} - traits
+                current -= QUALIFIER_TRAITS - traits
         current |= traits
         self._set_traits(state, current, replace_all=True)
         if set(state.traits) != before:
-            out.event("situation", profile=self._profile(state), how="texte")
+            out.event(EventType.SITUATION, profile=self._profile(state), how="texte")
             return True
         return bool(traits)
 
@@ -466,33 +468,33 @@ class Engine:
 
     def _apply_place(self, state: Conversation, result: PlaceResult, out: _Out, *, correction: bool) -> bool:
         """Store what the finder found; return True when the place is outside the regions."""
-        if result.place is not None and result.place.kind == "outside":
-            out.event("place", how=result.how, region=None, outside=True)
+        if result.place is not None and result.place.kind == PlaceKind.OUTSIDE:
+            out.event(EventType.PLACE, how=result.how, region=None, outside=True)
             out.say(outside_answer(self.snapshot, result.place.name), location=True)
             self._clear_place(state)
-            state.step = "place"
+            state.step = Step.PLACE
             return True
         if result.place is not None and not result.confirm:
             self._set_place_dict(state, self._ref_dict(result.place))
-            out.event("place", how=result.how, region=state.region)
+            out.event(EventType.PLACE, how=result.how, region=state.region)
             return False
         candidates = place_prompt.candidate_dicts(result, self._ref_dict)
         if candidates:  # a choice, or one reading to confirm (bot.dialogue.place_prompt)
             self._clear_place(state)
             state.candidates = candidates
-            out.event("place_ambiguous", how=result.how, count=len(candidates))
+            out.event(EventType.PLACE_AMBIGUOUS, how=result.how, count=len(candidates))
         return False
 
     def _choose_candidate(self, state: Conversation, cand: dict[str, Any], out: _Out) -> bool:
         """Take one of the offered places; False when it is outside the regions (answered here)."""
         if cand.get("outside"):
-            out.event("place", how="bouton", region=None, outside=True)
+            out.event(EventType.PLACE, how="bouton", region=None, outside=True)
             out.say(outside_answer(self.snapshot, str(cand["outside"])), location=True)
             self._clear_place(state)
-            state.step = "place"
+            state.step = Step.PLACE
             return False
         self._set_place_dict(state, cand)
-        out.event("place", how="bouton", region=state.region)
+        out.event(EventType.PLACE, how="bouton", region=state.region)
         return True
 
     def _pick_candidate(self, state: Conversation, text: str, out: _Out) -> bool:
@@ -500,16 +502,16 @@ class Engine:
         if yes is not None:
             if yes:
                 self._choose_candidate(state, state.candidates[0], out)
-                return True
-            self._clear_place(state)
-            state.step = "place"
+            else:
+                self._clear_place(state)
+                state.step = Step.PLACE
             return True
         folded = fold(text)
         if folded.isdigit() and 1 <= int(folded) <= len(state.candidates) and len(state.candidates) < 10:
             # "2" after a list of numbered choices (terminal), unless it names a département
             if not any(c.get("departement") == folded for c in state.candidates):
                 self._set_place_dict(state, state.candidates[int(folded) - 1])
-                out.event("place", how="bouton", region=state.region)
+                out.event(EventType.PLACE, how="bouton", region=state.region)
                 return True
         for cand in state.candidates:
             label = fold(cand["label"])
@@ -518,7 +520,7 @@ class Engine:
             hints = {label, dep.lower(), fold(region.name) if region else ""}
             if folded in hints or (region and fold(region.name) in folded) or (dep and re.search(rf"\b{re.escape(dep.lower())}\b", folded)):
                 self._set_place_dict(state, cand)
-                out.event("place", how="bouton", region=state.region)
+                out.event(EventType.PLACE, how="bouton", region=state.region)
                 return True
         return False
 
@@ -551,19 +553,19 @@ class Engine:
                 out.say(f"{labels} : ces lieux relèvent du même lot, avec les mêmes contacts.")
                 rec = self._recommendation(state)
             else:
-                state.step = "ambiguous"
+                state.step = Step.AMBIGUOUS
                 self._ask_ambiguous(state, out)
                 return
         if needs_place and not state.has_place:
-            state.step = "place"
+            state.step = Step.PLACE
             self._ask_place(out)
             return
         if rec.rule is None:
-            state.step = "situation"
+            state.step = Step.SITUATION
             self._ask_situation(out)
             return
         if rec.network == "operateur_regional" and state.need is None:
-            state.step = "need"
+            state.step = Step.NEED
             self._ask_need(out)
             return
         self._answer(state, rec, out)
@@ -572,22 +574,22 @@ class Engine:
         """Ask again the current step's question (after a digression)."""
         lead = self.snapshot.text("reprenons") + " " if prefix else ""
         step = state.step
-        if step in ("start", "place"):
+        if step in (Step.START, Step.PLACE):
             self._ask_place(out, lead)
-        elif step == "ambiguous" and state.candidates:
+        elif step == Step.AMBIGUOUS and state.candidates:
             self._ask_ambiguous(state, out, lead)
-        elif step == "situation":
+        elif step == Step.SITUATION:
             self._ask_situation(out, lead)
-        elif step == "situation_other":
+        elif step == Step.SITUATION_OTHER:
             self._ask_situation_other(out, lead)
-        elif step == "need":
+        elif step == Step.NEED:
             self._ask_need(out, lead)
-        elif step == "confirm_delete":
+        elif step == Step.CONFIRM_DELETE:
             out.say(
                 "Voulez-vous vraiment tout supprimer ?",
-                buttons=((Button("Oui, tout supprimer", "del|y"), Button("Non, garder", "del|n")),),
+                buttons=((Button("Oui, tout supprimer", encode(ButtonAction.DELETE, "y")), Button("Non, garder", encode(ButtonAction.DELETE, "n"))),),
             )
-        elif step == "answered":
+        elif step == Step.ANSWERED:
             out.say(
                 (lead or "") + "Votre réponse est ci-dessus. Vous pouvez changer un élément :",
                 buttons=self._change_buttons(state),
@@ -602,40 +604,40 @@ class Engine:
         asked = place_prompt.question(state.candidates)
         if asked is not None:
             text, button_rows = asked
-            out.say(lead + text, buttons=tuple(tuple(Button(label, data) for label, data in row) for row in button_rows))
+            out.say(lead + text, buttons=tuple(tuple(Button(label, encode(ButtonAction.PLACE, arg)) for label, arg in row) for row in button_rows))
             return
         name = state.candidates[0]["label"].split(" (")[0]
-        rows = tuple((Button(c["label"][:60], f"p|{i}"),) for i, c in enumerate(state.candidates[:8]))
-        rows += ((Button("Un autre lieu", "p|autre"),),)
+        rows = tuple((Button(c["label"][:60], encode(ButtonAction.PLACE, str(i))),) for i, c in enumerate(state.candidates[:8]))
+        rows += ((Button("Un autre lieu", encode(ButtonAction.PLACE, "autre")),),)
         out.say(lead + self.snapshot.text("question_ambigu", lieu=name), buttons=rows)
 
     def _ask_situation(self, out: _Out, lead: str = "") -> None:
         profiles = self.snapshot.profiles
-        rows = tuple((Button(profiles[p].button, f"s|{p}"),) for p in SITUATION_BUTTONS if p in profiles)
-        rows += ((Button("Une autre situation", "o"),),)
+        rows = tuple((Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in SITUATION_BUTTONS if p in profiles)
+        rows += ((Button("Une autre situation", encode(ButtonAction.OTHER_SITUATIONS)),),)
         out.say(lead + self.snapshot.text("question_situation"), buttons=rows)
 
     def _ask_situation_other(self, out: _Out, lead: str = "") -> None:
         profiles = self.snapshot.profiles
-        rows = tuple((Button(profiles[p].button, f"s|{p}"),) for p in OTHER_BUTTONS if p in profiles)
-        rows += ((Button("Aucune de ces situations", "none"),),)
+        rows = tuple((Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in OTHER_BUTTONS if p in profiles)
+        rows += ((Button("Aucune de ces situations", encode(ButtonAction.NO_SITUATION)),),)
         out.say(lead + "Laquelle de ces situations vous correspond ? Vous pouvez aussi la décrire en quelques mots.", buttons=rows)
 
     def _ask_need(self, out: _Out, lead: str = "") -> None:
-        rows = tuple((Button(label, f"n|{need}"),) for need, label in NEED_LABELS.items())
+        rows = tuple((Button(label, encode(ButtonAction.NEED, need)),) for need, label in NEED_LABELS.items())
         out.say(lead + self.snapshot.text("question_besoin"), buttons=rows)
 
     def _change_buttons(self, state: Conversation | None = None) -> tuple[tuple[Button, ...], ...]:
         """Buttons on the final answer; the need only matters for the regional operator."""
-        rows: tuple[tuple[Button, ...], ...] = ((Button("Changer de lieu", "c|place"), Button("Changer de situation", "c|sit")),)
+        rows: tuple[tuple[Button, ...], ...] = ((Button("Changer de lieu", encode(ButtonAction.CHANGE, "place")), Button("Changer de situation", encode(ButtonAction.CHANGE, "sit"))),)
         if state is None or self._recommendation(state).network == "operateur_regional":
-            rows += ((Button("Changer de besoin", "c|need"),),)
+            rows += ((Button("Changer de besoin", encode(ButtonAction.CHANGE, "need")),),)
         return rows
 
     # -- answers ------------------------------------------------------------------------------
 
     def _answer(self, state: Conversation, rec: Recommendation, out: _Out) -> None:
-        state.step = "answered"
+        state.step = Step.ANSWERED
         state.answered = True
         title, body = final_answer(self.snapshot, rec, state.need, state.place_label)
         out.event(
@@ -650,16 +652,16 @@ class Engine:
         if not state.rated:
             # one message: the answer, then the satisfaction question with its two buttons
             body += "\n\nCette réponse vous a-t-elle été utile ?"
-            buttons = ((Button("👍 Oui, utile", "u|y"), Button("👎 Non", "u|n")), *buttons)
+            buttons = ((Button("👍 Oui, utile", encode(ButtonAction.USEFUL, "y")), Button("👎 Non", encode(ButtonAction.USEFUL, "n"))), *buttons)
         out.say(body, title=title, buttons=buttons)
 
     def _general_answer(self, state: Conversation, out: _Out) -> None:
         """For a situation outside every rule: what the CEP is and the national entry point."""
-        out.event("answer", door=None, profile=None, market=None, lot=None, region=state.region)
+        out.event(EventType.ANSWER, door=None, profile=None, market=None, lot=None, region=state.region)
         out.say(
             "Le CEP est ouvert à toute personne qui travaille ou cherche un emploi. "
             "Selon votre situation, la porte d'entrée change : décrivez-la en quelques mots "
             "(par exemple « salariée en CDD » ou « auto-entrepreneur »), ou passez par le point "
             "d'entrée national.\n\n" + self.snapshot.text("national"),
-            buttons=((Button("Choisir ma situation", "c|sit"),),),
+            buttons=((Button("Choisir ma situation", encode(ButtonAction.CHANGE, "sit")),),),
         )

@@ -29,7 +29,8 @@ YES = frozenset(("oui", "ouais", "oui c est ca", "c est ca", "exactement", "tout
 NO = frozenset(("non", "non merci", "pas du tout", "nan", "no", "autre", "un autre lieu", "non un autre lieu", "ce n est pas ca", "c est pas ca"))
 HOME, WORK = "domicile", "travail"
 
-Row = tuple[tuple[str, str], ...]  # (label, button data) per button
+OTHER = "autre"  # the argument of the "another place" button
+Row = tuple[tuple[str, str], ...]  # (label, argument of a place button: a candidate index or OTHER)
 
 
 def candidate_dicts(result: PlaceResult, ref_dict: Callable[[PlaceRef], dict[str, Any]]) -> list[dict[str, Any]]:
@@ -61,7 +62,7 @@ def question(candidates: list[dict[str, Any]]) -> tuple[str, tuple[Row, ...]] | 
     prompt = prompt_of(candidates)
     if prompt == CONFIRM:
         label = candidates[0]["label"]
-        return f"Vous parlez de {label} ?", ((("Oui", "p|0"), ("Non, un autre lieu", "p|autre")),)
+        return f"Vous parlez de {label} ?", ((("Oui", "0"), ("Non, un autre lieu", OTHER)),)
     if prompt == TWO_PLACES:
         roles = {c.get("role"): c["label"] for c in candidates}
         if HOME in roles and WORK in roles:
@@ -69,8 +70,8 @@ def question(candidates: list[dict[str, Any]]) -> tuple[str, tuple[Row, ...]] | 
         else:
             names = " et ".join(c["label"] for c in candidates)
             text = f"Vous citez {names} : lequel voulez-vous utiliser ?"
-        rows = tuple(((c["label"][:60], f"p|{i}"),) for i, c in enumerate(candidates))
-        return text, (*rows, (("Un autre lieu", "p|autre"),))
+        rows = tuple(((c["label"][:60], str(i)),) for i, c in enumerate(candidates))
+        return text, (*rows, (("Un autre lieu", OTHER),))
     return None
 
 
