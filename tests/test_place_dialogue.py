@@ -17,8 +17,8 @@ TODAY = dt.date(2026, 3, 2)
 
 
 @pytest.fixture(scope="module")
-def engine(snapshot: Any) -> Engine:
-    return Engine(snapshot, today=TODAY)
+def engine(knowledge: Any) -> Engine:
+    return Engine(knowledge, today=TODAY)
 
 
 def buttons(turn: Turn) -> list[Button]:
@@ -82,12 +82,12 @@ def test_an_outside_choice_gives_the_outside_answer(engine: Engine, snapshot: An
     assert snapshot.text("hors_champ", lieu="Saint-Martin") in text_of(outside)
 
 
-def test_ask_json_adds_confidence_and_confirm(snapshot: Any) -> None:
-    sure = analyse("je vis à Rennes", snapshot, TODAY)
+def test_ask_json_adds_confidence_and_confirm(knowledge: Any) -> None:
+    sure = analyse("je vis à Rennes", knowledge, TODAY)
     assert sure["place"]["confirm"] is False and sure["place"]["confidence"] >= 0.75
     assert sure["candidates"] == []
-    unsure = analyse("je vis à Brive", snapshot, TODAY)
+    unsure = analyse("je vis à Brive", knowledge, TODAY)
     assert unsure["place"]["confirm"] is True and 0 < unsure["place"]["confidence"] < 0.75
     assert [c["commune"] for c in unsure["candidates"]] == ["19031"]  # the choice the bot asks about
-    nothing = analyse("bonjour", snapshot, TODAY)
+    nothing = analyse("bonjour", knowledge, TODAY)
     assert nothing["place"]["confidence"] == 0.0 and nothing["place"]["confirm"] is False

@@ -13,15 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from bot.kb.load import load_knowledge
-from bot.kb.model import Snapshot
+from bot.nlu.knowledge import Knowledge, load
 from bot.nlu.places import CONFIRM_BELOW, PlaceResult
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def find(snapshot: Snapshot, text: str) -> PlaceResult:
-    return snapshot.places.find(text)
+def find(knowledge: Knowledge, text: str) -> PlaceResult:
+    return knowledge.places.find(text)
 
 
 def reading(result: PlaceResult) -> str | None:
@@ -49,8 +48,8 @@ def asked(result: PlaceResult) -> set[str]:
         ("je vis à Brive", "19031", "75"),  # was nothing
     ],
 )
-def test_head_words_of_the_table_are_confirmed_as_the_compound_name(snapshot: Snapshot, text: str, commune: str, region: str) -> None:
-    result = find(snapshot, text)
+def test_head_words_of_the_table_are_confirmed_as_the_compound_name(knowledge: Knowledge, text: str, commune: str, region: str) -> None:
+    result = find(knowledge, text)
     assert result.place is not None and result.place.commune == commune and result.place.region == region
     assert result.how == "tete"
     assert result.confirm  # « Vous parlez de Brive-la-Gaillarde (19) ? »
@@ -65,12 +64,12 @@ def test_head_words_of_the_table_are_confirmed_as_the_compound_name(snapshot: Sn
         ("salariée à Saint-Pierre (Martinique)", "02"),  # not Saint-Pierre (La Réunion)
     ],
 )
-def test_table_examples_read_without_asking(snapshot: Snapshot, text: str, region: str) -> None:
-    assert reading(find(snapshot, text)) == region
+def test_table_examples_read_without_asking(knowledge: Knowledge, text: str, region: str) -> None:
+    assert reading(find(knowledge, text)) == region
 
 
-def test_marigot_is_asked_between_martinique_and_saint_martin(snapshot: Snapshot) -> None:
-    result = find(snapshot, "un restaurant à Marigot")
+def test_marigot_is_asked_between_martinique_and_saint_martin(knowledge: Knowledge) -> None:
+    result = find(knowledge, "un restaurant à Marigot")
     assert result.place is None
     assert asked(result) == {"02", "outside"}
 
@@ -78,21 +77,21 @@ def test_marigot_is_asked_between_martinique_and_saint_martin(snapshot: Snapshot
 # -- 1. short and head-word names ---------------------------------------------------------------
 
 
-def test_a_head_word_shared_by_towns_of_comparable_size_is_asked(snapshot: Snapshot) -> None:
+def test_a_head_word_shared_by_towns_of_comparable_size_is_asked(knowledge: Knowledge) -> None:
     # Aix-en-Provence is not ten times larger than Aix-les-Bains
-    result = find(snapshot, "je vis à Aix")
+    result = find(knowledge, "je vis à Aix")
     assert result.place is None and asked(result) == {"93", "84"}
 
 
-def test_an_exact_large_town_keeps_its_name_but_compound_homonyms_make_it_confirmed(snapshot: Snapshot) -> None:
-    lyon = find(snapshot, "je vis à Lyon")
+def test_an_exact_large_town_keeps_its_name_but_compound_homonyms_make_it_confirmed(knowledge: Knowledge) -> None:
+    lyon = find(knowledge, "je vis à Lyon")
     assert reading(lyon) == "84" and lyon.confidence >= CONFIRM_BELOW
-    montauban = find(snapshot, "je vis à Montauban")  # Montauban-de-Bretagne is within ten times
+    montauban = find(knowledge, "je vis à Montauban")  # Montauban-de-Bretagne is within ten times
     assert montauban.place is not None and montauban.place.commune == "82121" and montauban.confirm
 
 
-def test_delegated_communes_are_indexed_even_when_a_commune_shares_the_name(snapshot: Snapshot) -> None:
-    result = find(snapshot, "je suis à courcouronnes")  # delegated commune of Évry-Courcouronnes
+def test_delegated_communes_are_indexed_even_when_a_commune_shares_the_name(knowledge: Knowledge) -> None:
+    result = find(knowledge, "je suis à courcouronnes")  # delegated commune of Évry-Courcouronnes
     assert result.place is not None and result.place.region == "11"
 
 
@@ -107,12 +106,12 @@ def test_delegated_communes_are_indexed_even_when_a_commune_shares_the_name(snap
         "je bosse à Val Tho l'hiver",  # not Le Val (83)
     ],
 )
-def test_a_word_of_an_unknown_longer_name_is_not_a_place(snapshot: Snapshot, text: str) -> None:
-    assert reading(find(snapshot, text)) is None
+def test_a_word_of_an_unknown_longer_name_is_not_a_place(knowledge: Knowledge, text: str) -> None:
+    assert reading(find(knowledge, text)) is None
 
 
-def test_a_known_landmark_wins_over_the_city_it_contains(snapshot: Snapshot) -> None:
-    result = find(snapshot, "je travaille gare de Lyon")
+def test_a_known_landmark_wins_over_the_city_it_contains(knowledge: Knowledge) -> None:
+    result = find(knowledge, "je travaille gare de Lyon")
     assert reading(result) == "11"
 
 
@@ -132,8 +131,8 @@ def test_a_known_landmark_wins_over_the_city_it_contains(snapshot: Snapshot) -> 
         "aide-soignante en clinique",  # not Agde
     ],
 )
-def test_not_a_place(snapshot: Snapshot, text: str) -> None:
-    result = find(snapshot, text)
+def test_not_a_place(knowledge: Knowledge, text: str) -> None:
+    result = find(knowledge, text)
     assert reading(result) is None and not asked(result)
 
 
@@ -141,32 +140,32 @@ def test_not_a_place(snapshot: Snapshot, text: str) -> None:
 
 
 @pytest.mark.parametrize(("text", "commune"), [("je vis à Nise", "06088"), ("Dijion", "21231"), ("je bosse à Toulousse", "31555")])
-def test_corrected_names_are_confirmed_not_asserted(snapshot: Snapshot, text: str, commune: str) -> None:
-    result = find(snapshot, text)
+def test_corrected_names_are_confirmed_not_asserted(knowledge: Knowledge, text: str, commune: str) -> None:
+    result = find(knowledge, text)
     assert result.place is not None and result.place.commune == commune and result.how == "faute"
     assert result.confirm
 
 
-def test_short_names_are_corrected_only_into_large_towns(snapshot: Snapshot) -> None:
+def test_short_names_are_corrected_only_into_large_towns(knowledge: Knowledge) -> None:
     # "Vichi" is one edit from Vichy (25,000 people); "Crest" (8,000) is never reached from "Crist"
-    vichy = find(snapshot, "je vis à Vichi")
+    vichy = find(knowledge, "je vis à Vichi")
     assert vichy.place is not None and vichy.place.commune == "03310" and vichy.how == "faute"
-    assert find(snapshot, "je vis à Crist").place is None
+    assert find(knowledge, "je vis à Crist").place is None
 
 
 # -- 5. numbers and context ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(("text", "commune"), [("j'habite au 69 007", "69387"), ("75 011", "75111")])
-def test_spaced_postal_codes(snapshot: Snapshot, text: str, commune: str) -> None:
-    result = find(snapshot, text)
+def test_spaced_postal_codes(knowledge: Knowledge, text: str, commune: str) -> None:
+    result = find(knowledge, text)
     assert result.place is not None and result.place.commune == commune and not result.confirm
 
 
-def test_postal_code_and_commune_that_disagree_are_asked(snapshot: Snapshot) -> None:
-    result = find(snapshot, "je vis à Rennes 44000")
+def test_postal_code_and_commune_that_disagree_are_asked(knowledge: Knowledge) -> None:
+    result = find(knowledge, "je vis à Rennes 44000")
     assert result.place is None and asked(result) == {"53", "52"}
-    same = find(snapshot, "je vis à Rennes 35000")
+    same = find(knowledge, "je vis à Rennes 35000")
     assert same.place is not None and same.place.commune == "35238"
 
 
@@ -180,26 +179,26 @@ def test_postal_code_and_commune_that_disagree_are_asked(snapshot: Snapshot) -> 
         ("Je vis à St Maur dans le 94", "11"),  # the département filters the homonyms
     ],
 )
-def test_moving_verbs_and_areas_named_in_the_message(snapshot: Snapshot, text: str, region: str) -> None:
-    result = find(snapshot, text)
+def test_moving_verbs_and_areas_named_in_the_message(knowledge: Knowledge, text: str, region: str) -> None:
+    result = find(knowledge, text)
     got = "outside" if result.place is not None and result.place.kind == "outside" else (result.place.region if result.place else None)
     assert got == region
 
 
-def test_living_in_one_region_and_working_in_another_is_asked(snapshot: Snapshot) -> None:
-    result = find(snapshot, "J'habite à Creil et je travaille à Paris")
+def test_living_in_one_region_and_working_in_another_is_asked(knowledge: Knowledge) -> None:
+    result = find(knowledge, "J'habite à Creil et je travaille à Paris")
     assert result.place is None and result.how == "deux_lieux"
     assert [c.commune for c in result.candidates] == ["60175", "75056"]
     assert result.roles == ("domicile", "travail")
-    same_region = find(snapshot, "J'habite à Villeurbanne et je travaille à Lyon")
+    same_region = find(knowledge, "J'habite à Villeurbanne et je travaille à Lyon")
     assert same_region.place is not None and same_region.place.region == "84"
 
 
-def test_an_arrondissement_without_its_city(snapshot: Snapshot) -> None:
-    assert asked(find(snapshot, "on a un appart dans le 15e")) == {"11", "93"}
-    nineteenth = find(snapshot, "je vis dans le 19e")
+def test_an_arrondissement_without_its_city(knowledge: Knowledge) -> None:
+    assert asked(find(knowledge, "on a un appart dans le 15e")) == {"11", "93"}
+    nineteenth = find(knowledge, "je vis dans le 19e")
     assert nineteenth.place is not None and nineteenth.place.commune == "75119" and not nineteenth.confirm
-    assert find(snapshot, "je fais le 3e jour de formation").place is None
+    assert find(knowledge, "je fais le 3e jour de formation").place is None
 
 
 # -- 6. names that were not known at all ----------------------------------------------------------
@@ -218,25 +217,25 @@ def test_an_arrondissement_without_its_city(snapshot: Snapshot) -> None:
         ("je suis à Lutèce", "11"),  # old name
     ],
 )
-def test_demonyms_other_names_landmarks_countries(snapshot: Snapshot, text: str, region: str) -> None:
-    result = find(snapshot, text)
+def test_demonyms_other_names_landmarks_countries(knowledge: Knowledge, text: str, region: str) -> None:
+    result = find(knowledge, text)
     assert result.place is not None
     assert ("outside" if result.place.kind == "outside" else result.place.region) == region
 
 
-def test_a_demonym_loses_to_a_real_place(snapshot: Snapshot) -> None:
-    assert reading(find(snapshot, "Je suis nantaise mais je vis à Lille")) == "32"
+def test_a_demonym_loses_to_a_real_place(knowledge: Knowledge) -> None:
+    assert reading(find(knowledge, "Je suis nantaise mais je vis à Lille")) == "32"
 
 
 # -- calibrated confidence ------------------------------------------------------------------------
 
 
-def test_every_reading_carries_a_confidence(snapshot: Snapshot) -> None:
-    exact = find(snapshot, "j'habite à Rennes")
+def test_every_reading_carries_a_confidence(knowledge: Knowledge) -> None:
+    exact = find(knowledge, "j'habite à Rennes")
     assert 0.9 <= exact.confidence <= 1.0 and not exact.confirm
-    postal = find(snapshot, "29200")
+    postal = find(knowledge, "29200")
     assert postal.confidence > exact.confidence - 0.1
-    nothing = find(snapshot, "bonjour")
+    nothing = find(knowledge, "bonjour")
     assert nothing.confidence == 0.0 and not nothing.confirm
 
 
@@ -247,10 +246,10 @@ def test_a_demonym_added_by_staff_is_read(tmp_path: Path) -> None:
     root = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", root)
     path = root / "lieux" / "gentiles.yaml"
-    before = load_knowledge(root, today=dt.date(2026, 11, 28))
+    before = load(root, today=dt.date(2026, 11, 28))
     assert find(before, "je suis briochine").place is None
     path.write_text(path.read_text(encoding="utf-8") + '  - noms: ["briochin", "briochine"]\n    commune: "22278"\n    note: "Saint-Brieuc"\n', encoding="utf-8")
-    after = load_knowledge(root, today=dt.date(2026, 11, 28))
+    after = load(root, today=dt.date(2026, 11, 28))
     result = find(after, "je suis briochine")
     assert result.place is not None and result.place.commune == "22278"
 
@@ -259,8 +258,8 @@ def test_a_context_word_added_by_staff_cancels_a_mention(tmp_path: Path) -> None
     root = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", root)
     text = "mon collègue Florac est sympa"
-    assert load_knowledge(root).places.find("ma voisine Florac est sympa").place is not None
+    assert load(root).places.find("ma voisine Florac est sympa").place is not None
     path = root / "lieux" / "contexte.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("pas_un_lieu_apres:\n", 'pas_un_lieu_apres:\n  - "ma voisine"\n'), encoding="utf-8")
-    assert load_knowledge(root).places.find("ma voisine Florac est sympa").place is None
+    assert load(root).places.find("ma voisine Florac est sympa").place is None
     del text

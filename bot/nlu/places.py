@@ -89,6 +89,7 @@ _EMPTY = PlaceResult()
 # Confidence of a reading, by how it was found; below CONFIRM_BELOW the bot asks to confirm.
 CONFIRM_BELOW = 0.75
 CONF_POSTAL = 0.98
+CONF_LOCATION = 0.98  # a shared Telegram location
 CONF_NAME = 0.95
 CONF_NAME_WEAK = 0.8  # a name accepted on weaker evidence (strength below _STRONG)
 CONF_NAME_WEAKEST = 0.6  # a name accepted on little evidence (strength below _FAIR)
@@ -1279,10 +1280,10 @@ class PlaceIndex:
     def locate(self, lat: float, lon: float) -> PlaceResult:
         """The nearest commune to a point, or an outside place when none is within 30 km."""
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation")
+            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation", confidence=CONF_LOCATION)
         for out in self.snapshot.outside:
             if out.contains(lat, lon):  # Monaco, Andorra: next to French communes, yet outside
-                return PlaceResult(PlaceRef("outside", out.name, label=out.name), how="localisation")
+                return PlaceResult(PlaceRef("outside", out.name, label=out.name), how="localisation", confidence=CONF_LOCATION)
         cy, cx = self._cell(lat, lon)
         best: tuple[float, Commune] | None = None
         for dy in range(-2, 3):
@@ -1292,8 +1293,8 @@ class PlaceIndex:
                     if best is None or d < best[0]:
                         best = (d, commune)
         if best is None or best[0] > _FAR_KM:
-            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation")
-        return PlaceResult(self._commune_ref(best[1]), how="localisation")
+            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation", confidence=CONF_LOCATION)
+        return PlaceResult(self._commune_ref(best[1]), how="localisation", confidence=CONF_LOCATION)
 
 
 def _roman(text: str) -> int | None:
