@@ -103,7 +103,7 @@ def test_delegated_communes_are_indexed_even_when_a_commune_shares_the_name(know
     [
         "je vis à Saint-Truc-sur-Mer",  # not Mer (41)
         "je vis à Machin-en-Vendée",  # not the département Vendée
-        "je bosse à Val Tho l'hiver",  # not Le Val (83)
+        "je bosse à Val Zorglub l'hiver",  # not Le Val (83)
     ],
 )
 def test_a_word_of_an_unknown_longer_name_is_not_a_place(knowledge: Knowledge, text: str) -> None:
@@ -263,3 +263,35 @@ def test_a_context_word_added_by_staff_cancels_a_mention(tmp_path: Path) -> None
     path.write_text(path.read_text(encoding="utf-8").replace("pas_un_lieu_apres:\n", 'pas_un_lieu_apres:\n  - "ma voisine"\n'), encoding="utf-8")
     assert load(root).places.find("ma voisine Florac est sympa").place is None
     del text
+
+
+# -- short forms ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "commune"),
+    [
+        ("Clermont-Fd", "63113"),  # skeleton of a word
+        ("Vitry s/ Seine", "94081"),  # "s/" for "sur"
+        ("Salon-de-Pce", "13103"),
+        ("je travaille à Aix-les-B", "73008"),  # one letter for the last word
+        ("les chantiers de St Naz", "44184"),  # a word cut short
+    ],
+)
+def test_compound_names_written_short(knowledge: Knowledge, text: str, commune: str) -> None:
+    result = find(knowledge, text)
+    assert result.place is not None and result.place.commune == commune and result.how == "abrev"
+    assert not result.confirm
+
+
+def test_the_start_of_a_large_towns_name_is_confirmed(knowledge: Knowledge) -> None:
+    result = find(knowledge, "je travaille sur Stras")
+    assert result.place is not None and result.place.commune == "67482" and result.confirm
+    assert find(knowledge, "au bord de la mer").place is None  # "bord" is a word, not Bordeaux
+    assert find(knowledge, "je suis a mont de marsant").place.commune == "40192"  # "de" abbreviates nothing
+
+
+def test_a_departement_named_beside_a_town_makes_it_sure(knowledge: Knowledge) -> None:
+    alone = find(knowledge, "je suis à Saint-Étienne")
+    with_dep = find(knowledge, "je suis à St Etienne (Loire)")
+    assert alone.confirm and not with_dep.confirm and with_dep.place.commune == "42218"

@@ -26,6 +26,7 @@ import gzip
 import io
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from pathlib import Path
 
 from rapidfuzz import process
@@ -37,7 +38,10 @@ sys.path.insert(0, str(ROOT))
 from bot.nlu.place_lists import head_of  # noqa: E402
 from bot.textnorm import fold, strip_article  # noqa: E402
 
-SHORT_MIN_POP = 20000  # short names (4-5 letters) are corrected into only above this size (bot/nlu/places.py)
+SHORT_MIN_POP = 20000
+PREFIX_MIN_POP = 40000  # towns read from the start of their name ("Stras"): bot/nlu/places.py
+PREFIX_MIN_LETTERS = 4  # bot/nlu/place_abbrev.py
+PREFIX_SHARE = 0.4  # short names (4-5 letters) are corrected into only above this size (bot/nlu/places.py)
 
 
 COMMON_ZIPF = 3.0  # a dictionary word at least this frequent is an ordinary word
@@ -54,6 +58,21 @@ def name_parts(name: str) -> set[str]:
     if len(parts) == 2:
         out.add(parts[1])  # "Capdenac-Gare": "gare" neither (second name of a merged commune)
     return out
+
+
+def short_near_words(words: set[str], names: set[str], big_names: set[str], short_names: set[str], ordinary: Callable[[str], bool]) -> set[str]:
+    """Ordinary words that begin a large town's name ("bord") or are one edit from a short one ("aide")."""
+    near: set[str] = set()
+    # ordinary words that begin the name of a large town ("bord" ~ "Bordeaux"): not read as it, shortened
+    for name in big_names:
+        for cut in range(max(PREFIX_MIN_LETTERS, int(PREFIX_SHARE * len(name) + 0.999)), len(name)):
+            if ordinary(name[:cut]) and name[:cut] not in names:
+                near.add(name[:cut])
+    short_words = sorted(w for w in words if 4 <= len(w) <= 6 and w not in names and ordinary(w))
+    if short_names and short_words:
+        matrix = process.cdist(short_words, sorted(short_names), scorer=OSA.distance, score_cutoff=1, workers=-1, dtype="uint8")
+        near.update(short_words[i] for i, row in enumerate(matrix) if (row <= 1).any())
+    return near
 
 
 def main() -> None:
@@ -77,6 +96,7 @@ def main() -> None:
     raw = gzip.decompress((ROOT / "knowledge" / "communes.csv.gz").read_bytes()).decode()
     names: set[str] = set()
     short_names: set[str] = set()
+    big_names: set[str] = set()
     heads: set[str] = set()
     phrases: set[str] = set()
     glue = {"a", "au", "aux", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "sur", "sous"}
@@ -85,6 +105,8 @@ def main() -> None:
         names.add(name)
         names.add(strip_article(name))
         heads.update(name_parts(name))
+        if int(row["population"] or 0) >= PREFIX_MIN_POP and " " not in strip_article(name):
+            big_names.add(strip_article(name))
         if 4 <= len(strip_article(name)) <= 5 and int(row["population"] or 0) >= SHORT_MIN_POP:
             short_names.add(strip_article(name))
         for variant in (name, strip_article(name)):
@@ -119,10 +141,7 @@ def main() -> None:
                 near.add(group[i])
         print(f"length {length}: {len(group)} words, {len(near)} near so far", file=sys.stderr)
     # short words (4-5 letters) one edit from a short name of a large town ("aide" ~ "Agde")
-    short_words = sorted(w for w in words if 4 <= len(w) <= 6 and w not in names and ordinary(w))
-    if short_names and short_words:
-        matrix = process.cdist(short_words, sorted(short_names), scorer=OSA.distance, score_cutoff=1, workers=-1, dtype="uint8")
-        near.update(short_words[i] for i, row in enumerate(matrix) if (row <= 1).any())
+    near |= short_near_words(words, names, big_names, short_names, ordinary)
     out = ROOT / "knowledge" / "lieux"
     out.mkdir(parents=True, exist_ok=True)
     header = "# Produit par tools/build_wordlists.py (Debian wfrench, wordfreq, knowledge/communes.csv.gz) : ne pas modifier à la main\n"

@@ -23,6 +23,7 @@ the text. Strategy:
 from __future__ import annotations
 
 import enum
+import sys
 import math
 import re
 import unicodedata
@@ -35,6 +36,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.kb.lieux import NamedPlace, Target
+from bot.nlu.place_abbrev import AbbreviationIndex
 from bot.nlu.place_lists import HEAD_CONNECTORS, PhraseSet, head_groups, pick_by_size
 from bot.textnorm import fold, strip_article
 
@@ -99,6 +101,10 @@ CONF_NUMBER = 0.9
 CONF_HEAD = 0.7  # "Brive" for Brive-la-Gaillarde: asked to confirm
 CONF_DEMONYM = 0.7
 CONF_FIX = 0.65  # a spelling mistake corrected, one edit
+CONF_ABBREV = 0.8  # "Clermont-Fd", "Vitry s/ Seine": one name fits
+CONF_PREFIX = 0.65  # "Stras", "Montpel'": asked to confirm
+CONF_CONSISTENT = 0.15  # a region or département named beside the place and agreeing with it
+_FIX_HOWS = frozenset(("faute", "abrev", "debut"))  # readings that replace the exact mentions they cover
 CONF_FIX_PER_EDIT = 0.15
 CONF_REFINED = 0.05  # a consistent second mention ("Valence, dans la Drôme") adds this
 CONF_ARRONDISSEMENT_ONLY = 0.9  # "dans le 19e": only Paris has one
@@ -114,6 +120,8 @@ _HOW_CONFIDENCE = {
     "pays": CONF_KNOWN,
     "numero": CONF_NUMBER,
     "faute": CONF_FIX,
+    "abrev": CONF_ABBREV,
+    "debut": CONF_PREFIX,
     "code_postal": CONF_POSTAL,
 }
 
@@ -235,7 +243,8 @@ _KIND_ORDER = {"commune": 0, "departement": 1, "region": 2, "outside": 3}
 _KIND_PRIORITY = {"region": 0, "departement": 2, "outside": 3, "commune": 4}
 _NAMED_HOW = {"gentiles": "gentile", "autres_noms": "autre_nom", "lieux": "lieu_connu"}
 _NAMED_HOWS = frozenset(("autre_nom", "lieu_connu"))
-_NAMED_POPULATION = 20000  # a name of knowledge/lieux/ is as sure as the name of a sizeable town
+_NAMED_POPULATION = 20000
+_PREFIX_MIN_POP = 40000  # "Stras", "Montpel": only large towns are read from the start of their name  # a name of knowledge/lieux/ is as sure as the name of a sizeable town
 _WEAK_STRENGTH = 2.25
 _AREA_POPULATION = 100000  # a known place spread over a département or region counts as this large  # a demonym loses to any real place name
 
@@ -358,9 +367,12 @@ class PlaceIndex:
         self._index_communes()
         self._index_named()
         self._index_countries()
-        self.first_words = frozenset(key.split()[0] for key in self.names)
+        # first words of names of several words ("porte" of "porte maillot"); one-word names are keys
+        self.first_words = frozenset(sys.intern(key.partition(" ")[0]) for key in self.names if " " in key)
         self.max_words = min(8, max(len(key.split()) for key in self.names))
         self._index_fuzzy()
+        big = [key for key, entry in self.names.items() if entry.ref is not None and entry.ref.kind == "commune" and entry.how == "nom" and entry.top.population >= _PREFIX_MIN_POP]
+        self.abbreviations = AbbreviationIndex.build((k for k, e in self.names.items() if not e.stripped and e.how in ("nom", "lieu_connu", "autre_nom") and not e.weak), big)
 
     def _region_ref(self, code: str) -> PlaceRef:
         region = self.snapshot.regions[code]
@@ -421,7 +433,7 @@ class PlaceIndex:
             if not any(c.insee == commune.insee for c in same):  # a delegated commune named like its commune
                 same.append(commune)
                 spellings[key].add(full)
-        self.homonyms = groups
+        self.homonyms = {key: items for key, items in groups.items() if len(items) > 1}  # single ones: their entry
         self.commune_entries: dict[str, _Entry] = {}
         heads = head_groups([(key, c) for key, items in groups.items() for c in items if c.kind != "COMA"])
         self.head_members: dict[str, list[Commune]] = heads
@@ -633,7 +645,9 @@ class PlaceIndex:
         mentions.extend(self._dep_numbers(words, mentions))
         firm = [m for m in mentions if not m.loose]
         if not firm or max(m.score for m in firm) < 3.0 or max(m.strength for m in firm) < 3.0 or all(m.entry.area for m in firm):
-            mentions.extend(self._misspelt(tokens, mentions))
+            mentions.extend(self._shortened(tokens, mentions, prefixes=True) or self._misspelt(tokens, mentions))
+        elif any(m.how == "tete" for m in firm):
+            mentions.extend(self._shortened(tokens, mentions, prefixes=False))  # "Vitry s/ Seine" beats the head word "Vitry"
         named = self._choose(mentions, words)
         if postal is not None:
             return self._with_postal(postal, named)
@@ -865,6 +879,9 @@ class PlaceIndex:
             return True  # "Truc-sur-Mer": "Mer" is a piece of an unknown compound name
         return self._inside_longer_name(tokens, start, end)
 
+    def _starts_name(self, word: str) -> bool:
+        return word in self.first_words or word in self.names
+
     def _inside_longer_name(self, tokens: _Tokens, start: int, end: int) -> bool:
         """ "Val d'Europe", "Porte Maillot", "Val Tho": one word of a longer name the index does not know."""
         words, capitals = tokens.words, tokens.capitals
@@ -874,14 +891,14 @@ class PlaceIndex:
         if not one_word or entry is None or entry.area:
             return False
         if end + 1 < n and words[end] in _NAME_JOINS and capitals[end + 1] and not tokens.clause_start[end]:
-            return words[end + 1] not in self.first_words  # "Val d'Europe", not "Rennes en Bretagne"
+            return not self._starts_name(words[end + 1])  # "Val d'Europe", not "Rennes en Bretagne"
         small = entry.top.population < _COMPOUND_MAX_POP
         after = end < n and capitals[end] and not tokens.clause_start[end] and words[end] not in _STOP
-        if small and after and words[end] not in self.first_words:
+        if small and after and not self._starts_name(words[end]):
             return True  # "Val Tho", "Port Marianne"
         prev = start - 1
         joined = prev > 0 and words[prev] in _NAME_JOINS and words[prev] not in ARTICLES
-        if small and joined and capitals[prev - 1] and words[prev - 1] not in FILLER and words[prev - 1] not in self.first_words:
+        if small and joined and capitals[prev - 1] and words[prev - 1] not in FILLER and not self._starts_name(words[prev - 1]):
             return True  # "Olonne sur Mer": "Mer" ends a longer name
         return (
             small
@@ -889,7 +906,7 @@ class PlaceIndex:
             and capitals[prev]
             and not tokens.clause_start[prev]
             and words[prev] not in _STOP
-            and words[prev] not in self.first_words
+            and not self._starts_name(words[prev])
         )  # "Porte Maillot", "Laurent Vienne": a capitalised word before makes one longer name
 
     def _accept(self, entry: _Entry, key: str, tokens: _Tokens, start: int, end: int, lead: int) -> float | None:
@@ -1045,6 +1062,32 @@ class PlaceIndex:
                     best = (rank, mention)
         return [best[1]] if best is not None else []
 
+    def _shortened(self, tokens: _Tokens, mentions: list[_Mention], *, prefixes: bool) -> list[_Mention]:
+        """ "Clermont-Fd", "Vitry s/ Seine", "Stras": names written short, read as "abrev" (confirmed)."""
+        words, starts = tokens.words, tokens.clause_start
+        taken = {k for m in mentions if m.how != "tete" for k in range(m.start, m.end)}
+        found: list[_Mention] = []
+        for start, word in enumerate(words):
+            if start in taken or word in _STOP or word in FILLER or word.isdigit():
+                continue
+            matches = self.abbreviations.compounds_at(words, start)
+            size = max((n for _name, n in matches), default=1)
+            names = [name for name, _n in matches]
+            if not names and prefixes and (tokens.capitals[start] or self._context(words, start)[0] >= 1 or self._whole(words, start, start + 1)):
+                if word not in self.common_words and word not in self.near_words and word not in self.names:
+                    names = self.abbreviations.prefix_of(word)
+            entries = [self.names[n] for n in names if n in self.names]
+            if not entries:
+                continue
+            best = max(entries, key=lambda e: e.top.population)
+            if len(entries) > 1 and len(pick_by_size([e.top.population for e in entries])) > 1:
+                continue  # several towns fit: too unsure to ask about one
+            role, flags = self._role_and_flags(words, starts, start)
+            how = "abrev" if size > 1 else "debut"  # "Clermont-Fd" is surer than "Stras"
+            found.append(_Mention(start, start + size, best, " ".join(words[start : start + size]), how, _FAIR, role, flags=flags))
+            taken.update(range(start, start + size))
+        return found
+
     def _pool(self, n: int, length: int, first: str, last: str) -> tuple[str, ...]:
         cache_key = (n, length, first, last)
         pool = self._pool_cache.get(cache_key)
@@ -1096,9 +1139,9 @@ class PlaceIndex:
         if not mentions:
             return _EMPTY
         mentions = [self._vienne_rule(m, words) for m in mentions]
-        fixes = [m for m in mentions if m.how == "faute"]
+        fixes = [m for m in mentions if m.how in _FIX_HOWS]
         if fixes:
-            mentions = [m for m in mentions if m.how == "faute" or not any(f.start <= m.start and m.end <= f.end for f in fixes)]
+            mentions = [m for m in mentions if m.how in _FIX_HOWS or not any(f.start <= m.start and m.end <= f.end for f in fixes)]
         firm = [m for m in mentions if not m.loose]
         if not firm:
             return _EMPTY
@@ -1160,6 +1203,10 @@ class PlaceIndex:
     def _homonyms_in(self, key: str, areas: list[PlaceRef]) -> PlaceRef | None:
         """The largest commune named ``key`` (or with ``key`` as head word) inside one of ``areas``."""
         pool = list(self.homonyms.get(key) or self.homonyms.get(strip_article(key)) or ())
+        single = self.names.get(key)
+        if not pool and single is not None and single.ref is not None and single.ref.kind == "commune":
+            commune = self.communes_by_insee.get(single.ref.commune or "")
+            pool = [commune] if commune is not None else []
         pool += self.head_members.get(key, ())
         for area in areas:
             inside = [c for c in pool if c.region == area.region and (area.departement is None or c.departement == area.departement)]
@@ -1227,7 +1274,16 @@ class PlaceIndex:
         confidence = self._confidence(chosen)
         if chosen is not primary:
             confidence = max(confidence, self._confidence(primary)) + CONF_REFINED
+        elif ref.kind == "commune" and any(self._agrees(m, ref) for m in mentions if m is not chosen):
+            confidence = max(confidence, min(CONF_NAME, confidence + CONF_CONSISTENT))  # "St Etienne (Loire)"
         return PlaceResult(ref, how=chosen.how, span=(chosen.start, chosen.end), matched=chosen.key, confidence=min(1.0, confidence))
+
+    @staticmethod
+    def _agrees(m: _Mention, ref: PlaceRef) -> bool:
+        area = m.entry.ref
+        if area is None or area.kind not in ("region", "departement"):
+            return False
+        return area.region == ref.region and (area.departement is None or area.departement == ref.departement)
 
     @staticmethod
     def _confidence(m: _Mention) -> float:
