@@ -329,7 +329,7 @@ async def test_a_question_in_the_middle(world: World) -> None:
     answer, sep, resumed = message["text"].partition("\n\nReprenons : ")
     assert sep and "gratuit" in answer and "Reprenons" not in answer
     assert resumed.startswith("Que souhaitez-vous ?")
-    assert chat.buttons == NEED_CHOICES
+    assert chat.buttons == [*NEED_CHOICES, "Ce n'était pas ma question"]  # the runners-up, one tap away
     await chat.press("accompagnement")
     assert HDF in chat.text
     check_answer_message(chat.last[-1])
@@ -441,9 +441,10 @@ async def test_long_replies_are_split_and_user_text_is_escaped(world: World, mon
     assistant = world.bot.assistant
     original = assistant.process
 
-    async def echoing(user_id: int, chat_id: int, user_input: Any, update_id: int | None = None) -> Turn:
-        turn = await original(user_id, chat_id, user_input)
+    async def echoing(user_id: int, chat_id: int, user_input: Any, update_id: int | None = None, *, outbox: Any = None) -> Turn:
         echo = Reply("\n".join([user_input.text] * 200), title="Vous avez écrit <moi> :")
+        # the replies go out through the outbox: the echo is rendered first, with the turn's own
+        turn = await original(user_id, chat_id, user_input, update_id, outbox=lambda replies: outbox((echo, *replies)))
         return Turn(turn.state, (echo, *turn.replies), turn.events, turn.actions)
 
     monkeypatch.setattr(assistant, "process", echoing)
