@@ -536,8 +536,9 @@ class PlaceIndex:
             letters = len(key.replace(" ", ""))
             if entry.stripped or entry.weak or entry.how in ("pays", "tete"):
                 continue
-            if letters < _FUZZY_MIN_LETTERS and not (entry.ref is not None and entry.top.population >= _SHORT_FUZZY_MIN_POP):
-                continue
+            short_ok = entry.ref is not None and entry.top.population >= _SHORT_FUZZY_MIN_POP and entry.how == "nom"
+            if letters < _FUZZY_MIN_LETTERS and not short_ok:
+                continue  # short names: only large towns' own names (the word lists are built for those)
             if letters < _FUZZY_MIN_LETTERS_AREA:
                 continue
             if not entry.area and entry.top.population < _FUZZY_MIN_POP:
@@ -874,6 +875,8 @@ class PlaceIndex:
             return True
         if self._phrase_before(self.not_after, words, start, _NAME_JOINS):
             return True  # "je m'appelle Nancy", "chez Vittel", "rue de la Gare"
+        if start > 0 and tokens.capitals[start - 1] and not tokens.clause_start[start - 1] and self.not_after.ends_at(words, start - 1):
+            return True  # "il s'appelle Laurent Vienne": a first name, then the name
         n = len(words)
         if tokens.hyphen_before[start] or (end < n and tokens.hyphen_before[end]):
             return True  # "Truc-sur-Mer": "Mer" is a piece of an unknown compound name
@@ -1070,7 +1073,11 @@ class PlaceIndex:
         for start, word in enumerate(words):
             if start in taken or word in _STOP or word in FILLER or word.isdigit():
                 continue
-            matches = self.abbreviations.compounds_at(words, start)
+            matches = [
+                (name, n)
+                for name, n in self.abbreviations.compounds_at(words, start)
+                if not any(w in _STOP or w in FILLER for w in words[start + 1 : start + n] if w not in name.split())
+            ]  # "au port, je" is not "Port-Joinville"
             size = max((n for _name, n in matches), default=1)
             names = [name for name, _n in matches]
             if not names and prefixes and (tokens.capitals[start] or self._context(words, start)[0] >= 1 or self._whole(words, start, start + 1)):
@@ -1292,8 +1299,8 @@ class PlaceIndex:
             base = min(base, CONF_HEAD)
         if m.how == "faute":
             return base - CONF_FIX_PER_EDIT * max(0.0, (_STRONG - m.strength) / 0.5 - 1)
-        if m.strength < _FAIR:
-            return min(base, CONF_NAME_WEAKEST)
+        if m.strength < _FAIR or (m.entry.common and m.strength < _STRONG):
+            return min(base, CONF_NAME_WEAKEST)  # little evidence, or an ordinary word ("maçon") read as a place
         if m.strength < _STRONG:
             return min(base, CONF_NAME_WEAK)
         return base
