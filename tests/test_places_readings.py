@@ -48,7 +48,9 @@ def asked(result: PlaceResult) -> set[str]:
         ("je vis à Brive", "19031", "75"),  # was nothing
     ],
 )
-def test_head_words_of_the_table_are_confirmed_as_the_compound_name(knowledge: Knowledge, text: str, commune: str, region: str) -> None:
+def test_head_words_of_the_table_are_confirmed_as_the_compound_name(
+    knowledge: Knowledge, text: str, commune: str, region: str
+) -> None:
     result = find(knowledge, text)
     assert result.place is not None and result.place.commune == commune and result.place.region == region
     assert result.how == "tete"
@@ -139,7 +141,9 @@ def test_not_a_place(knowledge: Knowledge, text: str) -> None:
 # -- 4. spelling correction that knows its limits -----------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "commune"), [("je vis à Nise", "06088"), ("Dijion", "21231"), ("je bosse à Toulousse", "31555")])
+@pytest.mark.parametrize(
+    ("text", "commune"), [("je vis à Nise", "06088"), ("Dijion", "21231"), ("je bosse à Toulousse", "31555")]
+)
 def test_corrected_names_are_confirmed_not_asserted(knowledge: Knowledge, text: str, commune: str) -> None:
     result = find(knowledge, text)
     assert result.place is not None and result.place.commune == commune and result.how == "faute"
@@ -181,7 +185,11 @@ def test_postal_code_and_commune_that_disagree_are_asked(knowledge: Knowledge) -
 )
 def test_moving_verbs_and_areas_named_in_the_message(knowledge: Knowledge, text: str, region: str) -> None:
     result = find(knowledge, text)
-    got = "outside" if result.place is not None and result.place.kind == "outside" else (result.place.region if result.place else None)
+    got = (
+        "outside"
+        if result.place is not None and result.place.kind == "outside"
+        else (result.place.region if result.place else None)
+    )
     assert got == region
 
 
@@ -247,10 +255,14 @@ def test_a_demonym_added_by_staff_is_read(tmp_path: Path) -> None:
     shutil.copytree(ROOT / "knowledge", root)
     path = root / "lieux" / "gentiles.yaml"
     before = load(root, today=dt.date(2026, 11, 28))
-    assert find(before, "je suis briochine").place is None
-    path.write_text(path.read_text(encoding="utf-8") + '  - noms: ["briochin", "briochine"]\n    commune: "22278"\n    note: "Saint-Brieuc"\n', encoding="utf-8")
+    assert find(before, "je suis zorglubienne").place is None
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + '  - noms: ["zorglubien", "zorglubienne"]\n    commune: "22278"\n    note: "Saint-Brieuc"\n',
+        encoding="utf-8",
+    )
     after = load(root, today=dt.date(2026, 11, 28))
-    result = find(after, "je suis briochine")
+    result = find(after, "je suis zorglubienne")
     assert result.place is not None and result.place.commune == "22278"
 
 
@@ -260,7 +272,10 @@ def test_a_context_word_added_by_staff_cancels_a_mention(tmp_path: Path) -> None
     text = "mon collègue Florac est sympa"
     assert load(root).places.find("ma voisine Florac est sympa").place is not None
     path = root / "lieux" / "contexte.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("pas_un_lieu_apres:\n", 'pas_un_lieu_apres:\n  - "ma voisine"\n'), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("pas_un_lieu_apres:\n", 'pas_un_lieu_apres:\n  - "ma voisine"\n'),
+        encoding="utf-8",
+    )
     assert load(root).places.find("ma voisine Florac est sympa").place is None
     del text
 
@@ -295,3 +310,12 @@ def test_a_departement_named_beside_a_town_makes_it_sure(knowledge: Knowledge) -
     alone = find(knowledge, "je suis à Saint-Étienne")
     with_dep = find(knowledge, "je suis à St Etienne (Loire)")
     assert alone.confirm and not with_dep.confirm and with_dep.place.commune == "42218"
+
+
+def test_a_surname_after_a_first_name_is_not_a_place(knowledge: Knowledge) -> None:
+    assert reading(find(knowledge, "mon patron s'appelle Laurent Vienne")) is None
+
+
+def test_an_ordinary_word_read_as_a_place_is_only_confirmed(knowledge: Knowledge) -> None:
+    result = find(knowledge, "moniteur de ski l'hiver, maçon l'été")
+    assert result.place is None or result.confirm

@@ -25,8 +25,36 @@ __all__ = ["CONFIRM", "TWO_PLACES", "answer_to_confirm", "candidate_dicts", "pro
 
 CONFIRM = "confirm"
 TWO_PLACES = "deux_lieux"
-YES = frozenset(("oui", "ouais", "oui c est ca", "c est ca", "exactement", "tout a fait", "yes", "ok", "d accord", "voila", "oui oui", "bien sur"))
-NO = frozenset(("non", "non merci", "pas du tout", "nan", "no", "autre", "un autre lieu", "non un autre lieu", "ce n est pas ca", "c est pas ca"))
+YES = frozenset(
+    (
+        "oui",
+        "ouais",
+        "oui c est ca",
+        "c est ca",
+        "exactement",
+        "tout a fait",
+        "yes",
+        "ok",
+        "d accord",
+        "voila",
+        "oui oui",
+        "bien sur",
+    )
+)
+NO = frozenset(
+    (
+        "non",
+        "non merci",
+        "pas du tout",
+        "nan",
+        "no",
+        "autre",
+        "un autre lieu",
+        "non un autre lieu",
+        "ce n est pas ca",
+        "c est pas ca",
+    )
+)
 HOME, WORK = "domicile", "travail"
 
 OTHER = "autre"  # the argument of the "another place" button

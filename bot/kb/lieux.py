@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.schema import Checked, Field, Problem, Validator
-from bot.yamlpos import Pos, YamlSyntaxError, load_yaml
 from bot.textnorm import fold
+from bot.yamlpos import Pos, YamlSyntaxError, load_yaml
 
 __all__ = [
     "LANDMARK_TYPES",
@@ -204,7 +204,15 @@ class _Reader:
         path = self.root / LIEUX_DIR / name
         validator = Validator(self.rel(path))
         if not path.exists():
-            self.problems.append(Problem(validator.file, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    1,
+                    1,
+                    "fichier manquant",
+                    f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet",
+                )
+            )
             return None
         data = path.read_bytes()
         self.raw.append(name.encode() + b"\0" + data)
@@ -212,7 +220,15 @@ class _Reader:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            self.problems.append(Problem(validator.file, line, 1, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    line,
+                    1,
+                    "caractère illisible (le fichier n'est pas en UTF-8)",
+                    "enregistrez le fichier en UTF-8",
+                )
+            )
             return None
         validator.lines = text.splitlines()
         try:
@@ -231,7 +247,11 @@ class _Reader:
         path = self.root / LIEUX_DIR / FORMER_FILE
         rel = self.rel(path)
         if not path.exists():
-            self.problems.append(Problem(rel, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{FORMER_FILE} livré avec le projet"))
+            self.problems.append(
+                Problem(
+                    rel, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{FORMER_FILE} livré avec le projet"
+                )
+            )
             return ()
         data = path.read_bytes()
         self.raw.append(FORMER_FILE.encode() + b"\0" + data)
@@ -241,9 +261,19 @@ class _Reader:
             if not row or row[0].startswith("#") or row == ["insee", "nom"]:
                 continue
             if len(row) != FORMER_COLUMNS or not row[1].strip():
-                self.problems.append(Problem(rel, line_no, 1, "ligne mal formée", "deux colonnes : code INSEE, ancien nom"))
+                self.problems.append(
+                    Problem(rel, line_no, 1, "ligne mal formée", "deux colonnes : code INSEE, ancien nom")
+                )
             elif row[0] not in communes:
-                self.problems.append(Problem(rel, line_no, 1, f"commune inconnue « {row[0]} »", "écrivez le code INSEE d'une commune actuelle"))
+                self.problems.append(
+                    Problem(
+                        rel,
+                        line_no,
+                        1,
+                        f"commune inconnue « {row[0]} »",
+                        "écrivez le code INSEE d'une commune actuelle",
+                    )
+                )
             else:
                 out.append(FormerName(row[0], row[1].strip()))
         return tuple(out)
@@ -252,7 +282,9 @@ class _Reader:
         path = self.root / LIEUX_DIR / name
         rel = self.rel(path)
         if not path.exists():
-            self.problems.append(Problem(rel, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet"))
+            self.problems.append(
+                Problem(rel, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet")
+            )
             return frozenset()
         data = path.read_bytes()
         self.raw.append(name.encode() + b"\0" + data)
@@ -267,7 +299,15 @@ class _Reader:
         path = self.root / LIEUX_DIR / "contexte.yaml"
         validator = Validator(self.rel(path))
         if not path.exists():
-            self.problems.append(Problem(validator.file, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/contexte.yaml livré avec le projet"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    1,
+                    1,
+                    "fichier manquant",
+                    f"remettez le fichier {LIEUX_DIR}/contexte.yaml livré avec le projet",
+                )
+            )
             return PlaceContext()
         data = path.read_bytes()
         self.raw.append(b"contexte.yaml\0" + data)
@@ -275,7 +315,15 @@ class _Reader:
             parsed = load_yaml(data.decode("utf-8"))
         except (UnicodeDecodeError, YamlSyntaxError) as exc:
             pos = exc.pos if isinstance(exc, YamlSyntaxError) else Pos(1, 1)
-            self.problems.append(Problem(validator.file, pos.line, pos.column, "fichier illisible", "enregistrez le fichier en UTF-8 et vérifiez les guillemets"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    pos.line,
+                    pos.column,
+                    "fichier illisible",
+                    "enregistrez le fichier en UTF-8 et vérifiez les guillemets",
+                )
+            )
             return PlaceContext()
         validator.lines = data.decode("utf-8", "replace").splitlines()
         checked = validator.obj(parsed, CONTEXT_SCHEMA, Pos(1, 1), "") or Checked()
@@ -298,10 +346,16 @@ class _Reader:
 def _entry(item: Checked, pos: Pos, list_name: ListName, known: KnownCodes, validator: Validator) -> NamedPlace | None:
     targets = [key for key in _TARGETS if key in item]
     if len(targets) != 1:
-        validator.error(pos, "chaque entrée désigne un seul lieu", "écrivez une seule de ces clés : " + ", ".join(_TARGETS))
+        validator.error(
+            pos, "chaque entrée désigne un seul lieu", "écrivez une seule de ces clés : " + ", ".join(_TARGETS)
+        )
         return None
     if "source" not in item and "note" not in item:
-        validator.error(pos, "entrée sans source ni note", 'ajoutez source: "https://..." ou note: "pourquoi ce nom désigne ce lieu"')
+        validator.error(
+            pos,
+            "entrée sans source ni note",
+            'ajoutez source: "https://..." ou note: "pourquoi ce nom désigne ce lieu"',
+        )
         return None
     target = Target(targets[0])
     code = str(item[targets[0]])
@@ -316,7 +370,9 @@ def _entry(item: Checked, pos: Pos, list_name: ListName, known: KnownCodes, vali
         validator.error(item.where(targets[0]), f"{targets[0]} inconnu « {code} »", _code_hint(target))
         return None
     names = tuple(text for text, _pos in item["noms"])
-    return NamedPlace(names, target, code, list_name.value, str(item.get("type", "")), item.get("source"), item.get("note"))
+    return NamedPlace(
+        names, target, code, list_name.value, str(item.get("type", "")), item.get("source"), item.get("note")
+    )
 
 
 def _code_hint(target: Target) -> str:
@@ -337,7 +393,11 @@ def _duplicates(lists: list[tuple[NamedPlace, Pos, Validator]]) -> None:
             key = fold(name)
             old = seen.setdefault(key, (entry.target, entry.code))
             if old != (entry.target, entry.code):
-                validator.error(pos, f"« {name} » désigne déjà un autre lieu ({old[0].value} {old[1]})", "gardez une seule entrée pour ce nom, ou précisez le nom")
+                validator.error(
+                    pos,
+                    f"« {name} » désigne déjà un autre lieu ({old[0].value} {old[1]})",
+                    "gardez une seule entrée pour ce nom, ou précisez le nom",
+                )
 
 
 def check_lieux(root: Path, rel: Callable[[Path], str], known: KnownCodes) -> tuple[PlaceLists, list[Problem], bytes]:
@@ -347,7 +407,9 @@ def check_lieux(root: Path, rel: Callable[[Path], str], known: KnownCodes) -> tu
     read = reader.read("pays.yaml", "pays", Field("obj", schema=COUNTRY_SCHEMA))
     if read is not None:
         for item, _pos in read[0]:
-            countries.append(Country(str(item["code"]), str(item["nom"]), tuple(t for t, _p in item.get("alias") or ())))
+            countries.append(
+                Country(str(item["code"]), str(item["nom"]), tuple(t for t, _p in item.get("alias") or ()))
+            )
     known = replace(known, countries=frozenset(c.code for c in countries))
     entries: dict[ListName, list[NamedPlace]] = {name: [] for name in ListName}
     placed: list[tuple[NamedPlace, Pos, Validator]] = []

@@ -13,14 +13,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["AbbreviationIndex", "abbreviates"]
+__all__ = ["SHORT_JOINS", "AbbreviationIndex", "abbreviates"]
 
 # A word cut short must keep at least this share of the name's word ("montpel" for "montpellier").
 MIN_PREFIX_SHARE = 0.4
 MIN_PREFIX_LETTERS = 4
 MIN_SHORT_LETTERS = 2  # "Fd" for Ferrand; one letter only for "s/" (sur, sous)
 SHORT_JOINS = frozenset(("s",))
-JOINS = frozenset("sur sous en la le les l de d du des lez aux au a et".split())
+JOINS = frozenset(["sur", "sous", "en", "la", "le", "les", "l", "de", "d", "du", "des", "lez", "aux", "au", "a", "et"])
 
 
 def abbreviates(short: str, full: str) -> bool:
@@ -74,7 +74,12 @@ class AbbreviationIndex:
             written = words[start:end]
             shortened = sum(w != p for w, p in zip(written, parts, strict=True))
             # one letter ("Aix-les-B") only for the last word, when every other word is written in full
-            last = shortened == 1 and written[-1] != parts[-1] and len(written[-1]) == 1 and parts[-1].startswith(written[-1])
+            last = (
+                shortened == 1
+                and written[-1] != parts[-1]
+                and len(written[-1]) == 1
+                and parts[-1].startswith(written[-1])
+            )
             if shortened and (last or all(w == p or abbreviates(w, p) for w, p in zip(written, parts, strict=True))):
                 out.append((name, len(parts)))
         return out
@@ -83,4 +88,8 @@ class AbbreviationIndex:
         """Large towns whose name starts with ``word`` (« stras » -> strasbourg)."""
         if len(word) < MIN_PREFIX_LETTERS:
             return []
-        return [n for n in self.big.get(word[0], ()) if n.startswith(word) and n != word and len(word) >= MIN_PREFIX_SHARE * len(n)]
+        return [
+            n
+            for n in self.big.get(word[0], ())
+            if n.startswith(word) and n != word and len(word) >= MIN_PREFIX_SHARE * len(n)
+        ]

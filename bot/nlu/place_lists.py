@@ -18,7 +18,9 @@ T = TypeVar("T")
 __all__ = ["HEAD_CONNECTORS", "PhraseSet", "head_of", "pick_by_size"]
 
 # Words that join the parts of a compound commune name: the head word is what comes before.
-HEAD_CONNECTORS = frozenset("sur sous en la le les l de d du des lez aux au a et".split())
+HEAD_CONNECTORS = frozenset(
+    ["sur", "sous", "en", "la", "le", "les", "l", "de", "d", "du", "des", "lez", "aux", "au", "a", "et"]
+)
 # Heads shared by more communes than this are generic words ("saint", "villeneuve"), not names.
 MAX_HEAD_GROUP = 60
 # A head word or an ambiguous name goes to its largest place only when it is this many times

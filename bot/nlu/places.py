@@ -36,7 +36,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from bot.kb.lieux import NamedPlace, Target
-from bot.nlu.place_abbrev import AbbreviationIndex
+from bot.nlu.place_abbrev import SHORT_JOINS, AbbreviationIndex
 from bot.nlu.place_lists import HEAD_CONNECTORS, PhraseSet, head_groups, pick_by_size
 from bot.textnorm import fold, strip_article
 
@@ -1076,7 +1076,7 @@ class PlaceIndex:
             matches = [
                 (name, n)
                 for name, n in self.abbreviations.compounds_at(words, start)
-                if not any(w in _STOP or w in FILLER for w in words[start + 1 : start + n] if w not in name.split())
+                if not any((w in _STOP or w in FILLER) and w not in SHORT_JOINS for w in words[start + 1 : start + n] if w not in name.split())
             ]  # "au port, je" is not "Port-Joinville"
             size = max((n for _name, n in matches), default=1)
             names = [name for name, _n in matches]
