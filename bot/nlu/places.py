@@ -241,6 +241,7 @@ _FUZZY_MIN_LETTERS_AREA = 4  # never correct into a name shorter than this
 _SHORT_FUZZY_MIN_POP = 20000  # a short name ("Nantes", "Lyon") may be corrected into above this size
 _KIND_ORDER = {"commune": 0, "departement": 1, "region": 2, "outside": 3}
 _KIND_PRIORITY = {"region": 0, "departement": 2, "outside": 3, "commune": 4}
+_COMMUNE_PRIORITY = 4
 _NAMED_HOW = {"gentiles": "gentile", "autres_noms": "autre_nom", "lieux": "lieu_connu"}
 _NAMED_HOWS = frozenset(("autre_nom", "lieu_connu"))
 _NAMED_POPULATION = 20000
@@ -371,6 +372,7 @@ class PlaceIndex:
         self.first_words = frozenset(sys.intern(key.partition(" ")[0]) for key in self.names if " " in key)
         self.max_words = min(8, max(len(key.split()) for key in self.names))
         self._index_fuzzy()
+        fold.cache_clear()  # the names folded while building would otherwise stay cached
         big = [key for key, entry in self.names.items() if entry.ref is not None and entry.ref.kind == "commune" and entry.how == "nom" and entry.top.population >= _PREFIX_MIN_POP]
         self.abbreviations = AbbreviationIndex.build((k for k, e in self.names.items() if not e.stripped and e.how in ("nom", "lieu_connu", "autre_nom") and not e.weak), big)
 
@@ -455,6 +457,8 @@ class PlaceIndex:
                     self._add_commune_key(full, entry, stripped=False)
             if key not in spellings[key]:
                 self._add_commune_key(key, entry, stripped=True)
+        # keep only the communes hidden behind a region or département of the same name ("Vienne")
+        self.commune_entries = {k: e for k, e in self.commune_entries.items() if k in self.names and self.names[k].priority < _COMMUNE_PRIORITY}
         self._index_tails(groups, heads)
         for former in self.snapshot.lieux.former_names:
             current = self.communes_by_insee.get(former.insee)
