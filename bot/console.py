@@ -33,7 +33,9 @@ def render_plain(reply: Reply, numbered: list[Button] | None = None) -> str:
     return "\n".join(lines)
 
 
-def run_console(knowledge: Knowledge, stdin: TextIO | None = None, stdout: TextIO | None = None, *, intro: str = "") -> int:
+def run_console(
+    knowledge: Knowledge, stdin: TextIO | None = None, stdout: TextIO | None = None, *, intro: str = ""
+) -> int:
     """Chat in the terminal until end of input; returns the exit code."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout

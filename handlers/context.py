@@ -6,7 +6,7 @@ import asyncio
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 if TYPE_CHECKING:
     from bot.service import Assistant
@@ -20,7 +20,13 @@ class Exit(Enum):
 
     OK = (0, "")
     CONFLICT = (3, "Une autre instance du bot tourne déjà avec ce jeton : celle-ci s'arrête.")
-    AUTH = (4, "Telegram refuse le jeton du bot (erreur 401) : vérifiez CEP_BOT_TOKEN (jeton révoqué ou mal copié) ; le bot s'arrête.")
+    AUTH = (
+        4,
+        (
+            "Telegram refuse le jeton du bot (erreur 401) : vérifiez CEP_BOT_TOKEN (jeton révoqué ou mal copié) ; "
+            "le bot s'arrête."
+        ),
+    )
     DATA = (5, "Les données du bot ont disparu ou sont inutilisables : le bot s'arrête sans rien recréer.")
 
     @property
@@ -61,5 +67,6 @@ class BotData:
 
 
 Context: TypeAlias = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
-App: TypeAlias = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
+# what handlers see as ``context.application`` (PTB types its other parameters loosely there)
+App: TypeAlias = Application[Any, Any, Any, Any, BotData, Any]
 CONTEXT_TYPES = ContextTypes(bot_data=BotData)

@@ -111,7 +111,12 @@ def main() -> None:
             short_names.add(strip_article(name))
         for variant in (name, strip_article(name)):
             parts = variant.split()
-            if len(parts) > 1 and parts[0] not in ("saint", "sainte", "saints", "saintes") and all(ordinary(w, PHRASE_ZIPF) or w in glue for w in parts) and any(w not in glue for w in parts):
+            if (
+                len(parts) > 1
+                and parts[0] not in ("saint", "sainte", "saints", "saintes")
+                and all(ordinary(w, PHRASE_ZIPF) or w in glue for w in parts)
+                and any(w not in glue for w in parts)
+            ):
                 phrases.add(variant)
     import yaml  # noqa: PLC0415
 

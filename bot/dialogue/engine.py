@@ -17,7 +17,11 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+<<<<<<< HEAD
 from bot.dialogue import place_prompt
+=======
+from bot.config import Config
+>>>>>>> main
 from bot.dialogue import questions as dq
 from bot.dialogue.buttons import ButtonAction, decode, encode, stamp
 from bot.dialogue.render import final_answer, outside_answer, question_answer
@@ -35,7 +39,6 @@ __all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
 SITUATION_BUTTONS = (Trait.SALARIE, Trait.INDEPENDANT, Trait.DEMANDEUR_EMPLOI, Trait.AGENT_PUBLIC)
 OTHER_BUTTONS = (Trait.CADRE, Trait.JEUNE, Trait.HANDICAP)
 NEED_LABELS = {Need.PONCTUEL: "Une question ponctuelle", Need.ACCOMPAGNEMENT: "Un accompagnement dans la durée"}
-REMINDER_DAYS = 3
 _CORRECTION = re.compile(r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b")
 _COORDS = re.compile(r"^\s*(-?[0-9]{1,2}(?:[.,][0-9]+)?)\s*[,; ]\s*(-?[0-9]{1,3}(?:[.,][0-9]+)?)\s*$")
 _DECIMAL = re.compile(r"[.,][0-9]")
@@ -63,7 +66,7 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class UserInput:
-    kind: str  # an InputKind
+    kind: InputKind
     text: str = ""
     lat: float = 0.0
     lon: float = 0.0
@@ -121,7 +124,7 @@ class Turn:
     state: Conversation
     replies: tuple[Reply, ...]
     events: tuple[dict[str, Any], ...] = ()
-    actions: tuple[str, ...] = ()  # Action values
+    actions: tuple[Action, ...] = ()
 
 
 class _Out:
@@ -130,7 +133,7 @@ class _Out:
     def __init__(self) -> None:
         self.replies: list[Reply] = []
         self.events: list[dict[str, Any]] = []
-        self.actions: list[str] = []
+        self.actions: list[Action] = []
 
     def say(self, text: str, title: str = "", buttons: tuple[tuple[Button, ...], ...] = (), location: bool = False) -> None:
         self.replies.append(Reply(text, title, buttons, location))
@@ -245,8 +248,8 @@ class Engine:
     def _privacy_text(self, days: int | None = None) -> str:
         return self.snapshot.text("confidentialite", jours=days if days is not None else self.retention_days)
 
-    retention_days = 180
-    reminder_days = REMINDER_DAYS
+    retention_days = Config.retention_days
+    reminder_days = Config.reminder_days
 
     # -- buttons ------------------------------------------------------------------------------
 
@@ -326,8 +329,8 @@ class Engine:
         elif action == ButtonAction.DELETE and state.step == Step.CONFIRM_DELETE:
             if arg == "y":
                 out.actions.append(Action.DELETE_USER)
-                fresh = Conversation(rev=state.rev)
-                state.__dict__.update(fresh.__dict__)
+                blank = Conversation(rev=state.rev)
+                state.__dict__.update(blank.__dict__)
                 out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
             else:
                 state.step = state.return_step or Step.START
@@ -555,7 +558,8 @@ class Engine:
         market = self.snapshot.market_on(self.today)
         if market is None or not state.candidates:
             return False
-        lots = {market.lot_for(c["region"]).id if market.lot_for(c["region"]) else None for c in state.candidates}
+        found = [market.lot_for(c["region"]) for c in state.candidates]
+        lots = {lot.id if lot is not None else None for lot in found}
         if len(lots) != 1 or None in lots:
             return False
         lot = market.lot_for(state.candidates[0]["region"])
