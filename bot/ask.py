@@ -22,28 +22,11 @@ __all__ = ["analyse"]
 def analyse(text: str, knowledge: Knowledge, day: dt.date) -> dict[str, Any]:
     """The JSON object for one message (every key present; null when unknown)."""
     u = understand(text, knowledge)
-<<<<<<< HEAD
-    ref = u.place.place
-    outside = u.place.outside
-    region = ref.region if ref is not None and not outside else None
-    place = {
-        "region": region,
-        "region_name": snapshot.regions[region].name if region else None,
-        "departement": ref.departement if ref is not None and not outside else None,
-        "commune": ref.commune if ref is not None and not outside else None,
-        "commune_name": ref.name if ref is not None and ref.kind == PlaceKind.COMMUNE else None,
-        "postal_code": ref.postal_code if ref is not None else None,
-        "outside": True if outside else (False if ref is not None else None),
-    }
-    if outside and ref is not None:
-        place["outside_name"] = ref.name
-    # how sure the reading is (0..1), and whether the bot asks the person to confirm it
-    place["confidence"] = round(u.place.confidence, 2) if ref is not None else 0.0
-    place["confirm"] = u.place.confirm
-    asked = (ref,) if ref is not None and u.place.confirm else u.place.candidates
-=======
     place = _place(u.place, knowledge.snapshot)
->>>>>>> main
+    # how sure the reading is (0..1), and whether the bot asks the person to confirm it
+    place["confidence"] = round(u.place.confidence, 2) if u.place.place is not None else 0.0
+    place["confirm"] = u.place.confirm
+    asked = (u.place.place,) if u.place.place is not None and u.place.confirm else u.place.candidates
     candidates = [
         {"region": c.region, "departement": c.departement, "commune": c.commune, "label": c.label}
         for c in asked

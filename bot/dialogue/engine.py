@@ -17,11 +17,8 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-<<<<<<< HEAD
-from bot.dialogue import place_prompt
-=======
 from bot.config import Config
->>>>>>> main
+from bot.dialogue import place_prompt
 from bot.dialogue import questions as dq
 from bot.dialogue.buttons import ButtonAction, decode, encode, stamp
 from bot.dialogue.render import final_answer, outside_answer, question_answer
