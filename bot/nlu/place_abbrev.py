@@ -78,6 +78,7 @@ class AbbreviationIndex:
                 shortened == 1
                 and written[-1] != parts[-1]
                 and len(written[-1]) == 1
+                and len(written[0]) >= MIN_PREFIX_LETTERS - 1  # "Aix-les-B", not "O:P"
                 and parts[-1].startswith(written[-1])
             )
             if shortened and (last or all(w == p or abbreviates(w, p) for w, p in zip(written, parts, strict=True))):
