@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
+from bot.dialogue import place_prompt
 from bot.dialogue import questions as dq
-from bot.dialogue.buttons import ButtonAction, decode, encode, stamp
+from bot.dialogue.buttons import ButtonAction, ButtonData, decode, encode, stamp
 from bot.dialogue.render import final_answer, outside_answer, question_answer
 from bot.nlu.understand import understand
 from bot.routing import Recommendation, pick_rule, route
@@ -251,94 +253,136 @@ class Engine:
 
     def _button(self, state: Conversation, data: str, out: _Out) -> None:
         button = decode(data)
-        fresh = button is not None and button.rev == state.rev
-        if button is not None and button.action in (ButtonAction.QUESTION, ButtonAction.NOT_MINE):
-            fresh = True  # a question can be asked at any step
-        if button is not None and button.action == ButtonAction.CHANGE and state.step == Step.ANSWERED:
-            # the answer's "change" buttons stay usable after a rating or a question
-            fresh = True
-        if button is None or not fresh:
-            out.say("Ce bouton a expiré. Voici où nous en sommes.")
-            out.event(EventType.STALE_BUTTON)
-            self._resume(state, out, prefix=False)
-            return
-        action, arg = button.action, button.arg
-        if action == ButtonAction.SITUATION and arg in self.snapshot.profiles:
-            self._set_traits(state, {arg}, replace_all=True)
-            out.event(EventType.SITUATION, profile=self._profile(state), how="bouton")
-            self._ask_next(state, out)
-        elif action == ButtonAction.OTHER_SITUATIONS:
-            state.step = Step.SITUATION_OTHER
-            self._ask_situation_other(out)
-        elif action == ButtonAction.NO_SITUATION:
-            state.step = Step.SITUATION
-            self._general_answer(state, out)
-        elif action == ButtonAction.NEED and arg in NEED_LABELS:
-            state.need = arg
-            out.event(EventType.NEED, need=arg, how="bouton")
-            self._ask_next(state, out)
-        elif action == ButtonAction.PLACE and _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
-            cand = state.candidates[int(arg)]
-            self._set_place_dict(state, cand)
-            out.event(EventType.PLACE, how="bouton", region=state.region)
-            self._ask_next(state, out)
-        elif action == ButtonAction.PLACE and arg == "autre":
+        handler = _BUTTON_HANDLERS.get(button.action) if button is not None else None
+        if button is None or handler is None or not self._fresh(state, button) or not handler(self, state, button.arg, out):
+            self._stale_button(state, out)
+
+    @staticmethod
+    def _fresh(state: Conversation, button: ButtonData) -> bool:
+        if button.action in (ButtonAction.QUESTION, ButtonAction.NOT_MINE):
+            return True  # a question can be asked at any step
+        if button.action == ButtonAction.CHANGE and state.step == Step.ANSWERED:
+            return True  # the answer's "change" buttons stay usable after a rating or a question
+        return button.rev == state.rev
+
+    def _stale_button(self, state: Conversation, out: _Out) -> None:
+        out.say("Ce bouton a expiré. Voici où nous en sommes.")
+        out.event(EventType.STALE_BUTTON)
+        self._resume(state, out, prefix=False)
+
+    # One handler per button action: each returns False when the button does not apply (any more).
+
+    def _on_situation(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in self.snapshot.profiles:
+            return False
+        self._set_traits(state, {arg}, replace_all=True)
+        out.event(EventType.SITUATION, profile=self._profile(state), how="bouton")
+        self._ask_next(state, out)
+        return True
+
+    def _on_other_situations(self, state: Conversation, _arg: str, out: _Out) -> bool:
+        state.step = Step.SITUATION_OTHER
+        self._ask_situation_other(out)
+        return True
+
+    def _on_no_situation(self, state: Conversation, _arg: str, out: _Out) -> bool:
+        state.step = Step.SITUATION
+        self._general_answer(state, out)
+        return True
+
+    def _on_need(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in NEED_LABELS:
+            return False
+        state.need = arg
+        out.event(EventType.NEED, need=arg, how="bouton")
+        self._ask_next(state, out)
+        return True
+
+    def _on_place(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
+            if self._choose_candidate(state, state.candidates[int(arg)], out):  # an outside place is answered there
+                self._ask_next(state, out)
+            return True
+        if arg == "autre":
             state.candidates = []
             state.step = Step.PLACE
             self._ask_place(out)
-        elif action == ButtonAction.CHANGE:
-            self._change(state, arg, out)
-        elif action == ButtonAction.QUESTION and arg == dq.OTHER_ARG:
+            return True
+        return False
+
+    def _on_change(self, state: Conversation, arg: str, out: _Out) -> bool:
+        self._change(state, arg, out)
+        return True
+
+    def _on_question(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg == dq.OTHER_ARG:
             out.event(EventType.QUESTION_OTHER)
             out.say(self.snapshot.text("question_pas_sure"))
             self._resume(state, out)
-        elif action == ButtonAction.NOT_MINE:
-            out.event(EventType.QUESTION_NOT_MINE)
-            self._say_all(out, [dq.not_mine(self.snapshot, arg)])
-        elif action == ButtonAction.QUESTION and arg in self.snapshot.questions:
-            out.event(EventType.QUESTION, id=arg, how="bouton")
-            out.say(question_answer(self.snapshot, arg))
-            self._resume(state, out)
-        elif action == ButtonAction.USEFUL and arg in ("y", "n") and state.answered:
-            state.rated = True
-            out.event(EventType.SATISFACTION, value="yes" if arg == "y" else "no")
-            text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
-            out.say(
-                text + f" Voulez-vous que je vous le rappelle dans {self.reminder_days} jours, pour penser à prendre rendez-vous ?",
-                buttons=((Button(f"Oui, dans {self.reminder_days} jours", encode(ButtonAction.REMINDER, "y")), Button("Non merci", encode(ButtonAction.REMINDER, "n"))),),
-            )
-        elif action == ButtonAction.REMINDER and arg in ("y", "n") and state.answered:
-            if arg == "y":
-                out.actions.append(Action.SCHEDULE_REMINDER)
-                out.event(EventType.REMINDER_ASKED, days=self.reminder_days)
-                out.say(f"C'est noté : je vous écrirai dans {self.reminder_days} jours. Vous pouvez l'annuler avec /supprimer.")
-            else:
-                out.say("Entendu. Bonne suite dans votre projet !")
-        elif action == ButtonAction.BOOKING and arg in ("y", "w", "x"):
-            value = {"y": "booked", "w": "not_yet", "x": "no_longer_needed"}[arg]
-            out.event(EventType.BOOKING, value=value)
-            out.say(
-                {
-                    "booked": "Bravo, et bon rendez-vous ! Pensez à préparer vos questions.",
-                    "not_yet": "Pas de souci. Les coordonnées restent ci-dessus, et mon-cep.org est toujours disponible.",
-                    "no_longer_needed": "Entendu, merci de m'avoir répondu.",
-                }[value]
-            )
-        elif action == ButtonAction.DELETE and state.step == Step.CONFIRM_DELETE:
-            if arg == "y":
-                out.actions.append(Action.DELETE_USER)
-                blank = Conversation(rev=state.rev)
-                state.__dict__.update(blank.__dict__)
-                out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
-            else:
-                state.step = state.return_step or Step.START
-                state.return_step = None
-                out.say("Rien n'a été supprimé.")
-                self._resume(state, out)
+            return True
+        if arg not in self.snapshot.questions:
+            return False
+        out.event(EventType.QUESTION, id=arg, how="bouton")
+        out.say(question_answer(self.snapshot, arg))
+        self._resume(state, out)
+        return True
+
+    def _on_not_mine(self, _state: Conversation, arg: str, out: _Out) -> bool:
+        out.event(EventType.QUESTION_NOT_MINE)
+        self._say_all(out, [dq.not_mine(self.snapshot, arg)])
+        return True
+
+    def _on_useful(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in ("y", "n") or not state.answered:
+            return False
+        state.rated = True
+        out.event(EventType.SATISFACTION, value="yes" if arg == "y" else "no")
+        text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
+        out.say(
+            text + f" Voulez-vous que je vous le rappelle dans {self.reminder_days} jours, pour penser à prendre rendez-vous ?",
+            buttons=((Button(f"Oui, dans {self.reminder_days} jours", encode(ButtonAction.REMINDER, "y")), Button("Non merci", encode(ButtonAction.REMINDER, "n"))),),
+        )
+        return True
+
+    def _on_reminder(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in ("y", "n") or not state.answered:
+            return False
+        if arg == "y":
+            out.actions.append(Action.SCHEDULE_REMINDER)
+            out.event(EventType.REMINDER_ASKED, days=self.reminder_days)
+            out.say(f"C'est noté : je vous écrirai dans {self.reminder_days} jours. Vous pouvez l'annuler avec /supprimer.")
         else:
-            out.say("Ce bouton a expiré. Voici où nous en sommes.")
-            out.event(EventType.STALE_BUTTON)
-            self._resume(state, out, prefix=False)
+            out.say("Entendu. Bonne suite dans votre projet !")
+        return True
+
+    def _on_booking(self, _state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in ("y", "w", "x"):
+            return False
+        value = {"y": "booked", "w": "not_yet", "x": "no_longer_needed"}[arg]
+        out.event(EventType.BOOKING, value=value)
+        out.say(
+            {
+                "booked": "Bravo, et bon rendez-vous ! Pensez à préparer vos questions.",
+                "not_yet": "Pas de souci. Les coordonnées restent ci-dessus, et mon-cep.org est toujours disponible.",
+                "no_longer_needed": "Entendu, merci de m'avoir répondu.",
+            }[value]
+        )
+        return True
+
+    def _on_delete(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if state.step != Step.CONFIRM_DELETE:
+            return False
+        if arg == "y":
+            out.actions.append(Action.DELETE_USER)
+            blank = Conversation(rev=state.rev)
+            state.__dict__.update(blank.__dict__)
+            out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
+        else:
+            state.step = state.return_step or Step.START
+            state.return_step = None
+            out.say("Rien n'a été supprimé.")
+            self._resume(state, out)
+        return True
 
     def _change(self, state: Conversation, what: str, out: _Out) -> None:
         state.answered = False
@@ -502,17 +546,38 @@ class Engine:
             self._clear_place(state)
             state.step = Step.PLACE
             return True
-        if result.place is not None:
+        if result.place is not None and not result.confirm:
             self._set_place_dict(state, self._ref_dict(result.place))
             out.event(EventType.PLACE, how=result.how, region=state.region)
             return False
-        if result.candidates:
+        candidates = place_prompt.candidate_dicts(result, self._ref_dict)
+        if candidates:  # a choice, or one reading to confirm (bot.dialogue.place_prompt)
             self._clear_place(state)
-            state.candidates = [self._ref_dict(c) for c in result.candidates]
-            out.event(EventType.PLACE_AMBIGUOUS, how=result.how, count=len(result.candidates))
+            state.candidates = candidates
+            out.event(EventType.PLACE_AMBIGUOUS, how=result.how, count=len(candidates))
         return False
 
+    def _choose_candidate(self, state: Conversation, cand: dict[str, Any], out: _Out) -> bool:
+        """Take one of the offered places; False when it is outside the regions (answered here)."""
+        if cand.get("outside"):
+            out.event(EventType.PLACE, how="bouton", region=None, outside=True)
+            out.say(outside_answer(self.snapshot, str(cand["outside"])), location=True)
+            self._clear_place(state)
+            state.step = Step.PLACE
+            return False
+        self._set_place_dict(state, cand)
+        out.event(EventType.PLACE, how="bouton", region=state.region)
+        return True
+
     def _pick_candidate(self, state: Conversation, text: str, out: _Out) -> bool:
+        yes = place_prompt.answer_to_confirm(state.candidates, text)
+        if yes is not None:
+            if yes:
+                self._choose_candidate(state, state.candidates[0], out)
+            else:
+                self._clear_place(state)
+                state.step = Step.PLACE
+            return True
         folded = fold(text)
         if folded.isdigit() and 1 <= int(folded) <= len(state.candidates) and len(state.candidates) < 10:
             # "2" after a list of numbered choices (terminal), unless it names a département
@@ -553,7 +618,7 @@ class Engine:
         rec = self._recommendation(state)
         needs_place = rec.rule is None or rec.needs_regional
         if state.candidates and needs_place:
-            if self._candidates_share_contact(state):
+            if self._candidates_share_contact(state) and place_prompt.prompt_of(state.candidates) != place_prompt.CONFIRM:
                 # every candidate falls in the same lot with the same contacts: no need to ask
                 first = state.candidates[0]
                 labels = " ou ".join(dict.fromkeys(c["label"] for c in state.candidates))
@@ -609,6 +674,11 @@ class Engine:
         out.say(lead + self.snapshot.text("question_lieu"), location=True)
 
     def _ask_ambiguous(self, state: Conversation, out: _Out, lead: str = "") -> None:
+        asked = place_prompt.question(state.candidates)
+        if asked is not None:
+            text, button_rows = asked
+            out.say(lead + text, buttons=tuple(tuple(Button(label, encode(ButtonAction.PLACE, arg)) for label, arg in row) for row in button_rows))
+            return
         name = state.candidates[0]["label"].split(" (")[0]
         rows = tuple((Button(c["label"][:60], encode(ButtonAction.PLACE, str(i))),) for i, c in enumerate(state.candidates[:8]))
         rows += ((Button("Un autre lieu", encode(ButtonAction.PLACE, "autre")),),)
@@ -668,3 +738,20 @@ class Engine:
             "d'entrée national.\n\n" + self.snapshot.text("national"),
             buttons=((Button("Choisir ma situation", encode(ButtonAction.CHANGE, "sit")),),),
         )
+
+
+_ButtonHandler = Callable[[Engine, Conversation, str, _Out], bool]
+_BUTTON_HANDLERS: dict[str, _ButtonHandler] = {
+    ButtonAction.SITUATION: Engine._on_situation,
+    ButtonAction.OTHER_SITUATIONS: Engine._on_other_situations,
+    ButtonAction.NO_SITUATION: Engine._on_no_situation,
+    ButtonAction.NEED: Engine._on_need,
+    ButtonAction.PLACE: Engine._on_place,
+    ButtonAction.CHANGE: Engine._on_change,
+    ButtonAction.QUESTION: Engine._on_question,
+    ButtonAction.NOT_MINE: Engine._on_not_mine,
+    ButtonAction.USEFUL: Engine._on_useful,
+    ButtonAction.REMINDER: Engine._on_reminder,
+    ButtonAction.BOOKING: Engine._on_booking,
+    ButtonAction.DELETE: Engine._on_delete,
+}
