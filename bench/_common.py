@@ -33,7 +33,7 @@ for _path in (str(TESTS), str(ROOT)):
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from fakebotapi import Call, FakeBotApi  # noqa: E402
+from fakebotapi import Call, FakeBotApi
 
 __all__ = [
     "BOT_TOKEN",

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bot.nlu.understand import understand  # noqa: E402
+from bot.nlu.understand import understand
 
 DEV = ROOT / "tests" / "data" / "lieux_2.yaml"
 FROZEN = ROOT / "tests" / "data" / "lieux_2_gel.yaml"

@@ -44,7 +44,7 @@ HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
 PERCENT = 100.0
 
 
-class Outcome(str, Enum):
+class Outcome(str, Enum):  # noqa: UP042 - printed with str(): keeps the member name
     RIGHT = "right"
     WRONG = "wrong"
     CHOICES = "choices"
@@ -106,7 +106,9 @@ def judge(item: dict[str, Any], reading: Reading) -> Outcome:
 class Tally:
     """Outcome counts per group (register, theme, kind)."""
 
-    cells: dict[str, collections.Counter[Outcome]] = field(default_factory=lambda: collections.defaultdict(collections.Counter))
+    cells: dict[str, collections.Counter[Outcome]] = field(
+        default_factory=lambda: collections.defaultdict(collections.Counter)
+    )
 
     def add(self, group: str, outcome: Outcome) -> None:
         self.cells[group][outcome] += 1
@@ -160,8 +162,9 @@ def with_themes(items: list[dict[str, Any]], snapshot: Any) -> list[dict[str, An
     for item in items:
         qid = item.get("question")
         if "theme" not in item and qid in snapshot.questions:
-            item = {**item, "theme": snapshot.questions[qid].theme}
-        out.append(item)
+            out.append({**item, "theme": snapshot.questions[qid].theme})
+        else:
+            out.append(item)
     return out
 
 
@@ -211,7 +214,9 @@ def report(name: str, result: Result, *, details: bool, verbose: bool) -> None:
         f"missed {pct(result.total[Outcome.MISSED], n)}"
     )
     rest = n - result.total[Outcome.RIGHT] - result.total[Outcome.WRONG]
-    print(f"  right question among the choices, of those neither right nor wrong: {pct(result.total[Outcome.CHOICES], rest)}")
+    print(
+        f"  right question among the choices, of those neither right nor wrong: {pct(result.total[Outcome.CHOICES], rest)}"
+    )
     if result.also_asked:
         print(f"  second questions of a message answered: {result.also_answered}/{result.also_asked}")
     for kind, cell in sorted(result.by_kind.cells.items()):
@@ -230,8 +235,10 @@ def report(name: str, result: Result, *, details: bool, verbose: bool) -> None:
     if verbose:
         for outcome, item, reading in result.failures:
             expected = item.get("question") or item.get("kind", "-")
-            print(f"  ✗ {outcome.value:8} [{item.get('register', '?')}] {item['text']!r}: attendu {expected}, "
-                  f"répondu {list(reading.answered)}, proposé {list(reading.offered)}")
+            print(
+                f"  ✗ {outcome.value:8} [{item.get('register', '?')}] {item['text']!r}: attendu {expected}, "
+                f"répondu {list(reading.answered)}, proposé {list(reading.offered)}"
+            )
 
 
 def markdown(rows: list[dict[str, str]]) -> None:
@@ -268,8 +275,12 @@ def run(knowledge: Any, paths: list[Path], *, frozen: bool, verbose: bool, quick
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("files", nargs="*", type=Path, help="labelled files (default: the dev set and the old holdouts)")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the messages that are not right (first file only)")
+    parser.add_argument(
+        "files", nargs="*", type=Path, help="labelled files (default: the dev set and the old holdouts)"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list the messages that are not right (first file only)"
+    )
     parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args(argv)

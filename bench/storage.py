@@ -32,11 +32,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.config import Config  # noqa: E402
-from bot.dialogue.engine import Conversation, UserInput  # noqa: E402
-from bot.nlu.knowledge import load  # noqa: E402
-from bot.service import Assistant  # noqa: E402
-from bot.storage import Store, load_or_create_key  # noqa: E402
+from bot.config import Config
+from bot.dialogue.engine import Conversation, UserInput
+from bot.nlu.knowledge import load
+from bot.service import Assistant
+from bot.storage import Store, load_or_create_key
 
 SCRIPT = (
     ("command", "/start affiche"),

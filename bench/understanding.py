@@ -45,10 +45,10 @@ from bot.routing import pick_rule
 from bot.textnorm import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import places_eval
 import questions_eval
-from _common import percentile
 
-import places_eval  # noqa: E402
+from _common import percentile
 
 LABELLED = ROOT / "tests" / "data" / "comprendre.yaml"
 VALIDATION = ROOT / "tests" / "data" / "comprendre_validation.yaml"
@@ -161,7 +161,9 @@ def baseline_names(snapshot: Any) -> dict[str, dict[str, str | None]]:
             names.setdefault(name, {"region": dep.region, "departement": code, "commune": None})
     for commune in sorted(snapshot.communes, key=lambda c: -c.population):
         if commune.kind in ("COM", "ARM"):
-            names.setdefault(commune.name, {"region": commune.region, "departement": commune.departement, "commune": commune.insee})
+            names.setdefault(
+                commune.name, {"region": commune.region, "departement": commune.departement, "commune": commune.insee}
+            )
     return names
 
 
@@ -212,8 +214,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list wrong messages")
     parser.add_argument("--calls", type=int, default=None, help="timed understand() calls (default 10000, quick 300)")
     parser.add_argument("--no-validation", action="store_true", help="skip comprendre_validation.yaml")
-    parser.add_argument("--frozen", action="store_true", help="also score the frozen sets lieux_2_gel.yaml and questions_3_gel.yaml (aggregate only)")
-    parser.add_argument("--baseline-sample", type=int, default=None, help="messages for the baseline (default 250, quick 10)")
+    parser.add_argument(
+        "--frozen",
+        action="store_true",
+        help="also score the frozen sets lieux_2_gel.yaml and questions_3_gel.yaml (aggregate only)",
+    )
+    parser.add_argument(
+        "--baseline-sample", type=int, default=None, help="messages for the baseline (default 250, quick 10)"
+    )
     args = parser.parse_args(argv)
     calls = args.calls or (300 if args.quick else 10_000)
     sample = args.baseline_sample or (10 if args.quick else 250)
@@ -230,7 +238,10 @@ def main(argv: list[str] | None = None) -> int:
         sets.append(("comprendre_validation.yaml", validation[::10] if args.quick else validation))
     for path in HOLDOUTS:
         if path.exists() and not args.no_validation:
-            holdout = [{**item, "cat": item.get("cat", "question" if item.get("question") else "hors_sujet")} for item in load_items(path)]
+            holdout = [
+                {**item, "cat": item.get("cat", "question" if item.get("question") else "hors_sujet")}
+                for item in load_items(path)
+            ]
             sets.append((path.name, holdout[::10] if args.quick else holdout))
 
     print(f"knowledge loaded in {load_s:.2f} s; {len(items)} labelled messages")
@@ -249,7 +260,10 @@ def main(argv: list[str] | None = None) -> int:
     p50, p99 = percentile(timings, 0.50), percentile(timings, 0.99)
     cpu = time_understanding(texts, knowledge, calls, clock=time.thread_time_ns)
     c50, c99 = percentile(cpu, 0.50), percentile(cpu, 0.99)
-    print(f"\nunderstand(): {len(timings)} calls, wall p50 {p50:.0f} µs, p99 {p99:.0f} µs, mean {statistics.fmean(timings):.0f} µs")
+    print(
+        f"\nunderstand(): {len(timings)} calls, wall p50 {p50:.0f} µs, p99 {p99:.0f} µs, mean "
+        f"{statistics.fmean(timings):.0f} µs"
+    )
     print(f"understand(): {len(cpu)} calls, CPU p50 {c50:.0f} µs, p99 {c99:.0f} µs")
 
     base_acc, our_acc, base_t, base_n = run_baseline(items, knowledge, sample)
@@ -270,8 +284,10 @@ def main(argv: list[str] | None = None) -> int:
     for title, pscore in place_scores:
         total = pscore.total()
         n = sum(total.values()) or 1
-        print(f"| places, {title}: right / wrong-confident | {100 * total[places_eval.Outcome.RIGHT] / n:.1f} % / "
-              f"{100 * total[places_eval.Outcome.WRONG_CONFIDENT] / n:.1f} % ({n}) |")
+        print(
+            f"| places, {title}: right / wrong-confident | {100 * total[places_eval.Outcome.RIGHT] / n:.1f} % / "
+            f"{100 * total[places_eval.Outcome.WRONG_CONFIDENT] / n:.1f} % ({n}) |"
+        )
     print(f"| understand() p50 / p99, wall clock ({len(timings)} calls) | {p50:.0f} µs / {p99:.0f} µs |")
     print(f"| understand() p50 / p99, CPU time ({len(cpu)} calls) | {c50:.0f} µs / {c99:.0f} µs |")
     print(f"| place accuracy, ours / baseline ({base_n} messages) | {100 * our_acc:.1f} % / {100 * base_acc:.1f} % |")

@@ -28,8 +28,7 @@ def analyse(text: str, knowledge: Knowledge, day: dt.date) -> dict[str, Any]:
     place["confirm"] = u.place.confirm
     asked = (u.place.place,) if u.place.place is not None and u.place.confirm else u.place.candidates
     candidates = [
-        {"region": c.region, "departement": c.departement, "commune": c.commune, "label": c.label}
-        for c in asked
+        {"region": c.region, "departement": c.departement, "commune": c.commune, "label": c.label} for c in asked
     ]
     rec = route(u.situation.traits, place["region"], day, knowledge.snapshot)
     lot = rec.lot if rec.lot is not None else _shared_lot(rec.market, candidates)

@@ -51,7 +51,9 @@ def _parser() -> argparse.ArgumentParser:
         help="dossier de connaissances à utiliser (par exemple une copie modifiée, pour l'essayer avant de la publier)",
     )
     sub.add_parser("chat", parents=[common, folder], help="discuter avec l'assistant dans le terminal")
-    ask = sub.add_parser("ask", parents=[common, folder], help="ce que le bot comprend d'un message et ce qu'il répondrait")
+    ask = sub.add_parser(
+        "ask", parents=[common, folder], help="ce que le bot comprend d'un message et ce qu'il répondrait"
+    )
     ask.add_argument("--date", type=_date, default=None, help="répondre comme à cette date (AAAA-MM-JJ)")
     ask.add_argument("--json", action="store_true", help="une ligne JSON par message")
     ask.add_argument("text", nargs="*", help="le message (sinon : un message par ligne sur l'entrée standard)")

@@ -102,10 +102,19 @@ class Validator:
         """Check a mapping; return the values that passed (invalid ones are left out)."""
         if not isinstance(data, PosDict):
             if what:
-                self.error(pos, f"{what} doit contenir des lignes « clé: valeur », décalées en dessous", _example_obj(schema))
+                self.error(
+                    pos, f"{what} doit contenir des lignes « clé: valeur », décalées en dessous", _example_obj(schema)
+                )
             else:
                 first = next(iter(schema), "nom")
-                self.error(pos, "le fichier doit être fait de lignes « clé: valeur »", f"gardez la forme du fichier livré : des clés en début de ligne, sans « - » devant, comme « {first}: »")
+                self.error(
+                    pos,
+                    "le fichier doit être fait de lignes « clé: valeur »",
+                    (
+                        "gardez la forme du fichier livré : des clés en début de ligne, sans « - » devant, comme « "
+                        f"{first}: »"
+                    ),
+                )
             return None
         self._duplicates(data)
         result = Checked()
@@ -131,7 +140,9 @@ class Validator:
             # A misspelt key already got "did you mean"; saying it is missing too would be noise.
             if spec.required and key not in data and key not in suggested:
                 example = spec.example or "..."
-                self.error(data.pos, f"il manque la clé « {key} »{_in(what)}", f"ajoutez une ligne « {key}: {example} »")
+                self.error(
+                    data.pos, f"il manque la clé « {key} »{_in(what)}", f"ajoutez une ligne « {key}: {example} »"
+                )
         return result
 
     def _duplicates(self, data: PosDict) -> None:
@@ -152,7 +163,9 @@ class Validator:
     def value(self, value: Any, spec: Field, pos: Pos, key: str) -> Any:
         if value is None:
             if spec.required:
-                self.error(pos, f"« {key} » est vide", f"écrivez une valeur, par exemple {key}: {spec.example or '...'}")
+                self.error(
+                    pos, f"« {key} » est vide", f"écrivez une valeur, par exemple {key}: {spec.example or '...'}"
+                )
             return None
         kind = spec.kind
         if kind == "obj":
@@ -168,7 +181,9 @@ class Validator:
                     elif item_kind == "scalar" and not isinstance(value, str):
                         example = f"[{value}]"
                     else:
-                        example = f"[{_quote(value if isinstance(value, str) or item_kind != 'code' else f'{value:02}')}]"
+                        example = (
+                            f"[{_quote(value if isinstance(value, str) or item_kind != 'code' else f'{value:02}')}]"
+                        )
                     hint = f"mettez la valeur entre crochets : {key}: {example}"
                 self.error(pos, f"« {key} » doit être une liste, même pour un seul élément", hint)
                 return None
@@ -191,7 +206,11 @@ class Validator:
                 name = str(sub_key)
                 if isinstance(sub_key, int) and not isinstance(sub_key, bool):
                     name = f"{sub_key:02}"
-                    self.error(value.key_pos[sub_key], f"le code {sub_key} doit être entre guillemets", f'écrivez "{name}": (avec les guillemets)')
+                    self.error(
+                        value.key_pos[sub_key],
+                        f"le code {sub_key} doit être entre guillemets",
+                        f'écrivez "{name}": (avec les guillemets)',
+                    )
                 checked = self.value(sub_value, spec.item or Field("text"), value.value_pos[sub_key], name)
                 if checked is not None:
                     out_map[name] = (checked, value.key_pos[sub_key], value.value_pos[sub_key])
@@ -201,7 +220,9 @@ class Validator:
     def scalar(self, value: Any, spec: Field, pos: Pos, key: str) -> Any:
         if spec.kind == "scalar":
             if isinstance(value, (PosDict, PosList)):
-                self.error(pos, f"« {key} » doit être une valeur simple", f"écrivez par exemple {key}: {spec.example or '...'}")
+                self.error(
+                    pos, f"« {key} » doit être une valeur simple", f"écrivez par exemple {key}: {spec.example or '...'}"
+                )
                 return None
             return str(value).lower() if isinstance(value, bool) else str(value)
         if not isinstance(value, str):
@@ -213,7 +234,11 @@ class Validator:
         if spec.choices and text not in spec.choices:
             guess = _closest(text, dict.fromkeys(spec.choices, None))
             prefix = f"vouliez-vous dire « {guess} » ? " if guess else ""
-            self.error(pos, f"valeur inconnue « {text} » pour « {key} »", f"{prefix}valeurs possibles : {', '.join(spec.choices)}")
+            self.error(
+                pos,
+                f"valeur inconnue « {text} » pour « {key} »",
+                f"{prefix}valeurs possibles : {', '.join(spec.choices)}",
+            )
             return None
         check = _KIND_CHECKS.get(spec.kind)
         return check(self, text, pos, key) if check is not None else text
@@ -230,35 +255,63 @@ class Validator:
         item = re.match(r"^\s*-\s+(.*?)\s*$", line)
         if isinstance(value, PosDict) and len(value) == 1 and item and value.pos.line == pos.line:
             # "- qui a droit : tout le monde ?" is read as « clé: valeur » because of the colon.
-            self.error(pos, "deux-points « : » dans un texte sans guillemets", f"mettez tout le texte entre guillemets : - {_quote(item.group(1))}")
+            self.error(
+                pos,
+                "deux-points « : » dans un texte sans guillemets",
+                f"mettez tout le texte entre guillemets : - {_quote(item.group(1))}",
+            )
             return None
         if isinstance(value, (PosDict, PosList)) or not isinstance(value, (bool, int, float)):
-            self.error(pos, f"« {key} » doit être un texte simple, pas une liste ni un bloc", f"écrivez par exemple {key}: {spec.example or '...'}")
+            self.error(
+                pos,
+                f"« {key} » doit être un texte simple, pas une liste ni un bloc",
+                f"écrivez par exemple {key}: {spec.example or '...'}",
+            )
             return None
         written = self.written(pos) or str(value).lower()
         if isinstance(value, bool):
-            self.error(pos, f"« {key} » : {written} est compris comme oui/non, pas comme un texte", f'mettez la valeur entre guillemets : {key}: "{written}"')
+            self.error(
+                pos,
+                f"« {key} » : {written} est compris comme oui/non, pas comme un texte",
+                f'mettez la valeur entre guillemets : {key}: "{written}"',
+            )
             return None
         if spec.kind == "code":
             code = written if written.isdigit() else f"{value:02}" if isinstance(value, int) else ""
-            self.error(pos, f"le code {written} doit être entre guillemets", f'écrivez "{code}" (avec les guillemets)' if code else "écrivez le code entre guillemets")
+            self.error(
+                pos,
+                f"le code {written} doit être entre guillemets",
+                f'écrivez "{code}" (avec les guillemets)' if code else "écrivez le code entre guillemets",
+            )
             return code or None  # keep going: later rules then see the intended code, not a cascade
         if spec.kind == "phone":
             # Never a number YAML converted (0472000000 is read as octal): the digits as typed.
-            self.error(pos, "numéro de téléphone sans guillemets", f'mettez le numéro entre guillemets, tel que vous l\'avez tapé : {key}: "{written}"')
+            self.error(
+                pos,
+                "numéro de téléphone sans guillemets",
+                f'mettez le numéro entre guillemets, tel que vous l\'avez tapé : {key}: "{written}"',
+            )
             return None
         self.error(pos, f"« {key} » doit être un texte", f'mettez la valeur entre guillemets : {key}: "{written}"')
         return None
 
     def _id(self, text: str, pos: Pos, key: str) -> str | None:
         if not ID_RE.match(text):
-            self.error(pos, f"identifiant invalide « {text} »", "utilisez des minuscules sans accents, des chiffres, « - » ou « _ »")
+            self.error(
+                pos,
+                f"identifiant invalide « {text} »",
+                "utilisez des minuscules sans accents, des chiffres, « - » ou « _ »",
+            )
             return None
         return text
 
     def _source(self, text: str, pos: Pos, key: str) -> str | None:
         if not URL_RE.match(text):
-            self.error(pos, f"source qui n'est pas une adresse web « {text} »", 'écrivez l\'adresse de la page, par exemple "https://www.service-public.fr/..."')
+            self.error(
+                pos,
+                f"source qui n'est pas une adresse web « {text} »",
+                'écrivez l\'adresse de la page, par exemple "https://www.service-public.fr/..."',
+            )
             return None
         if text.startswith("http://"):
             self.warning(pos, f"source en http « {text} »", "préférez l'adresse en https:// si la page existe en https")
@@ -269,12 +322,20 @@ class Validator:
         shown = phone_display(text)
         if shown is None:
             digits = normalise_phone(text)
-            self.error(pos, f"« {text} » n'est pas un numéro de téléphone français{_phone_reason(digits)}", 'écrivez 10 chiffres, par exemple "09 72 01 02 03", ou un numéro court comme "3949"')
+            self.error(
+                pos,
+                f"« {text} » n'est pas un numéro de téléphone français{_phone_reason(digits)}",
+                'écrivez 10 chiffres, par exemple "09 72 01 02 03", ou un numéro court comme "3949"',
+            )
         return shown
 
     def _email(self, text: str, pos: Pos, key: str) -> str | None:
         if not EMAIL_RE.match(text):
-            self.error(pos, f"adresse e-mail invalide « {text} »", 'écrivez une adresse complète, par exemple "contact@exemple.fr"')
+            self.error(
+                pos,
+                f"adresse e-mail invalide « {text} »",
+                'écrivez une adresse complète, par exemple "contact@exemple.fr"',
+            )
             return None
         return text
 
@@ -282,7 +343,9 @@ class Validator:
         try:
             return dt.date.fromisoformat(text)
         except ValueError:
-            self.error(pos, f"date invalide « {text} »", 'écrivez la date au format "AAAA-MM-JJ", par exemple "2026-01-31"')
+            self.error(
+                pos, f"date invalide « {text} »", 'écrivez la date au format "AAAA-MM-JJ", par exemple "2026-01-31"'
+            )
             return None
 
     def _checkdate(self, text: str, pos: Pos, key: str) -> dt.date | None:
@@ -293,21 +356,35 @@ class Validator:
         try:
             return dt.date(int(month.group(1)), int(month.group(2)), 1) if month else dt.date.fromisoformat(text)
         except ValueError:
-            self.error(pos, f"date invalide « {text} »", 'écrivez la date du contrôle au format "AAAA-MM-JJ" (ou "AAAA-MM" si seul le mois est connu), par exemple "2026-01-31"')
+            self.error(
+                pos,
+                f"date invalide « {text} »",
+                'écrivez la date du contrôle au format "AAAA-MM-JJ" (ou "AAAA-MM" si seul le mois est connu), par exemple "2026-01-31"',
+            )
             return None
 
     def _url(self, text: str, pos: Pos, key: str) -> str | None:
         if text.startswith("http://"):
-            self.error(pos, f"lien non sécurisé (http) « {text} »", f'écrivez l\'adresse en https : {key}: "https://{text[len("http://"):]}"')
+            self.error(
+                pos,
+                f"lien non sécurisé (http) « {text} »",
+                f'écrivez l\'adresse en https : {key}: "https://{text[len("http://") :]}"',
+            )
             return None
         if not text.startswith("https://"):
             if "://" not in text and URL_RE.match("https://" + text):
                 self.error(pos, f"lien incomplet « {text} » : il manque https://", f'écrivez {key}: "https://{text}"')
             else:
-                self.error(pos, f"lien invalide « {text} »", 'écrivez l\'adresse complète en https://, par exemple "https://mon-cep.org"')
+                self.error(
+                    pos,
+                    f"lien invalide « {text} »",
+                    'écrivez l\'adresse complète en https://, par exemple "https://mon-cep.org"',
+                )
             return None
         if not URL_RE.match(text):
-            self.error(pos, f"lien mal formé « {text} »", 'écrivez une adresse complète, par exemple "https://mon-cep.org"')
+            self.error(
+                pos, f"lien mal formé « {text} »", 'écrivez une adresse complète, par exemple "https://mon-cep.org"'
+            )
             return None
         return text
 
@@ -371,4 +448,6 @@ def _closest(key: str, choices: dict[str, Any]) -> str | None:
 
 def _example_obj(schema: dict[str, Field]) -> str:
     keys = [k for k, f in schema.items() if f.required] or list(schema)[:2]
-    return "écrivez en dessous, décalées de 2 espaces, des lignes comme " + ", ".join(f"{k}: {schema[k].example or '...'}" for k in keys)
+    return "écrivez en dessous, décalées de 2 espaces, des lignes comme " + ", ".join(
+        f"{k}: {schema[k].example or '...'}" for k in keys
+    )

@@ -27,10 +27,10 @@ from bot.storage import Outgoing
 from bot.vocab import Action, EventType, InputKind
 
 if TYPE_CHECKING:
-    from bot.config import Config
-    from bot.kb.model import Snapshot
     from collections.abc import Callable
 
+    from bot.config import Config
+    from bot.kb.model import Snapshot
     from bot.storage import Store
 
     Renderer = Callable[[tuple[Reply, ...]], list[dict[str, Any]]]
@@ -65,7 +65,9 @@ class Assistant:
     _reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _mtimes: dict[str, float] = field(default_factory=dict)
     _person_locks: KeyedLock[str] = field(default_factory=KeyedLock)
-    _stored_reminders: dict[str, ScheduledReminder] = field(default_factory=dict)  # stored by process(), for schedule_reminder()
+    _stored_reminders: dict[str, ScheduledReminder] = field(
+        default_factory=dict
+    )  # stored by process(), for schedule_reminder()
 
     @property
     def snapshot(self) -> Snapshot:
@@ -78,7 +80,13 @@ class Assistant:
         return engine
 
     async def process(
-        self, user_id: int, chat_id: int, user_input: UserInput, update_id: int | None = None, *, outbox: Renderer | None = None
+        self,
+        user_id: int,
+        chat_id: int,
+        user_input: UserInput,
+        update_id: int | None = None,
+        *,
+        outbox: Renderer | None = None,
     ) -> Turn:
         """One turn for one person: load, think, save (committed before anything is sent).
 
@@ -118,7 +126,9 @@ class Assistant:
                 self._stored_reminders.pop(person, None)
                 await store.delete_person(person, outbox=outgoing)
             else:
-                not_understood = user_input.kind == InputKind.TEXT and any(e["type"] == EventType.NOT_UNDERSTOOD for e in turn.events)
+                not_understood = user_input.kind == InputKind.TEXT and any(
+                    e["type"] == EventType.NOT_UNDERSTOOD for e in turn.events
+                )
                 reminder = None
                 due = self.reminder_due()
                 if Action.SCHEDULE_REMINDER in turn.actions:
@@ -129,7 +139,12 @@ class Assistant:
                     saved["recent_updates"] = [*previous, update_id][-RECENT_UPDATES:]
                     saved["last_replies"] = _replies_to_json(turn.replies)
                 reminder_id = await store.save_turn(
-                    person, saved, turn.events, [user_input.text] if not_understood else [], reminder=reminder, outbox=outgoing
+                    person,
+                    saved,
+                    turn.events,
+                    [user_input.text] if not_understood else [],
+                    reminder=reminder,
+                    outbox=outgoing,
                 )
                 if reminder_id is not None:
                     self._stored_reminders[person] = ScheduledReminder(reminder_id, due)
@@ -141,7 +156,12 @@ class Assistant:
     @staticmethod
     def reminder_payload(state: Conversation) -> dict[str, Any]:
         """What the reminder needs to repeat the contacts: no free text, no id."""
-        return {"region": state.region, "place_label": state.place_label, "traits": list(state.traits), "need": state.need}
+        return {
+            "region": state.region,
+            "place_label": state.place_label,
+            "traits": list(state.traits),
+            "need": state.need,
+        }
 
     async def schedule_reminder(self, user_id: int, chat_id: int, state: Conversation) -> ScheduledReminder | None:
         """The reminder the last turn stored (with its state), or one stored now: its id and due time."""
@@ -177,14 +197,17 @@ class Assistant:
             report, knowledge = await asyncio.to_thread(_check_and_index, self.config.knowledge_dir)
             seconds = time.perf_counter() - started
             if knowledge is None:
-                log.error("knowledge reload refused, keeping version %s:\n%s", self.snapshot.version, "\n".join(map(str, report.errors)))
+                log.error(
+                    "knowledge reload refused, keeping version %s:\n%s",
+                    self.snapshot.version,
+                    "\n".join(map(str, report.errors)),
+                )
                 return ReloadResult(False, seconds, report, self.snapshot.version)
             self.knowledge = knowledge  # one reference swap
             self.reloads += 1
             self._mtimes = self.knowledge_mtimes()
             log.info("knowledge reloaded in %.0f ms: version %s", seconds * 1000, self.snapshot.version)
-            result = ReloadResult(True, seconds, report.without_snapshot(), self.snapshot.version)
-            return result
+            return ReloadResult(True, seconds, report.without_snapshot(), self.snapshot.version)
 
     def reminder_text(self, payload: dict[str, Any]) -> str:
         """The reminder repeats where to book, from today's knowledge."""
@@ -196,7 +219,10 @@ class Assistant:
             body = self.snapshot.text("national")
         else:
             _, body = final_answer(self.snapshot, rec, payload.get("need"), payload.get("place_label"))
-        return "Petit rappel : avez-vous pu prendre rendez-vous pour votre conseil en évolution professionnelle ?\n\n" + body
+        return (
+            "Petit rappel : avez-vous pu prendre rendez-vous pour votre conseil en évolution professionnelle ?\n\n"
+            + body
+        )
 
 
 def _check_and_index(directory: Path) -> tuple[CheckReport, Knowledge | None]:
@@ -220,9 +246,10 @@ def _replies_from_json(data: Any) -> tuple[Reply, ...]:
     replies = []
     for item in data if isinstance(data, list) else []:
         try:
-            rows = tuple(tuple(Button(str(label), str(value)) for label, value in row) for row in item.get("buttons", []))
+            rows = tuple(
+                tuple(Button(str(label), str(value)) for label, value in row) for row in item.get("buttons", [])
+            )
             replies.append(Reply(str(item["text"]), str(item.get("title", "")), rows, bool(item.get("location"))))
         except (KeyError, TypeError, ValueError, AttributeError):
             continue
     return tuple(replies)
-

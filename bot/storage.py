@@ -162,7 +162,9 @@ def load_or_create_key(path: Path | str) -> bytes:
                 path.chmod(0o600)
             return data
         aside = _aside_path(path, "invalid")
-        log.error("hash key file %s is invalid (%d bytes): moved aside to %s, a new key is created", path, len(data), aside)
+        log.error(
+            "hash key file %s is invalid (%d bytes): moved aside to %s, a new key is created", path, len(data), aside
+        )
         path.rename(aside)
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_hex(32).encode()
@@ -223,7 +225,10 @@ def _now() -> dt.datetime:
 
 
 def _event_rows(now: str, person: str, events: Iterable[dict[str, Any]]) -> list[tuple[str, str, str, str]]:
-    return [(now, person, e["type"], json.dumps({k: v for k, v in e.items() if k != "type"}, ensure_ascii=False)) for e in events]
+    return [
+        (now, person, e["type"], json.dumps({k: v for k, v in e.items() if k != "type"}, ensure_ascii=False))
+        for e in events
+    ]
 
 
 def _is_corrupt(exc: BaseException) -> bool:
@@ -305,7 +310,9 @@ class Store:
 
     def _stream(self, label: bytes, nonce: bytes, size: int) -> bytes:
         blocks = (size + _SEAL_BLOCK - 1) // _SEAL_BLOCK
-        return b"".join(hmac.new(self.key, label + nonce + i.to_bytes(4, "big"), hashlib.sha256).digest() for i in range(blocks))[:size]
+        return b"".join(
+            hmac.new(self.key, label + nonce + i.to_bytes(4, "big"), hashlib.sha256).digest() for i in range(blocks)
+        )[:size]
 
     def seal_text(self, text: str) -> str:
         """``text`` readable only with the key (inbox and outbox content): nonce, tag, XOR stream."""
@@ -337,7 +344,9 @@ class Store:
         problem = _writable(self.path)
         if problem is not None:
             log.error("database %s cannot be written: %s", self.path, problem)
-            raise DatabaseUnavailable(f"base de données {self.path} inutilisable : {problem} (droits ou disque en lecture seule)")
+            raise DatabaseUnavailable(
+                f"base de données {self.path} inutilisable : {problem} (droits ou disque en lecture seule)"
+            )
         try:
             await self._connect()
         except (sqlite3.DatabaseError, OSError) as exc:
@@ -374,18 +383,25 @@ class Store:
                     source.rename(Path(str(aside) + suffix))
         except OSError as move_error:
             log.error("database %s is unreadable (%s) and cannot be moved aside: %s", self.path, exc, move_error)
-            raise DatabaseUnavailable(f"base de données {self.path} illisible et impossible à déplacer : {move_error}") from exc
+            raise DatabaseUnavailable(
+                f"base de données {self.path} illisible et impossible à déplacer : {move_error}"
+            ) from exc
         self.moved_aside = aside
         log.error(
-            "database %s is unreadable or corrupt (%s): moved aside to %s (kept for inspection), starting a new empty one",
-            self.path, exc, aside,
+            (
+                "database %s is unreadable or corrupt (%s): moved aside to %s (kept for inspection), starting a new "
+                "empty one"
+            ),
+            self.path,
+            exc,
+            aside,
         )
 
     async def _connect(self) -> None:
         # Look at the header before SQLite does: on a foreign file SQLite would still open and
         # then delete the -wal next to it, which must be kept with the file set aside.
         if self.path.exists() and self.path.stat().st_size > 0:
-            with open(self.path, "rb") as handle:
+            with self.path.open("rb") as handle:
                 header = handle.read(16)
             if header != b"SQLite format 3\x00":
                 raise _Corrupt("file is not a database (no SQLite header)")
@@ -421,7 +437,9 @@ class Store:
         await db.execute("BEGIN IMMEDIATE")
         try:
             if old_reminders:
-                async with db.execute("SELECT id, person, chat_id, due_at, payload, created_at FROM reminders") as cursor:
+                async with db.execute(
+                    "SELECT id, person, chat_id, due_at, payload, created_at FROM reminders"
+                ) as cursor:
                     rows = await cursor.fetchall()
                 await db.execute("DROP TABLE reminders")
                 await db.execute(REMINDERS_DDL)
@@ -437,7 +455,9 @@ class Store:
                         counts[key] = counts.get(key, 0) + 1
                 await db.execute("DROP TABLE unknown_texts")
                 await db.execute(UNKNOWN_DDL)
-                await db.executemany("INSERT INTO unknown_texts(day, text, count) VALUES (?, ?, ?)", [(*k, n) for k, n in counts.items()])
+                await db.executemany(
+                    "INSERT INTO unknown_texts(day, text, count) VALUES (?, ?, ?)", [(*k, n) for k, n in counts.items()]
+                )
             await db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             await db.commit()
         except BaseException:
@@ -463,7 +483,7 @@ class Store:
         if self.db is not None:
             try:
                 await self.db.close()
-            except Exception:  # noqa: BLE001 - closing a broken connection
+            except Exception:
                 log.debug("closing a broken connection failed", exc_info=True)
             self.db = None
 
@@ -542,19 +562,25 @@ class Store:
         async with self._write:
             try:
                 await self._queue_outgoing(outbox, now)
-                await (await db.execute(
-                    "INSERT INTO conversations(person, state, updated_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT(person) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-                    (person, json.dumps(state, ensure_ascii=False), now.isoformat()),
-                )).close()
+                await (
+                    await db.execute(
+                        "INSERT INTO conversations(person, state, updated_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT(person) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+                        (person, json.dumps(state, ensure_ascii=False), now.isoformat()),
+                    )
+                ).close()
                 if rows:
-                    await (await db.executemany("INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)", rows)).close()
+                    await (
+                        await db.executemany("INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)", rows)
+                    ).close()
                 if texts:
-                    await (await db.executemany(
-                        "INSERT INTO unknown_texts(day, text, count) VALUES (?, ?, 1) "
-                        "ON CONFLICT(day, text) DO UPDATE SET count = count + 1",
-                        [(now.date().isoformat(), t) for t in texts],
-                    )).close()
+                    await (
+                        await db.executemany(
+                            "INSERT INTO unknown_texts(day, text, count) VALUES (?, ?, 1) "
+                            "ON CONFLICT(day, text) DO UPDATE SET count = count + 1",
+                            [(now.date().isoformat(), t) for t in texts],
+                        )
+                    ).close()
                 if reminder is not None:
                     reminder_id = await self._insert_reminder(person, *reminder)
                 await db.commit()
@@ -579,7 +605,9 @@ class Store:
         if outbox.messages:
             key, chat, at = self.chat_key(outbox.chat_id), self._seal(outbox.chat_id), now.isoformat()
             rows = [(key, chat, self.seal_text(json.dumps(m, ensure_ascii=False)), at) for m in outbox.messages]
-            statements.append(("INSERT INTO outbox(chat_key, chat, payload, created_at) VALUES (?, ?, ?, ?)", rows, True))
+            statements.append(
+                ("INSERT INTO outbox(chat_key, chat, payload, created_at) VALUES (?, ?, ?, ?)", rows, True)
+            )
         return statements
 
     async def _queue_outgoing(self, outbox: Outgoing | None, now: dt.datetime) -> None:
@@ -592,7 +620,9 @@ class Store:
         at = _now().isoformat()
         rows = [(update_id, at, self.seal_text(raw)) for update_id, raw in updates]
         if rows:
-            await self._transaction([("INSERT OR IGNORE INTO inbox(update_id, received_at, payload) VALUES (?, ?, ?)", rows, True)])
+            await self._transaction(
+                [("INSERT OR IGNORE INTO inbox(update_id, received_at, payload) VALUES (?, ?, ?)", rows, True)]
+            )
 
     async def inbox_done(self, update_id: int) -> None:
         await self._transaction([("DELETE FROM inbox WHERE update_id = ?", (update_id,), False)])
@@ -606,7 +636,9 @@ class Store:
 
     async def outbox_for(self, chat_id: int) -> list[tuple[int, dict[str, Any] | None]]:
         """The messages of one chat not yet accepted by Telegram, in order."""
-        async with self._db.execute("SELECT id, payload FROM outbox WHERE chat_key = ? ORDER BY id", (self.chat_key(chat_id),)) as cursor:
+        async with self._db.execute(
+            "SELECT id, payload FROM outbox WHERE chat_key = ? ORDER BY id", (self.chat_key(chat_id),)
+        ) as cursor:
             rows = await cursor.fetchall()
         messages: list[tuple[int, dict[str, Any] | None]] = []
         for row_id, payload in rows:
@@ -640,7 +672,9 @@ class Store:
                 if deleted:
                     await self._queue_outgoing(outbox, now)
                     if rows:
-                        await (await db.executemany("INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)", rows)).close()
+                        await (
+                            await db.executemany("INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)", rows)
+                        ).close()
                 await db.commit()
             except BaseException:
                 await db.rollback()
@@ -652,7 +686,13 @@ class Store:
     async def _insert_reminder(self, person: str, chat_id: int, due_at: dt.datetime, payload: dict[str, Any]) -> int:
         cursor = await self._db.execute(
             "INSERT INTO reminders(person, chat, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?)",
-            (person, self._seal(chat_id), due_at.isoformat(), json.dumps(payload, ensure_ascii=False), _now().isoformat()),
+            (
+                person,
+                self._seal(chat_id),
+                due_at.isoformat(),
+                json.dumps(payload, ensure_ascii=False),
+                _now().isoformat(),
+            ),
         )
         reminder_id = int(cursor.lastrowid or 0)
         await cursor.close()
@@ -677,12 +717,16 @@ class Store:
         return Reminder(row[0], row[1], chat_id, dt.datetime.fromisoformat(row[3]), json.loads(row[4]))
 
     async def pending_reminders(self) -> list[Reminder]:
-        async with self._db.execute("SELECT id, person, chat, due_at, payload FROM reminders ORDER BY due_at") as cursor:
+        async with self._db.execute(
+            "SELECT id, person, chat, due_at, payload FROM reminders ORDER BY due_at"
+        ) as cursor:
             rows = await cursor.fetchall()
         return [r for r in map(self._reminder, rows) if r is not None]
 
     async def reminder(self, reminder_id: int) -> Reminder | None:
-        async with self._db.execute("SELECT id, person, chat, due_at, payload FROM reminders WHERE id = ?", (reminder_id,)) as cursor:
+        async with self._db.execute(
+            "SELECT id, person, chat, due_at, payload FROM reminders WHERE id = ?", (reminder_id,)
+        ) as cursor:
             row = await cursor.fetchone()
         return self._reminder(row) if row else None
 
@@ -695,7 +739,10 @@ class Store:
         """Remove every row about ``person`` (and queue ``outbox``, in the same transaction);
         returns how many rows per table."""
         tables = ("conversations", "events", "reminders")
-        statements: list[tuple[str, Any, bool]] = [(f"DELETE FROM {t} WHERE person = ?", (person,), False) for t in tables]  # noqa: S608 - fixed names
+        statements: list[tuple[str, Any, bool]] = [
+            (f"DELETE FROM {t} WHERE person = ?", (person,), False)  # noqa: S608 - t is one of the three names above
+            for t in tables
+        ]
         statements += self._outgoing_statements(outbox, _now())
         counts = await self._transaction(statements)
         await self._truncate_wal()
@@ -704,15 +751,21 @@ class Store:
     async def purge(self, retention_days: int, now: dt.datetime | None = None) -> dict[str, int]:
         """Delete what is older than the retention period."""
         limit = (now or _now()) - dt.timedelta(days=retention_days)
-        columns = (("conversations", "updated_at", limit.isoformat()), ("events", "at", limit.isoformat()),
-                   ("reminders", "created_at", limit.isoformat()), ("unknown_texts", "day", limit.date().isoformat()))
+        columns = (
+            ("conversations", "updated_at", limit.isoformat()),
+            ("events", "at", limit.isoformat()),
+            ("reminders", "created_at", limit.isoformat()),
+            ("unknown_texts", "day", limit.date().isoformat()),
+        )
         counts = await self._transaction([(f"DELETE FROM {t} WHERE {c} < ?", (v,), False) for t, c, v in columns])  # noqa: S608 - fixed names
         await self._truncate_wal()
         return {t: n for (t, _, _), n in zip(columns, counts, strict=True)}
 
     # -- figures --------------------------------------------------------------------------------
 
-    async def events(self, since: dt.date | None = None, until: dt.date | None = None) -> list[tuple[str, str, str, dict[str, Any]]]:
+    async def events(
+        self, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[tuple[str, str, str, dict[str, Any]]]:
         """(at, person, type, data) of every event in the period (``until`` included), oldest first."""
         query = "SELECT at, person, type, data FROM events WHERE 1=1"
         params: list[str] = []

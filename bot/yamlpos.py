@@ -61,7 +61,9 @@ class YamlSyntaxError(Exception):
         self.hint = hint or GENERIC_HINT
 
 
-GENERIC_HINT = "corrigez la syntaxe à cet endroit (voir le README, section « Pour l'équipe qui tient les connaissances à jour »)"
+GENERIC_HINT = (
+    "corrigez la syntaxe à cet endroit (voir le README, section « Pour l'équipe qui tient les connaissances à jour »)"
+)
 
 
 def _mark(node: yaml.Node) -> Pos:
@@ -119,7 +121,7 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _constr
 _FastLoader: type | None = None
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _CLoader(yaml.CSafeLoader):  # type: ignore[name-defined,misc]
+    class _CLoader(yaml.CSafeLoader):
         yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
 
     _CLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
@@ -186,7 +188,9 @@ class _Failure:
 
 
 def _diagnose(text: str, exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
-    failure = _Failure(text, text.splitlines(), exc.problem or "", exc.context or "", exc.problem_mark, exc.context_mark)
+    failure = _Failure(
+        text, text.splitlines(), exc.problem or "", exc.context or "", exc.problem_mark, exc.context_mark
+    )
     for rule in _RULES:
         found = rule(failure)
         if found is not None:
@@ -205,7 +209,11 @@ def _rule_no_space_after_colon(f: _Failure) -> YamlSyntaxError | None:
         if glued and not glued.group(3).startswith("//"):
             indent, key, rest = glued.groups()
             dash = "- " if indent.strip() else ""
-            return YamlSyntaxError("il manque une espace après « : »", Pos(index + 1, len(indent) + 1), f"écrivez {dash}{key}: {rest.strip()}")
+            return YamlSyntaxError(
+                "il manque une espace après « : »",
+                Pos(index + 1, len(indent) + 1),
+                f"écrivez {dash}{key}: {rest.strip()}",
+            )
     return None
 
 
@@ -217,7 +225,8 @@ def _rule_quotes(f: _Failure) -> YamlSyntaxError | None:
     if pmark is None:
         return None
     for token in reversed(_tokens_before(f.text, pmark)):
-        if getattr(token, "style", None) in ('"', "'") and token.end_mark.line == pmark.line:
+        # only scalar tokens have a quote style
+        if isinstance(token, yaml.ScalarToken) and token.style in ('"', "'") and token.end_mark.line == pmark.line:
             if token.start_mark.line < token.end_mark.line:
                 return _unclosed_quote(f.text, token.start_mark, f.line_at(token.start_mark))
             between = f.text[token.end_mark.index : pmark.index]
@@ -241,16 +250,22 @@ def _rule_flow(f: _Failure) -> YamlSyntaxError | None:
             _pos(f.cmark),
             f'ajoutez « {closing} » après le dernier élément, par exemple regions: ["53", "52"]',
         )
-    return YamlSyntaxError("il manque une virgule entre deux éléments de la liste", f.pos, 'séparez les éléments par « , », par exemple ["53", "52"]')
+    return YamlSyntaxError(
+        "il manque une virgule entre deux éléments de la liste",
+        f.pos,
+        'séparez les éléments par « , », par exemple ["53", "52"]',
+    )
 
 
 def _rule_dash_and_colon(f: _Failure) -> YamlSyntaxError | None:
-    """"-id: x" (no space after the dash), or a key written without its colon."""
+    """ "-id: x" (no space after the dash), or a key written without its colon."""
     missing_colon = f.problem.startswith("could not find expected ':'") and f.cmark is not None
     mark = f.cmark if missing_colon else f.pmark
     dash = re.match(r"^(\s*)-(?=[^\s-])(.*?)\s*$", f.line_at(mark)) if mark is not None else None
     if dash and mark is not None:
-        return YamlSyntaxError("il manque une espace après « - »", Pos(mark.line + 1, len(dash.group(1)) + 1), f"écrivez - {dash.group(2)}")
+        return YamlSyntaxError(
+            "il manque une espace après « - »", Pos(mark.line + 1, len(dash.group(1)) + 1), f"écrivez - {dash.group(2)}"
+        )
     if missing_colon and f.cmark is not None:
         return _block_text_indent(f.lines, f.cmark.line) or _missing_colon(f.lines, f.cmark)
     return None
@@ -263,14 +278,18 @@ def _rule_colon_in_text(f: _Failure) -> YamlSyntaxError | None:
     return YamlSyntaxError(
         "deux-points « : » dans un texte sans guillemets",
         f.pos,
-        f"mettez tout le texte entre guillemets : {suggestion}" if suggestion else 'mettez le texte qui contient « : » entre guillemets "..."',
+        f"mettez tout le texte entre guillemets : {suggestion}"
+        if suggestion
+        else 'mettez le texte qui contient « : » entre guillemets "..."',
     )
 
 
 def _rule_tab(f: _Failure) -> YamlSyntaxError | None:
     if not f.problem.startswith("found character '\\t' that cannot start any token"):
         return None
-    return YamlSyntaxError("tabulation interdite", f.pos, "remplacez la tabulation par des espaces (2 espaces par niveau de décalage)")
+    return YamlSyntaxError(
+        "tabulation interdite", f.pos, "remplacez la tabulation par des espaces (2 espaces par niveau de décalage)"
+    )
 
 
 def _rule_special_start(f: _Failure) -> YamlSyntaxError | None:
@@ -313,11 +332,18 @@ def _rule_unexpected_text(f: _Failure) -> YamlSyntaxError | None:
         index, indent = previous
         if indent > pmark.column:
             return YamlSyntaxError(
-                f"ligne mal décalée : elle commence par {_spaces(pmark.column)}, moins que la ligne {index + 1} du même texte",
+                (
+                    f"ligne mal décalée : elle commence par {_spaces(pmark.column)}, moins que la ligne {index + 1} du "
+                    "même texte"
+                ),
                 Pos(pmark.line + 1, 1),
                 f"alignez-la sur la ligne {index + 1} : {_spaces(indent)} en début de ligne",
             )
-    return YamlSyntaxError("texte inattendu à cet endroit", f.pos, "vérifiez qu'il ne manque pas « : » après une clé, et que les textes sont entre guillemets")
+    return YamlSyntaxError(
+        "texte inattendu à cet endroit",
+        f.pos,
+        "vérifiez qu'il ne manque pas « : » après une clé, et que les textes sont entre guillemets",
+    )
 
 
 # Most specific first: each rule recognises one hand-editing mistake, or passes.
@@ -382,7 +408,7 @@ def _closed_too_early(token: yaml.ScalarToken, line: str) -> YamlSyntaxError:
             suggestion = f'{prefix} "{inner}"'.strip()
         else:
             suggestion = ""
-        hint = 'dans un texte entre guillemets droits, écrivez « » ou l\'apostrophe \' au lieu de "'
+        hint = "dans un texte entre guillemets droits, écrivez « » ou l'apostrophe ' au lieu de \""
     if suggestion:
         hint += f", par exemple {suggestion}"
     return YamlSyntaxError(
@@ -399,12 +425,20 @@ def _missing_colon(lines: list[str], mark: yaml.Mark) -> YamlSyntaxError:
     if previous is not None and ":" not in line:
         dash = _DASH_LINE.match(lines[previous[0]])
         if dash and len(dash.group(1)) == mark.column:
-            return YamlSyntaxError("il manque « - » en début de ligne", pos, f"écrivez - {line.strip()} (comme les autres éléments de la liste)")
+            return YamlSyntaxError(
+                "il manque « - » en début de ligne",
+                pos,
+                f"écrivez - {line.strip()} (comme les autres éléments de la liste)",
+            )
     match = re.match(r"""^\s*(-\s+)?([^\s:"']+)(:?)\s*(.*?)\s*$""", line)
     if not match:
-        return YamlSyntaxError("il manque « : » après le nom de la clé", pos, 'écrivez la clé, « : », une espace puis la valeur, par exemple nom: "Bretagne"')
-    dash, key, colon, rest = match.groups()
-    example = f"{'- ' if dash else ''}{key}: {rest}".rstrip()
+        return YamlSyntaxError(
+            "il manque « : » après le nom de la clé",
+            pos,
+            'écrivez la clé, « : », une espace puis la valeur, par exemple nom: "Bretagne"',
+        )
+    item_dash, key, colon, rest = match.groups()
+    example = f"{'- ' if item_dash else ''}{key}: {rest}".rstrip()
     if colon:
         return YamlSyntaxError("il manque une espace après « : »", pos, f"écrivez {example}")
     return YamlSyntaxError(f"il manque « : » après « {key} »", pos, f"écrivez {example}")
@@ -429,9 +463,15 @@ def _block_text_indent(lines: list[str], index: int) -> YamlSyntaxError | None:
             expected = max(len(following) - len(following.lstrip(" ")), key_col + 2)
             key = owner.group(2)
             return YamlSyntaxError(
-                f"ligne du texte de « {key} » pas assez décalée : elle commence par {_spaces(spaces)} au lieu de {expected}",
+                (
+                    f"ligne du texte de « {key} » pas assez décalée : elle commence par {_spaces(spaces)} au lieu de "
+                    f"{expected}"
+                ),
                 Pos(index + 1, 1),
-                f"ajoutez {_spaces(expected - spaces)} en début de ligne ({_spaces(expected)}, comme les autres lignes du texte de « {key} »)",
+                (
+                    f"ajoutez {_spaces(expected - spaces)} en début de ligne ({_spaces(expected)}, comme les autres "
+                    f"lignes du texte de « {key} »)"
+                ),
             )
         if len(previous) - len(previous.lstrip(" ")) <= spaces:
             return None
@@ -504,7 +544,9 @@ def _bad_indent(lines: list[str], mark: yaml.Mark) -> YamlSyntaxError:
             break
     message = f"ligne mal décalée : elle commence par {_spaces(spaces)}, ce qui ne la rattache à aucun bloc au-dessus"
     if not candidates:
-        return YamlSyntaxError(message, _pos(mark), "alignez-la sur les lignes du même bloc (même nombre d'espaces en début de ligne)")
+        return YamlSyntaxError(
+            message, _pos(mark), "alignez-la sur les lignes du même bloc (même nombre d'espaces en début de ligne)"
+        )
     best = min(candidates, key=lambda c: abs(c[0] - spaces))  # ties: the nearest line above
     return YamlSyntaxError(
         message,

@@ -29,6 +29,7 @@ Design notes:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import html
 import json
@@ -69,9 +70,7 @@ BOT_USER: dict[str, Any] = {
 }
 
 #: Methods that random/forced faults apply to by default.
-DEFAULT_FAULT_METHODS: frozenset[str] = frozenset(
-    {"sendMessage", "editMessageText", "answerCallbackQuery"}
-)
+DEFAULT_FAULT_METHODS: frozenset[str] = frozenset({"sendMessage", "editMessageText", "answerCallbackQuery"})
 
 # Telegram limits (see telegram.constants.MessageLimit / InlineKeyboardButtonLimit).
 MAX_TEXT_LENGTH = 4096
@@ -82,28 +81,56 @@ MAX_CALLBACK_ANSWER_LENGTH = 200
 # value happens to look like a number or JSON ("123", "[draft]", "true"...).
 _TEXT_KEYS = frozenset(
     {
-        "text", "caption", "description", "short_description", "name", "title",
-        "query", "parse_mode", "callback_query_id", "inline_message_id", "url",
-        "secret_token", "language_code", "ip_address", "emoji", "custom_emoji_id",
-        "sticker", "photo", "document", "video", "audio", "voice", "animation",
-        "video_note", "thumbnail", "file_id", "phone_number", "first_name",
-        "last_name", "address", "foursquare_id", "question", "explanation",
-        "payload", "provider_token", "currency", "start_parameter",
-        "game_short_name", "certificate", "business_connection_id",
+        "text",
+        "caption",
+        "description",
+        "short_description",
+        "name",
+        "title",
+        "query",
+        "parse_mode",
+        "callback_query_id",
+        "inline_message_id",
+        "url",
+        "secret_token",
+        "language_code",
+        "ip_address",
+        "emoji",
+        "custom_emoji_id",
+        "sticker",
+        "photo",
+        "document",
+        "video",
+        "audio",
+        "voice",
+        "animation",
+        "video_note",
+        "thumbnail",
+        "file_id",
+        "phone_number",
+        "first_name",
+        "last_name",
+        "address",
+        "foursquare_id",
+        "question",
+        "explanation",
+        "payload",
+        "provider_token",
+        "currency",
+        "start_parameter",
+        "game_short_name",
+        "certificate",
+        "business_connection_id",
     }
 )
 
 _CONFLICT_DESCRIPTION = (
-    "Conflict: terminated by other getUpdates request; "
-    "make sure that only one bot instance is running"
+    "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running"
 )
 _WEBHOOK_CONFLICT_DESCRIPTION = (
-    "Conflict: can't use getUpdates method while webhook is active; "
-    "use deleteWebhook to delete the webhook first"
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first"
 )
-_QUERY_TOO_OLD = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
+_QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 _NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply "
     "markup are exactly the same as a current content and reply markup of the message"
@@ -116,9 +143,7 @@ _NOT_MODIFIED = (
 class ApiError(Exception):
     """An error answer of the Bot API (``{"ok": false, ...}``)."""
 
-    def __init__(
-        self, status: int, description: str, parameters: dict[str, Any] | None = None
-    ) -> None:
+    def __init__(self, status: int, description: str, parameters: dict[str, Any] | None = None) -> None:
         super().__init__(description)
         self.status = status
         self.description = description
@@ -199,8 +224,21 @@ class _Forced:
 
 _ALLOWED_TAGS = frozenset(
     {
-        "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "a", "code",
-        "pre", "tg-spoiler", "blockquote", "span",
+        "b",
+        "strong",
+        "i",
+        "em",
+        "u",
+        "ins",
+        "s",
+        "strike",
+        "del",
+        "a",
+        "code",
+        "pre",
+        "tg-spoiler",
+        "blockquote",
+        "span",
     }
 )
 # <tag attr="v" attr2='v' attr3=v flag>  or  </tag>
@@ -209,9 +247,7 @@ _TAG_RE = re.compile(
     r"(?P<attrs>(?:\s+[A-Za-z_:][-A-Za-z0-9_:.]*"
     r"(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s\"'<>=`]+))?)*)\s*>"
 )
-_ATTR_RE = re.compile(
-    r"([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'<>=`]+)))?"
-)
+_ATTR_RE = re.compile(r"([A-Za-z_:][-A-Za-z0-9_:.]*)(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'<>=`]+)))?")
 _ENTITY_RE = re.compile(r"&(?:amp|lt|gt|quot|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
 
 
@@ -240,45 +276,28 @@ def check_html(text: str) -> str:
         if char == "<":
             match = _TAG_RE.match(text, i)
             if match is None:
-                raise _parse_error(
-                    f"Unsupported start tag at byte offset {offset(i)}"
-                )
+                raise _parse_error(f"Unsupported start tag at byte offset {offset(i)}")
             name = match["name"].lower()
             if name not in _ALLOWED_TAGS:
-                raise _parse_error(
-                    f'Unsupported start tag "{name}" at byte offset {offset(i)}'
-                )
+                raise _parse_error(f'Unsupported start tag "{name}" at byte offset {offset(i)}')
             if match["close"]:
                 if match["attrs"].strip():
-                    raise _parse_error(
-                        f'Unexpected attributes in end tag at byte offset {offset(i)}'
-                    )
+                    raise _parse_error(f"Unexpected attributes in end tag at byte offset {offset(i)}")
                 if not stack:
-                    raise _parse_error(
-                        f'Unexpected end tag at byte offset {offset(i)}'
-                    )
+                    raise _parse_error(f"Unexpected end tag at byte offset {offset(i)}")
                 if stack[-1] != name:
-                    raise _parse_error(
-                        f'Can\'t find end tag corresponding to start tag "{stack[-1]}"'
-                    )
+                    raise _parse_error(f'Can\'t find end tag corresponding to start tag "{stack[-1]}"')
                 stack.pop()
             else:
-                attrs = {
-                    m[1].lower(): m[2] or m[3] or m[4] or ""
-                    for m in _ATTR_RE.finditer(match["attrs"])
-                }
+                attrs = {m[1].lower(): m[2] or m[3] or m[4] or "" for m in _ATTR_RE.finditer(match["attrs"])}
                 if name == "span" and attrs.get("class") != "tg-spoiler":
-                    raise _parse_error(
-                        f'Unsupported start tag "span" at byte offset {offset(i)}'
-                    )
+                    raise _parse_error(f'Unsupported start tag "span" at byte offset {offset(i)}')
                 stack.append(name)
             i = match.end()
         elif char == "&":
             match = _ENTITY_RE.match(text, i)
             if match is None:
-                raise _parse_error(
-                    f"Character entity expected at byte offset {offset(i)}"
-                )
+                raise _parse_error(f"Character entity expected at byte offset {offset(i)}")
             out.append(html.unescape(match.group()))
             i = match.end()
         else:
@@ -348,9 +367,7 @@ class _MethodHandler(tornado.web.RequestHandler):
         await self._handle(token, method)
 
     def _params(self) -> dict[str, Any]:
-        raw: dict[str, Any] = {
-            k: v[-1].decode("utf-8") for k, v in self.request.query_arguments.items()
-        }
+        raw: dict[str, Any] = {k: v[-1].decode("utf-8") for k, v in self.request.query_arguments.items()}
         content_type = self.request.headers.get("Content-Type", "")
         if content_type.startswith("application/json"):
             body = json.loads(self.request.body or b"{}")
@@ -474,9 +491,7 @@ class FakeBotApi:
         self._stopping = False
         self._ready.clear()
         self._startup_error = None
-        self._thread = threading.Thread(
-            target=self._run, args=(sockets,), name=f"FakeBotApi:{self._port}", daemon=True
-        )
+        self._thread = threading.Thread(target=self._run, args=(sockets,), name=f"FakeBotApi:{self._port}", daemon=True)
         self._thread.start()
         if not self._ready.wait(10):
             raise RuntimeError("FakeBotApi did not start within 10 s")
@@ -536,7 +551,7 @@ class FakeBotApi:
     def _run(self, sockets: list[Any]) -> None:
         try:
             asyncio.run(self._serve(sockets))
-        except BaseException as exc:  # pragma: no cover - reported by start()
+        except BaseException as exc:  # noqa: BLE001 - any failure of the server thread is reported by start()
             self._startup_error = exc
             for sock in sockets:
                 sock.close()
@@ -567,10 +582,8 @@ class FakeBotApi:
         loop, wakeup = self._loop, self._wakeup
         if loop is None or wakeup is None:
             return
-        try:
+        with contextlib.suppress(RuntimeError):  # loop closed meanwhile
             loop.call_soon_threadsafe(wakeup.set)
-        except RuntimeError:  # loop closed meanwhile
-            pass
 
     # ------------------------------------------------------------------ recording
 
@@ -583,11 +596,7 @@ class FakeBotApi:
     def calls_of(self, method: str, *, failed: bool | None = None) -> list[Call]:
         """Calls of one method, optionally filtered on ``failed``."""
         with self._lock:
-            return [
-                c
-                for c in self._calls
-                if c.method == method and (failed is None or c.failed == failed)
-            ]
+            return [c for c in self._calls if c.method == method and (failed is None or c.failed == failed)]
 
     def sent(self, chat_id: int | str) -> list[dict[str, Any]]:
         """Successful sendMessage/editMessageText params for a chat, in order.
@@ -776,7 +785,11 @@ class FakeBotApi:
                     self._forced.remove(forced)
                 return forced
         faults = self._faults
-        if method in faults.methods and faults.fail_rate_5xx_after > 0 and self._rng.random() < faults.fail_rate_5xx_after:
+        if (
+            method in faults.methods
+            and faults.fail_rate_5xx_after > 0
+            and self._rng.random() < faults.fail_rate_5xx_after
+        ):
             return _Forced(method, 502, 1, 0, None, after_delivery=True)
         return None
 
@@ -837,7 +850,7 @@ class FakeBotApi:
             if method != "getUpdates" or method in self._custom:
                 return await self._answer_after(after, reply)
             return await self._long_poll(call)
-        except Exception as exc:  # a bug in the fake: make it visible, answer 500
+        except Exception as exc:  # noqa: BLE001 - a bug in the fake: make it visible, answer 500
             with self._lock:
                 self.internal_errors.append(f"{method}: {exc!r}")
                 self._record_locked(method, params, token, failed=True, reason=repr(exc), status=500)
@@ -905,20 +918,14 @@ class FakeBotApi:
                         return _Reply(502, ApiError(502, "Bad Gateway").body())
                     call.status = 0
                     return _Reply(drop=True)
-                batch = [
-                    u
-                    for u in self._pending
-                    if not allowed or any(key in u for key in allowed)
-                ][:limit]
+                batch = [u for u in self._pending if not allowed or any(key in u for key in allowed)][:limit]
                 if batch or self._stopping or time.monotonic() >= deadline:
                     result = copy.deepcopy(batch)
                     call.result = result
                     return _Reply(200, {"ok": True, "result": result})
             remaining = deadline - time.monotonic()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wakeup.wait(), min(0.1, max(remaining, 0.001)))
-            except TimeoutError:
-                pass
 
     # ------------------------------------------------------------------ API methods
 
@@ -982,9 +989,7 @@ class FakeBotApi:
             if not isinstance(desc, str) or not 1 <= len(desc) <= 256:
                 raise _bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         key = (self._scope_key(params.get("scope")), params.get("language_code") or "")
-        self._commands[key] = [
-            {"command": c["command"], "description": c["description"]} for c in commands
-        ]
+        self._commands[key] = [{"command": c["command"], "description": c["description"]} for c in commands]
         return True
 
     def _api_deleteMyCommands(self, params: dict[str, Any]) -> Any:
@@ -1043,11 +1048,7 @@ class FakeBotApi:
             return True
         chat, message = self._editable_message(params)
         new_markup = copy.deepcopy(markup) if markup is not None and "inline_keyboard" in markup else None
-        if (
-            self.reject_not_modified
-            and message.get("text") == rendered
-            and message.get("reply_markup") == new_markup
-        ):
+        if self.reject_not_modified and message.get("text") == rendered and message.get("reply_markup") == new_markup:
             raise _bad_request(_NOT_MODIFIED.removeprefix("Bad Request: "))
         message["text"] = rendered
         # Editing the text without reply_markup removes the inline keyboard.
@@ -1132,10 +1133,7 @@ class FakeBotApi:
         if text is None:
             raise _bad_request("message text is empty")
         text = str(text)
-        if isinstance(parse_mode, str) and parse_mode.upper() == "HTML":
-            rendered = check_html(text)
-        else:
-            rendered = text
+        rendered = check_html(text) if isinstance(parse_mode, str) and parse_mode.upper() == "HTML" else text
         if not rendered.strip():
             raise _bad_request("message text is empty")
         if _utf16_len(rendered) > MAX_TEXT_LENGTH:
@@ -1155,9 +1153,16 @@ class FakeBotApi:
         if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
             raise _bad_request("can't parse inline keyboard button: InlineKeyboardButton must be an Object")
         kinds = (
-            "callback_data", "url", "web_app", "login_url", "switch_inline_query",
-            "switch_inline_query_current_chat", "switch_inline_query_chosen_chat",
-            "copy_text", "callback_game", "pay",
+            "callback_data",
+            "url",
+            "web_app",
+            "login_url",
+            "switch_inline_query",
+            "switch_inline_query_current_chat",
+            "switch_inline_query_chosen_chat",
+            "copy_text",
+            "callback_game",
+            "pay",
         )
         for row in rows:
             for button in row:
@@ -1221,9 +1226,7 @@ class FakeBotApi:
         self._notify_pollers()
         return update_id
 
-    def send_text(
-        self, chat_id: int | str, text: str, user_id: int | None = None, first_name: str = "Test"
-    ) -> int:
+    def send_text(self, chat_id: int | str, text: str, user_id: int | None = None, first_name: str = "Test") -> int:
         """Simulate the user sending a plain text message; returns the update_id."""
         with self._lock:
             message = self._user_message_locked(chat_id, user_id, first_name, text=text)
@@ -1240,9 +1243,7 @@ class FakeBotApi:
         head = command.split(maxsplit=1)[0]
         entity = {"type": "bot_command", "offset": 0, "length": _utf16_len(head)}
         with self._lock:
-            message = self._user_message_locked(
-                chat_id, user_id, first_name, text=command, entities=[entity]
-            )
+            message = self._user_message_locked(chat_id, user_id, first_name, text=command, entities=[entity])
             update_id = self._enqueue_locked("message", message)
         self._notify_pollers()
         return update_id
@@ -1342,9 +1343,7 @@ class FakeBotApi:
             f"last calls: {[c.method for c in self._calls[-10:]]}"
         )
 
-    def wait_for_replies(
-        self, chat_id: int | str, count: int = 1, timeout: float = 10.0
-    ) -> list[dict[str, Any]]:
+    def wait_for_replies(self, chat_id: int | str, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Block until ``count`` new sendMessage/editMessageText for the chat have been
         delivered since the last wait for that chat, and return them.
 
@@ -1364,9 +1363,7 @@ class FakeBotApi:
                     raise AssertionError(self._timeout_message_locked(chat, count, timeout))
                 self._cond.wait(remaining)
 
-    async def areplies(
-        self, chat_id: int | str, count: int = 1, timeout: float = 10.0
-    ) -> list[dict[str, Any]]:
+    async def areplies(self, chat_id: int | str, count: int = 1, timeout: float = 10.0) -> list[dict[str, Any]]:
         """Async :meth:`wait_for_replies`: polls with ``asyncio.sleep``."""
         chat = _norm_chat(chat_id)
         deadline = time.monotonic() + timeout
@@ -1385,9 +1382,7 @@ class FakeBotApi:
         with self._lock:
             self._cursor[chat] = len(self._sent.get(chat, []))
 
-    def wait_until(
-        self, predicate: Callable[[], T], timeout: float = 10.0, message: str = ""
-    ) -> T:
+    def wait_until(self, predicate: Callable[[], T], timeout: float = 10.0, message: str = "") -> T:
         """Block until ``predicate()`` is truthy; return its value.
 
         Raises AssertionError on timeout. Not for use in a running event loop (see
@@ -1406,9 +1401,7 @@ class FakeBotApi:
                 # Woken by any new call/update; re-check at least every 50 ms.
                 self._cond.wait(min(remaining, 0.05))
 
-    async def auntil(
-        self, predicate: Callable[[], T], timeout: float = 10.0, message: str = ""
-    ) -> T:
+    async def auntil(self, predicate: Callable[[], T], timeout: float = 10.0, message: str = "") -> T:
         """Async :meth:`wait_until`."""
         deadline = time.monotonic() + timeout
         while True:
@@ -1421,7 +1414,5 @@ class FakeBotApi:
 
 
 # Methods implemented by the fake (case-insensitive lookup, like Telegram).
-_KNOWN = frozenset(
-    name.removeprefix("_api_") for name in dir(FakeBotApi) if name.startswith("_api_")
-) | {"getUpdates"}
+_KNOWN = frozenset(name.removeprefix("_api_") for name in dir(FakeBotApi) if name.startswith("_api_")) | {"getUpdates"}
 _CANONICAL: dict[str, str] = {name.lower(): name for name in _KNOWN}

@@ -7,12 +7,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from fakebotapi import FakeBotApi
-
 from bot.config import Config
 from bot.nlu.knowledge import Knowledge
 from bot.service import Assistant
 from bot.storage import Store, load_or_create_key
+from fakebotapi import FakeBotApi
 from handlers.app import build_application
 from handlers.runtime import Runtime
 
@@ -43,7 +42,9 @@ class RunningBot:
 
     def __init__(self, config: Config, knowledge: Knowledge, token: str = "123456:TEST-token-secret") -> None:
         self.config = config
-        self.store = Store(config.database, load_or_create_key(config.hash_key_file), keep_unknown=config.keep_not_understood)
+        self.store = Store(
+            config.database, load_or_create_key(config.hash_key_file), keep_unknown=config.keep_not_understood
+        )
         self.assistant = Assistant(config, knowledge, self.store)
         self.app = build_application(config, self.assistant, token=token)
         self.runtime = Runtime(self.app)

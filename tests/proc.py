@@ -26,8 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "424242:PROC-test-token"
 
 
-def write_config(tmp_path: Path, fake: FakeBotApi, *, staff_ids: tuple[int, ...] = (), retention_days: int = 180,
-                 keep_not_understood: bool = False, level: str = "INFO") -> Path:
+def write_config(
+    tmp_path: Path,
+    fake: FakeBotApi,
+    *,
+    staff_ids: tuple[int, ...] = (),
+    retention_days: int = 180,
+    keep_not_understood: bool = False,
+    level: str = "INFO",
+) -> Path:
     """A config.yaml in ``tmp_path``: fake Bot API, the repo's knowledge, database and key in tmp."""
     staff = "[" + ", ".join(str(i) for i in staff_ids) + "]"
     text = f"""\
@@ -68,14 +75,21 @@ class BotProcess:
         assert self.proc is None or self.proc.poll() is not None, "already running"
         self.starts += 1
         self.log_path = self.tmp_path / f"bot-{self.starts}.log"
-        env = {k: v for k, v in os.environ.items() if k not in ("CEP_BOT_TOKEN", "TELEGRAM_BOT_TOKEN", "CEP_WEBHOOK_SECRET")}
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("CEP_BOT_TOKEN", "TELEGRAM_BOT_TOKEN", "CEP_WEBHOOK_SECRET")
+        }
         env.update(CEP_BOT_TOKEN=TOKEN, PTB_TIMEDELTA="1", PYTHONUNBUFFERED="1")
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH", "")]))
         seen = len(self.fake.calls_of("getUpdates"))
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        with Path(self.log_path).open("wb") as log:
+            self.proc = subprocess.Popen(
                 [sys.executable, "-m", "bot", "--config", str(self.config_path), "run"],
-                cwd=self.tmp_path, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=self.tmp_path,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         deadline = time.monotonic() + timeout
         while len(self.fake.calls_of("getUpdates")) <= seen:
@@ -110,7 +124,11 @@ class BotProcess:
             raise AssertionError(f"the bot did not stop within {timeout} s after SIGTERM:\n{self.log()}") from None
 
     def log(self) -> str:
-        return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path and self.log_path.exists() else ""
+        return (
+            self.log_path.read_text(encoding="utf-8", errors="replace")
+            if self.log_path and self.log_path.exists()
+            else ""
+        )
 
     def __enter__(self) -> BotProcess:
         return self.start()

@@ -136,7 +136,10 @@ def _kb(tmp_path: Path) -> KB:
 
 def _markets() -> list[tuple[str, dict]]:
     """(file, parsed data) of every shipped market, by start date."""
-    found = [(f"marches/{p.name}", load_yaml(p.read_text(encoding="utf-8"))) for p in sorted((KNOWLEDGE / "marches").glob("*.yaml"))]
+    found = [
+        (f"marches/{p.name}", load_yaml(p.read_text(encoding="utf-8")))
+        for p in sorted((KNOWLEDGE / "marches").glob("*.yaml"))
+    ]
     return sorted(found, key=lambda item: str(item[1]["debut"]))
 
 
@@ -164,7 +167,9 @@ def test_cep_bot_check_knowledge_exits_0_and_prints_the_summary(capsys: pytest.C
     out = capsys.readouterr().out.rstrip("\n").split("\n")
     assert code == 0
     assert out[0] == f"Dossier vérifié : {KNOWLEDGE.resolve()}"
-    assert re.fullmatch(r"18 régions, .* lots, \d+ contacts dont \d+ à vérifier, .* — 0 erreur\(s\), \d+ avertissement\(s\)", out[-1])
+    assert re.fullmatch(
+        r"18 régions, .* lots, \d+ contacts dont \d+ à vérifier, .* — 0 erreur\(s\), \d+ avertissement\(s\)", out[-1]
+    )
     assert all(line.endswith("(avertissement)") for line in out[1:-1])
 
 
@@ -172,13 +177,19 @@ def test_cep_bot_check_knowledge_exits_0_and_prints_the_summary(capsys: pytest.C
 def test_cep_bot_check_knowledge_as_a_process() -> None:
     script = Path(sys.executable).with_name("cep-bot")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "bot"]
-    done = subprocess.run([*command, "check", "knowledge"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [*command, "check", "knowledge"], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     last = done.stdout.rstrip("\n").split("\n")[-1]
-    assert re.fullmatch(r"18 régions, .* lots, \d+ contacts dont \d+ à vérifier, .* — 0 erreur\(s\), \d+ avertissement\(s\)", last)
+    assert re.fullmatch(
+        r"18 régions, .* lots, \d+ contacts dont \d+ à vérifier, .* — 0 erreur\(s\), \d+ avertissement\(s\)", last
+    )
 
 
-def test_broken_knowledge_exits_1_errors_before_warnings_summary_last(kb: KB, capsys: pytest.CaptureFixture[str]) -> None:
+def test_broken_knowledge_exits_1_errors_before_warnings_summary_last(
+    kb: KB, capsys: pytest.CaptureFixture[str]
+) -> None:
     # A warning early in the files (an http source) and an error later (a bad phone number).
     kb.set_block(
         MARKET,
@@ -212,11 +223,20 @@ def test_broken_knowledge_builds_no_snapshot_and_load_raises(kb: KB) -> None:
 
 def test_warnings_alone_still_build_the_snapshot(kb: KB) -> None:
     line = kb.set_block(
-        MARKET, '"2024-bretagne"', "^contacts:", to='contacts:\n  "53":\n    source: "http://exemple.fr/cep"\n    verifie: "2026-11-01"'
+        MARKET,
+        '"2024-bretagne"',
+        "^contacts:",
+        to='contacts:\n  "53":\n    source: "http://exemple.fr/cep"\n    verifie: "2026-11-01"',
     )
     report = kb.check()
     assert errors(report) == []
-    assert expected(MARKET, line + 2, kb.col(MARKET, line + 2, '"'), "source en http « http://exemple.fr/cep »", "préférez l'adresse en https:// si la page existe en https") in warnings(report)
+    assert expected(
+        MARKET,
+        line + 2,
+        kb.col(MARKET, line + 2, '"'),
+        "source en http « http://exemple.fr/cep »",
+        "préférez l'adresse en https:// si la page existe en https",
+    ) in warnings(report)
     assert report.snapshot is not None
 
 
@@ -226,14 +246,26 @@ def test_warnings_alone_still_build_the_snapshot(kb: KB) -> None:
 def test_yaml_missing_closing_quote_points_at_the_opening_quote(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^nom:", to='nom: "Lot Bretagne')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, '"'), 'guillemet " jamais refermé', 'ajoutez " à la fin du texte : nom: "Lot Bretagne"')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, '"'),
+            'guillemet " jamais refermé',
+            'ajoutez " à la fin du texte : nom: "Lot Bretagne"',
+        )
     ]
 
 
 def test_yaml_missing_closing_quote_in_a_list(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^regions:", to='regions: ["53]')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, '"'), 'guillemet " jamais refermé', 'ajoutez " à la fin du texte qui commence ici')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, '"'),
+            'guillemet " jamais refermé',
+            'ajoutez " à la fin du texte qui commence ici',
+        )
     ]
 
 
@@ -246,7 +278,7 @@ def test_yaml_quote_inside_a_quoted_text(kb: KB) -> None:
             line,
             column,
             "ce guillemet \" termine le texte trop tôt : la suite de la ligne n'est pas comprise",
-            "dans un texte entre guillemets droits, écrivez « » ou l'apostrophe ' au lieu de \", par exemple - \"qui a droit au « cep »\"",
+            'dans un texte entre guillemets droits, écrivez « » ou l\'apostrophe \' au lieu de ", par exemple - "qui a droit au « cep »"',
         )
     ]
 
@@ -259,7 +291,10 @@ def test_yaml_apostrophe_inside_a_single_quoted_text(kb: KB) -> None:
             line,
             kb.col(MARKET, line, "'équipe"),
             "ce guillemet ' termine le texte trop tôt : la suite de la ligne n'est pas comprise",
-            "une apostrophe termine un texte commencé par ' : entourez plutôt le texte de guillemets droits, par exemple nom: \"L'équipe Bretagne\"",
+            (
+                "une apostrophe termine un texte commencé par ' : entourez plutôt le texte de guillemets droits, par "
+                'exemple nom: "L\'équipe Bretagne"'
+            ),
         )
     ]
 
@@ -270,7 +305,13 @@ def test_yaml_tab(kb: KB) -> None:
     lines[index] = "\t" + lines[index].lstrip(" ")
     kb.write(MARKET, lines)
     assert errors(kb.check()) == [
-        expected(MARKET, index + 1, 1, "tabulation interdite", "remplacez la tabulation par des espaces (2 espaces par niveau de décalage)")
+        expected(
+            MARKET,
+            index + 1,
+            1,
+            "tabulation interdite",
+            "remplacez la tabulation par des espaces (2 espaces par niveau de décalage)",
+        )
     ]
 
 
@@ -288,7 +329,10 @@ def test_yaml_bad_indentation_says_how_many_spaces(kb: KB, shift: int) -> None:
             MARKET,
             index + 1,
             1,
-            f"ligne mal décalée : elle commence par {spaces + shift} espace{'s' if spaces + shift > 1 else ''}, ce qui ne la rattache à aucun bloc au-dessus",
+            (
+                f"ligne mal décalée : elle commence par {spaces + shift} espace{'s' if spaces + shift > 1 else ''}, ce "
+                "qui ne la rattache à aucun bloc au-dessus"
+            ),
             f"alignez-la sur les lignes du même bloc : {spaces} espaces en début de ligne, comme la ligne {sibling}",
         )
     ]
@@ -326,7 +370,9 @@ def test_yaml_colon_inside_an_unquoted_value(kb: KB) -> None:
 
 def test_yaml_colon_inside_an_unquoted_list_item(kb: KB) -> None:
     # Valid YAML, read as « clé: valeur »: the schema says it in the same words.
-    line = kb.set_line("questions.yaml", "id: eligibilite_qui", "^formulations:", "^-", to="- qui a droit au cep : tout le monde ?")
+    line = kb.set_line(
+        "questions.yaml", "id: eligibilite_qui", "^formulations:", "^-", to="- qui a droit au cep : tout le monde ?"
+    )
     assert errors(kb.check()) == [
         expected(
             "questions.yaml",
@@ -341,14 +387,18 @@ def test_yaml_colon_inside_an_unquoted_list_item(kb: KB) -> None:
 def test_yaml_missing_colon(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^nom:", to='nom "Lot Bretagne"')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, "nom"), "il manque « : » après « nom »", 'écrivez nom: "Lot Bretagne"')
+        expected(
+            MARKET, line, kb.col(MARKET, line, "nom"), "il manque « : » après « nom »", 'écrivez nom: "Lot Bretagne"'
+        )
     ]
 
 
 def test_yaml_missing_space_after_colon(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^nom:", to='nom:"Lot Bretagne"')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, "nom"), "il manque une espace après « : »", 'écrivez nom: "Lot Bretagne"')
+        expected(
+            MARKET, line, kb.col(MARKET, line, "nom"), "il manque une espace après « : »", 'écrivez nom: "Lot Bretagne"'
+        )
     ]
 
 
@@ -376,25 +426,39 @@ def test_yaml_error_in_one_market_file_adds_no_period_noise(kb: KB) -> None:
 
 def test_unknown_key_with_did_you_mean(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^regions:", to='region: ["53"]')
-    assert errors(kb.check()) == [expected(MARKET, line, kb.col(MARKET, line, "region"), "clé inconnue « region »", "vouliez-vous dire « regions » ?")]
+    assert errors(kb.check()) == [
+        expected(
+            MARKET, line, kb.col(MARKET, line, "region"), "clé inconnue « region »", "vouliez-vous dire « regions » ?"
+        )
+    ]
 
 
 def test_unknown_key_without_near_miss_lists_the_keys(kb: KB) -> None:
-    line = kb.set_block(MARKET, '"2024-bretagne"', "^contacts:", to='contacts:\n  "53":\n    fax: "02 99 00 00 00"\n    a_verifier: "test"')
+    line = kb.set_block(
+        MARKET,
+        '"2024-bretagne"',
+        "^contacts:",
+        to='contacts:\n  "53":\n    fax: "02 99 00 00 00"\n    a_verifier: "test"',
+    )
     assert errors(kb.check()) == [
         expected(
             MARKET,
             line + 2,
             kb.col(MARKET, line + 2, "fax"),
             "clé inconnue « fax »",
-            "clés possibles ici : telephone, site, reservation, email, lieux, adresse, horaires, modes, source, verifie, a_verifier",
+            (
+                "clés possibles ici : telephone, site, reservation, email, lieux, adresse, horaires, modes, source, "
+                "verifie, a_verifier"
+            ),
         )
     ]
 
 
 def test_unknown_key_in_textes(kb: KB) -> None:
     line = kb.set_line("textes.yaml", "^accueil:", to="acceuil: >-", keep_indent=False)
-    assert errors(kb.check()) == [expected("textes.yaml", line, 1, "clé inconnue « acceuil »", "vouliez-vous dire « accueil » ?")]
+    assert errors(kb.check()) == [
+        expected("textes.yaml", line, 1, "clé inconnue « acceuil »", "vouliez-vous dire « accueil » ?")
+    ]
 
 
 def test_missing_key(kb: KB) -> None:
@@ -404,7 +468,13 @@ def test_missing_key(kb: KB) -> None:
     kb.write(MARKET, lines)
     lot = kb.line_no(MARKET, 'id: "2024-bretagne"')
     assert errors(kb.check()) == [
-        expected(MARKET, lot, kb.col(MARKET, lot, "id"), "il manque la clé « nom » dans cet élément de « lots »", 'ajoutez une ligne « nom: "Lot Bretagne" »')
+        expected(
+            MARKET,
+            lot,
+            kb.col(MARKET, lot, "id"),
+            "il manque la clé « nom » dans cet élément de « lots »",
+            'ajoutez une ligne « nom: "Lot Bretagne" »',
+        )
     ]
 
 
@@ -424,7 +494,13 @@ def test_wrong_type_text_instead_of_list(kb: KB) -> None:
 def test_wrong_type_number_instead_of_list(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^regions:", to="regions: 53")
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, "53"), "« regions » doit être une liste, même pour un seul élément", 'mettez la valeur entre crochets : regions: ["53"]')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, "53"),
+            "« regions » doit être une liste, même pour un seul élément",
+            'mettez la valeur entre crochets : regions: ["53"]',
+        )
     ]
 
 
@@ -444,31 +520,62 @@ def test_wrong_type_text_instead_of_block(kb: KB) -> None:
 def test_wrong_type_list_instead_of_text(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^nom:", to='nom: ["Lot Bretagne"]')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, "["), "« nom » doit être un texte simple, pas une liste ni un bloc", 'écrivez par exemple nom: "Lot Bretagne"')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, "["),
+            "« nom » doit être un texte simple, pas une liste ni un bloc",
+            'écrivez par exemple nom: "Lot Bretagne"',
+        )
     ]
 
 
 def test_unquoted_code(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^regions:", to="regions: [53]")
-    assert errors(kb.check()) == [expected(MARKET, line, kb.col(MARKET, line, "53"), "le code 53 doit être entre guillemets", 'écrivez "53" (avec les guillemets)')]
+    assert errors(kb.check()) == [
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, "53"),
+            "le code 53 doit être entre guillemets",
+            'écrivez "53" (avec les guillemets)',
+        )
+    ]
 
 
 def test_yes_is_not_a_text(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^nom:", to="nom: yes")
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, "yes"), "« nom » : yes est compris comme oui/non, pas comme un texte", 'mettez la valeur entre guillemets : nom: "yes"')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, "yes"),
+            "« nom » : yes est compris comme oui/non, pas comme un texte",
+            'mettez la valeur entre guillemets : nom: "yes"',
+        )
     ]
 
 
 def test_invalid_date(kb: KB) -> None:
     line = kb.set_line(MARKET, "^fin:", to='fin: "2027-02-30"')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, '"2027'), "date invalide « 2027-02-30 »", 'écrivez la date au format "AAAA-MM-JJ", par exemple "2026-01-31"')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, '"2027'),
+            "date invalide « 2027-02-30 »",
+            'écrivez la date au format "AAAA-MM-JJ", par exemple "2026-01-31"',
+        )
     ]
 
 
 def test_unknown_choice_with_did_you_mean(kb: KB) -> None:
-    line = kb.set_block(MARKET, '"2024-bretagne"', "^contacts:", to='contacts:\n  "53":\n    modes: [presentiel, telefone]\n    a_verifier: "test"')
+    line = kb.set_block(
+        MARKET,
+        '"2024-bretagne"',
+        "^contacts:",
+        to='contacts:\n  "53":\n    modes: [presentiel, telefone]\n    a_verifier: "test"',
+    )
     assert errors(kb.check()) == [
         expected(
             MARKET,
@@ -491,7 +598,10 @@ def test_unknown_region_code_in_a_lot(kb: KB) -> None:
             line,
             kb.col(MARKET, line, '"99"'),
             "code de région inconnu « 99 »",
-            "utilisez un des codes de geographie.yaml : 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, 93, 94",
+            (
+                "utilisez un des codes de geographie.yaml : 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, "
+                "84, 93, 94"
+            ),
         )
     ]
 
@@ -504,7 +614,10 @@ def test_unknown_region_code_of_a_departement(kb: KB) -> None:
             line,
             kb.col("geographie.yaml", line, '"33"'),
             "code de région inconnu « 33 » pour le département 29",
-            "utilisez un des codes de « regions » : 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, 93, 94",
+            (
+                "utilisez un des codes de « regions » : 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, "
+                "93, 94"
+            ),
         )
     ]
 
@@ -558,7 +671,13 @@ def test_region_in_no_lot(kb: KB) -> None:
     kb.set_block(MARKET, 'id: "2024-bretagne"', to="")
     line = kb.line_no(MARKET, "^lots:")
     assert errors(kb.check()) == [
-        expected(MARKET, line, 1, "la région 53 (Bretagne) n'est couverte par aucun lot du marché 2024-2027", 'ajoutez "53" à la liste « regions » du lot qui la couvre')
+        expected(
+            MARKET,
+            line,
+            1,
+            "la région 53 (Bretagne) n'est couverte par aucun lot du marché 2024-2027",
+            'ajoutez "53" à la liste « regions » du lot qui la couvre',
+        )
     ]
 
 
@@ -566,14 +685,31 @@ def test_region_in_no_lot_of_the_past_market_too(kb: KB) -> None:
     file = "marches/2020-2023.yaml"
     kb.set_block(file, 'id: "2020-bretagne"', to="")
     assert errors(kb.check()) == [
-        expected(file, kb.line_no(file, "^lots:"), 1, "la région 53 (Bretagne) n'est couverte par aucun lot du marché 2020-2023", 'ajoutez "53" à la liste « regions » du lot qui la couvre')
+        expected(
+            file,
+            kb.line_no(file, "^lots:"),
+            1,
+            "la région 53 (Bretagne) n'est couverte par aucun lot du marché 2020-2023",
+            'ajoutez "53" à la liste « regions » du lot qui la couvre',
+        )
     ]
 
 
 def test_contacts_for_a_region_outside_the_lot(kb: KB) -> None:
-    line = kb.set_block(MARKET, '"2024-bretagne"', "^contacts:", to='contacts:\n  "53":\n    a_verifier: "test"\n  "52":\n    a_verifier: "test"')
+    line = kb.set_block(
+        MARKET,
+        '"2024-bretagne"',
+        "^contacts:",
+        to='contacts:\n  "53":\n    a_verifier: "test"\n  "52":\n    a_verifier: "test"',
+    )
     assert errors(kb.check()) == [
-        expected(MARKET, line + 3, kb.col(MARKET, line + 3, '"52"'), "contacts pour la région « 52 », qui n'est pas dans ce lot", "utilisez un des codes du lot : 53")
+        expected(
+            MARKET,
+            line + 3,
+            kb.col(MARKET, line + 3, '"52"'),
+            "contacts pour la région « 52 », qui n'est pas dans ce lot",
+            "utilisez un des codes du lot : 53",
+        )
     ]
 
 
@@ -587,7 +723,10 @@ def test_markets_overlap(kb: KB) -> None:
             MARKET,
             line,
             kb.col(MARKET, line, '"'),
-            "le marché 2024-2027 commence le 2023-12-01, avant la fin du marché 2020-2023 (le 2023-12-31) : les deux se chevauchent",
+            (
+                "le marché 2024-2027 commence le 2023-12-01, avant la fin du marché 2020-2023 (le 2023-12-31) : les deux "
+                "se chevauchent"
+            ),
             'écrivez debut: "2024-01-01", ou corrigez « fin » du marché 2020-2023',
         )
     ]
@@ -609,7 +748,13 @@ def test_markets_leave_a_gap(kb: KB) -> None:
 def test_market_ending_before_it_starts(kb: KB) -> None:
     line = kb.set_line(MARKET, "^fin:", to='fin: "2023-06-30"')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, '"'), "la fin du marché (2023-06-30) est avant son début (2024-01-01)", "vérifiez « debut » et « fin »")
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, '"'),
+            "la fin du marché (2023-06-30) est avant son début (2024-01-01)",
+            "vérifiez « debut » et « fin »",
+        )
     ]
 
 
@@ -639,7 +784,9 @@ def _only_the_2024_2027_market(kb: KB) -> None:
 
 def test_no_market_in_force_at_2030(kb: KB) -> None:
     _only_the_2024_2027_market(kb)
-    assert [p.message for p in kb.check(today=dt.date(2030, 1, 1)).errors] == ["aucun marché en vigueur aujourd'hui (2030-01-01)"]
+    assert [p.message for p in kb.check(today=dt.date(2030, 1, 1)).errors] == [
+        "aucun marché en vigueur aujourd'hui (2030-01-01)"
+    ]
 
 
 def test_market_ends_within_180_days_and_no_next_one(kb: KB) -> None:
@@ -649,16 +796,16 @@ def test_market_ends_within_180_days_and_no_next_one(kb: KB) -> None:
     line = kb.line_no(file, "^fin:")
     report = kb.check(today=day)
     assert errors(report) == []
-    assert (
-        expected(
-            file,
-            line,
-            kb.col(file, line, '"'),
-            f"le marché {data['id']} se termine le {last_day.isoformat()} (dans 121 jours) et aucun marché suivant n'est défini",
-            "préparez le fichier du marché suivant dans marches/ (voir README, « Préparer le prochain marché »)",
-        )
-        in warnings(report)
-    )
+    assert expected(
+        file,
+        line,
+        kb.col(file, line, '"'),
+        (
+            f"le marché {data['id']} se termine le {last_day.isoformat()} (dans 121 jours) et aucun marché suivant n'est "
+            "défini"
+        ),
+        "préparez le fichier du marché suivant dans marches/ (voir README, « Préparer le prochain marché »)",
+    ) in warnings(report)
     # 181 days before the end: no warning yet.
     early = kb.check(today=last_day - dt.timedelta(days=181))
     assert not [w for w in early.warnings if "aucun marché suivant" in w.message]
@@ -666,7 +813,8 @@ def test_market_ends_within_180_days_and_no_next_one(kb: KB) -> None:
 
 def test_market_ending_soon_with_a_next_one_defined_is_fine(kb: KB) -> None:
     (kb.root / "marches/2028-2031.yaml").write_text(
-        (kb.root / MARKET).read_text(encoding="utf-8")
+        (kb.root / MARKET)
+        .read_text(encoding="utf-8")
         .replace('id: "2024-2027"', 'id: "2028-2031"')
         .replace('debut: "2024-01-01"', 'debut: "2028-01-01"')
         .replace('fin: "2027-12-31"', 'fin: "2031-12-31"')
@@ -740,7 +888,11 @@ def test_duplicate_region_code(kb: KB) -> None:
     line = kb.set_line("geographie.yaml", "^regions:", '^- code: "53"', to='- code: "52"')
     report = kb.check()
     assert errors(report)[0] == expected(
-        "geographie.yaml", line, kb.col("geographie.yaml", line, '"52"'), f"la région 52 est déjà définie ligne {first}", "gardez une seule entrée par code"
+        "geographie.yaml",
+        line,
+        kb.col("geographie.yaml", line, '"52"'),
+        f"la région 52 est déjà définie ligne {first}",
+        "gardez une seule entrée par code",
     )
 
 
@@ -748,22 +900,40 @@ def test_duplicate_departement_code(kb: KB) -> None:
     first = kb.line_no("geographie.yaml", "^departements:", '^- code: "22"')
     line = kb.set_line("geographie.yaml", "^departements:", '^- code: "29"', to='- code: "22"')
     assert errors(kb.check()) == [
-        expected("geographie.yaml", line, kb.col("geographie.yaml", line, '"22"'), f"le département 22 est déjà défini ligne {first}", "gardez une seule entrée par code")
+        expected(
+            "geographie.yaml",
+            line,
+            kb.col("geographie.yaml", line, '"22"'),
+            f"le département 22 est déjà défini ligne {first}",
+            "gardez une seule entrée par code",
+        )
     ]
 
 
 def test_duplicate_network_id(kb: KB) -> None:
     line = kb.set_line("reseaux.yaml", "^- id: apec", to="- id: france_travail")
     report = kb.check()
-    assert expected("reseaux.yaml", line, kb.col("reseaux.yaml", line, "france"), "le réseau « france_travail » est défini deux fois", "gardez une seule entrée par identifiant") in errors(report)
     assert expected(
-        "reseaux.yaml", kb.line_no("reseaux.yaml", "^reseaux:"), 1, "le réseau « apec » n'est pas défini", "ajoutez une entrée « - id: apec » dans « reseaux »"
+        "reseaux.yaml",
+        line,
+        kb.col("reseaux.yaml", line, "france"),
+        "le réseau « france_travail » est défini deux fois",
+        "gardez une seule entrée par identifiant",
+    ) in errors(report)
+    assert expected(
+        "reseaux.yaml",
+        kb.line_no("reseaux.yaml", "^reseaux:"),
+        1,
+        "le réseau « apec » n'est pas défini",
+        "ajoutez une entrée « - id: apec » dans « reseaux »",
     ) in errors(report)
 
 
 def test_alias_for_two_places(kb: KB) -> None:
     first = kb.set_line("geographie.yaml", "^regions:", '^- code: "52"', "^alias:", to='alias: ["PDL", "Grand Ouest"]')
-    line = kb.set_line("geographie.yaml", "^regions:", '^- code: "53"', "^alias:", to='alias: ["la Bretagne", "grand ouest"]')
+    line = kb.set_line(
+        "geographie.yaml", "^regions:", '^- code: "53"', "^alias:", to='alias: ["la Bretagne", "grand ouest"]'
+    )
     assert errors(kb.check()) == [
         expected(
             "geographie.yaml",
@@ -788,7 +958,9 @@ def test_alias_for_two_places_declared_ambiguous_is_fine(kb: KB) -> None:
 
 
 def test_name_of_a_region_reused_by_a_place_outside(kb: KB) -> None:
-    first = kb.set_line("geographie.yaml", "^regions:", '^- code: "53"', "^alias:", to='alias: ["la Bretagne", "Monaco"]')
+    first = kb.set_line(
+        "geographie.yaml", "^regions:", '^- code: "53"', "^alias:", to='alias: ["la Bretagne", "Monaco"]'
+    )
     line = kb.line_no("geographie.yaml", "^hors_champ:", 'nom: "Monaco"')
     assert errors(kb.check()) == [
         expected(
@@ -832,7 +1004,9 @@ def test_phone_not_french(kb: KB, phone: str, reason: str) -> None:
     ]
 
 
-@pytest.mark.parametrize("phone", ["3949", "39 49", "09 72 01 02 03", "09.72.01.02.03", "+33 9 72 01 02 03", "0800-123-456"])
+@pytest.mark.parametrize(
+    "phone", ["3949", "39 49", "09 72 01 02 03", "09.72.01.02.03", "+33 9 72 01 02 03", "0800-123-456"]
+)
 def test_phone_french_forms_accepted(kb: KB, phone: str) -> None:
     _contact(kb, f'telephone: "{phone}"', 'a_verifier: "test"')
     assert errors(kb.check()) == []
@@ -854,14 +1028,26 @@ def test_link_not_https(kb: KB) -> None:
 def test_link_without_scheme(kb: KB) -> None:
     line = _contact(kb, 'reservation: "www.exemple.fr/rdv"', 'a_verifier: "test"')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, '"'), "lien incomplet « www.exemple.fr/rdv » : il manque https://", 'écrivez reservation: "https://www.exemple.fr/rdv"')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, '"'),
+            "lien incomplet « www.exemple.fr/rdv » : il manque https://",
+            'écrivez reservation: "https://www.exemple.fr/rdv"',
+        )
     ]
 
 
 def test_link_of_an_operator_not_https(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^operateur:", "^site:", to='site: "http://mon-cep.org"')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, '"'), "lien non sécurisé (http) « http://mon-cep.org »", 'écrivez l\'adresse en https : site: "https://mon-cep.org"')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, '"'),
+            "lien non sécurisé (http) « http://mon-cep.org »",
+            'écrivez l\'adresse en https : site: "https://mon-cep.org"',
+        )
     ]
 
 
@@ -869,7 +1055,13 @@ def test_link_of_an_operator_not_https(kb: KB) -> None:
 def test_malformed_email(kb: KB, email: str) -> None:
     line = _contact(kb, f'email: "{email}"', 'a_verifier: "test"')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, '"'), f"adresse e-mail invalide « {email} »", 'écrivez une adresse complète, par exemple "contact@exemple.fr"')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, '"'),
+            f"adresse e-mail invalide « {email} »",
+            'écrivez une adresse complète, par exemple "contact@exemple.fr"',
+        )
     ]
 
 
@@ -916,16 +1108,13 @@ def test_contact_checked_more_than_12_months_ago(kb: KB) -> None:
     line = _contact(kb, 'source: "https://bretagne.avenir-actifs.org"', 'verifie: "2025-11-25"') + 1
     report = kb.check()
     assert errors(report) == []
-    assert (
-        expected(
-            MARKET,
-            line,
-            kb.col(MARKET, line, '"'),
-            "contact de la région 53 vérifié il y a plus de 12 mois (2025-11-25)",
-            'recontrôlez la source ; si elle est toujours juste, écrivez verifie: "2026-11-26" (date du contrôle)',
-        )
-        in warnings(report)
-    )
+    assert expected(
+        MARKET,
+        line,
+        kb.col(MARKET, line, '"'),
+        "contact de la région 53 vérifié il y a plus de 12 mois (2025-11-25)",
+        'recontrôlez la source ; si elle est toujours juste, écrivez verifie: "2026-11-26" (date du contrôle)',
+    ) in warnings(report)
     assert report.snapshot is not None  # a warning does not block publication
 
 
@@ -951,7 +1140,13 @@ def test_contact_checked_in_the_future(kb: KB) -> None:
 def test_invalid_check_date_is_one_error(kb: KB) -> None:
     line = _contact(kb, 'source: "https://bretagne.avenir-actifs.org"', 'verifie: "01/10/2025"') + 1
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, '"'), "date invalide « 01/10/2025 »", 'écrivez la date du contrôle au format "AAAA-MM-JJ" (ou "AAAA-MM" si seul le mois est connu), par exemple "2026-01-31"')
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, '"'),
+            "date invalide « 01/10/2025 »",
+            'écrivez la date du contrôle au format "AAAA-MM-JJ" (ou "AAAA-MM" si seul le mois est connu), par exemple "2026-01-31"',
+        )
     ]
 
 
@@ -968,7 +1163,9 @@ def test_contacts_summary_counts_contacts_to_check(kb: KB) -> None:
 
 
 def test_question_with_one_phrasing(kb: KB) -> None:
-    line = kb.set_block("questions.yaml", "id: eligibilite_qui", "^formulations:", to='formulations:\n  - "Le CEP, c\'est pour qui ?"')
+    line = kb.set_block(
+        "questions.yaml", "id: eligibilite_qui", "^formulations:", to='formulations:\n  - "Le CEP, c\'est pour qui ?"'
+    )
     assert errors(kb.check()) == [
         expected(
             "questions.yaml",
@@ -995,7 +1192,9 @@ def test_question_without_phrasings(kb: KB) -> None:
 
 
 def test_question_phrasings_as_text_is_one_error(kb: KB) -> None:
-    line = kb.set_block("questions.yaml", "id: eligibilite_qui", "^formulations:", to='formulations: "Le CEP, c\'est pour qui ?"')
+    line = kb.set_block(
+        "questions.yaml", "id: eligibilite_qui", "^formulations:", to='formulations: "Le CEP, c\'est pour qui ?"'
+    )
     assert errors(kb.check()) == [
         expected(
             "questions.yaml",
@@ -1016,7 +1215,10 @@ def test_question_without_answer(kb: KB) -> None:
             line,
             kb.col("questions.yaml", line, "id"),
             "la question « eligibilite_qui » n'a pas de réponse",
-            "ajoutez « reponse: >- » puis, sur les lignes suivantes décalées de 6 espaces, le texte envoyé à la personne",
+            (
+                "ajoutez « reponse: >- » puis, sur les lignes suivantes décalées de 6 espaces, le texte envoyé à la "
+                "personne"
+            ),
         )
     ]
 
@@ -1029,7 +1231,10 @@ def test_question_with_empty_answer(kb: KB) -> None:
             line,
             kb.col("questions.yaml", line, "reponse"),
             "la question « eligibilite_qui » n'a pas de réponse",
-            "ajoutez « reponse: >- » puis, sur les lignes suivantes décalées de 6 espaces, le texte envoyé à la personne",
+            (
+                "ajoutez « reponse: >- » puis, sur les lignes suivantes décalées de 6 espaces, le texte envoyé à la "
+                "personne"
+            ),
         )
     ]
 
@@ -1037,18 +1242,43 @@ def test_question_with_empty_answer(kb: KB) -> None:
 def test_misspelt_answer_key_is_one_error(kb: KB) -> None:
     line = kb.set_line("questions.yaml", "id: eligibilite_qui", "^reponse:", to="reponses: >-")
     report = kb.check()
-    assert errors(report)[0] == expected("questions.yaml", line, kb.col("questions.yaml", line, "reponses"), "clé inconnue « reponses »", "vouliez-vous dire « reponse » ?")
+    assert errors(report)[0] == expected(
+        "questions.yaml",
+        line,
+        kb.col("questions.yaml", line, "reponses"),
+        "clé inconnue « reponses »",
+        "vouliez-vous dire « reponse » ?",
+    )
 
 
 def test_same_phrasing_under_two_questions(kb: KB) -> None:
-    first = kb.set_block("questions.yaml", "id: qu_est_ce_que_cep", "^formulations:", to='formulations:\n  - "Phrase de test, unique ?"\n  - "autre phrase de test"') + 1
-    line = kb.set_block("questions.yaml", "id: eligibilite_qui", "^formulations:", to='formulations:\n  - "phrase de TEST unique"\n  - "encore une phrase de test"') + 1
+    first = (
+        kb.set_block(
+            "questions.yaml",
+            "id: qu_est_ce_que_cep",
+            "^formulations:",
+            to='formulations:\n  - "Phrase de test, unique ?"\n  - "autre phrase de test"',
+        )
+        + 1
+    )
+    line = (
+        kb.set_block(
+            "questions.yaml",
+            "id: eligibilite_qui",
+            "^formulations:",
+            to='formulations:\n  - "phrase de TEST unique"\n  - "encore une phrase de test"',
+        )
+        + 1
+    )
     assert errors(kb.check()) == [
         expected(
             "questions.yaml",
             line,
             kb.col("questions.yaml", line, '"'),
-            f"la formulation « phrase de TEST unique » est déjà utilisée par la question « qu_est_ce_que_cep » (ligne {first})",
+            (
+                "la formulation « phrase de TEST unique » est déjà utilisée par la question « qu_est_ce_que_cep » (ligne "
+                f"{first})"
+            ),
             "gardez-la sous une seule des deux questions",
         )
     ]
@@ -1060,7 +1290,13 @@ def test_same_phrasing_under_two_questions(kb: KB) -> None:
 def test_unknown_placeholder_in_a_text(kb: KB) -> None:
     line = kb.set_block("textes.yaml", "^accueil:", to="accueil: Bonjour {prenom} !")
     assert errors(kb.check()) == [
-        expected("textes.yaml", line, 1, "mot entre accolades inconnu « {prenom} » dans « accueil »", "ce texte n'accepte pas d'accolades : retirez-les")
+        expected(
+            "textes.yaml",
+            line,
+            1,
+            "mot entre accolades inconnu « {prenom} » dans « accueil »",
+            "ce texte n'accepte pas d'accolades : retirez-les",
+        )
     ]
 
 
@@ -1072,14 +1308,19 @@ def test_missing_file(kb: KB) -> None:
             1,
             1,
             "fichier manquant",
-            "remettez le fichier textes.yaml livré avec le projet (voir README, section « Pour l'équipe qui tient les connaissances à jour »)",
+            (
+                "remettez le fichier textes.yaml livré avec le projet (voir README, section « Pour l'équipe qui tient "
+                "les connaissances à jour »)"
+            ),
         )
     ]
 
 
 def test_empty_file_says_which_key_is_missing(kb: KB) -> None:
     (kb.root / "questions.yaml").write_text("# vide\n", encoding="utf-8")
-    assert errors(kb.check()) == [expected("questions.yaml", 1, 1, "il manque la clé « questions »", "ajoutez une ligne « questions: ... »")]
+    assert errors(kb.check()) == [
+        expected("questions.yaml", 1, 1, "il manque la clé « questions »", "ajoutez une ligne « questions: ... »")
+    ]
 
 
 def test_file_not_utf8(kb: KB) -> None:
@@ -1088,7 +1329,15 @@ def test_file_not_utf8(kb: KB) -> None:
     data = "\n".join(lines).encode("utf-8").split(b"\n")
     data[index] = data[index].replace(b"Lot Bretagne", "Lot Bretagne é".encode("latin-1"))
     (kb.root / MARKET).write_bytes(b"\n".join(data))
-    assert errors(kb.check()) == [expected(MARKET, index + 1, 1, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8")]
+    assert errors(kb.check()) == [
+        expected(
+            MARKET,
+            index + 1,
+            1,
+            "caractère illisible (le fichier n'est pas en UTF-8)",
+            "enregistrez le fichier en UTF-8",
+        )
+    ]
 
 
 def test_fast_and_python_yaml_loaders_agree_on_positions() -> None:
@@ -1142,21 +1391,37 @@ def test_an_invalid_outside_zone_is_reported(tmp_path) -> None:  # type: ignore[
 
 
 def test_source_outside_official_sites_is_a_warning(kb: KB) -> None:
-    line = kb.set_line("questions.yaml", "^- id: gratuit", "^sources:", "^- https://", to="- https://monblog.example.com/cep-gratuit")
+    line = kb.set_line(
+        "questions.yaml", "^- id: gratuit", "^sources:", "^- https://", to="- https://monblog.example.com/cep-gratuit"
+    )
     assert errors(kb.check()) == []
     hint = "cherchez la même information sur un site officiel (liste « domaines_officiels » de sources.yaml) ; si ce site est officiel, ajoutez-le à cette liste"
-    assert expected("questions.yaml", line, 9, "source hors des sites officiels : monblog.example.com", hint) in warnings(kb.check())
+    assert expected(
+        "questions.yaml", line, 9, "source hors des sites officiels : monblog.example.com", hint
+    ) in warnings(kb.check())
 
 
 def test_official_domain_covers_its_subdomains(kb: KB) -> None:
-    line = kb.set_line("questions.yaml", "^- id: gratuit", "^sources:", "^- https://", to="- https://www.legifrance.gouv.fr/codes/article_lc/x")
+    line = kb.set_line(
+        "questions.yaml",
+        "^- id: gratuit",
+        "^sources:",
+        "^- https://",
+        to="- https://www.legifrance.gouv.fr/codes/article_lc/x",
+    )
     assert not [w for w in warnings(kb.check()) if f"questions.yaml:{line}:" in w]
 
 
 def test_official_domain_must_be_a_site_name(kb: KB) -> None:
     line = kb.set_line("sources.yaml", "^- service-public.fr", to="- https://www.service-public.fr/")
     assert errors(kb.check()) == [
-        expected("sources.yaml", line, 5, "nom de site invalide « https://www.service-public.fr/ »", "écrivez seulement le nom du site, sans https:// ni /, par exemple service-public.fr")
+        expected(
+            "sources.yaml",
+            line,
+            5,
+            "nom de site invalide « https://www.service-public.fr/ »",
+            "écrivez seulement le nom du site, sans https:// ni /, par exemple service-public.fr",
+        )
     ]
 
 
@@ -1172,7 +1437,13 @@ def test_check_date_may_give_only_the_month(kb: KB) -> None:
 def test_page_read_more_than_a_year_ago_is_a_warning(kb: KB) -> None:
     line = kb.line_no("sources.yaml", "^pages:", "^verifie:")
     report = kb.check(today=dt.date(2027, 6, 1))
-    assert expected("sources.yaml", line, kb.col("sources.yaml", line, '"'), "page lue il y a plus de 12 mois (2026-03)", 'relisez-la ; si elle dit toujours la même chose, écrivez verifie: "2027-06-01"') in warnings(report)
+    assert expected(
+        "sources.yaml",
+        line,
+        kb.col("sources.yaml", line, '"'),
+        "page lue il y a plus de 12 mois (2026-03)",
+        'relisez-la ; si elle dit toujours la même chose, écrivez verifie: "2027-06-01"',
+    ) in warnings(report)
 
 
 # The weak sources the audit (shared/data/cep/audit.md, section b) asked to replace, by address.
@@ -1216,7 +1487,11 @@ def test_audit_corrections_are_in_the_answers() -> None:
     answer = {qid: " ".join(q.answer.split()) for qid, q in snapshot.questions.items()}
     assert "période de reconversion" in answer["transco"] and "agence d'intérim" not in answer["transco"]
     assert "entretien de parcours professionnel" in answer["employeur_doit_informer"]
-    assert "Hospitalière" in answer["fonctionnaire"] and "Défense Mobilité" in answer["fonctionnaire"] and "rien de précis" not in answer["fonctionnaire"]
+    assert (
+        "Hospitalière" in answer["fonctionnaire"]
+        and "Défense Mobilité" in answer["fonctionnaire"]
+        and "rien de précis" not in answer["fonctionnaire"]
+    )
     assert "France VAE" in answer["vae"] and "relais VAE" not in answer["vae"]
     assert "acheter une formation" in answer["cpf"]
     assert "24 heures" not in answer["bilan_competences"]
@@ -1225,10 +1500,16 @@ def test_audit_corrections_are_in_the_answers() -> None:
     assert "2019" in answer["conjoint_collaborateur"]
     assert "pas encore confirmé" in answer["temps_de_travail"]
     assert "rien de précis" not in snapshot.networks["employeur_public"].description
-    assert "entre 2020 et 2023" in snapshot.texts["reserver_accompagnement"] and "entre 2020 et 2023" in snapshot.texts["reserver_ponctuel"]
+    assert (
+        "entre 2020 et 2023" in snapshot.texts["reserver_accompagnement"]
+        and "entre 2020 et 2023" in snapshot.texts["reserver_ponctuel"]
+    )
     assert "ne sont pas confirmées" in snapshot.texts["hors_champ"]
     contact = snapshot.networks["operateur_regional"].contact
-    assert contact is not None and contact.source == "https://travail-emploi.gouv.fr/le-conseil-en-evolution-professionnelle-cep"
+    assert (
+        contact is not None
+        and contact.source == "https://travail-emploi.gouv.fr/le-conseil-en-evolution-professionnelle-cep"
+    )
 
 
 # -- mistakes staff make, as found by running typical edits through the checker (issue 13) ---------
@@ -1238,23 +1519,52 @@ def test_unquoted_phone_read_as_octal_is_quoted_as_typed(kb: KB) -> None:
     # YAML reads 0472000000 as an octal number (82313216): the fix must give back the typed digits.
     line = _contact(kb, "telephone: 0472000000", 'a_verifier: "test"')
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, "0472"), "numéro de téléphone sans guillemets", "mettez le numéro entre guillemets, tel que vous l'avez tapé : telephone: \"0472000000\"")
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, "0472"),
+            "numéro de téléphone sans guillemets",
+            'mettez le numéro entre guillemets, tel que vous l\'avez tapé : telephone: "0472000000"',
+        )
     ]
 
 
 def test_unquoted_number_is_quoted_as_typed(kb: KB) -> None:
     line = kb.set_line(MARKET, '"2024-bretagne"', "^nom:", to="nom: 0755")
-    assert errors(kb.check()) == [expected(MARKET, line, kb.col(MARKET, line, "0755"), "« nom » doit être un texte", 'mettez la valeur entre guillemets : nom: "0755"')]
+    assert errors(kb.check()) == [
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, "0755"),
+            "« nom » doit être un texte",
+            'mettez la valeur entre guillemets : nom: "0755"',
+        )
+    ]
 
 
 def test_phone_glued_to_its_key_is_reported_on_its_own_line(kb: KB) -> None:
     line = _contact(kb, 'telephone:"04 72 00 00 00"', 'a_verifier: "test"')
-    assert errors(kb.check()) == [expected(MARKET, line, kb.col(MARKET, line, "telephone"), "il manque une espace après « : »", 'écrivez telephone: "04 72 00 00 00"')]
+    assert errors(kb.check()) == [
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, "telephone"),
+            "il manque une espace après « : »",
+            'écrivez telephone: "04 72 00 00 00"',
+        )
+    ]
 
 
 @pytest.mark.parametrize(
     ("typed", "shown"),
-    [("+33 4 72 00 00 00", "04 72 00 00 00"), ("+33 (0)4 72 00 00 00", "04 72 00 00 00"), ("0033 472000000", "04 72 00 00 00"), ("04.72.00.00.00", "04 72 00 00 00"), ("0472000000", "04 72 00 00 00"), ("39 49", "3949")],
+    [
+        ("+33 4 72 00 00 00", "04 72 00 00 00"),
+        ("+33 (0)4 72 00 00 00", "04 72 00 00 00"),
+        ("0033 472000000", "04 72 00 00 00"),
+        ("04.72.00.00.00", "04 72 00 00 00"),
+        ("0472000000", "04 72 00 00 00"),
+        ("39 49", "3949"),
+    ],
 )
 def test_phone_forms_are_normalised(kb: KB, typed: str, shown: str) -> None:
     _contact(kb, f'telephone: "{typed}"', 'a_verifier: "test"')
@@ -1324,26 +1634,46 @@ def test_question_without_source_is_an_error(kb: KB) -> None:
     kb.set_block("questions.yaml", "id: gratuit", "^sources:", to="")
     line = kb.line_no("questions.yaml", "id: gratuit")
     assert errors(kb.check()) == [
-        expected("questions.yaml", line, kb.col("questions.yaml", line, "id"), "la question « gratuit » n'a pas de source", "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse")
+        expected(
+            "questions.yaml",
+            line,
+            kb.col("questions.yaml", line, "id"),
+            "la question « gratuit » n'a pas de source",
+            "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse",
+        )
     ]
 
 
 def test_question_with_empty_sources_is_an_error(kb: KB) -> None:
     kb.set_block("questions.yaml", "id: gratuit", "^sources:", to="sources:")
     line = kb.line_no("questions.yaml", "id: gratuit", "^sources:")
-    assert errors(kb.check()) == [expected("questions.yaml", line, 5, "la question « gratuit » n'a pas de source", "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse")]
+    assert errors(kb.check()) == [
+        expected(
+            "questions.yaml",
+            line,
+            5,
+            "la question « gratuit » n'a pas de source",
+            "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse",
+        )
+    ]
 
 
 def test_answer_longer_than_600_characters_is_a_warning(kb: KB) -> None:
     line = kb.line_no("questions.yaml", "id: gratuit", "^reponse:")
     lines = kb.lines("questions.yaml")
-    lines[line : line] = ["      " + "Texte beaucoup trop long pour une réponse courte. " * 12]
+    lines[line:line] = ["      " + "Texte beaucoup trop long pour une réponse courte. " * 12]
     kb.write("questions.yaml", lines)
     report = kb.check()
     assert errors(report) == []
     length = len(report.snapshot.questions["gratuit"].answer) if report.snapshot else 0
     assert length > 600
-    assert expected("questions.yaml", line, 14, f"réponse de « gratuit » trop longue : {length} caractères", "raccourcissez-la à 600 caractères au plus (les détails peuvent aller dans une autre question)") in warnings(report)
+    assert expected(
+        "questions.yaml",
+        line,
+        14,
+        f"réponse de « gratuit » trop longue : {length} caractères",
+        "raccourcissez-la à 600 caractères au plus (les détails peuvent aller dans une autre question)",
+    ) in warnings(report)
 
 
 def test_blank_line_inside_an_answer_is_a_warning(kb: KB) -> None:
@@ -1353,7 +1683,13 @@ def test_blank_line_inside_an_answer_is_a_warning(kb: KB) -> None:
     kb.write("questions.yaml", lines)
     report = kb.check()
     assert errors(report) == []
-    assert expected("questions.yaml", line, 1, "ligne vide au milieu de la réponse de « gratuit »", "supprimez cette ligne vide (un retour à la ligne suffit, il devient une espace)") in warnings(report)
+    assert expected(
+        "questions.yaml",
+        line,
+        1,
+        "ligne vide au milieu de la réponse de « gratuit »",
+        "supprimez cette ligne vide (un retour à la ligne suffit, il devient une espace)",
+    ) in warnings(report)
 
 
 def test_theme_outside_the_documented_list_is_a_warning(kb: KB) -> None:
@@ -1373,42 +1709,87 @@ def test_phrasing_repeated_within_a_question_is_a_warning(kb: KB) -> None:
     report = kb.check()
     assert errors(report) == []
     shown = text.strip('"').upper()
-    assert expected("questions.yaml", first + 2, 9, f"la formulation « {shown} » est déjà écrite ligne {first + 1} pour cette question", "supprimez l'une des deux lignes") in warnings(report)
+    assert expected(
+        "questions.yaml",
+        first + 2,
+        9,
+        f"la formulation « {shown} » est déjà écrite ligne {first + 1} pour cette question",
+        "supprimez l'une des deux lignes",
+    ) in warnings(report)
 
 
 def test_stray_quote_in_a_phrasing_is_a_warning(kb: KB) -> None:
     line = kb.set_line("questions.yaml", "id: gratuit", "^formulations:", "^- ", to="- c'est payant ?\"")
     report = kb.check()
     assert errors(report) == []
-    assert expected("questions.yaml", line, 9, "guillemet \" resté dans la formulation « c'est payant ?\" »", "écrivez - \"c'est payant ?\" (un guillemet au début et un à la fin, aucun au milieu)") in warnings(report)
+    assert expected(
+        "questions.yaml",
+        line,
+        9,
+        'guillemet " resté dans la formulation « c\'est payant ?" »',
+        'écrivez - "c\'est payant ?" (un guillemet au début et un à la fin, aucun au milieu)',
+    ) in warnings(report)
 
 
 def test_two_phrasings_is_a_warning_asking_for_four(kb: KB) -> None:
-    kb.set_block("questions.yaml", "id: gratuit", "^formulations:", to='formulations:\n  - "c\'est payant ?"\n  - "combien ça coûte ?"')
+    kb.set_block(
+        "questions.yaml",
+        "id: gratuit",
+        "^formulations:",
+        to='formulations:\n  - "c\'est payant ?"\n  - "combien ça coûte ?"',
+    )
     line = kb.line_no("questions.yaml", "id: gratuit", "^formulations:")
     report = kb.check()
     assert errors(report) == []
-    assert expected("questions.yaml", line, 5, "la question « gratuit » n'a que 2 formulations", "ajoutez-en pour arriver à au moins 4, écrites comme les gens les écrivent") in warnings(report)
+    assert expected(
+        "questions.yaml",
+        line,
+        5,
+        "la question « gratuit » n'a que 2 formulations",
+        "ajoutez-en pour arriver à au moins 4, écrites comme les gens les écrivent",
+    ) in warnings(report)
 
 
 def test_contact_both_checked_and_to_check_is_an_error(kb: KB) -> None:
-    line = _contact(kb, 'site: "https://bretagne.avenir-actifs.org"', 'source: "https://bretagne.avenir-actifs.org"', 'verifie: "2026-03"', 'a_verifier: "pas sûr"') + 3
+    line = (
+        _contact(
+            kb,
+            'site: "https://bretagne.avenir-actifs.org"',
+            'source: "https://bretagne.avenir-actifs.org"',
+            'verifie: "2026-03"',
+            'a_verifier: "pas sûr"',
+        )
+        + 3
+    )
     assert errors(kb.check()) == [
         expected(
             MARKET,
             line,
             kb.col(MARKET, line, "a_verifier"),
             "contact de la région 53 à la fois vérifié (« verifie ») et à vérifier (« a_verifier »)",
-            "gardez « verifie » si vous avez contrôlé la source à cette date, sinon gardez « a_verifier » : jamais les deux",
+            (
+                "gardez « verifie » si vous avez contrôlé la source à cette date, sinon gardez « a_verifier » : jamais "
+                "les deux"
+            ),
         )
     ]
 
 
 def test_no_english_parser_words_in_any_yaml_message() -> None:
     # Every syntax failure falls back to a French sentence, never PyYAML's own words.
-    from bot.yamlpos import YamlSyntaxError, load_yaml  # noqa: PLC0415
+    from bot.yamlpos import YamlSyntaxError, load_yaml
 
-    broken = ["a: [1, 2", "a: {b: 1", "- a\nb: 1", "a:\n  - b\n - c", "a: b: c", "a: 'x", "? a\n? a", "a: !!python/name:os.system x", "&a a: *b"]
+    broken = [
+        "a: [1, 2",
+        "a: {b: 1",
+        "- a\nb: 1",
+        "a:\n  - b\n - c",
+        "a: b: c",
+        "a: 'x",
+        "? a\n? a",
+        "a: !!python/name:os.system x",
+        "&a a: *b",
+    ]
     messages = []
     for text in broken:
         try:
@@ -1423,8 +1804,8 @@ def test_no_english_parser_words_in_any_yaml_message() -> None:
 
 
 def test_extra_section_files_are_checked_with_positions(kb: KB) -> None:
-    from bot.kb.sections import _REGISTRY, ExtraSection, register  # noqa: PLC0415
-    from bot.schema import Field  # noqa: PLC0415
+    from bot.kb.sections import _REGISTRY, ExtraSection, register
+    from bot.schema import Field
 
     seen: list[int] = []
 
@@ -1442,6 +1823,8 @@ def test_extra_section_files_are_checked_with_positions(kb: KB) -> None:
         report = kb.check()
     finally:
         _REGISTRY.pop("essai")
-    assert errors(report) == [str(Problem("knowledge/essai/a.yaml", 3, 5, "région inconnue « Bretonnie »", "écrivez le nom d'une région"))]
+    assert errors(report) == [
+        str(Problem("knowledge/essai/a.yaml", 3, 5, "région inconnue « Bretonnie »", "écrivez le nom d'une région"))
+    ]
     assert report.extras["essai"] == {"essai/a.yaml": ["Bretagne", "Bretonnie"]}
     assert seen and seen[0] > 0  # the questions were checked before

@@ -21,8 +21,8 @@ from telegram.ext import ContextTypes, TypeHandler
 
 from bot.dialogue.engine import Reply, Turn
 from fakebotapi import FakeBotApi
-from harness import RunningBot, make_config
 from handlers.app import PUBLIC_COMMANDS, build_application
+from harness import RunningBot, make_config
 
 pytestmark = pytest.mark.slow
 
@@ -64,7 +64,9 @@ def check_answer_message(message: dict[str, Any], *, need_row: bool = True) -> N
     assert message["text"].startswith("<b>À qui vous adresser"), "the title, in bold"
     text = html.unescape(message["text"])
     assert text.endswith("\n\n" + USEFUL) and text.count(USEFUL) == 1
-    expected = [["👍 Oui, utile", "👎 Non"], ["Changer de lieu", "Changer de situation"]] + ([["Changer de besoin"]] if need_row else [])
+    expected = [["👍 Oui, utile", "👎 Non"], ["Changer de lieu", "Changer de situation"]] + (
+        [["Changer de besoin"]] if need_row else []
+    )
     assert rows(message) == expected
     datas = [b["callback_data"] for b in inline_buttons(message)]
     assert datas[0].endswith("|u|y") and datas[1].endswith("|u|n")
@@ -121,7 +123,9 @@ class Chat:
 
     async def collect(self, update_id: int) -> list[dict[str, Any]]:
         """Wait until the bot is done with the update; return what it sent since last time."""
-        await self.fake.auntil(lambda: update_id in self.world.done.ids, timeout=15, message=f"update {update_id} not handled")
+        await self.fake.auntil(
+            lambda: update_id in self.world.done.ids, timeout=15, message=f"update {update_id} not handled"
+        )
         sent = self.fake.sent(self.id)
         self.last = sent[self.cursor :]
         self.cursor = len(sent)
@@ -245,7 +249,13 @@ async def test_one_thing_at_a_time_with_buttons(world: World) -> None:
     assert keyboard["keyboard"][0][0]["request_location"] is True, "a location button beside free text"
     await chat.say("Lyon")
     assert len(chat.last) == 1
-    assert chat.buttons == ["Salarié(e) du privé", "Indépendant(e)", "Demandeur d'emploi", "Agent public", "Une autre situation"]
+    assert chat.buttons == [
+        "Salarié(e) du privé",
+        "Indépendant(e)",
+        "Demandeur d'emploi",
+        "Agent public",
+        "Une autre situation",
+    ]
     situation_message = chat.last[-1]["message_id"]
     situation_keyboard = chat.last[-1]["reply_markup"]
     await chat.press("Salarié")
@@ -256,7 +266,7 @@ async def test_one_thing_at_a_time_with_buttons(world: World) -> None:
     assert ARA in text and "09 72 01 02 03" in text and BOOK_PONCTUEL in text
     check_answer_message(answer)
     # the pressed keyboard is left as it was (one request less per tap) ...
-    pressed = [m for m in world.fake.messages(chat.id) if m["message_id"] == situation_message][0]
+    pressed = next(m for m in world.fake.messages(chat.id) if m["message_id"] == situation_message)
     assert pressed["reply_markup"] == situation_keyboard
     assert world.fake.calls_of("editMessageReplyMarkup") == []
     # ... so it can be pressed again: the old button says it has expired, and nothing changes
@@ -441,7 +451,9 @@ async def test_long_replies_are_split_and_user_text_is_escaped(world: World, mon
     assistant = world.bot.assistant
     original = assistant.process
 
-    async def echoing(user_id: int, chat_id: int, user_input: Any, update_id: int | None = None, *, outbox: Any = None) -> Turn:
+    async def echoing(
+        user_id: int, chat_id: int, user_input: Any, update_id: int | None = None, *, outbox: Any = None
+    ) -> Turn:
         echo = Reply("\n".join([user_input.text] * 200), title="Vous avez écrit <moi> :")
         # the replies go out through the outbox: the echo is rendered first, with the turn's own
         turn = await original(user_id, chat_id, user_input, update_id, outbox=lambda replies: outbox((echo, *replies)))
@@ -529,8 +541,13 @@ async def test_a_sticker_gets_help(world: World) -> None:
                 "chat": {"id": chat.id, "type": "private", "first_name": "Test"},
                 "date": 1_700_000_000,
                 "sticker": {
-                    "file_id": "s1", "file_unique_id": "u1", "type": "regular",
-                    "width": 512, "height": 512, "is_animated": False, "is_video": False,
+                    "file_id": "s1",
+                    "file_unique_id": "u1",
+                    "type": "regular",
+                    "width": 512,
+                    "height": 512,
+                    "is_animated": False,
+                    "is_video": False,
                 },
             }
         }
@@ -543,7 +560,13 @@ def test_live_location_updates_are_not_answered_again(fake: FakeBotApi, tmp_path
     """Bug fixed: a live location sends an edited message every few seconds; each one got a full answer."""
     app = build_application(make_config(tmp_path, fake), object(), token="1:x")  # type: ignore[arg-type]
     location = {"latitude": 50.63, "longitude": 3.06, "live_period": 900}
-    base = {"message_id": 5, "date": 0, "chat": {"id": 1, "type": "private"}, "from": {"id": 1, "is_bot": False, "first_name": "a"}, "location": location}
+    base = {
+        "message_id": 5,
+        "date": 0,
+        "chat": {"id": 1, "type": "private"},
+        "from": {"id": 1, "is_bot": False, "first_name": "a"},
+        "location": location,
+    }
     fresh = Update.de_json({"update_id": 1, "message": base}, app.bot)
     edited = Update.de_json({"update_id": 2, "edited_message": {**base, "edit_date": 1}}, app.bot)
 

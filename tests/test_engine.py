@@ -29,7 +29,13 @@ from bot.dialogue.render import question_answer
 TODAY = dt.date(2026, 3, 2)  # inside the 2024-2027 market
 MAX_CALLBACK_BYTES = 64
 
-SITUATION_LABELS = ("Salarié(e) du privé", "Indépendant(e)", "Demandeur d'emploi", "Agent public", "Une autre situation")
+SITUATION_LABELS = (
+    "Salarié(e) du privé",
+    "Indépendant(e)",
+    "Demandeur d'emploi",
+    "Agent public",
+    "Une autre situation",
+)
 NEED_LABELS = ("Une question ponctuelle", "Un accompagnement dans la durée")
 CHANGE_LABELS = ("Changer de lieu", "Changer de situation", "Changer de besoin")
 CHANGE_ROWS = [["Changer de lieu", "Changer de situation"], ["Changer de besoin"]]
@@ -64,7 +70,7 @@ def check_turn(turn: Turn) -> None:
         assert (USEFUL in reply.text) == (first_row == RATING_ROW), reply
         if USEFUL in reply.text:
             assert reply.title and reply.text.endswith("\n\n" + USEFUL) and reply.text.count(USEFUL) == 1, reply
-    for before, after in zip(turn.replies, turn.replies[1:]):
+    for before, after in zip(turn.replies, turn.replies[1:], strict=False):
         # fewer messages: a reply without choices is joined to the next, unless a title or the length stops it
         if not before.buttons and not before.request_location:
             assert after.title or len(before.text) + len(after.text) >= MERGE_LIMIT, (before, after)
@@ -193,7 +199,9 @@ def test_everything_in_one_message_goes_straight_to_the_answer(talk: Talk) -> No
 
 def test_start_asks_the_place_first_with_a_location_button(talk: Talk) -> None:
     talk.command("/start")
-    assert talk.merged(talk.texts("accueil"), talk.texts("question_lieu")), "the welcome and the first question: one message"
+    assert talk.merged(talk.texts("accueil"), talk.texts("question_lieu")), (
+        "the welcome and the first question: one message"
+    )
     assert talk.asks_place()
     assert not talk.last.buttons, "the place is free text (plus the location button), no inline choice"
 
@@ -354,7 +362,11 @@ def test_correction_drops_the_old_status_and_extras(engine: Engine) -> None:
 
 @pytest.mark.parametrize(
     ("label", "check"),
-    [("Changer de lieu", Talk.asks_place), ("Changer de situation", Talk.asks_situation), ("Changer de besoin", Talk.asks_need)],
+    [
+        ("Changer de lieu", Talk.asks_place),
+        ("Changer de situation", Talk.asks_situation),
+        ("Changer de besoin", Talk.asks_need),
+    ],
 )
 def test_change_buttons_on_the_answer(engine: Engine, label: str, check: Any) -> None:
     talk = answered_in_lyon(engine)
@@ -405,7 +417,9 @@ def test_a_rating_button_pressed_twice_counts_once(engine: Engine) -> None:
     assert talk.event("satisfaction")
     talk._do(UserInput("button", useful))
     assert "satisfaction" not in [e["type"] for e in talk.events] and talk.event("stale_button")
-    assert talk.merged("Ce bouton a expiré. Voici où nous en sommes.", "Votre réponse est ci-dessus. Vous pouvez changer un élément :")
+    assert talk.merged(
+        "Ce bouton a expiré. Voici où nous en sommes.", "Votre réponse est ci-dessus. Vous pouvez changer un élément :"
+    )
 
 
 def test_change_place_then_new_answer_keeps_situation_and_need(engine: Engine) -> None:
@@ -467,7 +481,8 @@ def test_question_after_the_answer_offers_the_change_buttons(engine: Engine) -> 
     talk = answered_in_lyon(engine).say("c'est payant ?")
     assert "gratuit" in talk.text
     assert talk.merged(
-        question_answer(engine.snapshot, "gratuit"), REPRENONS + "Votre réponse est ci-dessus. Vous pouvez changer un élément :"
+        question_answer(engine.snapshot, "gratuit"),
+        REPRENONS + "Votre réponse est ci-dessus. Vous pouvez changer un élément :",
     )
     assert talk.buttons == [*CHANGE_LABELS, NOT_MINE] and talk.step == "answered"
 
@@ -485,7 +500,8 @@ def test_a_question_that_completes_the_slots_comes_before_the_answer(talk: Talk)
 def test_places_in_the_same_lot_are_said_in_the_message_of_the_next_question(talk: Talk) -> None:
     talk.say("salariée dans les Antilles")
     assert talk.merged(
-        "Guadeloupe ou Martinique : ces lieux relèvent du même lot, avec les mêmes contacts.", talk.texts("question_besoin")
+        "Guadeloupe ou Martinique : ces lieux relèvent du même lot, avec les mêmes contacts.",
+        talk.texts("question_besoin"),
     )
     assert talk.asks_need()
 
@@ -585,7 +601,9 @@ def test_not_understood_gets_a_short_help_with_examples(talk: Talk, text: str) -
     assert "« Je suis fonctionnaire à Rennes »" in talk.text
     assert talk.asks_need(), "and the current question again"
     # one message: not understood, the help, then the current question with its buttons
-    assert talk.merged(talk.texts("non_compris") + "\n\n" + talk.texts("aide"), REPRENONS + talk.texts("question_besoin"))
+    assert talk.merged(
+        talk.texts("non_compris") + "\n\n" + talk.texts("aide"), REPRENONS + talk.texts("question_besoin")
+    )
     assert talk.event("not_understood")
 
 
@@ -657,7 +675,9 @@ def test_supprimer_then_typing_leaves_the_confirmation(engine: Engine) -> None:
 def test_unknown_command_gets_help(talk: Talk) -> None:
     talk.command("/nimportequoi")
     assert "Je ne connais pas cette commande" in talk.text and talk.event("not_understood")
-    assert talk.merged("Je ne connais pas cette commande. " + talk.texts("aide"), REPRENONS + talk.texts("question_lieu"))
+    assert talk.merged(
+        "Je ne connais pas cette commande. " + talk.texts("aide"), REPRENONS + talk.texts("question_lieu")
+    )
 
 
 # -- buttons: freshness ---------------------------------------------------------------------
@@ -670,11 +690,15 @@ def test_stale_button_says_expired_and_asks_the_current_step(engine: Engine) -> 
     assert talk.asks_need()
     talk._do(UserInput("button", old))
     assert "Ce bouton a expiré" in talk.text and talk.asks_need()
-    assert talk.merged("Ce bouton a expiré. Voici où nous en sommes.", talk.texts("question_besoin")), "one message, no 'Reprenons'"
+    assert talk.merged("Ce bouton a expiré. Voici où nous en sommes.", talk.texts("question_besoin")), (
+        "one message, no 'Reprenons'"
+    )
     assert talk.event("stale_button") and talk.state.traits == ["salarie"]
 
 
-@pytest.mark.parametrize("data", ["", "x", "|", "abc|s|salarie", "999|s|salarie", "²|s|salarie", "{rev}|p|²", "{rev}|p|7", "{rev}|zz|yy"])
+@pytest.mark.parametrize(
+    "data", ["", "x", "|", "abc|s|salarie", "999|s|salarie", "²|s|salarie", "{rev}|p|²", "{rev}|p|7", "{rev}|zz|yy"]
+)
 def test_foreign_button_data(engine: Engine, data: str) -> None:
     talk = Talk(engine).say("Saint-Denis")
     talk._do(UserInput("button", data.replace("{rev}", str(talk.state.rev))))
@@ -687,7 +711,10 @@ def test_every_button_is_a_valid_callback(engine: Engine) -> None:
     """Walk many paths, pressing buttons (check_turn checks every button's data at every turn)."""
     seen: set[str] = set()
     for first, presses in (
-        ("Saint-Denis", ["(93)", "autre situation", "Aucune", "Choisir", "Salarié", "accompagnement", "Oui", "Oui, dans"]),
+        (
+            "Saint-Denis",
+            ["(93)", "autre situation", "Aucune", "Choisir", "Salarié", "accompagnement", "Oui", "Oui, dans"],
+        ),
         ("Lyon", ["Indépendant", "ponctuelle", "Non", "Non merci"]),
         ("Lille", ["autre situation", "Cadre", "Changer de lieu"]),
         ("c'est gratuit", []),
@@ -735,7 +762,10 @@ _DATA = st.one_of(
         lambda rev, action, arg: f"{rev}|{action}|{arg}",
         st.one_of(st.integers(min_value=0, max_value=3).map(str), st.text(max_size=3)),
         st.sampled_from(["s", "o", "none", "n", "p", "c", "q", "u", "r", "b", "del", "x", ""]),
-        st.one_of(st.sampled_from(["salarie", "0", "1", "9", "autre", "place", "sit", "need", "y", "n", "w", "gratuit"]), st.text(max_size=8)),
+        st.one_of(
+            st.sampled_from(["salarie", "0", "1", "9", "autre", "place", "sit", "need", "y", "n", "w", "gratuit"]),
+            st.text(max_size=8),
+        ),
     ),
 )
 
@@ -747,7 +777,10 @@ def test_engine_never_raises_on_any_button(engine: Engine, data: str, index: int
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(lat=st.floats(allow_nan=False, allow_infinity=False, min_value=-90, max_value=90), lon=st.floats(allow_nan=False, allow_infinity=False, min_value=-180, max_value=180))
+@given(
+    lat=st.floats(allow_nan=False, allow_infinity=False, min_value=-90, max_value=90),
+    lon=st.floats(allow_nan=False, allow_infinity=False, min_value=-180, max_value=180),
+)
 def test_engine_never_raises_on_any_location(engine: Engine, lat: float, lon: float) -> None:
     check_turn(engine.handle(None, UserInput("location", lat=lat, lon=lon)))
 

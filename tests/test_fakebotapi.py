@@ -126,24 +126,24 @@ async def test_injected_429_is_retried_and_recorded(fake: FakeBotApi) -> None:
 async def test_validation_through_ptb(fake: FakeBotApi) -> None:
     app = Application.builder().token("123:ABC").base_url(fake.base_url).build()
     async with app:
-        with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+        with pytest.raises(BadRequest, match=r"(?i)can't parse entities"):
             await app.bot.send_message(CHAT, "<b>x", parse_mode="HTML")
         message = await app.bot.send_message(CHAT, "<b>x</b> &amp;", parse_mode="HTML")
         assert message.text == "x &"
         assert message.from_user is not None and message.from_user.id == BOT_USER["id"]
 
-        with pytest.raises(BadRequest, match="(?i)message is too long"):
+        with pytest.raises(BadRequest, match=r"(?i)message is too long"):
             await app.bot.send_message(CHAT, "x" * 4097)
         await app.bot.send_message(CHAT, "x" * 4096)
 
-        with pytest.raises(BadRequest, match="(?i)text is empty"):
+        with pytest.raises(BadRequest, match=r"(?i)text is empty"):
             await app.bot.send_message(CHAT, "  ")
 
         too_long_data = InlineKeyboardMarkup([[InlineKeyboardButton("x", callback_data="é" * 33)]])
-        with pytest.raises(BadRequest, match="(?i)BUTTON_DATA_INVALID"):
+        with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
             await app.bot.send_message(CHAT, "hi", reply_markup=too_long_data)
 
-        with pytest.raises(BadRequest, match="(?i)not modified"):
+        with pytest.raises(BadRequest, match=r"(?i)not modified"):
             await app.bot.edit_message_text("x &", chat_id=CHAT, message_id=message.message_id)
 
         await app.bot.set_my_commands([("start", "Begin"), ("help", "Help")])
@@ -166,7 +166,7 @@ async def test_double_answer_callback_query(fake: FakeBotApi) -> None:
         fake.press(CHAT, "anything")
         query_id = fake.pending_updates[0]["callback_query"]["id"]
         assert await app.bot.answer_callback_query(query_id)
-        with pytest.raises(BadRequest, match="(?i)query is too old"):
+        with pytest.raises(BadRequest, match=r"(?i)query is too old"):
             await app.bot.answer_callback_query(query_id)
 
 
@@ -203,7 +203,7 @@ async def test_polling_survives_network_cut(fake: FakeBotApi) -> None:
 def test_check_html() -> None:
     assert check_html("<b>x</b> &amp;") == "x &"
     assert check_html('<a href="https://e.x/?a=1&amp;b=2">l</a> <span class="tg-spoiler">s</span>') == "l s"
-    assert check_html("<pre><code class=\"language-py\">1 &lt; 2</code></pre>") == "1 < 2"
+    assert check_html('<pre><code class="language-py">1 &lt; 2</code></pre>') == "1 < 2"
     for bad in ("<b>x", "<b><i>x</b></i>", "x</b>", "<foo>x</foo>", "a & b", "<span>x</span>", "<br/>", "a < b"):
         with pytest.raises(ApiError, match="can't parse entities"):
             check_html(bad)
@@ -241,7 +241,9 @@ def test_long_poll_does_not_block_other_requests(fake: FakeBotApi) -> None:
     thread.start()
     with httpx.Client(timeout=5) as client:
         fake.wait_until(lambda: fake.calls_of("getUpdates"), timeout=2)
-        r = client.post(f"{url}/sendMessage", json={"chat_id": 9, "text": "hi", "reply_markup": '{"inline_keyboard": []}'})
+        r = client.post(
+            f"{url}/sendMessage", json={"chat_id": 9, "text": "hi", "reply_markup": '{"inline_keyboard": []}'}
+        )
         assert r.json()["result"]["reply_markup"] == {"inline_keyboard": []}
         fake.send_location(9, 48.85, 2.35)
     thread.join(5)

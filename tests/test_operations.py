@@ -7,10 +7,10 @@ import logging
 from pathlib import Path
 
 import pytest
-from fakebotapi import FakeBotApi
-from harness import RunningBot, button_data, copy_knowledge, make_config, texts
 
 from bot.nlu.knowledge import load
+from fakebotapi import FakeBotApi
+from harness import RunningBot, button_data, copy_knowledge, make_config, texts
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +35,9 @@ async def _play(fake: FakeBotApi, users: list[int], script: list[tuple[str, int]
             await fake.areplies(user, replies, timeout=60)
 
 
-async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(tmp_path: Path, knowledge: object) -> None:
+async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(
+    tmp_path: Path, knowledge: object
+) -> None:
     """With 20 % of sends answered 429 and 10 % 502, every user gets every reply exactly once, in order."""
     script = [  # (what the person writes, messages the bot sends back)
         ("/start", 1),  # the welcome and the place question
@@ -52,7 +54,11 @@ async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(t
             await asyncio.sleep(0.5)
             expected = _answers(fake, reference)
             assert len(expected) == sum(n for _, n in script) == 7
-            assert "même lot" in expected[-2] and "https://antillesguyane.avenir-actifs.org" in expected[-1] and expected[-1].endswith(USEFUL)
+            assert (
+                "même lot" in expected[-2]
+                and "https://antillesguyane.avenir-actifs.org" in expected[-1]
+                and expected[-1].endswith(USEFUL)
+            )
             fake.set_faults(fail_rate_429=0.2, fail_rate_5xx=0.1, retry_after=1, seed=7)
             users = [101, 102, 103]
             await _play(fake, users, script)
@@ -77,7 +83,9 @@ async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_sta
             first = await fake.areplies(5, 1)
             assert "accompagné" in texts(first)
             market = knowledge / "marches" / "2024-2027.yaml"
-            market.write_text(market.read_text(encoding="utf-8").replace('regions: ["53"]', 'regions: ["99"]'), encoding="utf-8")
+            market.write_text(
+                market.read_text(encoding="utf-8").replace('regions: ["53"]', 'regions: ["99"]'), encoding="utf-8"
+            )
             fake.send_command(STAFF, "/reload")
             report = await fake.areplies(STAFF, 1)
             assert "Rechargement refusé" in texts(report)
@@ -97,7 +105,12 @@ async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(tmp_
         config = make_config(tmp_path, fake, knowledge_dir=knowledge, staff_ids=frozenset({STAFF}))
         async with RunningBot(config, current, token=TOKEN) as bot:
             texts_file = knowledge / "textes.yaml"
-            texts_file.write_text(texts_file.read_text(encoding="utf-8").replace("Je n'ai pas bien compris", "Pardon, je n'ai pas compris", 1), encoding="utf-8")
+            texts_file.write_text(
+                texts_file.read_text(encoding="utf-8").replace(
+                    "Je n'ai pas bien compris", "Pardon, je n'ai pas compris", 1
+                ),
+                encoding="utf-8",
+            )
             fake.send_command(STAFF, "/reload")
             for user in range(300, 310):
                 fake.send_text(user, "Quimper")
@@ -112,9 +125,9 @@ async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(tmp_
 async def test_reload_runs_in_the_background_and_reports_to_the_staff_chat(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """While a /reload is still building (held here), people and the staff themselves keep being answered;
     the report comes to the staff chat, once, when the build ends."""
-    import threading  # noqa: PLC0415
+    import threading
 
-    import bot.service  # noqa: PLC0415
+    import bot.service
 
     knowledge = copy_knowledge(tmp_path)
     current = load(knowledge)
@@ -176,7 +189,9 @@ async def test_a_file_change_is_picked_up_by_the_watch_and_a_broken_one_reported
     knowledge = copy_knowledge(tmp_path)
     current = load(knowledge)
     with FakeBotApi() as fake:
-        config = make_config(tmp_path, fake, knowledge_dir=knowledge, knowledge_watch_seconds=0.2, staff_ids=frozenset({STAFF}))
+        config = make_config(
+            tmp_path, fake, knowledge_dir=knowledge, knowledge_watch_seconds=0.2, staff_ids=frozenset({STAFF})
+        )
         async with RunningBot(config, current, token=TOKEN) as bot:
             await asyncio.sleep(0.5)
             texts_file = knowledge / "textes.yaml"

@@ -21,7 +21,6 @@ from bot.nlu.understand import understand
 ROOT = Path(__file__).resolve().parent.parent
 
 
-
 def find(knowledge, text: str) -> PlaceResult:
     return knowledge.places.find(text)
 
@@ -237,7 +236,9 @@ def test_ordinary_words_are_not_places(knowledge, text):
 # -- names shared, regions against communes ----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "region"), [("Bretagne", "53"), ("La Réunion", "04"), ("je suis a la reunion", "04"), ("champagne", "44")])
+@pytest.mark.parametrize(
+    ("text", "region"), [("Bretagne", "53"), ("La Réunion", "04"), ("je suis a la reunion", "04"), ("champagne", "44")]
+)
 def test_region_beats_small_commune(knowledge, text, region):
     place = find(knowledge, text).place
     assert place is not None and place.kind == "region" and place.region == region
@@ -280,7 +281,9 @@ def test_la_reunion_974_gives_the_departement(knowledge):
 # -- outside -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", ["je vis à Monaco", "97500", "Nouméa", "je vis en belgique", "j'habite à Genève", "Tahiti", "98000"])
+@pytest.mark.parametrize(
+    "text", ["je vis à Monaco", "97500", "Nouméa", "je vis en belgique", "j'habite à Genève", "Tahiti", "98000"]
+)
 def test_outside(knowledge, text):
     result = find(knowledge, text)
     assert result.outside and result.place.region is None
@@ -320,7 +323,12 @@ def test_labelled_set_accuracy(knowledge):
 @pytest.mark.bench
 def test_bench_quick_runs():
     out = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "understanding.py"), "--quick"], capture_output=True, text=True, timeout=300, check=False, cwd=ROOT
+        [sys.executable, str(ROOT / "bench" / "understanding.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=ROOT,
     )
     assert out.returncode == 0, out.stderr[-2000:]
     assert "p99" in out.stdout and "| measure | value |" in out.stdout
@@ -335,20 +343,31 @@ def test_a_location_inside_an_outside_zone_is_outside(knowledge) -> None:  # typ
 
 @pytest.mark.parametrize(
     ("text", "dep"),
-    [("salarié 29", "29"), ("salariée, 29", "29"), ("auto-entrepreneur 13", "13"), ("demandeur d'emploi 93", "93"), ("cdi 2A", "2A")],
+    [
+        ("salarié 29", "29"),
+        ("salariée, 29", "29"),
+        ("auto-entrepreneur 13", "13"),
+        ("demandeur d'emploi 93", "93"),
+        ("cdi 2A", "2A"),
+    ],
 )
 def test_a_status_then_a_number_ending_the_message_is_a_departement(knowledge, text: str, dep: str) -> None:  # type: ignore[no-untyped-def]
     assert knowledge.places.find(text).place.departement == dep
 
 
-@pytest.mark.parametrize("text", ["salarié 29 ans", "je suis salarié depuis 29", "salarié 35 heures", "nous sommes 4", "on est 3 salariés"])
+@pytest.mark.parametrize(
+    "text", ["salarié 29 ans", "je suis salarié depuis 29", "salarié 35 heures", "nous sommes 4", "on est 3 salariés"]
+)
 def test_counts_after_a_status_are_not_places(knowledge, text: str) -> None:  # type: ignore[no-untyped-def]
     assert knowledge.places.find(text).place is None
 
 
 @pytest.mark.parametrize(
     ("text", "region"),
-    [("je vis à Genève et je travaille à Annemasse", "84"), ("frontalier, j'habite Thionville et je bosse au Luxembourg", "44")],
+    [
+        ("je vis à Genève et je travaille à Annemasse", "84"),
+        ("frontalier, j'habite Thionville et je bosse au Luxembourg", "44"),
+    ],
 )
 def test_a_cross_border_worker_is_served_on_the_french_side(knowledge, text: str, region: str) -> None:  # type: ignore[no-untyped-def]
     place = knowledge.places.find(text).place

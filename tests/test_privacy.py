@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebotapi import FakeBotApi
-from harness import RunningBot, button_data, make_config
 
 from bot.storage import Store, load_or_create_key
+from fakebotapi import FakeBotApi
+from harness import RunningBot, button_data, make_config
 
 pytestmark = pytest.mark.slow
 
@@ -30,7 +30,23 @@ MESSAGES = {
     "question": "Est-ce que c'est gratuit ?",
     "place_situation": "je suis salarié à Saint-Denis",
 }
-ALLOWED_EVENT_KEYS = {"source", "how", "region", "outside", "count", "profile", "need", "door", "market", "lot", "id", "step", "kind", "value", "days"}
+ALLOWED_EVENT_KEYS = {
+    "source",
+    "how",
+    "region",
+    "outside",
+    "count",
+    "profile",
+    "need",
+    "door",
+    "market",
+    "lot",
+    "id",
+    "step",
+    "kind",
+    "value",
+    "days",
+}
 
 
 def all_cells(database: Path) -> list[tuple[str, str, Any]]:
@@ -66,8 +82,10 @@ async def expect(fake: FakeBotApi, chat: int, needle: str, timeout: float = 10) 
                 fake.__dict__.setdefault("_privacy_cursor", {})[chat] = index + 1
                 return sent[index]
         if time.monotonic() > deadline:
-            raise AssertionError(f"no message with {needle!r} in chat {chat}; got {[m.get('text', '')[:60] for m in sent[start - 5:]]}")
-        import asyncio  # noqa: PLC0415
+            raise AssertionError(
+                f"no message with {needle!r} in chat {chat}; got {[m.get('text', '')[:60] for m in sent[start - 5 :]]}"
+            )
+        import asyncio
 
         await asyncio.sleep(0.01)
 
@@ -106,7 +124,9 @@ async def test_events_are_emitted_and_hold_nothing_personal(tmp_path: Path, know
             fake.send_text(OTHER + 2, "Lyon", first_name="Cunégonde")
             await expect(fake, OTHER + 2, "situation")
         with closing(sqlite3.connect(cfg.database)) as db, db:
-            db.execute("UPDATE reminders SET due_at = ?", ((dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(),))
+            db.execute(
+                "UPDATE reminders SET due_at = ?", ((dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(),)
+            )
         async with RunningBot(cfg, knowledge):  # the reminder, after a restart
             reminder = await expect(fake, USER, "Petit rappel")
             fake.press(USER, button_data(reminder, "Oui, c'est fait"), first_name=NAME)
@@ -133,11 +153,25 @@ async def test_events_are_emitted_and_hold_nothing_personal(tmp_path: Path, know
     # nothing but codes: known keys, short values without spaces (no free text)
     for _, _, d in events:
         assert set(d) <= ALLOWED_EVENT_KEYS, d
-        assert all(v is None or isinstance(v, (bool, int)) or (isinstance(v, str) and " " not in v and len(v) <= 64) for v in d.values()), d
+        assert all(
+            v is None or isinstance(v, (bool, int)) or (isinstance(v, str) and " " not in v and len(v) <= 64)
+            for v in d.values()
+        ), d
     # the persons are keyed hashes, the same for every event of one person
     assert {p for p, _, _ in events} == {store.person(u) for u in (USER, OTHER, OTHER + 1, OTHER + 2)}
     # no Telegram id, no name, no message text anywhere in the database
-    for needle in [str(USER), str(OTHER), str(OTHER + 1), NAME, "Anatole", "Berthe", "Cunégonde", "Trucmuche", *MESSAGES.values(), "75011, je suis"]:
+    for needle in [
+        str(USER),
+        str(OTHER),
+        str(OTHER + 1),
+        NAME,
+        "Anatole",
+        "Berthe",
+        "Cunégonde",
+        "Trucmuche",
+        *MESSAGES.values(),
+        "75011, je suis",
+    ]:
         assert mentions(cfg.database, needle) == [], needle
     for needle in (str(USER), NAME):
         assert needle.encode() not in raw_bytes(cfg.database)
@@ -160,7 +194,11 @@ async def test_texts_not_understood_kept_when_allowed_without_any_link(tmp_path:
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake, keep_not_understood=True)
         async with RunningBot(cfg, knowledge):
-            for user, text in ((USER, "zzz qqq 06 12 34 56 78"), (OTHER, "aaa bbb"), (OTHER + 1, "zzz qqq 06 12 34 56 78")):
+            for user, text in (
+                (USER, "zzz qqq 06 12 34 56 78"),
+                (OTHER, "aaa bbb"),
+                (OTHER + 1, "zzz qqq 06 12 34 56 78"),
+            ):
                 fake.send_text(user, text)
                 await expect(fake, user, "Où habitez-vous")
     with closing(sqlite3.connect(cfg.database)) as db:
@@ -178,7 +216,9 @@ async def test_texts_not_understood_kept_when_allowed_without_any_link(tmp_path:
 
 async def test_person_hash_is_stable_across_restarts_and_depends_on_the_key(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     with FakeBotApi() as fake:
-        cfg = make_config(tmp_path, fake, hash_key_file=tmp_path / "keys" / "hash.key", database=tmp_path / "db" / "cep.sqlite3")
+        cfg = make_config(
+            tmp_path, fake, hash_key_file=tmp_path / "keys" / "hash.key", database=tmp_path / "db" / "cep.sqlite3"
+        )
         for _ in range(2):
             async with RunningBot(cfg, knowledge):
                 fake.send_text(USER, "Lyon")

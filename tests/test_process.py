@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from fakebotapi import FakeBotApi
 
 pytestmark = pytest.mark.slow
@@ -111,7 +112,9 @@ def test_without_token_cep_bot_run_explains_how_to_connect(tmp_path: Path) -> No
     """`cep-bot run` with no token says which variable to set and exits 2."""
     env = {k: v for k, v in os.environ.items() if k not in ("CEP_BOT_TOKEN", "TELEGRAM_BOT_TOKEN")}
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 2
     assert "CEP_BOT_TOKEN" in result.stderr
     assert time.monotonic() - started < 60
@@ -161,7 +164,9 @@ def test_webhook_mode_checks_the_secret_token_on_every_request(tmp_path: Path) -
             url = f"http://127.0.0.1:{port}/telegram"
 
             def post(headers: dict[str, str]) -> int:
-                request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **headers})
+                request = urllib.request.Request(
+                    url, data=body, headers={"Content-Type": "application/json", **headers}
+                )
                 for _ in range(50):
                     try:
                         with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback only
@@ -194,7 +199,9 @@ def test_sighup_reloads_the_knowledge(tmp_path: Path) -> None:
     log = tmp_path / "bot.log"
     with FakeBotApi() as fake:
         config = _config(tmp_path, fake, level="INFO")
-        config.write_text(config.read_text(encoding="utf-8").replace(str(ROOT / "knowledge"), str(knowledge)), encoding="utf-8")
+        config.write_text(
+            config.read_text(encoding="utf-8").replace(str(ROOT / "knowledge"), str(knowledge)), encoding="utf-8"
+        )
         process = _start(config, log)
         try:
             fake.wait_until(lambda: fake.calls_of("getUpdates"), timeout=30, message="the bot never polled")
@@ -256,7 +263,12 @@ def test_webhook_mode_refuses_to_start_without_a_valid_secret(tmp_path: Path, se
         env = {**os.environ, "CEP_BOT_TOKEN": TOKEN, "CEP_WEBHOOK_SECRET": secret, "PTB_TIMEDELTA": "1"}
         result = subprocess.run(
             [sys.executable, "-m", "bot", "--config", str(_webhook_config(tmp_path, fake, _free_port())), "run"],
-            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         assert fake.calls == []
     assert result.returncode == 2
@@ -280,8 +292,15 @@ def test_webhook_refuses_malformed_json_and_oversized_bodies_without_logging_the
                 for _ in range(50):
                     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
                     try:
-                        connection.request("POST", "/telegram", body=body, headers={
-                            "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
+                        connection.request(
+                            "POST",
+                            "/telegram",
+                            body=body,
+                            headers={
+                                "Content-Type": "application/json",
+                                "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET,
+                            },
+                        )
                         return connection.getresponse().status
                     except ConnectionRefusedError:
                         time.sleep(0.2)
@@ -296,8 +315,16 @@ def test_webhook_refuses_malformed_json_and_oversized_bodies_without_logging_the
             big = b'{"update_id": 2, "message": {"text": "' + (marker.encode() * 700_000) + b'"}}'
             assert post(big) in (0, 400, 413)
             assert fake.sent(31) == []
-            update = {"update_id": 3, "message": {"message_id": 1, "date": int(time.time()), "text": "bonjour",
-                      "chat": {"id": 31, "type": "private", "first_name": "A"}, "from": {"id": 31, "is_bot": False, "first_name": "A"}}}
+            update = {
+                "update_id": 3,
+                "message": {
+                    "message_id": 1,
+                    "date": int(time.time()),
+                    "text": "bonjour",
+                    "chat": {"id": 31, "type": "private", "first_name": "A"},
+                    "from": {"id": 31, "is_bot": False, "first_name": "A"},
+                },
+            }
             assert post(json.dumps(update).encode()) == 200
             assert fake.wait_for_replies(31, 1, timeout=30)
         finally:

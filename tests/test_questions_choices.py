@@ -62,7 +62,9 @@ def test_the_cep_named_beside_a_work_subject_is_a_cep_question(snapshot: Any, kn
 def test_contesting_a_dismissal_is_not_being_unemployed(knowledge: Any) -> None:
     assert "demandeur_emploi" not in knowledge.questions.situation.find("je voudrais contester mon licenciement").traits
     assert "demandeur_emploi" in knowledge.questions.situation.find("j'ai été licenciée en mars").traits
-    assert "demandeur_emploi" in knowledge.questions.situation.find("je ne travaille plus depuis mon licenciement").traits
+    assert (
+        "demandeur_emploi" in knowledge.questions.situation.find("je ne travaille plus depuis mon licenciement").traits
+    )
 
 
 @pytest.mark.parametrize(
@@ -187,11 +189,16 @@ def test_a_new_question_in_yaml_needs_no_python(tmp_path: Path) -> None:
     root = tmp_path / "knowledge"
     shutil.copytree(ROOT / "knowledge", root)
     path = root / "questions.yaml"
-    path.write_text(path.read_text(encoding="utf-8").replace("questions:\n", "questions:\n" + NEW_QUESTION, 1), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("questions:\n", "questions:\n" + NEW_QUESTION, 1), encoding="utf-8"
+    )
     snap = load(root)
     assert "venir_accompagne" in snap.snapshot.questions
     # new words: none of these sentences is a phrasing
-    for text in ("je peux être accompagné d'un ami pendant l'entretien ?", "un proche peut-il être présent pendant la séance ?"):
+    for text in (
+        "je peux être accompagné d'un ami pendant l'entretien ?",
+        "un proche peut-il être présent pendant la séance ?",
+    ):
         assert understand(text, snap).confident_question == "venir_accompagne", text
     # the shipped questions keep their readings
     assert understand("c'est payant ?", snap).confident_question == "gratuit"

@@ -18,11 +18,11 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+
+from bot.storage import Store, load_or_create_key
 from fakebotapi import FakeBotApi
 from harness import button_data, texts
 from proc import BotProcess
-
-from bot.storage import Store, load_or_create_key
 
 pytestmark = pytest.mark.slow
 
@@ -84,7 +84,9 @@ def wait_text(fake: FakeBotApi, chat: int, needle: str, timeout: float = 15) -> 
                 return sent[index]
         return None
 
-    return fake.wait_until(find, timeout, f"no message with {needle!r} in chat {chat}: {[m.get('text', '')[:50] for m in fake.sent(chat)]}")
+    return fake.wait_until(
+        find, timeout, f"no message with {needle!r} in chat {chat}: {[m.get('text', '')[:50] for m in fake.sent(chat)]}"
+    )
 
 
 def wait_quiet(fake: FakeBotApi, quiet: float = 0.5, timeout: float = 30) -> None:
@@ -108,7 +110,9 @@ def wait_confirmed(fake: FakeBotApi, timeout: float = 10) -> None:
 def wait_settled(fake: FakeBotApi, bot: BotProcess, timeout: float = 10) -> None:
     """Updates confirmed, and every accepted reply crossed off the outbox (between two steps)."""
     wait_confirmed(fake, timeout)
-    fake.wait_until(lambda: rows(bot.database, "SELECT COUNT(*) FROM outbox") == [(0,)], timeout, "replies still in the outbox")
+    fake.wait_until(
+        lambda: rows(bot.database, "SELECT COUNT(*) FROM outbox") == [(0,)], timeout, "replies still in the outbox"
+    )
 
 
 def test_sigkill_between_two_steps_the_conversation_continues(tmp_path: Path, fake: FakeBotApi) -> None:
@@ -225,7 +229,9 @@ def test_sigkill_at_random_moments_loses_no_completed_step(tmp_path: Path, fake:
                 (question,) = fake.wait_for_replies(user, 1, timeout=15)
                 fake.press(user, button_data(question, "accompagnement"))
         for user in users:
-            (answer,) = fake.wait_for_replies(user, 1, timeout=20)  # one message: the answer and its satisfaction question
+            (answer,) = fake.wait_for_replies(
+                user, 1, timeout=20
+            )  # one message: the answer and its satisfaction question
             check_answer(answer)
             assert state_of(bot, user)["step"] == "answered"
         time.sleep(0.3)
@@ -272,18 +278,23 @@ def test_reminder_survives_a_restart(tmp_path: Path, fake: FakeBotApi) -> None:
 
 
 def test_stats_and_purge_run_beside_the_running_bot(tmp_path: Path, fake: FakeBotApi) -> None:
-    import os  # noqa: PLC0415
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
+    import os
+    import subprocess
+    import sys
 
     with BotProcess(tmp_path, fake) as bot:
         fake.send_command(CHAT, "/start")
         wait_welcome(fake, CHAT)
         env = {k: v for k, v in os.environ.items() if k != "CEP_BOT_TOKEN"}
         for command in ("stats", "purge"):
-            result = subprocess.run(  # noqa: S603
+            result = subprocess.run(
                 [sys.executable, "-m", "bot", "--config", str(bot.config_path), command],
-                capture_output=True, text=True, env=env, timeout=60, check=False, cwd=tmp_path,
+                capture_output=True,
+                text=True,
+                env=env,
+                timeout=60,
+                check=False,
+                cwd=tmp_path,
             )
             assert result.returncode == 0, result.stderr
         assert "Supprimé" in result.stdout

@@ -13,23 +13,28 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from fakebotapi import FakeBotApi
-from harness import RunningBot, button_data, make_config
 
 from bot.config import Config
 from bot.dialogue.engine import UserInput
 from bot.service import Assistant
 from bot.storage import DatabaseUnavailable, Store, load_or_create_key, scrub
+from fakebotapi import FakeBotApi
+from harness import RunningBot, button_data, make_config
 
 ROOT = Path(__file__).resolve().parent.parent
 LYON = "J'habite à Lyon et je suis salarié"
 
 
 def config(tmp_path: Path, **overrides) -> Config:  # type: ignore[no-untyped-def]
-    from dataclasses import replace  # noqa: PLC0415
+    from dataclasses import replace
 
-    base = Config(path=tmp_path / "config.yaml", knowledge_dir=ROOT / "knowledge", database=tmp_path / "cep.sqlite3",
-                  hash_key_file=tmp_path / "hash.key", knowledge_watch_seconds=0)
+    base = Config(
+        path=tmp_path / "config.yaml",
+        knowledge_dir=ROOT / "knowledge",
+        database=tmp_path / "cep.sqlite3",
+        hash_key_file=tmp_path / "hash.key",
+        knowledge_watch_seconds=0,
+    )
     return replace(base, **overrides)
 
 
@@ -104,11 +109,15 @@ async def test_state_and_events_are_committed_together_or_not_at_all(tmp_path: P
     async with new_store(tmp_path) as store:
         await store.save_turn("p0", {"step": "place"}, [{"type": "conversation_started"}])
         assert store.db is not None
-        await store.db.execute("CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.type = 'boom' BEGIN SELECT RAISE(ABORT, 'no'); END")
+        await store.db.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.type = 'boom' BEGIN SELECT RAISE(ABORT, 'no'); END"
+        )
         await store.db.commit()
         with pytest.raises(sqlite3.IntegrityError):
             await store.save_turn("p1", {"step": "need"}, [{"type": "place"}, {"type": "boom"}])
-        await store.save_turn("p2", {"step": "place"}, [{"type": "conversation_started"}])  # commits: must not carry p1's half turn
+        await store.save_turn(
+            "p2", {"step": "place"}, [{"type": "conversation_started"}]
+        )  # commits: must not carry p1's half turn
     async with new_store(tmp_path) as store:
         assert await store.load_state("p1") is None
         assert [e[1] for e in await store.events()] == ["p0", "p2"]
@@ -173,8 +182,16 @@ async def test_200_people_at_once_lose_no_event(tmp_path: Path, knowledge) -> No
         states = [Store.person(store, u) for u in users]
         loaded = [await store.load_state(p) for p in states]
         assert await store.count("reminders") == 200
-    expected = {"conversation_started": 200, "place": 200, "situation": 200, "need": 200, "answer": 200,
-                "satisfaction": 200, "reminder_asked": 200, "question": 200}
+    expected = {
+        "conversation_started": 200,
+        "place": 200,
+        "situation": 200,
+        "need": 200,
+        "answer": 200,
+        "satisfaction": 200,
+        "reminder_asked": 200,
+        "question": 200,
+    }
     assert dict(counts) == expected
     assert all(
         s is not None and s["step"] == "answered" and s["rev"] == start + 6 and s["need"] == "accompagnement"
@@ -248,7 +265,9 @@ async def test_reminders_are_rescheduled_and_sent_after_a_restart(tmp_path: Path
             fake.press(chat, button_data(offer, "Oui"))
             await fake.areplies(chat, 1)
         with closing(sqlite3.connect(cfg.database)) as db, db:
-            db.execute("UPDATE reminders SET due_at = ?", ((dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(),))
+            db.execute(
+                "UPDATE reminders SET due_at = ?", ((dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(),)
+            )
         async with RunningBot(cfg, knowledge) as bot:
             (reminder,) = await fake.areplies(chat, 1, timeout=15)
             assert "Petit rappel" in reminder["text"] and "Avenir Actifs" in reminder["text"]
@@ -304,7 +323,9 @@ async def test_the_daily_purge_job(tmp_path: Path, knowledge) -> None:  # type: 
 
 
 @pytest.mark.slow
-async def test_a_corrupt_file_is_moved_aside_and_the_bot_keeps_serving(tmp_path: Path, knowledge, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+async def test_a_corrupt_file_is_moved_aside_and_the_bot_keeps_serving(
+    tmp_path: Path, knowledge, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
     garbage = b"this is not a database\x00" * 500
     (tmp_path / "cep.sqlite3").write_bytes(garbage)
     (tmp_path / "cep.sqlite3-wal").write_bytes(b"junk wal")
@@ -321,7 +342,11 @@ async def test_a_corrupt_file_is_moved_aside_and_the_bot_keeps_serving(tmp_path:
     assert aside.read_bytes() == garbage
     assert Path(str(aside) + "-wal").read_bytes() == b"junk wal"
     (record,) = [r for r in caplog.records if "moved aside" in r.getMessage()]
-    assert record.levelno == logging.ERROR and "unreadable or corrupt" in record.getMessage() and str(aside) in record.getMessage()
+    assert (
+        record.levelno == logging.ERROR
+        and "unreadable or corrupt" in record.getMessage()
+        and str(aside) in record.getMessage()
+    )
     with closing(sqlite3.connect(tmp_path / "cep.sqlite3")) as db:
         assert db.execute("SELECT COUNT(*) FROM events").fetchone() == (3,)
 
@@ -332,7 +357,9 @@ async def test_a_second_corruption_never_overwrites_the_first_file_set_aside(tmp
         (tmp_path / "cep.sqlite3").write_bytes(content)
         async with new_store(tmp_path):
             pass
-    kept = sorted(p.read_bytes()[:6] for p in tmp_path.glob("cep.sqlite3.corrupt-*") if not p.name.endswith(("-wal", "-shm")))
+    kept = sorted(
+        p.read_bytes()[:6] for p in tmp_path.glob("cep.sqlite3.corrupt-*") if not p.name.endswith(("-wal", "-shm"))
+    )
     assert kept == [b"first ", b"second"]
 
 
@@ -390,7 +417,10 @@ async def test_a_first_release_database_is_upgraded(tmp_path: Path) -> None:
             """
         )
         db.execute("INSERT INTO reminders VALUES (5, 'p', 31337, ?, '{}', ?)", (now, now))
-        db.executemany("INSERT INTO unknown_texts(at, text) VALUES (?, ?)", [(now, "bof"), (now, "bof"), (now, "appelez le 0612345678")])
+        db.executemany(
+            "INSERT INTO unknown_texts(at, text) VALUES (?, ?)",
+            [(now, "bof"), (now, "bof"), (now, "appelez le 0612345678")],
+        )
     async with new_store(tmp_path) as store:
         (reminder,) = await store.pending_reminders()
         assert (reminder.id, reminder.chat_id) == (5, 31337)
@@ -402,18 +432,25 @@ async def test_a_first_release_database_is_upgraded(tmp_path: Path) -> None:
 
 
 def test_scrub() -> None:
-    assert scrub("écrivez à jean.dupont@example.org ou au +33 6 12 34 56 78, @jeannot") == "écrivez à [e-mail] ou au [numéro], [pseudo]"
+    assert (
+        scrub("écrivez à jean.dupont@example.org ou au +33 6 12 34 56 78, @jeannot")
+        == "écrivez à [e-mail] ou au [numéro], [pseudo]"
+    )
     assert scrub("voir https://example.org/x?y=1 svp") == "voir [lien] svp"
     assert scrub("j'habite au 75011") == "j'habite au 75011"  # a postal code is not a phone number
 
 
 @pytest.mark.bench
 def test_bench_quick_runs() -> None:
-    import subprocess  # noqa: PLC0415
-    import sys  # noqa: PLC0415
+    import subprocess
+    import sys
 
-    result = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "bench" / "storage.py"), "--quick"], capture_output=True, text=True, timeout=120, check=False
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "storage.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "persistence cost per update, ms" in result.stdout and "save_turn (state + 2 events)" in result.stdout
@@ -426,7 +463,9 @@ async def test_an_update_delivered_twice_is_processed_once_and_its_replies_repla
     from bot.service import Assistant
     from bot.storage import Store, load_or_create_key
 
-    config = Config(path=tmp_path / "c.yaml", knowledge_dir=tmp_path, database=tmp_path / "db.sqlite3", hash_key_file=tmp_path / "k")
+    config = Config(
+        path=tmp_path / "c.yaml", knowledge_dir=tmp_path, database=tmp_path / "db.sqlite3", hash_key_file=tmp_path / "k"
+    )
     async with Store(config.database, load_or_create_key(config.hash_key_file)) as store:
         assistant = Assistant(config, knowledge, store)
         first = await assistant.process(5, 5, UserInput("text", "salariée à Lille"), update_id=41)
@@ -448,7 +487,9 @@ async def test_a_lower_update_id_is_a_new_update_not_a_replay(tmp_path, knowledg
     from bot.service import Assistant
     from bot.storage import Store, load_or_create_key
 
-    config = Config(path=tmp_path / "c.yaml", knowledge_dir=tmp_path, database=tmp_path / "db.sqlite3", hash_key_file=tmp_path / "k")
+    config = Config(
+        path=tmp_path / "c.yaml", knowledge_dir=tmp_path, database=tmp_path / "db.sqlite3", hash_key_file=tmp_path / "k"
+    )
     async with Store(config.database, load_or_create_key(config.hash_key_file)) as store:
         assistant = Assistant(config, knowledge, store)
         await assistant.process(6, 6, UserInput("text", "salariée à Lille"), update_id=900_000)

@@ -28,7 +28,11 @@ def _load() -> list[dict[str, Any]]:
 
 
 def _name(story: Any) -> str:
-    return str(story.get("nom") or story.get("name") or "(sans nom)") if isinstance(story, dict) else "(histoire mal formée)"
+    return (
+        str(story.get("nom") or story.get("name") or "(sans nom)")
+        if isinstance(story, dict)
+        else "(histoire mal formée)"
+    )
 
 
 STORY_LIST = _load()
@@ -78,11 +82,13 @@ def _check_shape(story: Any) -> list[str]:
         for key in CHECKS:
             value = step.get(key, [])
             if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-                problems.append(f"étape {number} : « {key}: » doit être une liste de textes, par exemple [\"Lyon\"]")
+                problems.append(f'étape {number} : « {key}: » doit être une liste de textes, par exemple ["Lyon"]')
         if "position" in step:
             pos = step["position"]
             if not (isinstance(pos, list) and len(pos) == 2 and all(isinstance(x, int | float) for x in pos)):
-                problems.append(f"étape {number} : « position: » s'écrit [latitude, longitude], par exemple [48.85, 2.35]")
+                problems.append(
+                    f"étape {number} : « position: » s'écrit [latitude, longitude], par exemple [48.85, 2.35]"
+                )
     return problems
 
 
@@ -133,4 +139,6 @@ def test_story(story: dict[str, Any], knowledge: Any) -> None:
         no_button = [w for w in step.get("boutons", []) if not any(_norm(w) in label for label in labels)]
         assert not no_button, f"{where} : pas de bouton contenant {no_button}.\nRéponse du bot :\n{shown}"
         present = [w for w in step.get("absent", []) if _norm(w) in text or any(_norm(w) in label for label in labels)]
-        assert not present, f"{where} : la réponse contient {present}, qui devrait être absent.\nRéponse du bot :\n{shown}"
+        assert not present, (
+            f"{where} : la réponse contient {present}, qui devrait être absent.\nRéponse du bot :\n{shown}"
+        )

@@ -116,7 +116,22 @@ def test_understand_any_text(text: str) -> None:
     assert 0.0 <= place.confidence <= 1.0
     assert place.confirm == (place.place is not None and place.confidence < CONFIRM_BELOW)
     if place.found:
-        assert place.how in {"nom", "code_postal", "numero", "faute", "tete", "ancien_nom", "gentile", "autre_nom", "lieu_connu", "pays", "arrondissement", "deux_lieux", "abrev", "debut"}
+        assert place.how in {
+            "nom",
+            "code_postal",
+            "numero",
+            "faute",
+            "tete",
+            "ancien_nom",
+            "gentile",
+            "autre_nom",
+            "lieu_connu",
+            "pays",
+            "arrondissement",
+            "deux_lieux",
+            "abrev",
+            "debut",
+        }
         assert place.span is not None and 0 <= place.span[0] < place.span[1]
     else:
         assert place.place is None and not place.candidates

@@ -35,8 +35,8 @@ from rapidfuzz.distance import OSA
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.nlu.place_lists import head_of  # noqa: E402
-from bot.textnorm import fold, strip_article  # noqa: E402
+from bot.nlu.place_lists import head_of
+from bot.textnorm import fold, strip_article
 
 SHORT_MIN_POP = 20000
 PREFIX_MIN_POP = 40000  # towns read from the start of their name ("Stras"): bot/nlu/places.py
@@ -60,7 +60,9 @@ def name_parts(name: str) -> set[str]:
     return out
 
 
-def short_near_words(words: set[str], names: set[str], big_names: set[str], short_names: set[str], ordinary: Callable[[str], bool]) -> set[str]:
+def short_near_words(
+    words: set[str], names: set[str], big_names: set[str], short_names: set[str], ordinary: Callable[[str], bool]
+) -> set[str]:
     """Ordinary words that begin a large town's name ("bord") or are one edit from a short one ("aide")."""
     near: set[str] = set()
     # ordinary words that begin the name of a large town ("bord" ~ "Bordeaux"): not read as it, shortened
@@ -70,7 +72,9 @@ def short_near_words(words: set[str], names: set[str], big_names: set[str], shor
                 near.add(name[:cut])
     short_words = sorted(w for w in words if 4 <= len(w) <= 6 and w not in names and ordinary(w))
     if short_names and short_words:
-        matrix = process.cdist(short_words, sorted(short_names), scorer=OSA.distance, score_cutoff=1, workers=-1, dtype="uint8")
+        matrix = process.cdist(
+            short_words, sorted(short_names), scorer=OSA.distance, score_cutoff=1, workers=-1, dtype="uint8"
+        )
         near.update(short_words[i] for i, row in enumerate(matrix) if (row <= 1).any())
     return near
 
@@ -81,7 +85,7 @@ def main() -> None:
     words = {fold(w) for w in spelled}
     words = {w for w in words if w and " " not in w}
     try:
-        from wordfreq import zipf_frequency  # noqa: PLC0415
+        from wordfreq import zipf_frequency
     except ImportError:  # dictionary only
         zipf: dict[str, float] | None = None
     else:
@@ -118,7 +122,7 @@ def main() -> None:
                 and any(w not in glue for w in parts)
             ):
                 phrases.add(variant)
-    import yaml  # noqa: PLC0415
+    import yaml
 
     geo = yaml.safe_load((ROOT / "knowledge" / "geographie.yaml").read_text(encoding="utf-8"))
     for item in geo["regions"] + geo["departements"]:

@@ -37,7 +37,9 @@ __all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
 SITUATION_BUTTONS = (Trait.SALARIE, Trait.INDEPENDANT, Trait.DEMANDEUR_EMPLOI, Trait.AGENT_PUBLIC)
 OTHER_BUTTONS = (Trait.CADRE, Trait.JEUNE, Trait.HANDICAP)
 NEED_LABELS = {Need.PONCTUEL: "Une question ponctuelle", Need.ACCOMPAGNEMENT: "Un accompagnement dans la durée"}
-_CORRECTION = re.compile(r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b")
+_CORRECTION = re.compile(
+    r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b"
+)
 _COORDS = re.compile(r"^\s*(-?[0-9]{1,2}(?:[.,][0-9]+)?)\s*[,; ]\s*(-?[0-9]{1,3}(?:[.,][0-9]+)?)\s*$")
 _DECIMAL = re.compile(r"[.,][0-9]")
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -97,7 +99,9 @@ class Conversation:
     traits: list[str] = field(default_factory=list)
     need: str | None = None
     source: str | None = None
-    rev: int = field(default_factory=lambda: secrets.randbelow(9_000_000) + 1_000_000)  # random start: buttons of a deleted conversation never match
+    rev: int = field(
+        default_factory=lambda: secrets.randbelow(9_000_000) + 1_000_000
+    )  # random start: buttons of a deleted conversation never match
     answered: bool = False
     rated: bool = False
     return_step: str | None = None  # where to go back after a confirmation
@@ -133,7 +137,9 @@ class _Out:
         self.events: list[dict[str, Any]] = []
         self.actions: list[Action] = []
 
-    def say(self, text: str, title: str = "", buttons: tuple[tuple[Button, ...], ...] = (), location: bool = False) -> None:
+    def say(
+        self, text: str, title: str = "", buttons: tuple[tuple[Button, ...], ...] = (), location: bool = False
+    ) -> None:
         self.replies.append(Reply(text, title, buttons, location))
 
     def event(self, kind: str, **data: Any) -> None:
@@ -236,7 +242,12 @@ class Engine:
             out.say(
                 "Voulez-vous vraiment supprimer tout ce que ce service garde sur vous "
                 "(conversation en cours, statistiques anonymes liées, rappels) ? C'est définitif.",
-                buttons=((Button("Oui, tout supprimer", encode(ButtonAction.DELETE, "y")), Button("Non, garder", encode(ButtonAction.DELETE, "n"))),),
+                buttons=(
+                    (
+                        Button("Oui, tout supprimer", encode(ButtonAction.DELETE, "y")),
+                        Button("Non, garder", encode(ButtonAction.DELETE, "n")),
+                    ),
+                ),
             )
         else:
             out.say("Je ne connais pas cette commande. " + self.snapshot.text("aide"))
@@ -254,7 +265,12 @@ class Engine:
     def _button(self, state: Conversation, data: str, out: _Out) -> None:
         button = decode(data)
         handler = _BUTTON_HANDLERS.get(button.action) if button is not None else None
-        if button is None or handler is None or not self._fresh(state, button) or not handler(self, state, button.arg, out):
+        if (
+            button is None
+            or handler is None
+            or not self._fresh(state, button)
+            or not handler(self, state, button.arg, out)
+        ):
             self._stale_button(state, out)
 
     @staticmethod
@@ -337,10 +353,20 @@ class Engine:
             return False
         state.rated = True
         out.event(EventType.SATISFACTION, value="yes" if arg == "y" else "no")
-        text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
+        text = (
+            "Merci pour votre réponse."
+            if arg == "y"
+            else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
+        )
         out.say(
-            text + f" Voulez-vous que je vous le rappelle dans {self.reminder_days} jours, pour penser à prendre rendez-vous ?",
-            buttons=((Button(f"Oui, dans {self.reminder_days} jours", encode(ButtonAction.REMINDER, "y")), Button("Non merci", encode(ButtonAction.REMINDER, "n"))),),
+            text
+            + f" Voulez-vous que je vous le rappelle dans {self.reminder_days} jours, pour penser à prendre rendez-vous ?",
+            buttons=(
+                (
+                    Button(f"Oui, dans {self.reminder_days} jours", encode(ButtonAction.REMINDER, "y")),
+                    Button("Non merci", encode(ButtonAction.REMINDER, "n")),
+                ),
+            ),
         )
         return True
 
@@ -350,7 +376,9 @@ class Engine:
         if arg == "y":
             out.actions.append(Action.SCHEDULE_REMINDER)
             out.event(EventType.REMINDER_ASKED, days=self.reminder_days)
-            out.say(f"C'est noté : je vous écrirai dans {self.reminder_days} jours. Vous pouvez l'annuler avec /supprimer.")
+            out.say(
+                f"C'est noté : je vous écrirai dans {self.reminder_days} jours. Vous pouvez l'annuler avec /supprimer."
+            )
         else:
             out.say("Entendu. Bonne suite dans votre projet !")
         return True
@@ -376,7 +404,9 @@ class Engine:
             out.actions.append(Action.DELETE_USER)
             blank = Conversation(rev=state.rev)
             state.__dict__.update(blank.__dict__)
-            out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
+            out.say(
+                "C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer."
+            )
         else:
             state.step = state.return_step or Step.START
             state.return_step = None
@@ -481,7 +511,9 @@ class Engine:
         for text, rows in specs:
             out.say(text, buttons=tuple(tuple(Button(label, data) for label, data in row) for row in rows))
 
-    def _take_situation(self, state: Conversation, u: Any, correction: bool, out: _Out, *, from_question: bool = False) -> bool:
+    def _take_situation(
+        self, state: Conversation, u: Any, correction: bool, out: _Out, *, from_question: bool = False
+    ) -> bool:
         traits = set(u.situation.traits)
         denied = set(u.situation.denied)
         if from_question and state.traits and not correction:
@@ -538,7 +570,7 @@ class Engine:
             "postal_code": ref.postal_code,
         }
 
-    def _apply_place(self, state: Conversation, result: PlaceResult, out: _Out, *, correction: bool) -> bool:
+    def _apply_place(self, state: Conversation, result: PlaceResult, out: _Out, *, correction: bool) -> bool:  # noqa: ARG002 - callers say whether it corrects; not read yet
         """Store what the finder found; return True when the place is outside the regions."""
         if result.place is not None and result.place.kind == PlaceKind.OUTSIDE:
             out.event(EventType.PLACE, how=result.how, region=None, outside=True)
@@ -579,18 +611,22 @@ class Engine:
                 state.step = Step.PLACE
             return True
         folded = fold(text)
-        if folded.isdigit() and 1 <= int(folded) <= len(state.candidates) and len(state.candidates) < 10:
-            # "2" after a list of numbered choices (terminal), unless it names a département
-            if not any(c.get("departement") == folded for c in state.candidates):
-                self._set_place_dict(state, state.candidates[int(folded) - 1])
-                out.event(EventType.PLACE, how="bouton", region=state.region)
-                return True
+        numbered = folded.isdigit() and 1 <= int(folded) <= len(state.candidates) and len(state.candidates) < 10
+        # "2" after a list of numbered choices (terminal), unless it names a département
+        if numbered and not any(c.get("departement") == folded for c in state.candidates):
+            self._set_place_dict(state, state.candidates[int(folded) - 1])
+            out.event(EventType.PLACE, how="bouton", region=state.region)
+            return True
         for cand in state.candidates:
             label = fold(cand["label"])
             region = self.snapshot.regions.get(cand["region"] or "")
             dep = cand.get("departement") or ""
             hints = {label, dep.lower(), fold(region.name) if region else ""}
-            if folded in hints or (region and fold(region.name) in folded) or (dep and re.search(rf"\b{re.escape(dep.lower())}\b", folded)):
+            if (
+                folded in hints
+                or (region and fold(region.name) in folded)
+                or (dep and re.search(rf"\b{re.escape(dep.lower())}\b", folded))
+            ):
                 self._set_place_dict(state, cand)
                 out.event(EventType.PLACE, how="bouton", region=state.region)
                 return True
@@ -618,7 +654,10 @@ class Engine:
         rec = self._recommendation(state)
         needs_place = rec.rule is None or rec.needs_regional
         if state.candidates and needs_place:
-            if self._candidates_share_contact(state) and place_prompt.prompt_of(state.candidates) != place_prompt.CONFIRM:
+            if (
+                self._candidates_share_contact(state)
+                and place_prompt.prompt_of(state.candidates) != place_prompt.CONFIRM
+            ):
                 # every candidate falls in the same lot with the same contacts: no need to ask
                 first = state.candidates[0]
                 labels = " ou ".join(dict.fromkeys(c["label"] for c in state.candidates))
@@ -660,7 +699,12 @@ class Engine:
         elif step == Step.CONFIRM_DELETE:
             out.say(
                 "Voulez-vous vraiment tout supprimer ?",
-                buttons=((Button("Oui, tout supprimer", encode(ButtonAction.DELETE, "y")), Button("Non, garder", encode(ButtonAction.DELETE, "n"))),),
+                buttons=(
+                    (
+                        Button("Oui, tout supprimer", encode(ButtonAction.DELETE, "y")),
+                        Button("Non, garder", encode(ButtonAction.DELETE, "n")),
+                    ),
+                ),
             )
         elif step == Step.ANSWERED:
             out.say(
@@ -677,24 +721,38 @@ class Engine:
         asked = place_prompt.question(state.candidates)
         if asked is not None:
             text, button_rows = asked
-            out.say(lead + text, buttons=tuple(tuple(Button(label, encode(ButtonAction.PLACE, arg)) for label, arg in row) for row in button_rows))
+            out.say(
+                lead + text,
+                buttons=tuple(
+                    tuple(Button(label, encode(ButtonAction.PLACE, arg)) for label, arg in row) for row in button_rows
+                ),
+            )
             return
         name = state.candidates[0]["label"].split(" (")[0]
-        rows = tuple((Button(c["label"][:60], encode(ButtonAction.PLACE, str(i))),) for i, c in enumerate(state.candidates[:8]))
+        rows = tuple(
+            (Button(c["label"][:60], encode(ButtonAction.PLACE, str(i))),) for i, c in enumerate(state.candidates[:8])
+        )
         rows += ((Button("Un autre lieu", encode(ButtonAction.PLACE, "autre")),),)
         out.say(lead + self.snapshot.text("question_ambigu", lieu=name), buttons=rows)
 
     def _ask_situation(self, out: _Out, lead: str = "") -> None:
         profiles = self.snapshot.profiles
-        rows = tuple((Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in SITUATION_BUTTONS if p in profiles)
+        rows = tuple(
+            (Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in SITUATION_BUTTONS if p in profiles
+        )
         rows += ((Button("Une autre situation", encode(ButtonAction.OTHER_SITUATIONS)),),)
         out.say(lead + self.snapshot.text("question_situation"), buttons=rows)
 
     def _ask_situation_other(self, out: _Out, lead: str = "") -> None:
         profiles = self.snapshot.profiles
-        rows = tuple((Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in OTHER_BUTTONS if p in profiles)
+        rows = tuple(
+            (Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in OTHER_BUTTONS if p in profiles
+        )
         rows += ((Button("Aucune de ces situations", encode(ButtonAction.NO_SITUATION)),),)
-        out.say(lead + "Laquelle de ces situations vous correspond ? Vous pouvez aussi la décrire en quelques mots.", buttons=rows)
+        out.say(
+            lead + "Laquelle de ces situations vous correspond ? Vous pouvez aussi la décrire en quelques mots.",
+            buttons=rows,
+        )
 
     def _ask_need(self, out: _Out, lead: str = "") -> None:
         rows = tuple((Button(label, encode(ButtonAction.NEED, need)),) for need, label in NEED_LABELS.items())
@@ -702,7 +760,12 @@ class Engine:
 
     def _change_buttons(self, state: Conversation | None = None) -> tuple[tuple[Button, ...], ...]:
         """Buttons on the final answer; the need only matters for the regional operator."""
-        rows: tuple[tuple[Button, ...], ...] = ((Button("Changer de lieu", encode(ButtonAction.CHANGE, "place")), Button("Changer de situation", encode(ButtonAction.CHANGE, "sit"))),)
+        rows: tuple[tuple[Button, ...], ...] = (
+            (
+                Button("Changer de lieu", encode(ButtonAction.CHANGE, "place")),
+                Button("Changer de situation", encode(ButtonAction.CHANGE, "sit")),
+            ),
+        )
         if state is None or self._recommendation(state).network == "operateur_regional":
             rows += ((Button("Changer de besoin", encode(ButtonAction.CHANGE, "need")),),)
         return rows
@@ -725,7 +788,13 @@ class Engine:
         if not state.rated:
             # one message: the answer, then the satisfaction question with its two buttons
             body += "\n\nCette réponse vous a-t-elle été utile ?"
-            buttons = ((Button("👍 Oui, utile", encode(ButtonAction.USEFUL, "y")), Button("👎 Non", encode(ButtonAction.USEFUL, "n"))), *buttons)
+            buttons = (
+                (
+                    Button("👍 Oui, utile", encode(ButtonAction.USEFUL, "y")),
+                    Button("👎 Non", encode(ButtonAction.USEFUL, "n")),
+                ),
+                *buttons,
+            )
         out.say(body, title=title, buttons=buttons)
 
     def _general_answer(self, state: Conversation, out: _Out) -> None:

@@ -47,7 +47,10 @@ def final_answer(snapshot: Snapshot, rec: Recommendation, need: str | None, plac
         parts.append(rec.rule.explanation)
     if rec.network == "operateur_regional":
         parts.append(_regional_block(snapshot, rec, place_label))
-        parts.append("Comment réserver\n" + snapshot.text("reserver_accompagnement" if need == "accompagnement" else "reserver_ponctuel"))
+        parts.append(
+            "Comment réserver\n"
+            + snapshot.text("reserver_accompagnement" if need == "accompagnement" else "reserver_ponctuel")
+        )
     else:
         parts.append(_network_block(snapshot, network.id))
     if rec.alternatives:
@@ -76,7 +79,9 @@ def _regional_block(snapshot: Snapshot, rec: Recommendation, place_label: str | 
         if contact_info:
             lines.extend(contact_info)
         else:
-            lines.append("Les coordonnées de votre région ne sont pas encore vérifiées : passez par https://mon-cep.org.")
+            lines.append(
+                "Les coordonnées de votre région ne sont pas encore vérifiées : passez par https://mon-cep.org."
+            )
     else:
         lines.append("• L'opérateur régional de votre région (Mon CEP par Avenir Actifs) : https://mon-cep.org")
     return "\n".join(lines)
@@ -84,17 +89,17 @@ def _regional_block(snapshot: Snapshot, rec: Recommendation, place_label: str | 
 
 def _network_block(snapshot: Snapshot, network_id: str, *, short: bool = False) -> str:
     network = snapshot.networks[network_id]
-    if short:
-        lines = [f"• {network.name} : {network.description}"]
-    else:
-        lines = [network.description]
+    lines = [f"• {network.name} : {network.description}"] if short else [network.description]
     lines.extend(contact_lines(snapshot, network.contact))
     return "\n".join(lines)
 
 
 def outside_answer(snapshot: Snapshot, place_name: str) -> str:
     regions = ", ".join(r.name for r in sorted(snapshot.regions.values(), key=lambda r: r.name))
-    return snapshot.text("hors_champ", lieu=place_name) + f"\n\nLes 18 régions couvertes : {regions}.\n\nSi vous vivez ou travaillez aussi dans l'une d'elles, indiquez-moi la ville ou le code postal."
+    return (
+        snapshot.text("hors_champ", lieu=place_name)
+        + f"\n\nLes 18 régions couvertes : {regions}.\n\nSi vous vivez ou travaillez aussi dans l'une d'elles, indiquez-moi la ville ou le code postal."
+    )
 
 
 def question_answer(snapshot: Snapshot, question_id: str) -> str:

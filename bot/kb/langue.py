@@ -33,12 +33,22 @@ __all__ = [
 ]
 
 LANGUAGE_DIR = "langue"
-LANGUAGE_FILES = ("textos.yaml", "mots.yaml", "synonymes.yaml", "expressions.yaml", "concepts.yaml", "situation.yaml", "hors_sujet.yaml")
+LANGUAGE_FILES = (
+    "textos.yaml",
+    "mots.yaml",
+    "synonymes.yaml",
+    "expressions.yaml",
+    "concepts.yaml",
+    "situation.yaml",
+    "hors_sujet.yaml",
+)
 JOBS_PLACEHOLDER = "{metiers}"
 LEMMAS_FILE = "lemmes.tsv"
 LEMMA_FIELDS = 2
 GROUP_REF = "@"
-REGEX_HINT = "corrigez le motif (parenthèses appariées, « \\ » devant les caractères spéciaux) : voir l'en-tête du fichier"
+REGEX_HINT = (
+    "corrigez le motif (parenthèses appariées, « \\ » devant les caractères spéciaux) : voir l'en-tête du fichier"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +143,13 @@ SITUATION_PATTERNS = {
     "pas_assez": "not_enough",
     "pas_de_suivi": "no_follow_up",
 }
-SITUATION_LISTS = {"metiers": "jobs", "sans_emploi": "jobless", "travail": "working", "jeune": "young", "diplome": "graduate"}
+SITUATION_LISTS = {
+    "metiers": "jobs",
+    "sans_emploi": "jobless",
+    "travail": "working",
+    "jeune": "young",
+    "diplome": "graduate",
+}
 MOTS_PATTERNS = {"interrogation": "asking", "au_bot": "to_bot", "debut_de_question": "asks_here"}
 
 
@@ -191,7 +207,11 @@ class _Reader:
     def patterns(self, data: PosDict, key: str, jobs: str = "") -> tuple[str, ...]:
         items = data.get(key)
         if not isinstance(items, PosList):
-            self.error(data.key_pos.get(key, data.pos), f"« {key} » : une liste de motifs est attendue", "une ligne par motif, commençant par « - »")
+            self.error(
+                data.key_pos.get(key, data.pos),
+                f"« {key} » : une liste de motifs est attendue",
+                "une ligne par motif, commençant par « - »",
+            )
             return ()
         return tuple(self.pattern(data, key, item, pos, jobs) for item, pos in zip(items, items.item_pos, strict=True))
 
@@ -201,7 +221,11 @@ class _Reader:
             return tuple(value.split())
         if isinstance(value, list):
             return tuple(str(v) for v in value)
-        self.error(data.key_pos.get(key, data.pos), f"« {key} » : une liste de mots est attendue", "écrivez les mots séparés par des espaces")
+        self.error(
+            data.key_pos.get(key, data.pos),
+            f"« {key} » : une liste de mots est attendue",
+            "écrivez les mots séparés par des espaces",
+        )
         return ()
 
     def expressions(self, data: PosDict, key: str) -> tuple[Expression, ...]:
@@ -209,7 +233,11 @@ class _Reader:
         out = []
         for item, pos in zip(items, getattr(items, "item_pos", [data.pos] * len(items)), strict=True):
             if not isinstance(item, PosDict) or "motif" not in item or "sens" not in item:
-                self.error(pos, "chaque expression a un « motif » et un « sens »", "- motif: '...'  puis, dessous,  sens: '...'")
+                self.error(
+                    pos,
+                    "chaque expression a un « motif » et un « sens »",
+                    "- motif: '...'  puis, dessous,  sens: '...'",
+                )
                 continue
             pattern = self.pattern(item, "motif")
             out.append(Expression(pattern, str(item["sens"] or " ")))
@@ -224,16 +252,24 @@ def _meanings(reader: _Reader, data: PosDict, table: str) -> dict[str, str]:
     _duplicates(reader, groups)
     for meaning, words in groups.items():
         pos = groups.key_pos.get(meaning) if isinstance(groups, PosDict) else None
-        for word in words if isinstance(words, list) else []:
-            word = str(word)
+        for raw in words if isinstance(words, list) else []:
+            word = str(raw)
             if word in out and out[word] != meaning:
-                reader.error(pos, f"« {word} » a deux sens : « {out[word]} » (ligne {where[word]}) et « {meaning} »", "gardez le mot sous un seul sens")
+                reader.error(
+                    pos,
+                    f"« {word} » a deux sens : « {out[word]} » (ligne {where[word]}) et « {meaning} »",
+                    "gardez le mot sous un seul sens",
+                )
                 continue
             out[word] = str(meaning)
             where[word] = pos.line if pos else 1
     for word in reader.words(data, "sans_importance") if "sans_importance" in data else ():
         if word in out:
-            reader.error(data.key_pos.get("sans_importance"), f"« {word} » est à la fois un synonyme de « {out[word]} » et sans importance", "gardez-le à un seul endroit")
+            reader.error(
+                data.key_pos.get("sans_importance"),
+                f"« {word} » est à la fois un synonyme de « {out[word]} » et sans importance",
+                "gardez-le à un seul endroit",
+            )
             continue
         out[word] = ""
     return out
@@ -241,7 +277,9 @@ def _meanings(reader: _Reader, data: PosDict, table: str) -> dict[str, str]:
 
 def _duplicates(reader: _Reader, table: Any) -> None:
     for key, pos in getattr(table, "duplicate_keys", ()):
-        reader.error(pos, f"« {key} » est écrit deux fois", "gardez une seule ligne pour ce mot (la dernière l'emporterait)")
+        reader.error(
+            pos, f"« {key} » est écrit deux fois", "gardez une seule ligne pour ce mot (la dernière l'emporterait)"
+        )
 
 
 def _texting(reader: _Reader, data: PosDict) -> dict[str, str]:
@@ -269,7 +307,11 @@ def _situation(reader: _Reader, data: PosDict) -> SituationWords:
     for key, attr in (("traits", "traits"), ("besoins", "needs")):
         table = data.get(key)
         if not isinstance(table, PosDict):
-            reader.error(data.key_pos.get(key, data.pos), f"« {key} » : un bloc par nom est attendu", "reprenez la forme du fichier livré")
+            reader.error(
+                data.key_pos.get(key, data.pos),
+                f"« {key} » : un bloc par nom est attendu",
+                "reprenez la forme du fichier livré",
+            )
             values[attr] = MappingProxyType({})
             continue
         values[attr] = MappingProxyType({str(name): reader.patterns(table, name, alternation) for name in table})
@@ -281,11 +323,21 @@ def read_language(knowledge: Path, problems: list[Problem], hasher: Any | None =
     reader = _Reader(knowledge / LANGUAGE_DIR, problems, hasher)
     values: dict[str, Any] = {}
     steps: list[tuple[str, Callable[[PosDict], None]]] = [
-        ("textos.yaml", lambda d: values.update(texting=MappingProxyType(_texting(reader, d)), texting_fixes=reader.expressions(d, "corrections"))),
+        (
+            "textos.yaml",
+            lambda d: values.update(
+                texting=MappingProxyType(_texting(reader, d)), texting_fixes=reader.expressions(d, "corrections")
+            ),
+        ),
         ("mots.yaml", lambda d: _mots(reader, d, values)),
         ("synonymes.yaml", lambda d: values.update(synonyms=MappingProxyType(_meanings(reader, d, "synonymes")))),
         ("expressions.yaml", lambda d: values.update(expressions=reader.expressions(d, "expressions"))),
-        ("concepts.yaml", lambda d: values.update(groups=MappingProxyType({str(k): str(v) for k, v in (d.get("groupes") or {}).items()}))),
+        (
+            "concepts.yaml",
+            lambda d: values.update(
+                groups=MappingProxyType({str(k): str(v) for k, v in (d.get("groupes") or {}).items()})
+            ),
+        ),
         ("situation.yaml", lambda d: values.update(situation=_situation(reader, d))),
         ("hors_sujet.yaml", lambda d: values.update(other_topics=_other_topics(reader, d))),
     ]
@@ -315,7 +367,11 @@ def _lemmas(reader: _Reader) -> dict[str, str]:
             continue
         form, lemma = (f.strip() for f in fields)
         if form in out and out[form] != lemma:
-            reader.error(Pos(number, 1), f"« {form} » a deux formes de base : « {out[form]} » et « {lemma} »", "gardez une seule ligne pour cette forme")
+            reader.error(
+                Pos(number, 1),
+                f"« {form} » a deux formes de base : « {out[form]} » et « {lemma} »",
+                "gardez une seule ligne pour cette forme",
+            )
             continue
         out[form] = lemma
     return out
@@ -325,17 +381,39 @@ def _other_topics(reader: _Reader, data: PosDict) -> OtherTopics:
     topics = []
     items = data.get("sujets") or []
     for item, pos in zip(items, getattr(items, "item_pos", [data.pos] * len(items)), strict=True):
-        missing = [k for k in ("id", "sujet", "ou", "source", "motifs") if not isinstance(item, PosDict) or not item.get(k)]
+        missing = [
+            k for k in ("id", "sujet", "ou", "source", "motifs") if not isinstance(item, PosDict) or not item.get(k)
+        ]
         if missing:
-            reader.error(pos, f"sujet incomplet : il manque {', '.join(missing)}", "chaque sujet a un id, un sujet, un « ou », une source et des motifs")
+            reader.error(
+                pos,
+                f"sujet incomplet : il manque {', '.join(missing)}",
+                "chaque sujet a un id, un sujet, un « ou », une source et des motifs",
+            )
             continue
         if not str(item["source"]).startswith("https://"):
-            reader.error(item.key_pos.get("source"), "la source doit être une adresse https://", "indiquez la page publique qui justifie l'adresse donnée")
-        topics.append(OtherTopic(str(item["id"]), str(item["sujet"]), str(item["ou"]), str(item["source"]), reader.patterns(item, "motifs")))
+            reader.error(
+                item.key_pos.get("source"),
+                "la source doit être une adresse https://",
+                "indiquez la page publique qui justifie l'adresse donnée",
+            )
+        topics.append(
+            OtherTopic(
+                str(item["id"]),
+                str(item["sujet"]),
+                str(item["ou"]),
+                str(item["source"]),
+                reader.patterns(item, "motifs"),
+            )
+        )
     answer = str(data.get("reponse") or "")
     for name in ("{sujet}", "{ou}"):
         if name not in answer:
-            reader.error(data.key_pos.get("reponse", data.pos), f"la réponse doit contenir {name}", "gardez {sujet} et {ou} dans le texte")
+            reader.error(
+                data.key_pos.get("reponse", data.pos),
+                f"la réponse doit contenir {name}",
+                "gardez {sujet} et {ou} dans le texte",
+            )
     return OtherTopics(reader.patterns(data, "du_cep"), answer, tuple(topics))
 
 
@@ -350,24 +428,38 @@ def _mots(reader: _Reader, data: PosDict, values: dict[str, Any]) -> None:
 
 def expand_group(text: str, groups: Mapping[str, str]) -> str:
     """A concept line with its « @nom » references replaced by the groups they name."""
-    return "|".join(groups.get(part[len(GROUP_REF) :], part) if part.startswith(GROUP_REF) else part for part in text.split("|"))
+    return "|".join(
+        groups.get(part[len(GROUP_REF) :], part) if part.startswith(GROUP_REF) else part for part in text.split("|")
+    )
 
 
-def check_concepts(questions: Iterable[Any], language: Language, file: str, lines: Mapping[str, int], problems: list[Problem]) -> None:
+def check_concepts(
+    questions: Iterable[Any], language: Language, file: str, lines: Mapping[str, int], problems: list[Problem]
+) -> None:
     """Every question has concepts, and every « @nom » it calls is a group of concepts.yaml."""
     for question in questions:
         line = lines.get(question.id, 1)
         if not question.concepts:
             problems.append(
                 Problem(
-                    file, line, 1, f"la question « {question.id} » n'a pas de « concepts »",
-                    "ajoutez « concepts: » puis une ligne « - \"mot|autre mot\" » par idée dont le message doit parler",
+                    file,
+                    line,
+                    1,
+                    f"la question « {question.id} » n'a pas de « concepts »",
+                    'ajoutez « concepts: » puis une ligne « - "mot|autre mot" » par idée dont le message doit parler',
                     "warning",
                 )
             )
-        for text in (*question.concepts, *question.excludes):
-            for part in text.split("|"):
-                if part.startswith(GROUP_REF) and part[len(GROUP_REF) :] not in language.groups:
-                    problems.append(
-                        Problem(file, line, 1, f"le groupe « {part} » n'existe pas", f"utilisez un groupe de langue/concepts.yaml : {', '.join('@' + g for g in language.groups)}")
-                    )
+        known = ", ".join("@" + g for g in language.groups)
+        problems.extend(
+            Problem(
+                file,
+                line,
+                1,
+                f"le groupe « {part} » n'existe pas",
+                f"utilisez un groupe de langue/concepts.yaml : {known}",
+            )
+            for text in (*question.concepts, *question.excludes)
+            for part in text.split("|")
+            if part.startswith(GROUP_REF) and part[len(GROUP_REF) :] not in language.groups
+        )

@@ -59,7 +59,26 @@ MARKETS_DIR = "marches"
 STALE_AFTER_DAYS = 365
 ENDING_SOON_DAYS = 180
 # INSEE codes of the 18 regions, and the shape of a département code.
-REGION_CODES = ("01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
+REGION_CODES = (
+    "01",
+    "02",
+    "03",
+    "04",
+    "06",
+    "11",
+    "24",
+    "27",
+    "28",
+    "32",
+    "44",
+    "52",
+    "53",
+    "75",
+    "76",
+    "84",
+    "93",
+    "94",
+)
 DEPARTEMENT_CODE = re.compile(r"^(?:0[1-9]|1\d|2[1-9AB]|[3-8]\d|9[0-5]|97[1-6])$")
 
 # Texts staff may reword, and the placeholders each one may use.
@@ -100,7 +119,9 @@ GEO_SCHEMA = {
     "regions": Field(
         "list",
         required=True,
-        item=Field("obj", schema={"code": _CODE, "nom": Field("text", required=True, example='"Bretagne"'), "alias": _ALIASES}),
+        item=Field(
+            "obj", schema={"code": _CODE, "nom": Field("text", required=True, example='"Bretagne"'), "alias": _ALIASES}
+        ),
     ),
     "departements": Field(
         "list",
@@ -178,7 +199,9 @@ MARKET_SCHEMA = {
                     },
                 ),
                 "note": Field("text"),
-                "contacts": Field("map", item=Field("obj", schema=CONTACT_SCHEMA), example='contacts: {"53": {site: "https://..."}}'),
+                "contacts": Field(
+                    "map", item=Field("obj", schema=CONTACT_SCHEMA), example='contacts: {"53": {site: "https://..."}}'
+                ),
             },
         ),
     ),
@@ -283,7 +306,9 @@ class KnowledgeError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         errors = [p for p in problems if p.severity == "error"]
-        super().__init__(f"{len(errors)} erreur(s) dans la base de connaissances :\n" + "\n".join(map(str, errors[:20])))
+        super().__init__(
+            f"{len(errors)} erreur(s) dans la base de connaissances :\n" + "\n".join(map(str, errors[:20]))
+        )
 
 
 @dataclass
@@ -368,7 +393,18 @@ class _Checker:
     def _parse(self, path: Path) -> tuple[Any, Validator] | None:
         validator = Validator(self._rel(path))
         if not path.exists():
-            self.problems.append(Problem(validator.file, 1, 1, "fichier manquant", f"remettez le fichier {path.name} livré avec le projet (voir README, section « Pour l'équipe qui tient les connaissances à jour »)"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    1,
+                    1,
+                    "fichier manquant",
+                    (
+                        f"remettez le fichier {path.name} livré avec le projet (voir README, section « Pour l'équipe qui "
+                        "tient les connaissances à jour »)"
+                    ),
+                )
+            )
             return None
         raw = path.read_bytes()
         self.hasher.update(path.name.encode() + b"\0" + raw)
@@ -378,7 +414,15 @@ class _Checker:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            self.problems.append(Problem(validator.file, line, 1, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    line,
+                    1,
+                    "caractère illisible (le fichier n'est pas en UTF-8)",
+                    "enregistrez le fichier en UTF-8",
+                )
+            )
             return None
         validator.lines = text.splitlines()
         try:
@@ -488,7 +532,13 @@ class _Checker:
     def _language(self) -> None:
         """knowledge/langue/ and the concepts of each question (bot.kb.langue)."""
         self.built.language = read_language(self.root, self.problems, self.hasher)
-        check_concepts(self.built.questions.values(), self.built.language, self._rel(self.root / "questions.yaml"), self.question_lines, self.problems)
+        check_concepts(
+            self.built.questions.values(),
+            self.built.language,
+            self._rel(self.root / "questions.yaml"),
+            self.question_lines,
+            self.problems,
+        )
 
     # -- geography ------------------------------------------------------------------------------
 
@@ -497,7 +547,14 @@ class _Checker:
         if self.geo is None:
             return
         data, v = self.geo
-        names = _Names(v, {fold(item["alias"]): tuple(code for code, _ in item["regions"]) for item, _pos in data.get("alias_ambigus", []) if "alias" in item and "regions" in item})
+        names = _Names(
+            v,
+            {
+                fold(item["alias"]): tuple(code for code, _ in item["regions"])
+                for item, _pos in data.get("alias_ambigus", [])
+                if "alias" in item and "regions" in item
+            },
+        )
         self._regions(data, v, names)
         self._departements(data, v, names)
         self._ambiguous(data, v)
@@ -505,7 +562,11 @@ class _Checker:
         regions = self.built.regions
         if "regions" in data and len(regions) != len(REGION_CODES):
             missing = [code for code in REGION_CODES if code not in regions]
-            v.warning(data.key_pos.get("regions", Pos(1, 1)), f"{len(regions)} régions définies au lieu de {len(REGION_CODES)}", f"ajoutez les régions {', '.join(missing)}" if missing else "vérifiez la liste « regions »")
+            v.warning(
+                data.key_pos.get("regions", Pos(1, 1)),
+                f"{len(regions)} régions définies au lieu de {len(REGION_CODES)}",
+                f"ajoutez les régions {', '.join(missing)}" if missing else "vérifiez la liste « regions »",
+            )
         self.geo_errors = any(p.severity == "error" and p.file == v.file for p in [*self.problems, *v.problems])
         self.problems.extend(v.problems)
         v.problems = []
@@ -518,10 +579,18 @@ class _Checker:
                 continue
             code = item["code"]
             if code not in REGION_CODES:
-                v.error(item.where("code"), f"code de région inconnu « {code} »", f"les codes INSEE des régions sont : {', '.join(REGION_CODES)}")
+                v.error(
+                    item.where("code"),
+                    f"code de région inconnu « {code} »",
+                    f"les codes INSEE des régions sont : {', '.join(REGION_CODES)}",
+                )
                 continue
             if code in regions:
-                v.error(item.where("code"), f"la région {code} est déjà définie ligne {first_line[code]}", "gardez une seule entrée par code")
+                v.error(
+                    item.where("code"),
+                    f"la région {code} est déjà définie ligne {first_line[code]}",
+                    "gardez une seule entrée par code",
+                )
                 continue
             regions[code] = Region(code, item["nom"], tuple(a for a, _ in item.get("alias", [])))
             first_line[code] = item.where("code").line
@@ -535,15 +604,29 @@ class _Checker:
                 continue
             code = item["code"]
             if not DEPARTEMENT_CODE.match(code):
-                v.error(item.where("code"), f"code de département inconnu « {code} »", 'écrivez un code de "01" à "95", "2A" ou "2B" pour la Corse, "971" à "976" pour l\'outre-mer')
+                v.error(
+                    item.where("code"),
+                    f"code de département inconnu « {code} »",
+                    'écrivez un code de "01" à "95", "2A" ou "2B" pour la Corse, "971" à "976" pour l\'outre-mer',
+                )
                 continue
             if code in departements:
-                v.error(item.where("code"), f"le département {code} est déjà défini ligne {first_line[code]}", "gardez une seule entrée par code")
+                v.error(
+                    item.where("code"),
+                    f"le département {code} est déjà défini ligne {first_line[code]}",
+                    "gardez une seule entrée par code",
+                )
                 continue
             if regions and item["region"] not in regions:
-                v.error(item.where("region"), f"code de région inconnu « {item['region']} » pour le département {code}", f"utilisez un des codes de « regions » : {', '.join(sorted(regions))}")
+                v.error(
+                    item.where("region"),
+                    f"code de région inconnu « {item['region']} » pour le département {code}",
+                    f"utilisez un des codes de « regions » : {', '.join(sorted(regions))}",
+                )
                 continue
-            departements[code] = Departement(code, item["nom"], item["region"], tuple(a for a, _ in item.get("alias", [])))
+            departements[code] = Departement(
+                code, item["nom"], item["region"], tuple(a for a, _ in item.get("alias", []))
+            )
             first_line[code] = item.where("code").line
             names.claim_all(item, f"le département {item['nom']} ({code})", item["region"])
 
@@ -552,10 +635,18 @@ class _Checker:
         for item, _pos in data.get("alias_ambigus", []):
             for code, cpos in item.get("regions", []):
                 if regions and code not in regions:
-                    v.error(cpos, f"code de région inconnu « {code} »", f"utilisez un des codes de « regions » : {', '.join(sorted(regions))}")
+                    v.error(
+                        cpos,
+                        f"code de région inconnu « {code} »",
+                        f"utilisez un des codes de « regions » : {', '.join(sorted(regions))}",
+                    )
             if "alias" in item and "regions" in item:
                 if len(item["regions"]) < 2:
-                    v.error(item.where("regions"), f"l'alias ambigu « {item['alias']} » ne cite qu'une région", "citez au moins deux régions, ou mettez-le dans les « alias » de la région")
+                    v.error(
+                        item.where("regions"),
+                        f"l'alias ambigu « {item['alias']} » ne cite qu'une région",
+                        "citez au moins deux régions, ou mettez-le dans les « alias » de la région",
+                    )
                 self.built.ambiguous.append(AmbiguousAlias(item["alias"], tuple(c for c, _ in item["regions"])))
 
     def _outside(self, data: Checked, v: Validator, names: _Names) -> None:
@@ -564,7 +655,11 @@ class _Checker:
                 continue
             for prefix, ppos in item.get("codes_postaux", []):
                 if not prefix.isdigit() or not 2 <= len(prefix) <= 5:
-                    v.error(ppos, f"début de code postal invalide « {prefix} »", 'écrivez de 2 à 5 chiffres entre guillemets, par exemple "975"')
+                    v.error(
+                        ppos,
+                        f"début de code postal invalide « {prefix} »",
+                        'écrivez de 2 à 5 chiffres entre guillemets, par exemple "975"',
+                    )
             aliases = tuple(a for a, _ in item.get("alias", []))
             prefixes = tuple(p for p, _ in item.get("codes_postaux", []))
             self.built.outside.append(OutsidePlace(item["nom"], aliases, prefixes, _zone(item, v)))
@@ -585,7 +680,15 @@ class _Checker:
         rel = self._rel(path)
         if not path.exists():
             where = geo[0]["communes"].where("fichier")
-            self.problems.append(Problem(geo[1].file, where.line, where.column, f"fichier des communes introuvable : {path.name}", "remettez le fichier communes.csv.gz livré avec le projet"))
+            self.problems.append(
+                Problem(
+                    geo[1].file,
+                    where.line,
+                    where.column,
+                    f"fichier des communes introuvable : {path.name}",
+                    "remettez le fichier communes.csv.gz livré avec le projet",
+                )
+            )
             return []
         raw = path.read_bytes()
         self.hasher.update(raw)
@@ -594,7 +697,15 @@ class _Checker:
         if isinstance(parsed, str):
             hint = "remettez le fichier communes.csv.gz livré avec le projet"
             if parsed == "header":
-                self.problems.append(Problem(rel, 1, 1, "en-tête du fichier des communes inattendu", "la première ligne doit être : " + ",".join(COMMUNE_COLUMNS)))
+                self.problems.append(
+                    Problem(
+                        rel,
+                        1,
+                        1,
+                        "en-tête du fichier des communes inattendu",
+                        "la première ligne doit être : " + ",".join(COMMUNE_COLUMNS),
+                    )
+                )
             else:
                 self.problems.append(Problem(rel, 1, 1, "fichier des communes illisible", hint))
             return []
@@ -603,7 +714,9 @@ class _Checker:
         for line_no in malformed:
             bad += 1
             if bad <= 5:
-                self.problems.append(Problem(rel, line_no, 1, "ligne de commune mal formée", "9 colonnes : " + ",".join(COMMUNE_COLUMNS)))
+                self.problems.append(
+                    Problem(rel, line_no, 1, "ligne de commune mal formée", "9 colonnes : " + ",".join(COMMUNE_COLUMNS))
+                )
         # After an error in geographie.yaml, unknown codes here would only repeat it.
         if not departements or self.geo_errors:
             return [commune for _line, commune in rows]
@@ -613,7 +726,16 @@ class _Checker:
                 bad += 1
                 if bad <= 5:
                     self.problems.append(
-                        Problem(rel, line_no, 1, f"commune {commune.insee} : département {commune.departement} ou région {commune.region} inconnu", "corrigez les codes ou ajoutez le département dans geographie.yaml")
+                        Problem(
+                            rel,
+                            line_no,
+                            1,
+                            (
+                                f"commune {commune.insee} : département {commune.departement} ou région {commune.region} "
+                                "inconnu"
+                            ),
+                            "corrigez les codes ou ajoutez le département dans geographie.yaml",
+                        )
                     )
                 continue
             communes.append(commune)
@@ -624,17 +746,40 @@ class _Checker:
     def _contact(self, data: Checked, pos: Pos, v: Validator, what: str) -> Contact:
         written = data.key_pos  # keys written in the file, even with a refused value
         if "source" not in written and "a_verifier" not in written:
-            v.error(pos, f"{what} sans source", 'ajoutez « source: "https://..." » et « verifie: "AAAA-MM-JJ" », ou « a_verifier: "raison" »')
+            v.error(
+                pos,
+                f"{what} sans source",
+                'ajoutez « source: "https://..." » et « verifie: "AAAA-MM-JJ" », ou « a_verifier: "raison" »',
+            )
         elif "a_verifier" not in written and "verifie" not in written:
-            v.error(pos, f"{what} sans date de vérification", 'ajoutez « verifie: "AAAA-MM-JJ" » (date du dernier contrôle), ou « a_verifier: "raison" »')
+            v.error(
+                pos,
+                f"{what} sans date de vérification",
+                'ajoutez « verifie: "AAAA-MM-JJ" » (date du dernier contrôle), ou « a_verifier: "raison" »',
+            )
         elif "a_verifier" in written and "verifie" in written:
-            v.error(data.key_pos["a_verifier"], f"{what} à la fois vérifié (« verifie ») et à vérifier (« a_verifier »)", "gardez « verifie » si vous avez contrôlé la source à cette date, sinon gardez « a_verifier » : jamais les deux")
+            v.error(
+                data.key_pos["a_verifier"],
+                f"{what} à la fois vérifié (« verifie ») et à vérifier (« a_verifier »)",
+                (
+                    "gardez « verifie » si vous avez contrôlé la source à cette date, sinon gardez « a_verifier » : "
+                    "jamais les deux"
+                ),
+            )
         checked = data.get("verifie")
         if checked is not None:
             if checked > self.today:
-                v.error(data.where("verifie"), f"{what} : date de vérification dans le futur ({checked.isoformat()})", f"écrivez la date du dernier contrôle, au plus tard aujourd'hui ({self.today.isoformat()})")
+                v.error(
+                    data.where("verifie"),
+                    f"{what} : date de vérification dans le futur ({checked.isoformat()})",
+                    f"écrivez la date du dernier contrôle, au plus tard aujourd'hui ({self.today.isoformat()})",
+                )
             elif (self.today - checked).days > STALE_AFTER_DAYS:
-                v.warning(data.where("verifie"), f"{what} vérifié il y a plus de 12 mois ({checked.isoformat()})", f"recontrôlez la source ; si elle est toujours juste, écrivez verifie: \"{self.today.isoformat()}\" (date du contrôle)")
+                v.warning(
+                    data.where("verifie"),
+                    f"{what} vérifié il y a plus de 12 mois ({checked.isoformat()})",
+                    f'recontrôlez la source ; si elle est toujours juste, écrivez verifie: "{self.today.isoformat()}" (date du contrôle)',
+                )
         return Contact(
             phone=data.get("telephone"),
             website=data.get("site"),
@@ -652,7 +797,15 @@ class _Checker:
         folder = self.root / MARKETS_DIR
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         if not paths:
-            self.problems.append(Problem(self._rel(folder), 1, 1, "aucun marché défini", "ajoutez un fichier marches/AAAA-AAAA.yaml (voir README)"))
+            self.problems.append(
+                Problem(
+                    self._rel(folder),
+                    1,
+                    1,
+                    "aucun marché défini",
+                    "ajoutez un fichier marches/AAAA-AAAA.yaml (voir README)",
+                )
+            )
             return
         state = _MarketState()
         for path in paths:
@@ -672,10 +825,18 @@ class _Checker:
             state.broken_files = True
             return
         if data["id"] in state.market_ids:
-            v.error(data.where("id"), f"identifiant de marché « {data['id']} » déjà utilisé par {state.market_ids[data['id']]}", "donnez à chaque marché un identifiant unique, par exemple « 2028-2031 »")
+            v.error(
+                data.where("id"),
+                f"identifiant de marché « {data['id']} » déjà utilisé par {state.market_ids[data['id']]}",
+                "donnez à chaque marché un identifiant unique, par exemple « 2028-2031 »",
+            )
         state.market_ids.setdefault(data["id"], path.name)
         if data["debut"] > data["fin"]:
-            v.error(data.where("fin"), f"la fin du marché ({data['fin'].isoformat()}) est avant son début ({data['debut'].isoformat()})", "vérifiez « debut » et « fin »")
+            v.error(
+                data.where("fin"),
+                f"la fin du marché ({data['fin'].isoformat()}) est avant son début ({data['debut'].isoformat()})",
+                "vérifiez « debut » et « fin »",
+            )
             state.broken_files = True
         lots: list[Lot] = []
         covered: dict[str, str] = {}
@@ -688,34 +849,68 @@ class _Checker:
         if complete and "lots" in data:
             for code in sorted(self.built.regions):
                 if code not in covered:
-                    v.error(data.key_pos["lots"], f"la région {code} ({self.built.regions[code].name}) n'est couverte par aucun lot du marché {data['id']}", f'ajoutez "{code}" à la liste « regions » du lot qui la couvre')
-        state.markets.append((Market(data["id"], data["nom"], data["debut"], data["fin"], tuple(lots), data.get("source")), v, data))
+                    v.error(
+                        data.key_pos["lots"],
+                        (
+                            f"la région {code} ({self.built.regions[code].name}) n'est couverte par aucun lot du marché "
+                            f"{data['id']}"
+                        ),
+                        f'ajoutez "{code}" à la liste « regions » du lot qui la couvre',
+                    )
+        state.markets.append(
+            (Market(data["id"], data["nom"], data["debut"], data["fin"], tuple(lots), data.get("source")), v, data)
+        )
         self.problems.extend(v.problems)
         v.problems = []
 
-    def _lot(self, lot_data: Checked, data: Checked, path: Path, v: Validator, covered: dict[str, str], state: _MarketState) -> Lot:
+    def _lot(
+        self, lot_data: Checked, data: Checked, path: Path, v: Validator, covered: dict[str, str], state: _MarketState
+    ) -> Lot:
         regions = self.built.regions
         lot_id = lot_data["id"]
         if lot_id in state.lot_ids:
             other_market, other_file, other_line = state.lot_ids[lot_id]
             where = f"ligne {other_line}" if other_file == path.name else f"{other_file}, ligne {other_line}"
-            v.error(lot_data.where("id"), f"identifiant de lot « {lot_id} » déjà utilisé (marché {other_market}, {where})", "donnez à chaque lot un identifiant unique")
+            v.error(
+                lot_data.where("id"),
+                f"identifiant de lot « {lot_id} » déjà utilisé (marché {other_market}, {where})",
+                "donnez à chaque lot un identifiant unique",
+            )
         state.lot_ids.setdefault(lot_id, (data["id"], path.name, lot_data.where("id").line))
         lot_regions: list[str] = []
         for code, cpos in lot_data["regions"]:
             if regions and code not in regions:
-                v.error(cpos, f"code de région inconnu « {code} »", f"utilisez un des codes de geographie.yaml : {', '.join(sorted(regions))}")
+                v.error(
+                    cpos,
+                    f"code de région inconnu « {code} »",
+                    f"utilisez un des codes de geographie.yaml : {', '.join(sorted(regions))}",
+                )
             elif code in covered:
-                v.error(cpos, f"la région {code} est déjà couverte par le lot « {covered[code]} »", "une région ne peut appartenir qu'à un seul lot par marché : retirez-la de l'un des deux lots")
+                v.error(
+                    cpos,
+                    f"la région {code} est déjà couverte par le lot « {covered[code]} »",
+                    "une région ne peut appartenir qu'à un seul lot par marché : retirez-la de l'un des deux lots",
+                )
             else:
                 covered[code] = lot_id
                 lot_regions.append(code)
         contacts = self._lot_contacts(lot_data, lot_regions, v)
         for code in lot_regions:
             if code not in contacts and data["fin"] >= self.today:
-                v.warning(lot_data.where("id"), f"aucun contact pour la région {code} dans le lot « {lot_id} »", "ajoutez un bloc « contacts » sourcé ; en attendant, le bot renvoie vers mon-cep.org")
+                v.warning(
+                    lot_data.where("id"),
+                    f"aucun contact pour la région {code} dans le lot « {lot_id} »",
+                    "ajoutez un bloc « contacts » sourcé ; en attendant, le bot renvoie vers mon-cep.org",
+                )
         op = lot_data["operateur"]
-        return Lot(lot_id, lot_data["nom"], tuple(lot_regions), Operator(op["nom"], op.get("site"), op.get("source")), frozen_map(contacts), lot_data.get("note"))
+        return Lot(
+            lot_id,
+            lot_data["nom"],
+            tuple(lot_regions),
+            Operator(op["nom"], op.get("site"), op.get("source")),
+            frozen_map(contacts),
+            lot_data.get("note"),
+        )
 
     def _lot_contacts(self, lot_data: Checked, lot_regions: list[str], v: Validator) -> dict[str, Contact]:
         listed = {code for code, _ in lot_data["regions"]}
@@ -723,7 +918,11 @@ class _Checker:
         for code, (cdata, kpos, _vpos) in lot_data.get("contacts", {}).items():
             if code not in lot_regions:
                 if code not in listed:  # listed but refused: already said above
-                    hint = f"utilisez un des codes du lot : {', '.join(lot_regions)}" if lot_regions else f'ajoutez d\'abord "{code}" à la liste « regions » du lot'
+                    hint = (
+                        f"utilisez un des codes du lot : {', '.join(lot_regions)}"
+                        if lot_regions
+                        else f'ajoutez d\'abord "{code}" à la liste « regions » du lot'
+                    )
                     v.error(kpos, f"contacts pour la région « {code} », qui n'est pas dans ce lot", hint)
                 continue
             contacts[code] = self._contact(cdata, kpos, v, f"contact de la région {code}")
@@ -738,23 +937,51 @@ class _Checker:
             pos = cd.where("debut")
             day_after = (prev.last_day + dt.timedelta(days=1)).isoformat()
             if cur.first_day <= prev.last_day:
-                cv.error(pos, f"le marché {cur.id} commence le {cur.first_day.isoformat()}, avant la fin du marché {prev.id} (le {prev.last_day.isoformat()}) : les deux se chevauchent", f'écrivez debut: "{day_after}", ou corrigez « fin » du marché {prev.id}')
+                cv.error(
+                    pos,
+                    (
+                        f"le marché {cur.id} commence le {cur.first_day.isoformat()}, avant la fin du marché {prev.id} "
+                        f"(le {prev.last_day.isoformat()}) : les deux se chevauchent"
+                    ),
+                    f'écrivez debut: "{day_after}", ou corrigez « fin » du marché {prev.id}',
+                )
             elif cur.first_day > prev.last_day + dt.timedelta(days=1):
                 last_gap_day = (cur.first_day - dt.timedelta(days=1)).isoformat()
-                cv.error(pos, f"aucun marché du {day_after} au {last_gap_day} : trou entre le marché {prev.id} et le marché {cur.id}", f'écrivez debut: "{day_after}", ou corrigez « fin » du marché {prev.id}')
+                cv.error(
+                    pos,
+                    (
+                        f"aucun marché du {day_after} au {last_gap_day} : trou entre le marché {prev.id} et le marché "
+                        f"{cur.id}"
+                    ),
+                    f'écrivez debut: "{day_after}", ou corrigez « fin » du marché {prev.id}',
+                )
             self.problems.extend(cv.problems)
             cv.problems = []
         current = [item for item in ordered if item[0].covers(self.today)]
         if ordered and not current:
             _last, lv, ld = ordered[-1]
-            lv.error(ld.where("fin"), f"aucun marché en vigueur aujourd'hui ({self.today.isoformat()})", "ajoutez le marché en cours dans marches/ ou corrigez les dates « debut » et « fin »")
+            lv.error(
+                ld.where("fin"),
+                f"aucun marché en vigueur aujourd'hui ({self.today.isoformat()})",
+                "ajoutez le marché en cours dans marches/ ou corrigez les dates « debut » et « fin »",
+            )
             self.problems.extend(lv.problems)
         elif current:
             market, cv, cd = current[0]
             later = [m for m, _v, _d in ordered if m.first_day > market.last_day]
             if (market.last_day - self.today).days <= ENDING_SOON_DAYS and not later:
                 days = (market.last_day - self.today).days
-                cv.warning(cd.where("fin"), f"le marché {market.id} se termine le {market.last_day.isoformat()} (dans {days} jours) et aucun marché suivant n'est défini", "préparez le fichier du marché suivant dans marches/ (voir README, « Préparer le prochain marché »)")
+                cv.warning(
+                    cd.where("fin"),
+                    (
+                        f"le marché {market.id} se termine le {market.last_day.isoformat()} (dans {days} jours) et aucun "
+                        "marché suivant n'est défini"
+                    ),
+                    (
+                        "préparez le fichier du marché suivant dans marches/ (voir README, « Préparer le prochain marché "
+                        "»)"
+                    ),
+                )
                 self.problems.extend(cv.problems)
 
     # -- networks, routing, questions, texts ----------------------------------------------------
@@ -770,12 +997,26 @@ class _Checker:
             if not {"id", "nom", "public", "description"} <= item.keys():
                 continue
             if item["id"] in networks:
-                v.error(item.where("id"), f"le réseau « {item['id']} » est défini deux fois", "gardez une seule entrée par identifiant")
+                v.error(
+                    item.where("id"),
+                    f"le réseau « {item['id']} » est défini deux fois",
+                    "gardez une seule entrée par identifiant",
+                )
                 continue
-            contact = self._contact(item["contact"], item.key_pos["contact"], v, f"contact du réseau {item['id']}") if "contact" in item else None
-            networks[item["id"]] = Network(item["id"], item["nom"], item["public"], item["description"], contact, item.get("source"))
+            contact = (
+                self._contact(item["contact"], item.key_pos["contact"], v, f"contact du réseau {item['id']}")
+                if "contact" in item
+                else None
+            )
+            networks[item["id"]] = Network(
+                item["id"], item["nom"], item["public"], item["description"], contact, item.get("source")
+            )
         for missing in (n for n in NETWORKS if n not in written):
-            v.error(data.key_pos.get("reseaux", Pos(1, 1)), f"le réseau « {missing} » n'est pas défini", f"ajoutez une entrée « - id: {missing} » dans « reseaux »")
+            v.error(
+                data.key_pos.get("reseaux", Pos(1, 1)),
+                f"le réseau « {missing} » n'est pas défini",
+                f"ajoutez une entrée « - id: {missing} » dans « reseaux »",
+            )
         self.problems.extend(v.problems)
 
     def _routing(self) -> None:
@@ -790,11 +1031,19 @@ class _Checker:
             if not {"id", "libelle", "bouton"} <= item.keys():
                 continue
             if item["id"] in profiles:
-                v.error(item.where("id"), f"le profil « {item['id']} » est défini deux fois", "gardez une seule entrée par identifiant")
+                v.error(
+                    item.where("id"),
+                    f"le profil « {item['id']} » est défini deux fois",
+                    "gardez une seule entrée par identifiant",
+                )
                 continue
             profiles[item["id"]] = Profile(item["id"], item["libelle"], item["bouton"])
         for missing in (p for p in PROFILES if p not in written):
-            v.error(data.key_pos.get("profils", Pos(1, 1)), f"le profil « {missing} » n'est pas défini", f"ajoutez une entrée « - id: {missing} » dans « profils »")
+            v.error(
+                data.key_pos.get("profils", Pos(1, 1)),
+                f"le profil « {missing} » n'est pas défini",
+                f"ajoutez une entrée « - id: {missing} » dans « profils »",
+            )
         seen: dict[frozenset[str], Pos] = {}
         for item, pos in data.get("regles", []):
             if not {"si", "profil", "reseau", "explication"} <= item.keys():
@@ -805,21 +1054,49 @@ class _Checker:
                     v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(PROFILES)}")
                     ok = False
             if item["profil"] not in PROFILES:
-                v.error(item.where("profil"), f"profil inconnu « {item['profil']} »", f"profils possibles : {', '.join(PROFILES)}")
+                v.error(
+                    item.where("profil"),
+                    f"profil inconnu « {item['profil']} »",
+                    f"profils possibles : {', '.join(PROFILES)}",
+                )
                 ok = False
             for net in [item["reseau"], *(a for a, _ in item.get("alternatives", []))]:
                 if net not in NETWORKS:
-                    v.error(item.where("reseau" if net == item["reseau"] else "alternatives"), f"réseau inconnu « {net} »", f"réseaux possibles : {', '.join(NETWORKS)}")
+                    v.error(
+                        item.where("reseau" if net == item["reseau"] else "alternatives"),
+                        f"réseau inconnu « {net} »",
+                        f"réseaux possibles : {', '.join(NETWORKS)}",
+                    )
                     ok = False
             traits = frozenset(t for t, _ in item["si"])
             if traits in seen:
-                v.warning(pos, f"règle {sorted(traits)} déjà écrite plus haut (ligne {seen[traits].line}) : celle-ci ne s'appliquera jamais", "supprimez l'une des deux")
+                v.warning(
+                    pos,
+                    (
+                        f"règle {sorted(traits)} déjà écrite plus haut (ligne {seen[traits].line}) : celle-ci ne "
+                        "s'appliquera jamais"
+                    ),
+                    "supprimez l'une des deux",
+                )
             seen.setdefault(traits, pos)
             if ok:
-                rules.append(Rule(traits, item["profil"], item["reseau"], tuple(a for a, _ in item.get("alternatives", [])), item["explication"], item.get("source")))
+                rules.append(
+                    Rule(
+                        traits,
+                        item["profil"],
+                        item["reseau"],
+                        tuple(a for a, _ in item.get("alternatives", [])),
+                        item["explication"],
+                        item.get("source"),
+                    )
+                )
         for profile in PROFILES:
             if frozenset([profile]) not in seen:
-                v.error(Pos(1, 1), f"aucune règle pour le profil « {profile} » seul", f"ajoutez une règle « si: [{profile}] »")
+                v.error(
+                    Pos(1, 1),
+                    f"aucune règle pour le profil « {profile} » seul",
+                    f"ajoutez une règle « si: [{profile}] »",
+                )
         self.problems.extend(v.problems)
 
     def _questions(self) -> None:
@@ -835,7 +1112,11 @@ class _Checker:
                 continue
             qid = item["id"]
             if qid in first_line:
-                v.error(item.where("id"), f"la question « {qid} » est déjà définie ligne {first_line[qid]}", "donnez un identifiant unique à chaque question")
+                v.error(
+                    item.where("id"),
+                    f"la question « {qid} » est déjà définie ligne {first_line[qid]}",
+                    "donnez un identifiant unique à chaque question",
+                )
                 continue
             first_line[qid] = item.where("id").line
             phrasings = item.get("formulations", [])
@@ -844,7 +1125,11 @@ class _Checker:
             sources = tuple(s for s, _ in item.get("sources", [])) + ((item["source"],) if "source" in item else ())
             if not sources and not _refused(item, "sources") and not _refused(item, "source"):
                 # The bot would serve this answer with no source at all: that is an error.
-                v.error(item.key_pos.get("sources", item.pos), f"la question « {qid} » n'a pas de source", "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse")
+                v.error(
+                    item.key_pos.get("sources", item.pos),
+                    f"la question « {qid} » n'a pas de source",
+                    "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse",
+                )
             if "reponse" in item:
                 _check_answer(item, qid, v)
             if "reponse" not in item:
@@ -852,11 +1137,16 @@ class _Checker:
                     v.error(
                         item.key_pos.get("reponse", item.pos),
                         f"la question « {qid} » n'a pas de réponse",
-                        "ajoutez « reponse: >- » puis, sur les lignes suivantes décalées de 6 espaces, le texte envoyé à la personne",
+                        (
+                            "ajoutez « reponse: >- » puis, sur les lignes suivantes décalées de 6 espaces, le texte "
+                            "envoyé à la personne"
+                        ),
                     )
                 continue
             concepts = tuple(c for c, _ in item.get("concepts", [])), tuple(c for c, _ in item.get("exclut", []))
-            questions[qid] = Question(qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources, *concepts)
+            questions[qid] = Question(
+                qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources, *concepts
+            )
             self.question_lines[qid] = item.where("id").line
         self.problems.extend(v.problems)
 
@@ -871,15 +1161,22 @@ class _Checker:
             try:
                 fields = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
             except ValueError:
-                v.error(pos(key), f"accolade mal fermée dans « {key} »", "écrivez {lieu} avec les deux accolades, ou retirez-les")
+                v.error(
+                    pos(key),
+                    f"accolade mal fermée dans « {key} »",
+                    "écrivez {lieu} avec les deux accolades, ou retirez-les",
+                )
                 continue
             for name in fields:
                 if name not in allowed:
-                    hint = f"seuls ces mots peuvent aller entre accolades ici : {', '.join('{' + a + '}' for a in allowed)}" if allowed else "ce texte n'accepte pas d'accolades : retirez-les"
+                    hint = (
+                        f"seuls ces mots peuvent aller entre accolades ici : {', '.join('{' + a + '}' for a in allowed)}"
+                        if allowed
+                        else "ce texte n'accepte pas d'accolades : retirez-les"
+                    )
                     v.error(pos(key), f"mot entre accolades inconnu « {{{name}}} » dans « {key} »", hint)
         self.problems.extend(v.problems)
         self.built.texts = {key: str(value) for key, value in data.items()}
-
 
     # -- files added by other modules (bot.kb.sections.register) --------------------------------
 
@@ -887,13 +1184,23 @@ class _Checker:
         paths = sorted(self.root.glob(extra.pattern))
         found = self.built.extras.setdefault(extra.name, {})
         if not paths and extra.required:
-            self.problems.append(Problem(self._rel(self.root / extra.pattern), 1, 1, "fichier manquant", f"ajoutez un fichier {extra.pattern} (voir README)"))
+            self.problems.append(
+                Problem(
+                    self._rel(self.root / extra.pattern),
+                    1,
+                    1,
+                    "fichier manquant",
+                    f"ajoutez un fichier {extra.pattern} (voir README)",
+                )
+            )
         for path in paths:
             validated = self._validate(path, dict(extra.schema))
             if validated is None:
                 continue
             data, v = validated
-            found[str(path.relative_to(self.root))] = extra.check(data, v, self.built) if extra.check is not None else data
+            found[str(path.relative_to(self.root))] = (
+                extra.check(data, v, self.built) if extra.check is not None else data
+            )
             self.problems.extend(v.problems)
             v.problems = []
 
@@ -903,7 +1210,16 @@ class _Checker:
         """Warn about sources outside the official sites listed in sources.yaml, and stale checks."""
         path = self.root / SOURCES_FILE
         if not path.exists():
-            self.problems.append(Problem(self._rel(path), 1, 1, "liste des sites officiels absente", f"remettez le fichier {SOURCES_FILE} livré avec le projet", "warning"))
+            self.problems.append(
+                Problem(
+                    self._rel(path),
+                    1,
+                    1,
+                    "liste des sites officiels absente",
+                    f"remettez le fichier {SOURCES_FILE} livré avec le projet",
+                    "warning",
+                )
+            )
             return
         own = len(self.cited)
         validated = self._validate(path, SOURCES_SCHEMA)
@@ -915,7 +1231,11 @@ class _Checker:
         for domain, dpos in data.get("domaines_officiels", []):
             name = domain.lower().removeprefix("www.")
             if not _DOMAIN_RE.match(name):
-                v.error(dpos, f"nom de site invalide « {domain} »", "écrivez seulement le nom du site, sans https:// ni /, par exemple service-public.fr")
+                v.error(
+                    dpos,
+                    f"nom de site invalide « {domain} »",
+                    "écrivez seulement le nom du site, sans https:// ni /, par exemple service-public.fr",
+                )
                 continue
             domains.append(name)
         seen: dict[str, int] = {}
@@ -923,13 +1243,25 @@ class _Checker:
             if "adresse" not in page:
                 continue
             if page["adresse"] in seen:
-                v.warning(page.where("adresse"), f"page déjà listée ligne {seen[page['adresse']]}", "gardez une seule entrée par adresse")
+                v.warning(
+                    page.where("adresse"),
+                    f"page déjà listée ligne {seen[page['adresse']]}",
+                    "gardez une seule entrée par adresse",
+                )
             seen.setdefault(page["adresse"], page.where("adresse").line)
             checked = page.get("verifie")
             if checked is not None and (self.today - checked).days > STALE_AFTER_DAYS:
-                v.warning(page.where("verifie"), f"page lue il y a plus de 12 mois ({checked.isoformat()[:7] if checked.day == 1 else checked.isoformat()})", f'relisez-la ; si elle dit toujours la même chose, écrivez verifie: "{self.today.isoformat()}"')
+                v.warning(
+                    page.where("verifie"),
+                    f"page lue il y a plus de 12 mois ({checked.isoformat()[:7] if checked.day == 1 else checked.isoformat()})",
+                    f'relisez-la ; si elle dit toujours la même chose, écrivez verifie: "{self.today.isoformat()}"',
+                )
             elif checked is not None and checked > self.today:
-                v.error(page.where("verifie"), f"date de contrôle dans le futur ({checked.isoformat()})", f"écrivez la date de la lecture, au plus tard aujourd'hui ({self.today.isoformat()})")
+                v.error(
+                    page.where("verifie"),
+                    f"date de contrôle dans le futur ({checked.isoformat()})",
+                    f"écrivez la date de la lecture, au plus tard aujourd'hui ({self.today.isoformat()})",
+                )
         self.problems.extend(v.problems)
         if domains:
             self._unofficial(domains)
@@ -952,12 +1284,13 @@ class _Checker:
                     pos.line,
                     pos.column,
                     f"source hors des sites officiels : {host}{again}",
-                    f"cherchez la même information sur un site officiel (liste « domaines_officiels » de {SOURCES_FILE}) ; si ce site est officiel, ajoutez-le à cette liste",
+                    (
+                        "cherchez la même information sur un site officiel (liste « domaines_officiels » de "
+                        f"{SOURCES_FILE}) ; si ce site est officiel, ajoutez-le à cette liste"
+                    ),
                     "warning",
                 )
             )
-
-
 
 
 # The families of questions documented in questions.yaml's header.
@@ -978,23 +1311,46 @@ def _check_phrasings(item: Checked, qid: str, v: Validator, owner: dict[str, tup
         where = item.key_pos.get("formulations", item.pos)
         if len(phrasings) < MIN_PHRASINGS:
             count = "n'a aucune formulation" if not phrasings else "n'a qu'une formulation"
-            v.error(where, f"la question « {qid} » {count}", f"ajoutez au moins {ADVISED_PHRASINGS} façons de poser la question dans « formulations », une par ligne commençant par « - »")
+            v.error(
+                where,
+                f"la question « {qid} » {count}",
+                (
+                    f"ajoutez au moins {ADVISED_PHRASINGS} façons de poser la question dans « formulations », une par "
+                    "ligne commençant par « - »"
+                ),
+            )
         else:
-            v.warning(where, f"la question « {qid} » n'a que {len(phrasings)} formulations", f"ajoutez-en pour arriver à au moins {ADVISED_PHRASINGS}, écrites comme les gens les écrivent")
+            v.warning(
+                where,
+                f"la question « {qid} » n'a que {len(phrasings)} formulations",
+                f"ajoutez-en pour arriver à au moins {ADVISED_PHRASINGS}, écrites comme les gens les écrivent",
+            )
     mine: dict[str, int] = {}
     for phrasing, ppos in phrasings:
         same = " ".join(phrasing.casefold().split())  # the same words, capitals and spaces aside
         if same in mine:
-            v.warning(ppos, f"la formulation « {phrasing} » est déjà écrite ligne {mine[same]} pour cette question", "supprimez l'une des deux lignes")
+            v.warning(
+                ppos,
+                f"la formulation « {phrasing} » est déjà écrite ligne {mine[same]} pour cette question",
+                "supprimez l'une des deux lignes",
+            )
         mine.setdefault(same, ppos.line)
         key = fold(phrasing)
         if key in owner and owner[key][0] != qid:
             other, line = owner[key]
-            v.error(ppos, f"la formulation « {phrasing} » est déjà utilisée par la question « {other} » (ligne {line})", "gardez-la sous une seule des deux questions")
+            v.error(
+                ppos,
+                f"la formulation « {phrasing} » est déjà utilisée par la question « {other} » (ligne {line})",
+                "gardez-la sous une seule des deux questions",
+            )
         owner.setdefault(key, (qid, ppos.line))
         if '"' in phrasing:
             clean = phrasing.replace('"', "").strip()
-            v.warning(ppos, f"guillemet \" resté dans la formulation « {phrasing} »", f'écrivez - "{clean}" (un guillemet au début et un à la fin, aucun au milieu)')
+            v.warning(
+                ppos,
+                f'guillemet " resté dans la formulation « {phrasing} »',
+                f'écrivez - "{clean}" (un guillemet au début et un à la fin, aucun au milieu)',
+            )
 
 
 def _check_theme(item: Checked, v: Validator) -> None:
@@ -1008,11 +1364,22 @@ def _check_theme(item: Checked, v: Validator) -> None:
 def _check_answer(item: Checked, qid: str, v: Validator) -> None:
     answer = item["reponse"]
     if len(answer) > MAX_ANSWER_CHARS:
-        v.warning(item.where("reponse"), f"réponse de « {qid} » trop longue : {len(answer)} caractères", f"raccourcissez-la à {MAX_ANSWER_CHARS} caractères au plus (les détails peuvent aller dans une autre question)")
+        v.warning(
+            item.where("reponse"),
+            f"réponse de « {qid} » trop longue : {len(answer)} caractères",
+            (
+                f"raccourcissez-la à {MAX_ANSWER_CHARS} caractères au plus (les détails peuvent aller dans une autre "
+                "question)"
+            ),
+        )
     if "\n" in answer.strip():
         start = item.where("reponse").line  # the line after « reponse: >- » is the first of the text
         blank = next((i for i in range(start, len(v.lines)) if not v.lines[i].strip()), start)
-        v.warning(Pos(blank + 1, 1), f"ligne vide au milieu de la réponse de « {qid} »", "supprimez cette ligne vide (un retour à la ligne suffit, il devient une espace)")
+        v.warning(
+            Pos(blank + 1, 1),
+            f"ligne vide au milieu de la réponse de « {qid} »",
+            "supprimez cette ligne vide (un retour à la ligne suffit, il devient une espace)",
+        )
 
 
 @dataclass
@@ -1023,6 +1390,7 @@ class _MarketState:
     lot_ids: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # lot id -> (market, file, line)
     market_ids: dict[str, str] = field(default_factory=dict)  # market id -> file
     broken_files: bool = False
+
 
 class _Names:
     """Every place name of geographie.yaml, to catch one name given to two places."""
@@ -1047,7 +1415,11 @@ class _Names:
         other, other_pos, other_region = self.names[key]
         same_place = other == label or (region is not None and region == other_region)
         if not same_place and key not in self.declared:
-            self.v.error(pos, f"le nom « {name} » désigne déjà {other} (ligne {other_pos.line})", "supprimez ce doublon, ou déclarez-le dans « alias_ambigus » avec les régions concernées")
+            self.v.error(
+                pos,
+                f"le nom « {name} » désigne déjà {other} (ligne {other_pos.line})",
+                "supprimez ce doublon, ou déclarez-le dans « alias_ambigus » avec les régions concernées",
+            )
 
 
 def _zone(item: Checked, v: Validator) -> tuple[float, float, float, float] | None:
@@ -1059,7 +1431,14 @@ def _zone(item: Checked, v: Validator) -> tuple[float, float, float, float] | No
     except ValueError:
         numbers = ()
     if len(numbers) != 4 or not (numbers[0] < numbers[1] and numbers[2] < numbers[3]):
-        v.error(item.where("zone"), "zone invalide", "écrivez [latitude min, latitude max, longitude min, longitude max], par exemple [43.72, 43.76, 7.40, 7.44]")
+        v.error(
+            item.where("zone"),
+            "zone invalide",
+            (
+                "écrivez [latitude min, latitude max, longitude min, longitude max], par exemple [43.72, 43.76, 7.40, "
+                "7.44]"
+            ),
+        )
         return None
     return numbers[0], numbers[1], numbers[2], numbers[3]
 
@@ -1089,7 +1468,22 @@ def _read_communes(raw: bytes, gzipped: bool) -> tuple[list[tuple[int, Commune]]
     for line_no, row in enumerate(reader, start=2):
         try:
             insee, kind, name, dep, reg, pop, postal, lat, lon = row
-            rows.append((line_no, Commune(insee, kind, name, dep, reg, int(pop or 0), tuple(p for p in postal.split(";") if p), _coord(lat), _coord(lon))))
+            rows.append(
+                (
+                    line_no,
+                    Commune(
+                        insee,
+                        kind,
+                        name,
+                        dep,
+                        reg,
+                        int(pop or 0),
+                        tuple(p for p in postal.split(";") if p),
+                        _coord(lat),
+                        _coord(lon),
+                    ),
+                )
+            )
         except ValueError:
             malformed.append(line_no)
     _communes_cache.clear()
@@ -1107,4 +1501,3 @@ def _coord(value: str) -> float | None:
         return None
     number = float(value)
     return None if number != number else number  # NaN
-

@@ -43,7 +43,11 @@ class Lexicon:
         self.ending_rx = re.compile("(?:" + "|".join(map(re.escape, endings)) + ")$") if endings else re.compile(NEVER)
         self.stem_synonyms = {self.stem(k): v for k, v in self.synonyms.items() if self.stem(k) not in self.synonyms}
         expressions = language.expressions
-        self.phrase_rx = re.compile(r"\b(?:" + "|".join(f"({e.pattern})" for e in expressions) + r")\b") if expressions else re.compile(NEVER)
+        self.phrase_rx = (
+            re.compile(r"\b(?:" + "|".join(f"({e.pattern})" for e in expressions) + r")\b")
+            if expressions
+            else re.compile(NEVER)
+        )
         self.replacements = [f" {e.meaning} " for e in expressions]
         self.asking = re.compile(language.asking)
         self.to_bot = re.compile(language.to_bot)

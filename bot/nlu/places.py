@@ -23,9 +23,9 @@ the text. Strategy:
 from __future__ import annotations
 
 import enum
-import sys
 import math
 import re
+import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -156,17 +156,55 @@ PLACE_HEADS = _words("ville commune region departement dept dpt secteur agglo me
 AREA_PREPS = _words("dans en departement region du sur vers a au habite vis vit reside coin secteur pres proche")
 # "à côté de X", "près de X", "vers X": X is a landmark rather than where one lives.
 LANDMARK = _words("cote pres proche loin vers autour environs alentours limite frontiere direction")
-WORK = _words("bosse bossons travaille travaillons taffe taff boulot job taf travail emploi poste mission missions stage boite entreprise")
-PAST = _words("avant ancien ancienne anciennement etais etait etions grandi ne nee originaire autrefois quitte demenage vivais habitais")
+WORK = _words(
+    "bosse bossons travaille travaillons taffe taff boulot job taf travail emploi poste mission missions stage boite "
+    "entreprise"
+)
+PAST = _words(
+    "avant ancien ancienne anciennement etais etait etions grandi ne nee originaire autrefois quitte demenage vivais "
+    "habitais"
+)
 PRESENT = _words("maintenant aujourd actuellement desormais depuis dorenavant")
 # Before a number, words that make it a département ("dans le 29", "département 13").
 DEP_PREV = _words("le du departement departements dept dpt dep depart l")
 # A status just before a number that ends the message: "salarié 29", "auto-entrepreneur, 13".
 STATUS_PREV = frozenset(
-    "salarie salariee salaries salariees cdi cdd interim interimaire independant independante auto entrepreneur "
-    "entrepreneuse autoentrepreneur microentrepreneur freelance artisan artisane commercant commercante cadre "
-    "fonctionnaire agent chomage chomeur chomeuse emploi apprenti apprentie alternant alternante liberal liberale "
-    "rqth".split()
+    [
+        "salarie",
+        "salariee",
+        "salaries",
+        "salariees",
+        "cdi",
+        "cdd",
+        "interim",
+        "interimaire",
+        "independant",
+        "independante",
+        "auto",
+        "entrepreneur",
+        "entrepreneuse",
+        "autoentrepreneur",
+        "microentrepreneur",
+        "freelance",
+        "artisan",
+        "artisane",
+        "commercant",
+        "commercante",
+        "cadre",
+        "fonctionnaire",
+        "agent",
+        "chomage",
+        "chomeur",
+        "chomeuse",
+        "emploi",
+        "apprenti",
+        "apprentie",
+        "alternant",
+        "alternante",
+        "liberal",
+        "liberale",
+        "rqth",
+    ]
 )
 # Before a number, words that make it an age, a duration or a count.
 NOT_DEP_PREV = _words(
@@ -183,7 +221,18 @@ UNIT_WORDS = _words(
     "ados ado filles fils bebes petits kilos kg m2 metres cdd cdi contrats postes boulots jobs ecoles fois "
     "candidatures entretiens refus reponses rdv rendez x"
 )
-DIGIT_WORDS = {"zero": "0", "un": "1", "deux": "2", "trois": "3", "quatre": "4", "cinq": "5", "six": "6", "sept": "7", "huit": "8", "neuf": "9"}
+DIGIT_WORDS = {
+    "zero": "0",
+    "un": "1",
+    "deux": "2",
+    "trois": "3",
+    "quatre": "4",
+    "cinq": "5",
+    "six": "6",
+    "sept": "7",
+    "huit": "8",
+    "neuf": "9",
+}
 _STOP = _words(
     "a au aux le la les l un une des de du d et ou je j tu il elle on nous vous ils elles me m te t se s "
     "mon ma mes ton ta tes son sa ses en y ne n pas plus que qu qui quoi est suis es sommes etes sont "
@@ -219,20 +268,26 @@ _ARM_REVERSED = re.compile(
 _ARM_LIMITS = {"paris": ("751", 20), "lyon": ("6938", 9), "marseille": ("132", 16)}
 _ROMAN = {"i": 1, "v": 5, "x": 10}
 # "dans le 15e", "le 16ème arrondissement": an arrondissement without its city.
-_BARE_ARM = re.compile(r"\b(?:dans|au|du|sur|le|j habite|je vis) (?:le )?(\d{1,2}) ?(?:e|eme|ieme|em|me)\b(?: arrondissement| arr| arrdt)?")
+_BARE_ARM = re.compile(
+    r"\b(?:dans|au|du|sur|le|j habite|je vis) (?:le )?(\d{1,2}) ?(?:e|eme|ieme|em|me)\b(?: arrondissement| arr| arrdt)?"
+)
 _POSTAL = re.compile(r"^(?:\d{5}|2[ab]\d{3})$")
 # Role adjustments of moving verbs ("déménagé de X à Y"): X is the past, Y the present.
 _TWO_PLACES_MARGIN = 1.0
-_SOLID_HOWS = frozenset(("nom", "ancien_nom", "autre_nom", "lieu_connu", "numero"))  # a second place this close to the first one in score is asked about
+_SOLID_HOWS = frozenset(
+    ("nom", "ancien_nom", "autre_nom", "lieu_connu", "numero")
+)  # a second place this close to the first one in score is asked about
 _MOVED_FROM = -1.5
 _MOVED_TO = 1.25
-_SKIPPABLE = frozenset("a au aux en dans sur de d du des le la les l pres vers".split())
+_SKIPPABLE = frozenset(
+    ["a", "au", "aux", "en", "dans", "sur", "de", "d", "du", "des", "le", "la", "les", "l", "pres", "vers"]
+)
 _MAX_SKIPPED = 2
 _COUNTRY_JOINS = frozenset(("en", "au", "aux"))
 _COMPOUND_MAX_POP = 20000  # a smaller commune's name beside an unknown capitalised word is part of a longer name
 _HYPHENS = frozenset(("-", "\u2010", "\u2011"))
 # Words that join the parts of a longer name ("Val d'Europe", "Saint-Truc-sur-Mer").
-_NAME_JOINS = frozenset("de d du des sur sous en les lez aux la le l".split())
+_NAME_JOINS = frozenset(["de", "d", "du", "des", "sur", "sous", "en", "les", "lez", "aux", "la", "le", "l"])
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]\n/]|\s-\s")
 _FAR_KM = 30.0
 _FUZZY_MIN_POP = 2000  # communes smaller than this are not corrected into
@@ -373,8 +428,22 @@ class PlaceIndex:
         self.max_words = min(8, max(len(key.split()) for key in self.names))
         self._index_fuzzy()
         fold.cache_clear()  # the names folded while building would otherwise stay cached
-        big = [key for key, entry in self.names.items() if entry.ref is not None and entry.ref.kind == "commune" and entry.how == "nom" and entry.top.population >= _PREFIX_MIN_POP]
-        self.abbreviations = AbbreviationIndex.build((k for k, e in self.names.items() if not e.stripped and e.how in ("nom", "lieu_connu", "autre_nom") and not e.weak), big)
+        big = [
+            key
+            for key, entry in self.names.items()
+            if entry.ref is not None
+            and entry.ref.kind == "commune"
+            and entry.how == "nom"
+            and entry.top.population >= _PREFIX_MIN_POP
+        ]
+        self.abbreviations = AbbreviationIndex.build(
+            (
+                k
+                for k, e in self.names.items()
+                if not e.stripped and e.how in ("nom", "lieu_connu", "autre_nom") and not e.weak
+            ),
+            big,
+        )
 
     def _region_ref(self, code: str) -> PlaceRef:
         region = self.snapshot.regions[code]
@@ -386,10 +455,16 @@ class PlaceIndex:
         # a name of several words is an ordinary phrase only for communes ("entre deux")
         entry.common = self._is_common(key) and " " not in strip_article(key)
         old = self.names.get(key)
-        if old is None or (old.stripped and not entry.stripped) or (old.stripped == entry.stripped and entry.priority < old.priority):
+        if (
+            old is None
+            or (old.stripped and not entry.stripped)
+            or (old.stripped == entry.stripped and entry.priority < old.priority)
+        ):
             self.names[key] = entry
 
-    def _add_all(self, names: Iterable[str], ref: PlaceRef | None, priority: int, candidates: tuple[PlaceRef, ...] = ()) -> None:
+    def _add_all(
+        self, names: Iterable[str], ref: PlaceRef | None, priority: int, candidates: tuple[PlaceRef, ...] = ()
+    ) -> None:
         for name in names:
             folded = fold(name)
             for key, stripped in ((folded, False), (strip_article(folded), True)):
@@ -458,13 +533,19 @@ class PlaceIndex:
             if key not in spellings[key]:
                 self._add_commune_key(key, entry, stripped=True)
         # keep only the communes hidden behind a region or département of the same name ("Vienne")
-        self.commune_entries = {k: e for k, e in self.commune_entries.items() if k in self.names and self.names[k].priority < _COMMUNE_PRIORITY}
+        self.commune_entries = {
+            k: e
+            for k, e in self.commune_entries.items()
+            if k in self.names and self.names[k].priority < _COMMUNE_PRIORITY
+        }
         self._index_tails(groups, heads)
         for former in self.snapshot.lieux.former_names:
             current = self.communes_by_insee.get(former.insee)
             key = fold(former.name)
             if current is not None and key not in self.names:
-                self._add_commune_key(key, _Entry(self._commune_ref(current), priority=4, how="ancien_nom"), stripped=False)
+                self._add_commune_key(
+                    key, _Entry(self._commune_ref(current), priority=4, how="ancien_nom"), stripped=False
+                )
         for code in self.postal:
             self.postal[code].sort(key=lambda c: (c.kind != "ARM", -c.population))
 
@@ -480,11 +561,25 @@ class PlaceIndex:
             return PlaceRef("commune", ref.name, ref.region, ref.departement, ref.commune, ref.population, label=label)
         if place.target is Target.DEPARTEMENT:
             dep = snap.departements.get(place.code)
-            return None if dep is None else PlaceRef("departement", label_name, region=dep.region, departement=place.code, label=f"{label_name} ({place.code})")
+            return (
+                None
+                if dep is None
+                else PlaceRef(
+                    "departement",
+                    label_name,
+                    region=dep.region,
+                    departement=place.code,
+                    label=f"{label_name} ({place.code})",
+                )
+            )
         if place.target is Target.REGION:
             return self._region_ref(place.code) if place.code in snap.regions else None
         name = place.code if place.target is Target.HORS_CHAMP else label_name
-        label = f"{label_name} ({place.code})" if place.target is Target.HORS_CHAMP and fold(label_name) != fold(place.code) else label_name
+        label = (
+            f"{label_name} ({place.code})"
+            if place.target is Target.HORS_CHAMP and fold(label_name) != fold(place.code)
+            else label_name
+        )
         return PlaceRef("outside", name, label=label)
 
     def _index_named(self) -> None:
@@ -498,7 +593,9 @@ class PlaceIndex:
             for name in place.names:
                 folded = fold(name)
                 for key, stripped in ((folded, False), (strip_article(folded), True)):
-                    self._add_named(key, _Entry(ref, priority=priority, stripped=stripped, how=how, weak=how == "gentile"))
+                    self._add_named(
+                        key, _Entry(ref, priority=priority, stripped=stripped, how=how, weak=how == "gentile")
+                    )
 
     def _add_named(self, key: str, entry: _Entry) -> None:
         if not key or key in _STOP:
@@ -518,7 +615,9 @@ class PlaceIndex:
             if kept == (1,):
                 self.names[key] = entry
             elif kept != (0,):
-                self.names[key] = _Entry(None, (old.ref, known), priority=4, stripped=entry.stripped and old.stripped, how=entry.how)
+                self.names[key] = _Entry(
+                    None, (old.ref, known), priority=4, stripped=entry.stripped and old.stripped, how=entry.how
+                )
         elif (old.stripped and not entry.stripped and not clash) or old.how == "tete":
             self.names[key] = entry
 
@@ -604,7 +703,13 @@ class PlaceIndex:
             if len(parts) == 2 and parts[0] in heads and not HEAD_CONNECTORS & set(parts):
                 tails[parts[1]].extend(c for c in items if c.kind == "COM")
         for tail, items in tails.items():
-            if len(tail) < _FUZZY_MIN_LETTERS_AREA or tail in self.names or tail in self.common_words or tail in _STOP or not items:
+            if (
+                len(tail) < _FUZZY_MIN_LETTERS_AREA
+                or tail in self.names
+                or tail in self.common_words
+                or tail in _STOP
+                or not items
+            ):
                 continue
             self._add_commune_key(tail, self._commune_entry(items, head=tail), stripped=False)
 
@@ -649,10 +754,17 @@ class PlaceIndex:
         mentions = self._names(tokens)
         mentions.extend(self._dep_numbers(words, mentions))
         firm = [m for m in mentions if not m.loose]
-        if not firm or max(m.score for m in firm) < 3.0 or max(m.strength for m in firm) < 3.0 or all(m.entry.area for m in firm):
+        if (
+            not firm
+            or max(m.score for m in firm) < 3.0
+            or max(m.strength for m in firm) < 3.0
+            or all(m.entry.area for m in firm)
+        ):
             mentions.extend(self._shortened(tokens, mentions, prefixes=True) or self._misspelt(tokens, mentions))
         elif any(m.how == "tete" for m in firm):
-            mentions.extend(self._shortened(tokens, mentions, prefixes=False))  # "Vitry s/ Seine" beats the head word "Vitry"
+            mentions.extend(
+                self._shortened(tokens, mentions, prefixes=False)
+            )  # "Vitry s/ Seine" beats the head word "Vitry"
         named = self._choose(mentions, words)
         if postal is not None:
             return self._with_postal(postal, named)
@@ -669,7 +781,9 @@ class PlaceIndex:
             return postal
         if named.place is None:  # a choice among homonyms: the code settles it
             inside = [c for c in named.candidates if c.departement is not None and c.departement == code.departement]
-            return replace(postal, place=replace(inside[0], postal_code=code.postal_code)) if len(inside) == 1 else postal
+            return (
+                replace(postal, place=replace(inside[0], postal_code=code.postal_code)) if len(inside) == 1 else postal
+            )
         ref = named.place
         if ref.kind == "outside":
             return PlaceResult(None, (code, ref), how="code_postal", span=postal.span, matched=postal.matched)
@@ -687,7 +801,13 @@ class PlaceIndex:
         for i, word in enumerate(words):
             if _POSTAL.match(word):
                 yield i, i + 1, word
-            elif len(word) == 2 and i + 1 < len(words) and len(words[i + 1]) == 3 and (word + words[i + 1]) in self.postal and (word + words[i + 1]).isdigit():
+            elif (
+                len(word) == 2
+                and i + 1 < len(words)
+                and len(words[i + 1]) == 3
+                and (word + words[i + 1]) in self.postal
+                and (word + words[i + 1]).isdigit()
+            ):
                 yield i, i + 2, word + words[i + 1]
 
     def _postal_code(self, words: list[str]) -> PlaceResult | None:
@@ -706,7 +826,9 @@ class PlaceIndex:
             dep = self._dep_from_postal(code)
             if dep is not None:
                 d = self.snapshot.departements[dep]
-                ref = PlaceRef("departement", d.name, region=d.region, departement=dep, postal_code=code, label=f"{d.name} ({dep})")
+                ref = PlaceRef(
+                    "departement", d.name, region=d.region, departement=dep, postal_code=code, label=f"{d.name} ({dep})"
+                )
                 return PlaceResult(ref, how="code_postal", span=(i, end), matched=code, confidence=CONF_POSTAL)
         return None
 
@@ -728,7 +850,9 @@ class PlaceIndex:
         start = len(text[: match.start(1)].split())
         span = (start, start + 1)
         if len(refs) == 1:
-            return PlaceResult(refs[0], how="arrondissement", span=span, matched=match.group(0), confidence=CONF_ARRONDISSEMENT_ONLY)
+            return PlaceResult(
+                refs[0], how="arrondissement", span=span, matched=match.group(0), confidence=CONF_ARRONDISSEMENT_ONLY
+            )
         if refs:
             return PlaceResult(None, tuple(refs), how="arrondissement", span=span, matched=match.group(0))
         return None
@@ -759,14 +883,23 @@ class PlaceIndex:
             return None
         if match.re is _ARM:
             after = text[match.end() :].split()
-            if after and after[0] in UNIT_WORDS and not match.group(0).endswith(("e", "er", "eme", "arrondissement", "arr")):
+            if (
+                after
+                and after[0] in UNIT_WORDS
+                and not match.group(0).endswith(("e", "er", "eme", "arrondissement", "arr"))
+            ):
                 return None  # "Paris 2 ans", "Lyon 3 jours"
         insee = prefix + (f"{n:02d}" if len(prefix) == 3 else str(n))
         commune = self.communes_by_insee.get(insee)
         if commune is None:
             return None
         start = len(text[: match.start()].split())
-        return PlaceResult(self._commune_ref(commune), how="nom", span=(start, start + len(match.group(0).split())), matched=match.group(0))
+        return PlaceResult(
+            self._commune_ref(commune),
+            how="nom",
+            span=(start, start + len(match.group(0).split())),
+            matched=match.group(0),
+        )
 
     # exact names
 
@@ -780,7 +913,9 @@ class PlaceIndex:
             prev, prev2 = prev2, prev3
         if prev in RESIDENCE or prev in PLACE_HEADS:
             return 2, article
-        if prev in ("a", "au", "aux", "en", "sur", "dans", "vers", "pres", "chez") and (prev2 in RESIDENCE or prev2 in ("suis", "sommes", "est", "es", "etes")):
+        if prev in ("a", "au", "aux", "en", "sur", "dans", "vers", "pres", "chez") and (
+            prev2 in RESIDENCE or prev2 in ("suis", "sommes", "est", "es", "etes")
+        ):
             return 2, article
         if prev in ("de", "d", "du", "des") and (prev2 in PLACE_NOUNS or prev2 in ORIGIN or prev2 in RESIDENCE):
             return 2, article
@@ -808,7 +943,9 @@ class PlaceIndex:
             role -= 0.75
         return role
 
-    def _phrase_before(self, phrases: PhraseSet, words: list[str], start: int, skippable: frozenset[str] = _SKIPPABLE) -> bool:
+    def _phrase_before(
+        self, phrases: PhraseSet, words: list[str], start: int, skippable: frozenset[str] = _SKIPPABLE
+    ) -> bool:
         """A phrase just before ``start``, maybe followed by a preposition and an article."""
         k = start
         for _ in range(_MAX_SKIPPED + 1):
@@ -879,7 +1016,12 @@ class PlaceIndex:
             return True
         if self._phrase_before(self.not_after, words, start, _NAME_JOINS):
             return True  # "je m'appelle Nancy", "chez Vittel", "rue de la Gare"
-        if start > 0 and tokens.capitals[start - 1] and not tokens.clause_start[start - 1] and self.not_after.ends_at(words, start - 1):
+        if (
+            start > 0
+            and tokens.capitals[start - 1]
+            and not tokens.clause_start[start - 1]
+            and self.not_after.ends_at(words, start - 1)
+        ):
             return True  # "il s'appelle Laurent Vienne": a first name, then the name
         n = len(words)
         if tokens.hyphen_before[start] or (end < n and tokens.hyphen_before[end]):
@@ -905,7 +1047,13 @@ class PlaceIndex:
             return True  # "Val Tho", "Port Marianne"
         prev = start - 1
         joined = prev > 0 and words[prev] in _NAME_JOINS and words[prev] not in ARTICLES
-        if small and joined and capitals[prev - 1] and words[prev - 1] not in FILLER and not self._starts_name(words[prev - 1]):
+        if (
+            small
+            and joined
+            and capitals[prev - 1]
+            and words[prev - 1] not in FILLER
+            and not self._starts_name(words[prev - 1])
+        ):
             return True  # "Olonne sur Mer": "Mer" ends a longer name
         return (
             small
@@ -958,9 +1106,8 @@ class PlaceIndex:
             return None
         pop = top.population if entry.how not in _NAMED_HOWS else _NAMED_POPULATION
         base = 3.0 if pop >= 20000 else 2.5 if pop >= 2000 else 2.0
-        if entry.stripped and not capital and not whole and level < 1:
-            if pop < 20000 or entry.common:
-                return None
+        if entry.stripped and not capital and not whole and level < 1 and (pop < 20000 or entry.common):
+            return None
         if entry.common:
             if followed_by_de and not capital and not whole:
                 return None  # "à côté de", "en face de"
@@ -1006,10 +1153,32 @@ class PlaceIndex:
             prev = words[i - 1] if i > 0 else ""
             prev2 = words[i - 2] if i > 1 else ""
             nxt = words[i + span] if i + span < len(words) else ""
-            if nxt in UNIT_WORDS or nxt.isdigit() or prev in NOT_DEP_PREV or (prev in ARTICLES and prev2 in NOT_DEP_PREV):
+            if (
+                nxt in UNIT_WORDS
+                or nxt.isdigit()
+                or prev in NOT_DEP_PREV
+                or (prev in ARTICLES and prev2 in NOT_DEP_PREV)
+            ):
                 i += span
                 continue
-            if prev in ("le", "l", "du") and prev2 in ("a", "avant", "apres", "pour", "jusqu", "depuis", "du", "au", "partir", "vers", "fin", "debut", "mi", "ce", "dici", "d"):
+            if prev in ("le", "l", "du") and prev2 in (
+                "a",
+                "avant",
+                "apres",
+                "pour",
+                "jusqu",
+                "depuis",
+                "du",
+                "au",
+                "partir",
+                "vers",
+                "fin",
+                "debut",
+                "mi",
+                "ce",
+                "dici",
+                "d",
+            ):
                 i += span
                 continue  # "à partir du 12", "avant le 15": a date
             if nxt == "au" and i + span + 1 < len(words) and words[i + span + 1].isdigit():
@@ -1047,7 +1216,9 @@ class PlaceIndex:
                 if any(w.isdigit() for w in chunk):
                     break
                 # a correction may cover an exact mention only if it is strictly longer ("clermont ferant")
-                if any(a < end and start < b and not (start <= a and b <= end and end - start > b - a) for a, b in spans):
+                if any(
+                    a < end and start < b and not (start <= a and b <= end and end - start > b - a) for a, b in spans
+                ):
                     continue
                 if chunk[-1] in _STOP:
                     continue
@@ -1055,7 +1226,9 @@ class PlaceIndex:
                 letters = len(key) - size + 1
                 if letters < _FUZZY_MIN_LETTERS_AREA or key in self.names:
                     continue
-                if size == 1 and (key in self.common_words or key in NOT_PLACES or (key in self.near_words and level < 2)):
+                if size == 1 and (
+                    key in self.common_words or key in NOT_PLACES or (key in self.near_words and level < 2)
+                ):
                     continue
                 match = self._closest(key)
                 if match is None:
@@ -1080,13 +1253,29 @@ class PlaceIndex:
             matches = [
                 (name, n)
                 for name, n in self.abbreviations.compounds_at(words, start)
-                if not any((w in _STOP or w in FILLER) and w not in SHORT_JOINS for w in words[start + 1 : start + n] if w not in name.split())
+                if not any(
+                    (w in _STOP or w in FILLER) and w not in SHORT_JOINS
+                    for w in words[start + 1 : start + n]
+                    if w not in name.split()
+                )
             ]  # "au port, je" is not "Port-Joinville"
             size = max((n for _name, n in matches), default=1)
             names = [name for name, _n in matches]
-            if not names and prefixes and (tokens.capitals[start] or self._context(words, start)[0] >= 1 or self._whole(words, start, start + 1)):
-                if word not in self.common_words and word not in self.near_words and word not in self.names:
-                    names = self.abbreviations.prefix_of(word)
+            if (
+                (
+                    not names
+                    and prefixes
+                    and (
+                        tokens.capitals[start]
+                        or self._context(words, start)[0] >= 1
+                        or self._whole(words, start, start + 1)
+                    )
+                )
+                and word not in self.common_words
+                and word not in self.near_words
+                and word not in self.names
+            ):
+                names = self.abbreviations.prefix_of(word)
             entries = [self.names[n] for n in names if n in self.names]
             if not entries:
                 continue
@@ -1095,7 +1284,11 @@ class PlaceIndex:
                 continue  # several towns fit: too unsure to ask about one
             role, flags = self._role_and_flags(words, starts, start)
             how = "abrev" if size > 1 else "debut"  # "Clermont-Fd" is surer than "Stras"
-            found.append(_Mention(start, start + size, best, " ".join(words[start : start + size]), how, _FAIR, role, flags=flags))
+            found.append(
+                _Mention(
+                    start, start + size, best, " ".join(words[start : start + size]), how, _FAIR, role, flags=flags
+                )
+            )
             taken.update(range(start, start + size))
         return found
 
@@ -1120,8 +1313,8 @@ class PlaceIndex:
             return None
         matches = process.extract(key, pool, scorer=OSA.distance, score_cutoff=2, limit=12)
         good: list[tuple[int, int, bool, int, str]] = []
-        for name, distance, _ in matches:
-            distance = int(distance)
+        for name, raw_distance, _ in matches:
+            distance = int(raw_distance)
             if distance == 0:
                 continue
             name_parts = name.split()
@@ -1152,7 +1345,11 @@ class PlaceIndex:
         mentions = [self._vienne_rule(m, words) for m in mentions]
         fixes = [m for m in mentions if m.how in _FIX_HOWS]
         if fixes:
-            mentions = [m for m in mentions if m.how in _FIX_HOWS or not any(f.start <= m.start and m.end <= f.end for f in fixes)]
+            mentions = [
+                m
+                for m in mentions
+                if m.how in _FIX_HOWS or not any(f.start <= m.start and m.end <= f.end for f in fixes)
+            ]
         firm = [m for m in mentions if not m.loose]
         if not firm:
             return _EMPTY
@@ -1160,7 +1357,9 @@ class PlaceIndex:
         if primary.entry.ref is not None and primary.entry.ref.kind == "outside":
             # living abroad but working in France (or the reverse): the service covers the
             # French side ("je vis à Genève et je travaille à Annemasse")
-            french = [m for m in firm if m.entry.ref is not None and m.entry.ref.kind != "outside" and not m.flags & Role.PAST]
+            french = [
+                m for m in firm if m.entry.ref is not None and m.entry.ref.kind != "outside" and not m.flags & Role.PAST
+            ]
             if french:
                 primary = max(french, key=lambda m: (m.score, -m.start))
         settled = self._abroad(primary, mentions, words) or self._settle(primary, mentions)
@@ -1189,16 +1388,30 @@ class PlaceIndex:
 
         "Saint-Denis, dans le 93", "Saint-Pierre (Martinique)", "St Maur dans le 94".
         """
-        areas = [m.entry.ref for m in mentions if m is not primary and m.entry.ref is not None and m.entry.ref.kind in ("region", "departement")]
+        areas = [
+            m.entry.ref
+            for m in mentions
+            if m is not primary and m.entry.ref is not None and m.entry.ref.kind in ("region", "departement")
+        ]
         span = (primary.start, primary.end)
         if primary.entry.ref is None:
             cands = primary.entry.candidates
             for area in areas:
-                inside = tuple(c for c in cands if c.region == area.region and (area.departement is None or c.departement == area.departement))
+                inside = tuple(
+                    c
+                    for c in cands
+                    if c.region == area.region and (area.departement is None or c.departement == area.departement)
+                )
                 if inside:
                     cands = inside
             if len(cands) == 1:
-                return PlaceResult(cands[0], how=primary.how, span=span, matched=primary.key, confidence=_HOW_CONFIDENCE.get(primary.how, CONF_NAME))
+                return PlaceResult(
+                    cands[0],
+                    how=primary.how,
+                    span=span,
+                    matched=primary.key,
+                    confidence=_HOW_CONFIDENCE.get(primary.how, CONF_NAME),
+                )
             return PlaceResult(None, cands, how=primary.how, span=span, matched=primary.key)
         ref = primary.entry.ref
         if ref.kind != "commune" or not areas:
@@ -1220,14 +1433,23 @@ class PlaceIndex:
             pool = [commune] if commune is not None else []
         pool += self.head_members.get(key, ())
         for area in areas:
-            inside = [c for c in pool if c.region == area.region and (area.departement is None or c.departement == area.departement)]
+            inside = [
+                c
+                for c in pool
+                if c.region == area.region and (area.departement is None or c.departement == area.departement)
+            ]
             if inside:
                 return self._commune_ref(max(inside, key=lambda c: c.population))
         return None
 
     def _two_places(self, primary: _Mention, firm: list[_Mention], words: list[str]) -> PlaceResult | None:
         """Living in one region and working in another: ask which one to use."""
-        if primary.entry.ref is None or primary.flags & Role.PAST or primary.entry.weak or primary.how not in _SOLID_HOWS:
+        if (
+            primary.entry.ref is None
+            or primary.flags & Role.PAST
+            or primary.entry.weak
+            or primary.how not in _SOLID_HOWS
+        ):
             return None
         region = primary.entry.ref.region
         others = [
@@ -1251,7 +1473,9 @@ class PlaceIndex:
             return None
         first, second = sorted((primary, other), key=lambda m: (not m.flags & Role.HOME, m.start))
         refs = (self._final_ref(first, words), self._final_ref(second, words))
-        labels = tuple("travail" if m.flags & Role.WORK else "domicile" if m.flags & Role.HOME else "" for m in (first, second))
+        labels = tuple(
+            "travail" if m.flags & Role.WORK else "domicile" if m.flags & Role.HOME else "" for m in (first, second)
+        )
         return PlaceResult(None, refs, how="deux_lieux", span=(first.start, first.end), matched=first.key, roles=labels)
 
     def _final_ref(self, m: _Mention, words: list[str]) -> PlaceRef:
@@ -1268,7 +1492,13 @@ class PlaceIndex:
             for m in mentions:
                 other = m.entry.ref
                 current = chosen.entry.ref
-                if m is primary or other is None or current is None or other.kind == "outside" or other.region != ref.region:
+                if (
+                    m is primary
+                    or other is None
+                    or current is None
+                    or other.kind == "outside"
+                    or other.region != ref.region
+                ):
                     continue
                 if _KIND_ORDER[other.kind] >= _KIND_ORDER[current.kind]:
                     continue
@@ -1287,7 +1517,9 @@ class PlaceIndex:
             confidence = max(confidence, self._confidence(primary)) + CONF_REFINED
         elif ref.kind == "commune" and any(self._agrees(m, ref) for m in mentions if m is not chosen):
             confidence = max(confidence, min(CONF_NAME, confidence + CONF_CONSISTENT))  # "St Etienne (Loire)"
-        return PlaceResult(ref, how=chosen.how, span=(chosen.start, chosen.end), matched=chosen.key, confidence=min(1.0, confidence))
+        return PlaceResult(
+            ref, how=chosen.how, span=(chosen.start, chosen.end), matched=chosen.key, confidence=min(1.0, confidence)
+        )
 
     @staticmethod
     def _agrees(m: _Mention, ref: PlaceRef) -> bool:
@@ -1310,7 +1542,7 @@ class PlaceIndex:
         return base
 
     def _vienne_rule(self, m: _Mention, words: list[str]) -> _Mention:
-        """"dans la Vienne" is the département; "à Vienne" the town, when both exist."""
+        """ "dans la Vienne" is the département; "à Vienne" the town, when both exist."""
         if m.entry.priority != 2 or m.key not in self.commune_entries or m.how != "nom":
             return m
         commune_entry = self.commune_entries[m.key]
@@ -1324,7 +1556,7 @@ class PlaceIndex:
         return m
 
     def _commune_for_dep(self, m: _Mention, words: list[str]) -> PlaceRef:
-        """"Paris", "à Belfort": the commune that shares its département's name, unless the area is meant."""
+        """ "Paris", "à Belfort": the commune that shares its département's name, unless the area is meant."""
         ref = m.entry.ref
         assert ref is not None
         if m.how != "nom":
@@ -1334,7 +1566,9 @@ class PlaceIndex:
             return ref
         prev = words[m.start - 1] if m.start > 0 else ""
         prev2 = words[m.start - 2] if m.start > 1 else ""
-        if prev in ("dans", "en", "departement", "du", "dept", "region") or (prev in ARTICLES and prev2 in ("dans", "departement", "du")):
+        if prev in ("dans", "en", "departement", "du", "dept", "region") or (
+            prev in ARTICLES and prev2 in ("dans", "departement", "du")
+        ):
             return ref
         return commune_entry.ref
 
@@ -1347,10 +1581,14 @@ class PlaceIndex:
     def locate(self, lat: float, lon: float) -> PlaceResult:
         """The nearest commune to a point, or an outside place when none is within 30 km."""
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation", confidence=CONF_LOCATION)
+            return PlaceResult(
+                PlaceRef("outside", "ce point", label="ce point"), how="localisation", confidence=CONF_LOCATION
+            )
         for out in self.snapshot.outside:
             if out.contains(lat, lon):  # Monaco, Andorra: next to French communes, yet outside
-                return PlaceResult(PlaceRef("outside", out.name, label=out.name), how="localisation", confidence=CONF_LOCATION)
+                return PlaceResult(
+                    PlaceRef("outside", out.name, label=out.name), how="localisation", confidence=CONF_LOCATION
+                )
         cy, cx = self._cell(lat, lon)
         best: tuple[float, Commune] | None = None
         for dy in range(-2, 3):
@@ -1360,7 +1598,9 @@ class PlaceIndex:
                     if best is None or d < best[0]:
                         best = (d, commune)
         if best is None or best[0] > _FAR_KM:
-            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation", confidence=CONF_LOCATION)
+            return PlaceResult(
+                PlaceRef("outside", "ce point", label="ce point"), how="localisation", confidence=CONF_LOCATION
+            )
         return PlaceResult(self._commune_ref(best[1]), how="localisation", confidence=CONF_LOCATION)
 
 

@@ -100,6 +100,7 @@ _PIECES = re.compile(r"[^.?!;,\n]+[?]*")
 _QUESTIONS = re.compile(r"[^.?!;\n]+[?!.]*")
 _AND = re.compile(r"\s+(?:et|mais)\s+", re.IGNORECASE)
 
+
 @dataclass(frozen=True, slots=True)
 class QuestionMatch:
     id: str
@@ -146,7 +147,9 @@ class QuestionIndex:
         self.cues = lex.question_words | {c for c in map(lex.canonical, self.snapshot.language.cues) if c is not None}
         # words that say what a piece of a message asks about, however common
         topics = (groups[0] for groups in self.concepts.values() if groups)  # the first concept says the topic
-        self.concept_stems = frozenset(next(iter(alt)) for group in topics for alt in group if len(alt) == 1) - {_ANCHOR}
+        self.concept_stems = frozenset(next(iter(alt)) for group in topics for alt in group if len(alt) == 1) - {
+            _ANCHOR
+        }
 
     def _weights(self, phrasings: list[tuple[str, list[str]]]) -> dict[str, float]:
         """How rare each stem is among phrasings, and among questions (IDF): a word that many
@@ -243,12 +246,16 @@ class QuestionIndex:
         for text, index in ((s, self.vocab_by_prefix), (word, self.lexicon_by_prefix)):
             if len(text) >= TYPO_LENGTH:
                 edits = 1 if len(text) < TYPO_EDITS_LONG else 2
-                match = process.extractOne(text, index.get(text[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits)
+                match = process.extractOne(
+                    text, index.get(text[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits
+                )
                 if match is not None:
                     return match[0] if index is self.vocab_by_prefix else self.lexicon[match[0]]
         if len(word) >= TYPO_LENGTH:
             edits = 1 if len(word) < TYPO_EDITS_LONG else 2
-            if process.extractOne(word, self.stop_by_prefix.get(word[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits):
+            if process.extractOne(
+                word, self.stop_by_prefix.get(word[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits
+            ):
                 return _STOP  # "exactemnt": a typo of a word that says nothing, not an unknown word
         return None
 
@@ -294,20 +301,40 @@ class QuestionIndex:
         best = self._match(stems, kinds, asking, lookup, situated=situated, to_bot=to_bot, words=words)
         if len(readings) > 1 and len(all_stems) >= LONG_MESSAGE:
             context = frozenset(stems) | set(kinds)
-            for _, _, piece_stems in asking_pieces[-ASKING_PIECES:]:
+            for _, _, asked_stems in asking_pieces[-ASKING_PIECES:]:
+                piece_stems = asked_stems
                 if _ANCHOR in stems and _ANCHOR not in piece_stems:
-                    piece_stems = [*piece_stems, _ANCHOR]  # "j'ai vu le cep sur facebook, c'est quoi ?": "c'est" is the CEP
+                    piece_stems = [
+                        *piece_stems,
+                        _ANCHOR,
+                    ]  # "j'ai vu le cep sur facebook, c'est quoi ?": "c'est" is the CEP
                 here = set(piece_stems)
                 weights = sorted((self.idf[t] for t in here if t in self.idf), reverse=True)
-                if not weights or (weights[0] < TOPICAL and (len(weights) < 2 or weights[1] < SECOND_TOPICAL) and not here & self.concept_stems):
+                if not weights or (
+                    weights[0] < TOPICAL
+                    and (len(weights) < 2 or weights[1] < SECOND_TOPICAL)
+                    and not here & self.concept_stems
+                ):
                     continue  # too little said in that piece alone ("je peux faire un cep ?")
                 elsewhere = 0
                 if not situated:
-                    elsewhere = sum(1 for s in dict.fromkeys(stems) if s not in here and len(s) >= 4 and lookup.get(s, s) is None)
-                    if elsewhere and not any(t == _ANCHOR or (t not in self.cues and self.idf.get(t, 0.0) >= TOPICAL) for t in here):
+                    elsewhere = sum(
+                        1 for s in dict.fromkeys(stems) if s not in here and len(s) >= 4 and lookup.get(s, s) is None
+                    )
+                    if elsewhere and not any(
+                        t == _ANCHOR or (t not in self.cues and self.idf.get(t, 0.0) >= TOPICAL) for t in here
+                    ):
                         continue  # "ma voiture est en panne, je fais comment ?": the piece only asks how
                 found = self._match(
-                    [s for s in piece_stems if s not in ignore], kinds if ignore & here else [], True, lookup, context, elsewhere, situated, to_bot, words
+                    [s for s in piece_stems if s not in ignore],
+                    kinds if ignore & here else [],
+                    True,
+                    lookup,
+                    context,
+                    elsewhere,
+                    situated,
+                    to_bot,
+                    words,
                 )
                 if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
                     best = QuestionMatch(
@@ -333,8 +360,9 @@ class QuestionIndex:
                 shared[index] += weight
         scores: dict[str, float] = {}
         phrasings = self.phrasings
-        for index, common in shared.items():
+        for index, shared_weight in shared.items():
             qid, weights, total, heaviest = phrasings[index]
+            common = shared_weight
             for s in minor:
                 common += weights.get(s, 0.0)
             base = BASE if len(weights) > 1 else BASE_SINGLE
@@ -346,12 +374,17 @@ class QuestionIndex:
         return scores
 
     def _concept_factors(
-        self, scores: dict[str, float], known: set[str], stems: list[str], context: frozenset[str], message_weight: float
+        self,
+        scores: dict[str, float],
+        known: set[str],
+        stems: list[str],
+        context: frozenset[str],
+        message_weight: float,
     ) -> None:
         """Scale each score by how much of the message its question explains and by its concepts."""
         topic = max(known, key=lambda t: self.idf[t])
         present = known | set(stems)
-        for qid in scores:
+        for qid in scores:  # noqa: PLC0206 - scores is read, not its values
             vocab = self.question_vocab[qid]
             explained = sum(self.idf[s] for s in known if s in vocab) / message_weight
             factor = 0.8 + 0.3 * explained
@@ -386,11 +419,21 @@ class QuestionIndex:
         # only the sentences that ask, each cut at "et" / "ou"; the situation told around them is context
         # in a message with question marks, the sentences that carry one are its questions
         marked = "?" in text
-        sentences = [t for t in _QUESTIONS.findall(text[:MAX_TEXT]) if ("?" in t if marked else lex.asking.search(lex.normalize(t)))]
+        sentences = [
+            t
+            for t in _QUESTIONS.findall(text[:MAX_TEXT])
+            if ("?" in t if marked else lex.asking.search(lex.normalize(t)))
+        ]
         # each part, and whether it is a whole sentence asked on its own ("Je suis cadre, je passe
         # par l'APEC ? Et c'est gratuit ?") or a piece of one cut at "et" ("je bosse à Monaco et
         # j'habite à Nice, j'y ai droit ?")
-        parts = [(p, len(pieces) == 1) for sentence in sentences for pieces in [_AND.split(sentence)] for p in pieces if p.strip()]
+        parts = [
+            (p, len(pieces) == 1)
+            for sentence in sentences
+            for pieces in [_AND.split(sentence)]
+            for p in pieces
+            if p.strip()
+        ]
         if len(parts) < 2:
             return best
         present = frozenset(lex.content_stems(text))
@@ -401,13 +444,19 @@ class QuestionIndex:
                 continue
             # a piece read alone loses what the rest of its sentence says: a general question
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
-            if m.id == best.id or whole or not any(alt <= present for group in self.excluded.get(m.id, ()) for alt in group):
+            if (
+                m.id == best.id
+                or whole
+                or not any(alt <= present for group in self.excluded.get(m.id, ()) for alt in group)
+            ):
                 found.append(m.id)
         if best.id not in found:
             found.insert(0, best.id)
         if len(found) < 2:
             return best
-        return replace(best, others=tuple(q for q in found[:MAX_QUESTIONS] if q != best.id), order=tuple(found[:MAX_QUESTIONS]))
+        return replace(
+            best, others=tuple(q for q in found[:MAX_QUESTIONS] if q != best.id), order=tuple(found[:MAX_QUESTIONS])
+        )
 
     def _match(
         self,
@@ -434,9 +483,16 @@ class QuestionIndex:
         # given with a situation says nothing of what is asked
         free = _REGION if kinds == [_REGION] and _REGION not in stems[: len(stems) - 1] else None
         known_weight = sum(self.idf[s] for s in known if s != free)
-        lone_word = long_unknown > 0 and len({t for t in known if self.idf[t] >= STRONG and t not in self.lex.question_words and t != free}) <= 1
+        lone_word = (
+            long_unknown > 0
+            and len({t for t in known if self.idf[t] >= STRONG and t not in self.lex.question_words and t != free}) <= 1
+        )
         # the words of a person's situation (her job, her employer) are not off-topic words
-        message_weight = known_weight + (SITUATED_UNKNOWN_WEIGHT if situated else UNKNOWN_WEIGHT) * unknown + ELSEWHERE_WEIGHT * elsewhere
+        message_weight = (
+            known_weight
+            + (SITUATED_UNKNOWN_WEIGHT if situated else UNKNOWN_WEIGHT) * unknown
+            + ELSEWHERE_WEIGHT * elsewhere
+        )
         scores = self._phrasing_scores(known, message_weight)
         if not scores:
             return None
@@ -462,4 +518,6 @@ class QuestionIndex:
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         best_id, best = ranked[0]
         runner_id, runner = ranked[1] if len(ranked) > 1 else (None, 0.0)
-        return QuestionMatch(best_id, round(best, 4), runner_id, round(runner, 4), tuple((q, round(v, 4)) for q, v in ranked[:RANKED]))
+        return QuestionMatch(
+            best_id, round(best, 4), runner_id, round(runner, 4), tuple((q, round(v, 4)) for q, v in ranked[:RANKED])
+        )

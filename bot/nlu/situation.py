@@ -139,7 +139,7 @@ class SituationReader:
         return None
 
     def need(self, parts: list[str]) -> str | None:
-        """"accompagnement" (several meetings) or "ponctuel" (one), or None when the message says neither."""
+        """ "accompagnement" (several meetings) or "ponctuel" (one), or None when the message says neither."""
         follow = "suivi" in self.needs and self.present(self.needs["suivi"], parts, wishes=False)[0]
         ponctual = False
         pattern = self.needs.get("ponctuel")
