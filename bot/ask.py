@@ -11,12 +11,13 @@ from bot.nlu.understand import understand
 from bot.routing import route
 
 if TYPE_CHECKING:
+    from bot.config import Config
     from bot.kb.model import Snapshot
 
 __all__ = ["analyse"]
 
 
-def analyse(text: str, snapshot: Snapshot, day: dt.date) -> dict[str, Any]:
+def analyse(text: str, snapshot: Snapshot, day: dt.date, config: Config | None = None) -> dict[str, Any]:
     """The JSON object for one message (every key present; null when unknown)."""
     u = understand(text, snapshot)
     ref = u.place.place
@@ -45,7 +46,7 @@ def analyse(text: str, snapshot: Snapshot, day: dt.date) -> dict[str, Any]:
             lot = found[0]  # every candidate falls in the same lot
     show_lot = lot is not None and (rec.rule is None or rec.needs_regional)
     contact = rec.contact
-    engine = Engine(snapshot, today=day)
+    engine = Engine.from_config(snapshot, config, today=day) if config is not None else Engine(snapshot, today=day)
     turn = engine.handle(None, UserInput.from_text(text) if not text.strip().startswith("/") else UserInput("text", text))
     reply = "\n\n".join(render_plain(r) for r in turn.replies)
     return {

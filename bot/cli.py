@@ -114,7 +114,7 @@ def _main(argv: list[str] | None = None) -> int:
         intro = "" if command == "chat" else (
             "Mode terminal (aucun jeton de bot). Pour Telegram : export CEP_BOT_TOKEN=<jeton de @BotFather> puis relancez cep-bot."
         )
-        return run_console(snapshot, intro=intro)
+        return run_console(snapshot, intro=intro, config=config)
     if command in (None, "run"):
         if not config.token:
             print("Aucun jeton : définissez la variable d'environnement CEP_BOT_TOKEN (jeton donné par @BotFather).", file=sys.stderr)
@@ -142,7 +142,7 @@ def _ask(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-de
 
     def one(text: str) -> str:
         try:
-            result = analyse(text, snapshot, day)
+            result = analyse(text, snapshot, day, config)
         except Exception as exc:  # noqa: BLE001 - a batch never stops early
             log.exception("cannot analyse a message")
             result = {"text": text, "error": type(exc).__name__}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, UserInput
 
 if TYPE_CHECKING:
+    from bot.config import Config
     from bot.kb.model import Snapshot
 
 __all__ = ["render_plain", "run_console"]
@@ -32,11 +33,18 @@ def render_plain(reply: Reply, numbered: list[Button] | None = None) -> str:
     return "\n".join(lines)
 
 
-def run_console(snapshot: Snapshot, stdin: TextIO | None = None, stdout: TextIO | None = None, *, intro: str = "") -> int:
+def run_console(
+    snapshot: Snapshot,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    *,
+    intro: str = "",
+    config: Config | None = None,
+) -> int:
     """Chat in the terminal until end of input; returns the exit code."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    engine = Engine(snapshot)
+    engine = Engine.from_config(snapshot, config) if config is not None else Engine(snapshot)
     state = Conversation()
     interactive = stdin.isatty()
 

@@ -56,10 +56,7 @@ class Assistant:
     _stored_reminders: dict[str, int] = field(default_factory=dict)  # stored by process(), for schedule_reminder()
 
     def engine(self) -> Engine:
-        engine = Engine(self.snapshot)
-        engine.retention_days = self.config.retention_days
-        engine.reminder_days = self.config.reminder_days
-        return engine
+        return Engine.from_config(self.snapshot, self.config)
 
     async def process(self, user_id: int, chat_id: int, user_input: UserInput, update_id: int | None = None) -> Turn:
         """One turn for one person: load, think, save (committed before anything is sent).

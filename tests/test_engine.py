@@ -27,9 +27,11 @@ CHANGE_ROWS = [["Changer de lieu", "Changer de situation"], ["Changer de besoin"
 USEFUL = "Cette réponse vous a-t-elle été utile ?"
 RATING_ROW = [("👍 Oui, utile", "u|y"), ("👎 Non", "u|n")]
 REPRENONS = "Reprenons : "
-BOOK_PONCTUEL = "Pour une question ponctuelle"
-BOOK_ACCOMPAGNEMENT = "Pour être accompagné tout au long d'un projet"
-PREPARE = "Avant votre premier rendez-vous, préparez"
+BOOK_PONCTUEL = "dites que c'est pour une question précise"
+BOOK_ACCOMPAGNEMENT = "dites que vous souhaitez être accompagné sur un projet"
+DETAIL_ROWS = [["Comment réserver", "Que préparer"], ["Questions fréquentes"]]
+DETAIL_ROWS_ALT = [["Comment réserver", "Que préparer"], ["Autres possibilités", "Questions fréquentes"]]
+SHORT_LIMIT = 700
 
 
 @pytest.fixture(scope="module")
@@ -174,7 +176,7 @@ def test_everything_in_one_message_goes_straight_to_the_answer(talk: Talk) -> No
     talk.say("Je suis indépendant à Ajaccio et je voudrais être accompagné dans la durée")
     assert talk.step == "answered"
     assert talk.turn.replies[0].title.startswith("À qui vous adresser")
-    assert "Lot Provence-Alpes-Côte d'Azur et Corse" in talk.text
+    assert "Corse :" in talk.text
     assert "https://pacacorse.avenir-actifs.org" in talk.text
     assert BOOK_ACCOMPAGNEMENT in talk.text and BOOK_PONCTUEL not in talk.text
     answer = talk.event("answer")
@@ -349,7 +351,7 @@ def test_correction_drops_the_old_status_and_extras(engine: Engine) -> None:
 def test_change_buttons_on_the_answer(engine: Engine, label: str, check: Any) -> None:
     talk = answered_in_lyon(engine)
     answer = talk.one_message()
-    assert answer.title and row_labels(answer) == [[label for label, _ in RATING_ROW], *CHANGE_ROWS]
+    assert answer.title and row_labels(answer) == [[label for label, _ in RATING_ROW], *DETAIL_ROWS, *CHANGE_ROWS]
     talk.press(label)
     assert check(talk)
 
@@ -363,6 +365,8 @@ def test_the_answer_carries_the_satisfaction_question_and_its_buttons(engine: En
     rev = talk.state.rev
     assert [[(b.label, b.data) for b in row] for row in answer.buttons] == [
         [("👍 Oui, utile", f"{rev}|u|y"), ("👎 Non", f"{rev}|u|n")],
+        [("Comment réserver", f"{rev}|d|r"), ("Que préparer", f"{rev}|d|p")],
+        [("Questions fréquentes", f"{rev}|d|f")],
         [("Changer de lieu", f"{rev}|c|place"), ("Changer de situation", f"{rev}|c|sit")],
         [("Changer de besoin", f"{rev}|c|need")],
     ]
@@ -375,7 +379,7 @@ def test_the_satisfaction_buttons_come_before_the_change_rows_for_every_door(eng
     talk = Talk(engine).say("Je suis demandeur d'emploi")
     answer = talk.one_message()
     assert "France Travail" in answer.title and answer.text.endswith("\n\n" + USEFUL)
-    assert row_labels(answer) == [[label for label, _ in RATING_ROW], CHANGE_ROWS[0]]
+    assert row_labels(answer) == [[label for label, _ in RATING_ROW], *DETAIL_ROWS, CHANGE_ROWS[0]]
 
 
 def test_a_new_answer_after_rating_does_not_ask_again(engine: Engine) -> None:
@@ -384,7 +388,7 @@ def test_a_new_answer_after_rating_does_not_ask_again(engine: Engine) -> None:
     talk.say("non, en fait je suis à Lille")
     answer = talk.one_message()
     assert "https://hdf.avenir-actifs.org" in answer.text and USEFUL not in answer.text
-    assert row_labels(answer) == CHANGE_ROWS
+    assert row_labels(answer) == [*DETAIL_ROWS, *CHANGE_ROWS]
 
 
 def test_a_rating_button_pressed_twice_counts_once(engine: Engine) -> None:
@@ -487,23 +491,53 @@ def test_places_in_the_same_lot_are_said_before_the_answer(talk: Talk) -> None:
     notice, answer = talk.turn.replies
     assert notice == Reply("Guadeloupe ou Martinique : ces lieux relèvent du même lot, avec les mêmes contacts.")
     assert answer.title.startswith("À qui vous adresser") and BOOK_ACCOMPAGNEMENT in answer.text
-    assert row_labels(answer) == [[label for label, _ in RATING_ROW], *CHANGE_ROWS]
+    assert row_labels(answer) == [[label for label, _ in RATING_ROW], *DETAIL_ROWS, *CHANGE_ROWS]
 
 
 # -- the final answer -----------------------------------------------------------------------
 
 
-def test_regional_answer_has_lot_operator_contacts_booking_modes_preparation(engine: Engine) -> None:
+def test_regional_answer_is_short_with_the_contact_and_the_first_step(engine: Engine) -> None:
     talk = answered_in_lyon(engine)
-    body = talk.turn.replies[0].text
-    assert "Votre opérateur régional : Mon CEP par Avenir Actifs" in body
-    assert "Lot Auvergne-Rhône-Alpes" in body
+    answer = talk.turn.replies[0]
+    body = answer.text
+    assert answer.title == "À qui vous adresser : Votre opérateur régional Mon CEP par Avenir Actifs"
+    assert "Auvergne-Rhône-Alpes" in body
     assert "09 72 01 02 03" in body and "https://ara.avenir-actifs.org" in body
-    assert "Rendez-vous en personne, par téléphone, en visio" in body
-    assert "Comment réserver" in body and BOOK_PONCTUEL in body
-    assert PREPARE in body
-    assert "https://mon-cep.org" in body
-    assert body.endswith("https://mon-cep.org\n\n" + USEFUL), "the satisfaction question closes the answer"
+    assert "Première étape" in body and BOOK_PONCTUEL in body
+    assert len(answer.plain()) - len(USEFUL) <= SHORT_LIMIT
+    assert "Ce que vous pouvez dire" not in body and "Que préparer" not in body, "details are behind buttons"
+
+
+def test_the_details_are_behind_buttons_and_each_offers_the_others(engine: Engine) -> None:
+    talk = answered_in_lyon(engine).press("Comment réserver")
+    assert "Ce que vous pouvez dire" in talk.text and "Ensuite" in talk.text
+    assert "Rendez-vous en personne, par téléphone, en visio" in talk.text and "Horaires" in talk.text
+    assert "Comment réserver" not in talk.buttons and "Que préparer" in talk.buttons
+    assert talk.event("detail")["what"] == "book"
+    talk.press("Que préparer")
+    assert "entretiens professionnels" in talk.text and "CPF" in talk.text
+    talk.press("Questions fréquentes")
+    assert any("gratuit" in b.lower() or "payant" in b.lower() for b in talk.buttons)
+
+
+def test_what_to_prepare_fits_the_door_and_the_situation(engine: Engine) -> None:
+    young = Talk(engine).say("j'ai 19 ans, sans emploi, j'habite à Lens").press("Que préparer")
+    assert "entretiens professionnels" not in young.text and "parcours" in young.text
+    disabled = Talk(engine).say("je suis travailleur handicapé et je cherche un emploi à Metz").press("Que préparer")
+    assert "RQTH" in disabled.text
+    support = Talk(engine).say("salarié à Rennes, je veux me reconvertir").press("Que préparer")
+    assert "démissionner" in support.text
+    one_off = Talk(engine).say("salarié à Rennes, juste une question").press("Que préparer")
+    assert "démissionner" not in one_off.text
+
+
+def test_detail_buttons_stay_usable_after_a_rating(engine: Engine) -> None:
+    talk = answered_in_lyon(engine)
+    book = talk.data("Comment réserver")
+    talk.press("Oui, utile")
+    talk._do(UserInput("button", book))
+    assert "Ce que vous pouvez dire" in talk.text and "expiré" not in talk.text
 
 
 def test_booking_text_follows_the_need(engine: Engine) -> None:
@@ -519,7 +553,9 @@ def test_alternatives_when_the_person_may_choose(engine: Engine) -> None:
     talk.say("Lyon")
     assert talk.step == "answered"
     assert "À qui vous adresser : L'APEC" in talk.text
-    assert "Vous pouvez aussi choisir" in talk.text and "https://ara.avenir-actifs.org" in talk.text
+    assert "Autre possibilité" in talk.text and "Votre opérateur régional" in talk.text
+    talk.press("Autres possibilités")
+    assert "https://ara.avenir-actifs.org" in talk.text and "mon-cep.org" in talk.text
 
 
 def test_job_seeker_goes_to_france_travail_without_a_place(talk: Talk) -> None:
@@ -533,8 +569,11 @@ def test_job_seeker_goes_to_france_travail_without_a_place(talk: Talk) -> None:
 def test_public_agent_goes_to_the_employer(talk: Talk) -> None:
     talk.say("Je suis fonctionnaire à Rennes")
     assert "À qui vous adresser : Votre employeur public" in talk.text
-    assert "centre de gestion" in talk.text and "mon-cep.org" in talk.text
-    assert "avenir-actifs" not in talk.text
+    assert "mon-cep.org" in talk.text and "avenir-actifs" not in talk.text
+    assert "Une collectivité (mairie...)" in talk.buttons, "the employer's kind gives the right door"
+    talk.press("Une collectivité")
+    assert "centre de gestion" in talk.text and "https://fncdg.com/annuaire_cdg/" in talk.text
+    assert talk.event("answer")["door"] == "employeur_territorial"
 
 
 def test_public_agent_button(engine: Engine) -> None:
@@ -550,7 +589,9 @@ def test_young_person_goes_to_the_mission_locale(talk: Talk) -> None:
 def test_disabled_person_may_choose_cap_emploi_or_the_region(engine: Engine) -> None:
     talk = Talk(engine).say("Lyon").press("autre situation").press("Handicap")
     assert talk.step == "answered"
-    assert "Cap emploi" in talk.text and "Vous pouvez aussi choisir" in talk.text and "ara.avenir-actifs" in talk.text
+    assert "Cap emploi" in talk.text and "Autre possibilité" in talk.text
+    talk.press("Autres possibilités")
+    assert "France Travail" in talk.text and "ara.avenir-actifs" in talk.text
 
 
 def test_rating_then_reminder(engine: Engine) -> None:
@@ -616,8 +657,7 @@ def test_recommencer_forgets_everything_but_the_source(engine: Engine) -> None:
 
 
 def test_confidentialite_gives_the_retention(engine: Engine, snapshot: Any) -> None:
-    custom = Engine(snapshot, today=TODAY)
-    custom.retention_days = 30
+    custom = Engine(snapshot, today=TODAY, retention_days=30)
     talk = Talk(custom).command("/confidentialite")
     assert "30 jours" in talk.text and "/supprimer" in talk.text
     assert talk.merged(custom._privacy_text(), REPRENONS + talk.texts("question_lieu")) and talk.asks_place()
@@ -788,8 +828,7 @@ def test_the_outside_answer_offers_the_location_button(snapshot) -> None:  # typ
 def test_the_reminder_delay_comes_from_the_configuration(snapshot) -> None:  # type: ignore[no-untyped-def]
     from bot.dialogue.engine import Engine
 
-    engine = Engine(snapshot)
-    engine.reminder_days = 5
+    engine = Engine(snapshot, reminder_days=5)
     turn = engine.handle(None, UserInput("text", "salariée à Lyon, je veux changer de métier"))
     data = turn.replies[-1].buttons[0][0].data
     rated = engine.handle(turn.state, UserInput("button", data))

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.kb.load import load_knowledge
+from bot.kb.model import CONDITIONS
 from bot.nlu.places import PlaceRef, PlaceResult
 from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation
@@ -15,7 +16,7 @@ from bot.nlu.understand import Understanding, understand
 
 ROOT = Path(__file__).resolve().parent.parent
 SNAPSHOT = load_knowledge(ROOT / "knowledge")  # once for the module, not per example
-TRAITS = {"salarie", "independant", "demandeur_emploi", "agent_public", "jeune", "handicap", "cadre"}
+TRAITS = set(CONDITIONS)  # the situations and their details (bot.kb.model)
 KINDS = {"region", "departement", "commune", "outside"}
 
 # Words that reach the interesting paths: places, numbers, traits, questions, typos.

@@ -17,12 +17,24 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from bot.dialogue.render import final_answer, outside_answer, question_answer
+from bot.dialogue.answers import (
+    DETAIL_LABELS,
+    Detail,
+    Place,
+    alternatives_text,
+    booking_text,
+    prepare_text,
+    short_answer,
+)
+from bot.dialogue.render import outside_answer, question_answer
 from bot.nlu.understand import understand
 from bot.routing import Recommendation, pick_rule, route
 from bot.textnorm import fold
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from bot.config import Config
     from bot.kb.model import Snapshot
     from bot.nlu.places import PlaceRef, PlaceResult
 
@@ -31,8 +43,18 @@ __all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
 STATUS_TRAITS = frozenset({"salarie", "independant", "demandeur_emploi", "agent_public"})
 SITUATION_BUTTONS = ("salarie", "independant", "demandeur_emploi", "agent_public")
 OTHER_BUTTONS = ("cadre", "jeune", "handicap")
+# The public employer's kind, offered as buttons when a public agent did not say it.
+EMPLOYER_BUTTONS = {
+    "fp_etat": "L'État (ministère, éducation...)",
+    "fp_territoriale": "Une collectivité (mairie...)",
+    "fp_hospitaliere": "Un hôpital public",
+    "militaire": "Les armées",
+}
 NEED_LABELS = {"ponctuel": "Une question ponctuelle", "accompagnement": "Un accompagnement dans la durée"}
 REMINDER_DAYS = 3
+RETENTION_DAYS = 180
+FAQ_BUTTONS = 4
+EMPLOYER_DOORS = frozenset({"employeur_public"})
 _CORRECTION = re.compile(r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b")
 _COORDS = re.compile(r"^\s*(-?[0-9]{1,2}(?:[.,][0-9]+)?)\s*[,; ]\s*(-?[0-9]{1,3}(?:[.,][0-9]+)?)\s*$")
 _DECIMAL = re.compile(r"[.,][0-9]")
@@ -164,9 +186,37 @@ def _merge(replies: list[Reply]) -> list[Reply]:
 class Engine:
     """Pure dialogue logic over one knowledge snapshot."""
 
-    def __init__(self, snapshot: Snapshot, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        today: dt.date | None = None,
+        *,
+        retention_days: int = RETENTION_DAYS,
+        reminder_days: int = REMINDER_DAYS,
+    ) -> None:
         self.snapshot = snapshot
         self._today = today
+        self.retention_days = retention_days
+        self.reminder_days = reminder_days
+        self._buttons: dict[str, Callable[[Conversation, str, _Out], bool]] = {
+            "s": self._b_situation,
+            "o": self._b_other,
+            "none": self._b_none,
+            "n": self._b_need,
+            "p": self._b_place,
+            "c": self._b_change,
+            "q": self._b_question,
+            "u": self._b_rating,
+            "r": self._b_reminder,
+            "b": self._b_booking,
+            "del": self._b_delete,
+            "d": self._b_detail,
+        }
+
+    @classmethod
+    def from_config(cls, snapshot: Snapshot, config: Config, today: dt.date | None = None) -> Engine:
+        """The engine with the configuration's retention and reminder delays."""
+        return cls(snapshot, today, retention_days=config.retention_days, reminder_days=config.reminder_days)
 
     @property
     def today(self) -> dt.date:
@@ -241,92 +291,133 @@ class Engine:
     def _privacy_text(self, days: int | None = None) -> str:
         return self.snapshot.text("confidentialite", jours=days if days is not None else self.retention_days)
 
-    retention_days = 180
-    reminder_days = REMINDER_DAYS
-
     # -- buttons ------------------------------------------------------------------------------
 
     def _button(self, state: Conversation, data: str, out: _Out) -> None:
         parts = data.split("|")
         fresh = len(parts) >= 2 and _NUMBER.fullmatch(parts[0]) is not None and int(parts[0]) == state.rev
-        if len(parts) >= 2 and parts[1] == "c" and state.step == "answered":
-            # the answer's "change" buttons stay usable after a rating or a question
+        if len(parts) >= 2 and parts[1] in ("c", "d") and state.step == "answered":
+            # the answer's "change" and detail buttons stay usable after a rating or a question
             fresh = True
-        if not fresh:
+        handler = self._buttons.get(parts[1]) if fresh else None
+        if handler is None or not handler(state, parts[2] if len(parts) > 2 else "", out):
             out.say("Ce bouton a expiré. Voici où nous en sommes.")
             out.event("stale_button")
             self._resume(state, out, prefix=False)
-            return
-        action, arg = parts[1], parts[2] if len(parts) > 2 else ""
-        if action == "s" and arg in self.snapshot.profiles:
+
+    # Each button handler returns False when its argument does not fit the conversation.
+
+    def _b_situation(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in self.snapshot.profiles and arg not in EMPLOYER_BUTTONS:
+            return False
+        if arg in EMPLOYER_BUTTONS:
+            self._set_traits(state, {"agent_public", arg}, replace_all=False)
+        else:
             self._set_traits(state, {arg}, replace_all=True)
-            out.event("situation", profile=self._profile(state), how="bouton")
-            self._ask_next(state, out)
-        elif action == "o":
-            state.step = "situation_other"
-            self._ask_situation_other(out)
-        elif action == "none":
-            state.step = "situation"
-            self._general_answer(state, out)
-        elif action == "n" and arg in NEED_LABELS:
-            state.need = arg
-            out.event("need", need=arg, how="bouton")
-            self._ask_next(state, out)
-        elif action == "p" and _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
-            cand = state.candidates[int(arg)]
-            self._set_place_dict(state, cand)
+        out.event("situation", profile=self._profile(state), how="bouton")
+        self._ask_next(state, out)
+        return True
+
+    def _b_other(self, state: Conversation, _arg: str, out: _Out) -> bool:
+        state.step = "situation_other"
+        self._ask_situation_other(out)
+        return True
+
+    def _b_none(self, state: Conversation, _arg: str, out: _Out) -> bool:
+        state.step = "situation"
+        self._general_answer(state, out)
+        return True
+
+    def _b_need(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in NEED_LABELS:
+            return False
+        state.need = arg
+        out.event("need", need=arg, how="bouton")
+        self._ask_next(state, out)
+        return True
+
+    def _b_place(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
+            self._set_place_dict(state, state.candidates[int(arg)])
             out.event("place", how="bouton", region=state.region)
             self._ask_next(state, out)
-        elif action == "p" and arg == "autre":
+            return True
+        if arg == "autre":
             state.candidates = []
             state.step = "place"
             self._ask_place(out)
-        elif action == "c":
-            self._change(state, arg, out)
-        elif action == "q" and arg in self.snapshot.questions:
-            out.event("question", id=arg, how="bouton")
-            out.say(question_answer(self.snapshot, arg))
-            self._resume(state, out)
-        elif action == "u" and arg in ("y", "n") and state.answered:
-            state.rated = True
-            out.event("satisfaction", value="yes" if arg == "y" else "no")
-            text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
-            out.say(
-                text + f" Voulez-vous que je vous le rappelle dans {self.reminder_days} jours, pour penser à prendre rendez-vous ?",
-                buttons=((Button(f"Oui, dans {self.reminder_days} jours", "r|y"), Button("Non merci", "r|n")),),
-            )
-        elif action == "r" and arg in ("y", "n") and state.answered:
-            if arg == "y":
-                out.actions.append("schedule_reminder")
-                out.event("reminder_asked", days=self.reminder_days)
-                out.say(f"C'est noté : je vous écrirai dans {self.reminder_days} jours. Vous pouvez l'annuler avec /supprimer.")
-            else:
-                out.say("Entendu. Bonne suite dans votre projet !")
-        elif action == "b" and arg in ("y", "w", "x"):
-            value = {"y": "booked", "w": "not_yet", "x": "no_longer_needed"}[arg]
-            out.event("booking", value=value)
-            out.say(
-                {
-                    "booked": "Bravo, et bon rendez-vous ! Pensez à préparer vos questions.",
-                    "not_yet": "Pas de souci. Les coordonnées restent ci-dessus, et mon-cep.org est toujours disponible.",
-                    "no_longer_needed": "Entendu, merci de m'avoir répondu.",
-                }[value]
-            )
-        elif action == "del" and state.step == "confirm_delete":
-            if arg == "y":
-                out.actions.append("delete_user")
-                fresh = Conversation(rev=state.rev)
-                state.__dict__.update(fresh.__dict__)
-                out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
-            else:
-                state.step = state.return_step or "start"
-                state.return_step = None
-                out.say("Rien n'a été supprimé.")
-                self._resume(state, out)
+            return True
+        return False
+
+    def _b_change(self, state: Conversation, arg: str, out: _Out) -> bool:
+        self._change(state, arg, out)
+        return True
+
+    def _b_question(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in self.snapshot.questions:
+            return False
+        out.event("question", id=arg, how="bouton")
+        out.say(question_answer(self.snapshot, arg))
+        self._resume(state, out)
+        return True
+
+    def _b_rating(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in ("y", "n") or not state.answered:
+            return False
+        state.rated = True
+        out.event("satisfaction", value="yes" if arg == "y" else "no")
+        text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
+        out.say(
+            text + f" Voulez-vous que je vous le rappelle dans {self.reminder_days} jours, pour penser à prendre rendez-vous ?",
+            buttons=((Button(f"Oui, dans {self.reminder_days} jours", "r|y"), Button("Non merci", "r|n")),),
+        )
+        return True
+
+    def _b_reminder(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in ("y", "n") or not state.answered:
+            return False
+        if arg == "y":
+            out.actions.append("schedule_reminder")
+            out.event("reminder_asked", days=self.reminder_days)
+            out.say(f"C'est noté : je vous écrirai dans {self.reminder_days} jours. Vous pouvez l'annuler avec /supprimer.")
         else:
-            out.say("Ce bouton a expiré. Voici où nous en sommes.")
-            out.event("stale_button")
-            self._resume(state, out, prefix=False)
+            out.say("Entendu. Bonne suite dans votre projet !")
+        return True
+
+    def _b_booking(self, _state: Conversation, arg: str, out: _Out) -> bool:
+        value = {"y": "booked", "w": "not_yet", "x": "no_longer_needed"}.get(arg)
+        if value is None:
+            return False
+        out.event("booking", value=value)
+        out.say(
+            {
+                "booked": "Bravo, et bon rendez-vous ! Pensez à préparer vos questions.",
+                "not_yet": "Pas de souci. Les coordonnées restent ci-dessus, et mon-cep.org est toujours disponible.",
+                "no_longer_needed": "Entendu, merci de m'avoir répondu.",
+            }[value]
+        )
+        return True
+
+    def _b_delete(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in ("y", "n") or state.step != "confirm_delete":
+            return False
+        if arg == "y":
+            out.actions.append("delete_user")
+            fresh = Conversation(rev=state.rev)
+            state.__dict__.update(fresh.__dict__)
+            out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
+        else:
+            state.step = state.return_step or "start"
+            state.return_step = None
+            out.say("Rien n'a été supprimé.")
+            self._resume(state, out)
+        return True
+
+    def _b_detail(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if state.step != "answered" or arg not in {d.value for d in Detail}:
+            return False
+        self.detail(state, Detail(arg), out)
+        return True
 
     def _change(self, state: Conversation, what: str, out: _Out) -> None:
         state.answered = False
@@ -609,10 +700,13 @@ class Engine:
 
     # -- answers ------------------------------------------------------------------------------
 
+    def _place(self, state: Conversation) -> Place:
+        return Place(state.place_label, state.departement, state.commune)
+
     def _answer(self, state: Conversation, rec: Recommendation, out: _Out) -> None:
         state.step = "answered"
         state.answered = True
-        title, body = final_answer(self.snapshot, rec, state.need, state.place_label)
+        title, body = short_answer(self.snapshot, rec, state.need, self._place(state))
         out.event(
             "answer",
             door=rec.network,
@@ -621,12 +715,42 @@ class Engine:
             lot=rec.lot.id if rec.lot and rec.needs_regional else None,
             region=state.region,
         )
-        buttons = self._change_buttons(state)
+        buttons = (*self._detail_buttons(state, rec), *self._change_buttons(state))
         if not state.rated:
             # one message: the answer, then the satisfaction question with its two buttons
             body += "\n\nCette réponse vous a-t-elle été utile ?"
             buttons = ((Button("👍 Oui, utile", "u|y"), Button("👎 Non", "u|n")), *buttons)
         out.say(body, title=title, buttons=buttons)
+
+    def _detail_buttons(self, state: Conversation, rec: Recommendation, shown: Detail | None = None) -> tuple[tuple[Button, ...], ...]:
+        """« Comment réserver », « Que préparer », « Autres possibilités », « Questions fréquentes »."""
+        details = [d for d in Detail if d is not shown and not (d is Detail.OTHERS and not rec.alternatives)]
+        if rec.network in EMPLOYER_DOORS and "agent_public" in state.traits and not set(state.traits) & set(EMPLOYER_BUTTONS):
+            # a public agent who did not say for whom: the employer's kind gives the right door
+            rows = tuple((Button(label, f"s|{kind}"),) for kind, label in EMPLOYER_BUTTONS.items())
+        else:
+            rows = ()
+        buttons = [Button(DETAIL_LABELS[d], f"d|{d.value}") for d in details]
+        return (*rows, *(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)))
+
+    def detail(self, state: Conversation, what: Detail, out: _Out) -> None:
+        """One detail of the answer, with the other details as buttons."""
+        rec = self._recommendation(state)
+        network = rec.network or "operateur_regional"
+        place = self._place(state)
+        buttons = self._detail_buttons(state, rec, shown=what)
+        out.event("detail", what=what.name.lower(), door=rec.network)
+        if what is Detail.BOOK:
+            out.say(booking_text(self.snapshot, rec, state.need, place), buttons=buttons)
+        elif what is Detail.PREPARE:
+            out.say(prepare_text(self.snapshot, network, state.traits, state.need), buttons=buttons)
+        elif what is Detail.OTHERS:
+            out.say(alternatives_text(self.snapshot, rec, place), buttons=buttons)
+        else:
+            guide = self.snapshot.guides.doors.get(network)
+            ids = guide.questions[:FAQ_BUTTONS] if guide is not None else ()
+            rows = tuple((Button(self.snapshot.questions[q].phrasings[0][:60], f"q|{q}"),) for q in ids)
+            out.say("Questions fréquentes : choisissez, ou écrivez votre question.", buttons=rows + buttons)
 
     def _general_answer(self, state: Conversation, out: _Out) -> None:
         """For a situation outside every rule: what the CEP is and the national entry point."""

@@ -22,8 +22,10 @@ from typing import Any
 
 from bot.kb.model import (
     MODES,
+    CONDITIONS,
     NETWORKS,
     PROFILES,
+    Guides,
     AmbiguousAlias,
     Commune,
     Contact,
@@ -380,6 +382,7 @@ class _Checker:
         profiles, rules = self._routing(networks)
         questions = self._questions()
         texts = self._texts()
+        guides = self._guides(frozenset(questions))
 
         report.counts = {
             "regions": len(regions),
@@ -415,6 +418,7 @@ class _Checker:
             version=self.hasher.hexdigest()[:12],
             loaded_at=dt.datetime.now(dt.UTC),
             source_dir=str(self.root),
+            guides=guides,
         )
         object.__setattr__(snapshot, "places", _place_index(self.geo_hasher.hexdigest(), snapshot, PlaceIndex))
         object.__setattr__(snapshot, "faq", QuestionIndex(snapshot))
@@ -756,8 +760,8 @@ class _Checker:
                 continue
             ok = True
             for trait, tpos in item["si"]:
-                if trait not in PROFILES:
-                    v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(PROFILES)}")
+                if trait not in CONDITIONS:
+                    v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(CONDITIONS)}")
                     ok = False
             if item["profil"] not in PROFILES:
                 v.error(item.where("profil"), f"profil inconnu « {item['profil']} »", f"profils possibles : {', '.join(PROFILES)}")
@@ -823,6 +827,18 @@ class _Checker:
             questions[qid] = Question(qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources)
         self.problems.extend(v.problems)
         return questions
+
+    def _guides(self, question_ids: frozenset[str]) -> Guides:
+        """How to book each door (reservation.yaml, see bot/kb/guides.py)."""
+        from bot.kb.guides import GUIDES_FILE, GUIDES_SCHEMA, build_guides  # noqa: PLC0415 - guides imports the model
+
+        validated = self._validate(self.root / GUIDES_FILE, GUIDES_SCHEMA)
+        if validated is None:
+            return Guides()
+        data, v = validated
+        guides = build_guides(data, v, self.root, question_ids)
+        self.problems.extend(v.problems)
+        return guides
 
     def _texts(self) -> dict[str, str]:
         validated = self._validate(self.root / "textes.yaml", TEXTS_SCHEMA)

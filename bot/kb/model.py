@@ -13,7 +13,15 @@ if TYPE_CHECKING:
     from bot.nlu.questions import QuestionIndex
 
 __all__ = [
+    "CONDITIONS",
+    "DETAIL_TRAITS",
+    "EMPLOYER_KINDS",
     "Commune",
+    "DoorGuide",
+    "Guides",
+    "Office",
+    "OfficeDirectory",
+    "PrepareItem",
     "Contact",
     "Departement",
     "Lot",
@@ -29,6 +37,22 @@ __all__ = [
 ]
 
 PROFILES = ("salarie", "independant", "demandeur_emploi", "agent_public", "jeune", "handicap", "cadre")
+# Details of a situation that refine a door but are not situations of their own (no button, no
+# rule required for each alone): the kind of public employer, a notice period, seasonal or
+# intermittent work, a student, a retiree, a young graduate.
+DETAIL_TRAITS = (
+    "fp_etat",
+    "fp_territoriale",
+    "fp_hospitaliere",
+    "militaire",
+    "preavis",
+    "saisonnier",
+    "etudiant",
+    "retraite",
+    "diplome",
+)
+CONDITIONS = PROFILES + DETAIL_TRAITS  # what a rule's « si » may name
+EMPLOYER_KINDS = ("fp_etat", "fp_territoriale", "fp_hospitaliere", "militaire")
 NETWORKS = (
     "operateur_regional",
     "france_travail",
@@ -36,6 +60,10 @@ NETWORKS = (
     "cap_emploi",
     "mission_locale",
     "employeur_public",
+    "employeur_etat",
+    "employeur_territorial",
+    "employeur_hospitalier",
+    "defense_mobilite",
 )
 MODES = ("presentiel", "telephone", "visio", "email")
 
@@ -143,6 +171,63 @@ class Network:
 
 
 @dataclass(frozen=True, slots=True)
+class DoorGuide:
+    """How to book one door (knowledge/reservation.yaml): short texts, each from a source."""
+
+    network: str
+    finder: str | None  # the network's official page to find an office or book
+    one_off: str  # first booking step for a one-off need
+    support: str  # first booking step for support over time
+    say: str  # what to say when booking
+    next_step: str  # what happens next
+    prepare: tuple[str, ...]
+    questions: tuple[str, ...]  # ids of the frequent questions offered for this door
+    hours: str | None = None
+    remote: str | None = None
+    cost: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrepareItem:
+    """An item to prepare, shown when the person has all the traits of ``when``."""
+
+    when: frozenset[str]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """One local office of a network (knowledge/bureaux/*.csv), with its directory's source and date."""
+
+    network: str
+    name: str
+    address: str
+    departement: str
+    phone: str | None
+    website: str | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeDirectory:
+    network: str
+    source: str
+    date: str  # the date of the directory's data (what the person is told)
+    by_departement: Mapping[str, tuple[Office, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Guides:
+    """Booking guides per door, preparation items by situation, local office directories."""
+
+    doors: Mapping[str, DoorGuide] = field(default_factory=dict)
+    prepare: tuple[PrepareItem, ...] = ()
+    offices: Mapping[str, OfficeDirectory] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     id: str
     label: str
@@ -205,6 +290,7 @@ class Snapshot:
     source_dir: str
     places: PlaceIndex = field(repr=False, default=None)  # type: ignore[assignment]
     faq: QuestionIndex = field(repr=False, default=None)  # type: ignore[assignment]
+    guides: Guides = field(repr=False, default_factory=Guides)
 
     def market_on(self, day: dt.date) -> Market | None:
         for market in self.markets:

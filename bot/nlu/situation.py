@@ -171,6 +171,70 @@ TRAITS: dict[str, re.Pattern[str]] = {
         r"(?:je suis|suis|en tant que|comme|travaille comme|bosse comme|poste de|poste d) (?:" + _JOBS + r")",
     ),
 }
+# Details that refine a door (issue 12). The employer kinds count only for a public agent
+# (see find_situation); a soldier is a public agent.
+TRAITS.update(
+    {
+        "militaire": _rx(
+            r"militaires?",
+            r"soldats?",
+            r"(?:sous )?officiers? (?:de l armee|de marine|dans l armee)",
+            r"(?:dans|de) l armee(?: de terre| de l air)?",
+            r"armee de (?:terre|l air)",
+            r"marine nationale",
+            r"legionnaires?",
+            r"engagee? volontaire",
+            r"(?:ministere|ministre) des armees",
+        ),
+        "fp_hospitaliere": _rx(
+            r"hopital public",
+            r"hopital",
+            r"centre hospitalier",
+            r"chu|chr|aphp|ap hp",
+            r"fph",
+            r"fonction publique hospitaliere",
+            r"hospitali(?:er|ere)s?",
+            r"ehpad public",
+        ),
+        "fp_territoriale": _rx(
+            r"mairie",
+            r"collectivites?(?: territoriales?| locales?)?",
+            r"conseil (?:departemental|regional)",
+            r"metropole",
+            r"intercommunalite",
+            r"communaute (?:de communes|d agglomeration|urbaine)",
+            r"territoria(?:l|le|les|ux)",
+            r"fpt",
+            r"atsem",
+            r"(?:sapeur )?pompier professionnel(?:le)?",
+            r"centre de gestion",
+        ),
+        "fp_etat": _rx(
+            r"ministeres?",
+            r"prefecture",
+            r"education nationale",
+            r"enseignante?s?",
+            r"prof(?:esseure?)? des ecoles",
+            r"instit(?:uteur|utrice)?s?",
+            r"prof(?:esseur|esseure)? (?:de \w+ )?(?:en|au|dans un|dans une) (?:college|lycee)",
+            r"(?:college|lycee|universite) public(?:que)?",
+            r"policier(?:e)?",
+            r"police nationale",
+            r"douanier(?:e)?",
+            r"finances publiques",
+            r"fpe",
+            r"de l etat",
+            r"aesh",
+        ),
+        "preavis": _rx(r"preavis"),
+        "saisonnier": _rx(r"saisonniere?s?", r"saison(?:s)? (?:d ete|d hiver|touristique)", r"intermittente?s?(?: du spectacle)?"),
+        "etudiant": _rx(r"etudiante?s?", r"en (?:premiere|deuxieme|troisieme|1ere|2eme|3eme) annee", r"lyceen(?:ne)?s?", r"je suis en (?:fac|licence|bts|but|dut)"),
+        "retraite": _rx(r"retraitee?s?", r"(?:a|en) (?:la )?retraite", r"pensionnee?s?"),
+    }
+)
+# A public agent by the word "titulaire" after a job name or "je suis" ("aide-soignante titulaire").
+_TITULAIRE = re.compile(r"\b(?:je suis|suis|" + _JOBS + r") titulaire\b(?! d un| d une| du| de la| de l| des)")
+_EMPLOYER_KINDS = ("fp_etat", "fp_territoriale", "fp_hospitaliere")
 # A job name at the start of a clause: "aide-soignante en clinique", "vendeur en CDI".
 _JOB_AT_START = re.compile(r"^(?:bonjour |salut |bonsoir |moi |alors )?(?:" + _JOBS + r")\b")
 # Generic work wording: an employee unless something more specific was said.
@@ -343,6 +407,7 @@ def find_situation(text: str) -> Situation:
             break
     young_words = _present(_YOUNG, parts, wishes=False)[0]
     graduate = bool(_GRADUATE.search(whole))
+    _refine(traits, whole, graduate=graduate)
     if (age is not None and 16 <= age <= 25 and not graduate) or young_words:
         traits.add("jeune")
     if age is not None and age > 25:
@@ -354,6 +419,30 @@ def find_situation(text: str) -> Situation:
     if "independant" in traits and "salarie" in traits and re.search(r"\bnon salarie", whole):
         traits.discard("salarie")
     return Situation(frozenset(traits), frozenset(denied - traits), _need(parts), age)
+
+
+def _refine(traits: set[str], whole: str, *, graduate: bool) -> None:
+    """Details of issue 12: a soldier or a "titulaire" is a public agent; an employer kind counts
+    only for a public agent; a notice period means still employed; a graduate, not a student."""
+    if _TITULAIRE.search(whole):
+        traits.add("agent_public")
+    if "militaire" in traits:
+        traits.add("agent_public")
+    if "agent_public" in traits:
+        kinds = [k for k in _EMPLOYER_KINDS if k in traits]
+        if len(kinds) > 1:
+            traits.difference_update(kinds)  # "infirmière scolaire de l'éducation nationale à l'hôpital": unsure
+        if "militaire" in traits:
+            traits.difference_update(_EMPLOYER_KINDS)
+    else:
+        traits.difference_update(_EMPLOYER_KINDS)
+    if "preavis" in traits and not traits & {"independant", "agent_public"}:
+        traits.add("salarie")
+        traits.discard("demandeur_emploi")
+    if "saisonnier" in traits and not traits & {"independant", "agent_public", "demandeur_emploi"}:
+        traits.add("salarie")
+    if graduate and "etudiant" not in traits:
+        traits.add("diplome")
 
 
 def _need(parts: list[str]) -> str | None:
