@@ -79,7 +79,7 @@ def test_buttons_are_numbered_choices_and_a_number_selects() -> None:
     assert "  1. Une question ponctuelle" in need and "  2. Un accompagnement dans la durée" in need
     answer = out.split("> 1", 1)[1]
     assert "Les travailleurs indépendants" in answer, "2 chose « Indépendant(e) »"
-    assert "Pour une question ponctuelle" in answer, "1 chose « Une question ponctuelle »"
+    assert "question précise" in answer, "1 chose « Une question ponctuelle »"
     assert "https://ara.avenir-actifs.org" in answer
 
 

@@ -128,7 +128,8 @@ def door_contact_lines(snapshot: Snapshot, rec: Recommendation, network: str, pl
         region = snapshot.regions.get(rec.region or "")
         lines = _short_contact(snapshot, rec.contact)
         if region is not None and lines:
-            return [f"{region.name} :", *lines]
+            where = f"{place.label} — " if place.label and place.label != region.name else ""
+            return [f"{where}{region.name} :", *lines]
         return ["• Trouver l'opérateur de votre région : https://mon-cep.org"]
     lines = []
     office = nearest_office(snapshot, network, place)
