@@ -17,6 +17,8 @@ What it does:
 - runs a naive baseline, ``rapidfuzz.process.extractOne(message, all_place_names,
   processor=default_process)`` over every region, département and commune name, and prints its
   place accuracy on the place-labelled messages and its timing on a sample, and the speed ratio;
+- scores the place reading on ``tests/data/lieux_2.yaml`` with five outcomes per family
+  (``bench/places_eval.py``); ``--frozen`` adds the frozen set ``lieux_2_gel.yaml`` (aggregate only);
 - ends with a markdown table.
 """
 
@@ -44,6 +46,8 @@ from bot.textnorm import fold, normalize  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import percentile  # noqa: E402
+
+import places_eval  # noqa: E402
 
 LABELLED = ROOT / "tests" / "data" / "comprendre.yaml"
 VALIDATION = ROOT / "tests" / "data" / "comprendre_validation.yaml"
@@ -207,6 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list wrong messages")
     parser.add_argument("--calls", type=int, default=None, help="timed understand() calls (default 10000, quick 300)")
     parser.add_argument("--no-validation", action="store_true", help="skip comprendre_validation.yaml")
+    parser.add_argument("--frozen", action="store_true", help="also score the frozen place set lieux_2_gel.yaml (aggregate only)")
     parser.add_argument("--baseline-sample", type=int, default=None, help="messages for the baseline (default 250, quick 10)")
     args = parser.parse_args(argv)
     calls = args.calls or (300 if args.quick else 10_000)
@@ -235,6 +240,9 @@ def main(argv: list[str] | None = None) -> int:
         # the validation set is held out: its messages are never listed, only its scores
         print_score(title, score, args.verbose and k == 0)
 
+    # places: five outcomes per family (bench/places_eval.py); the frozen set only when asked
+    place_scores = places_eval.report(snapshot, frozen=args.frozen)
+
     texts = [it["text"] for it in items]
     timings = time_understanding(texts, snapshot, calls)
     p50, p99 = percentile(timings, 0.50), percentile(timings, 0.99)
@@ -258,6 +266,11 @@ def main(argv: list[str] | None = None) -> int:
     for title, score in scores:
         for cat, (ok, n) in sorted(score.per_category.items()):
             print(f"| {title}: {cat} | {100 * ok / n:.1f} % ({ok}/{n}) |")
+    for title, pscore in place_scores:
+        total = pscore.total()
+        n = sum(total.values()) or 1
+        print(f"| places, {title}: right / wrong-confident | {100 * total[places_eval.Outcome.RIGHT] / n:.1f} % / "
+              f"{100 * total[places_eval.Outcome.WRONG_CONFIDENT] / n:.1f} % ({n}) |")
     print(f"| understand() p50 / p99, wall clock ({len(timings)} calls) | {p50:.0f} µs / {p99:.0f} µs |")
     print(f"| understand() p50 / p99, CPU time ({len(cpu)} calls) | {c50:.0f} µs / {c99:.0f} µs |")
     print(f"| place accuracy, ours / baseline ({base_n} messages) | {100 * our_acc:.1f} % / {100 * base_acc:.1f} % |")

@@ -943,7 +943,7 @@ def test_contact_checked_in_the_future(kb: KB) -> None:
 def test_invalid_check_date_is_one_error(kb: KB) -> None:
     line = _contact(kb, 'source: "https://bretagne.avenir-actifs.org"', 'verifie: "01/10/2025"') + 1
     assert errors(kb.check()) == [
-        expected(MARKET, line, kb.col(MARKET, line, '"'), "date invalide « 01/10/2025 »", 'écrivez la date au format "AAAA-MM-JJ", par exemple "2026-01-31"')
+        expected(MARKET, line, kb.col(MARKET, line, '"'), "date invalide « 01/10/2025 »", 'écrivez la date du contrôle au format "AAAA-MM-JJ" (ou "AAAA-MM" si seul le mois est connu), par exemple "2026-01-31"')
     ]
 
 
@@ -1128,3 +1128,96 @@ def test_an_invalid_outside_zone_is_reported(tmp_path) -> None:  # type: ignore[
     line = broken.splitlines().index("    zone: [42.6559, 42.4288, 1.4135]") + 1
     report = check_knowledge(root, today=__import__("datetime").date(2026, 11, 26))
     assert [(p.line, p.message) for p in report.errors] == [(line, "zone invalide")]
+
+
+# -- sources: official sites, check dates, the audit's corrections ---------------------------------
+
+
+def test_source_outside_official_sites_is_a_warning(kb: KB) -> None:
+    line = kb.set_line("questions.yaml", "^- id: gratuit", "^sources:", "^- https://", to="- https://monblog.example.com/cep-gratuit")
+    assert errors(kb.check()) == []
+    hint = "cherchez la même information sur un site officiel (liste « domaines_officiels » de sources.yaml) ; si ce site est officiel, ajoutez-le à cette liste"
+    assert expected("questions.yaml", line, 9, "source hors des sites officiels : monblog.example.com", hint) in warnings(kb.check())
+
+
+def test_official_domain_covers_its_subdomains(kb: KB) -> None:
+    line = kb.set_line("questions.yaml", "^- id: gratuit", "^sources:", "^- https://", to="- https://www.legifrance.gouv.fr/codes/article_lc/x")
+    assert not [w for w in warnings(kb.check()) if f"questions.yaml:{line}:" in w]
+
+
+def test_official_domain_must_be_a_site_name(kb: KB) -> None:
+    line = kb.set_line("sources.yaml", "^- service-public.fr", to="- https://www.service-public.fr/")
+    assert errors(kb.check()) == [
+        expected("sources.yaml", line, 5, "nom de site invalide « https://www.service-public.fr/ »", "écrivez seulement le nom du site, sans https:// ni /, par exemple service-public.fr")
+    ]
+
+
+def test_check_date_may_give_only_the_month(kb: KB) -> None:
+    _contact(kb, 'source: "https://bretagne.avenir-actifs.org"', 'verifie: "2026-03"')
+    report = kb.check()
+    assert errors(report) == []
+    assert report.snapshot is not None
+    contact = report.snapshot.markets[-1].lot_for("53").contacts["53"]  # type: ignore[union-attr]
+    assert contact.checked == dt.date(2026, 3, 1)
+
+
+def test_page_read_more_than_a_year_ago_is_a_warning(kb: KB) -> None:
+    line = kb.line_no("sources.yaml", "^pages:", "^verifie:")
+    report = kb.check(today=dt.date(2027, 6, 1))
+    assert expected("sources.yaml", line, kb.col("sources.yaml", line, '"'), "page lue il y a plus de 12 mois (2026-03)", 'relisez-la ; si elle dit toujours la même chose, écrivez verifie: "2027-06-01"') in warnings(report)
+
+
+# The weak sources the audit (shared/data/cep/audit.md, section b) asked to replace, by address.
+WEAK_SOURCES = (
+    "french-business-law.com",
+    "wwwpolesocietes.com",
+    "cfecgc-adecco.com",
+    "affairesjuridiques.aphp.fr",
+    "ash.tm.fr/hebdo/2872",
+    "sotteville-les-rouen.fr",
+    "syndicat-snu-pole-emploi-hdf.fr",
+    "droit-travail-france.fr",
+    "pdfslide.fr",
+    "tellerreport.com",
+    "scribd.com",
+    "cgt-tpe.fr",
+    "francecompetences.fr/?s=",
+    "sitefc-preprod.francecompetences.fr",
+    "essonnecadres.org",
+    "eragny-sur-epte.fr",
+    "nouvelleviepro.fr",
+    "gref-bretagne.com/VAE",
+    "ledecodeur.cftc.fr/dossier/transco",
+    "Transitions-collectives-Transco",
+)
+
+
+@pytest.mark.parametrize("weak", WEAK_SOURCES)
+def test_no_weak_source_left_from_the_audit(weak: str) -> None:
+    cited = [
+        f"{path.relative_to(KNOWLEDGE)}:{number}"
+        for path in sorted(KNOWLEDGE.rglob("*.yaml"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if weak in line and not line.lstrip().startswith("#")
+    ]
+    assert cited == []
+
+
+def test_audit_corrections_are_in_the_answers() -> None:
+    snapshot = load_knowledge(KNOWLEDGE, today=TODAY)
+    answer = {qid: " ".join(q.answer.split()) for qid, q in snapshot.questions.items()}
+    assert "période de reconversion" in answer["transco"] and "agence d'intérim" not in answer["transco"]
+    assert "entretien de parcours professionnel" in answer["employeur_doit_informer"]
+    assert "Hospitalière" in answer["fonctionnaire"] and "Défense Mobilité" in answer["fonctionnaire"] and "rien de précis" not in answer["fonctionnaire"]
+    assert "France VAE" in answer["vae"] and "relais VAE" not in answer["vae"]
+    assert "acheter une formation" in answer["cpf"]
+    assert "24 heures" not in answer["bilan_competences"]
+    assert "0 801" not in answer["numero_telephone"] and "0 801" not in answer["demission_reconversion"]
+    assert "101 000" not in answer["frequentation"]
+    assert "2019" in answer["conjoint_collaborateur"]
+    assert "pas encore confirmé" in answer["temps_de_travail"]
+    assert "rien de précis" not in snapshot.networks["employeur_public"].description
+    assert "entre 2020 et 2023" in snapshot.texts["reserver_accompagnement"] and "entre 2020 et 2023" in snapshot.texts["reserver_ponctuel"]
+    assert "ne sont pas confirmées" in snapshot.texts["hors_champ"]
+    contact = snapshot.networks["operateur_regional"].contact
+    assert contact is not None and contact.source == "https://travail-emploi.gouv.fr/le-conseil-en-evolution-professionnelle-cep"

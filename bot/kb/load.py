@@ -19,6 +19,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.kb.model import (
     MODES,
@@ -42,6 +43,7 @@ from bot.kb.model import (
     Snapshot,
     frozen_map,
 )
+from bot.kb.lieux import KnownCodes, PlaceLists, check_lieux
 from bot.kb.schema import Checked, Field, Problem, Validator, normalise_phone
 from bot.kb.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
 from bot.textnorm import fold
@@ -143,7 +145,7 @@ CONTACT_SCHEMA = {
     "horaires": Field("text", example='"du lundi au vendredi de 9h à 17h"'),
     "modes": Field("list", item=Field("text", choices=MODES), example="[presentiel, telephone, visio]"),
     "source": Field("source", example='"https://..."'),
-    "verifie": Field("date", example='"2026-01-31"'),
+    "verifie": Field("checkdate", example='"2026-01-31"'),
     "a_verifier": Field("text", example='"raison"'),
 }
 
@@ -247,6 +249,24 @@ QUESTIONS_SCHEMA = {
 
 TEXTS_SCHEMA = {key: Field("text", required=True) for key in TEXT_KEYS}
 
+SOURCES_FILE = "sources.yaml"
+SOURCES_SCHEMA = {
+    "domaines_officiels": Field("list", required=True, item=Field("text"), example='["service-public.fr", "gouv.fr"]'),
+    "pages": Field(
+        "list",
+        item=Field(
+            "obj",
+            schema={
+                "adresse": Field("source", required=True, example='"https://..."'),
+                "verifie": Field("checkdate", required=True, example='"2026-01-31"'),
+                "date_page": Field("text", example='"2026-02-16"'),
+                "note": Field("text"),
+            },
+        ),
+    ),
+}
+_DOMAIN_RE = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+)+$")
+
 
 # -- results -----------------------------------------------------------------------------------
 
@@ -326,6 +346,7 @@ class _Checker:
         self.hasher = hashlib.sha256()
         self.geo_hasher = hashlib.sha256()  # geography + communes: what the place index depends on
         self.geo_errors = False
+        self.cited: list[tuple[str, str, Pos]] = []  # (file, source address, where) of every source read
 
     # helpers
     def _rel(self, path: Path) -> str:
@@ -368,6 +389,8 @@ class _Checker:
         checked = validator.obj(data, schema, Pos(1, 1), "")
         self.problems.extend(validator.problems)
         validator.problems = []
+        self.cited.extend((validator.file, url, pos) for url, pos in validator.cited)
+        validator.cited = []
         if checked is None:
             return None
         return checked, validator
@@ -377,12 +400,14 @@ class _Checker:
         geo = self._validate(self.root / "geographie.yaml", GEO_SCHEMA)
         regions, departements, outside, ambiguous = self._geography(geo)
         communes = self._communes(geo, regions, departements)
+        lieux = self._lieux(regions, departements, communes, outside)
         markets, contact_count, to_check = self._markets(regions)
         networks = self._networks()
         profiles, rules = self._routing(networks)
         questions = self._questions()
         texts = self._texts()
         guides = self._guides(frozenset(questions))
+        self._sources()
 
         report.counts = {
             "regions": len(regions),
@@ -419,11 +444,21 @@ class _Checker:
             loaded_at=dt.datetime.now(dt.UTC),
             source_dir=str(self.root),
             guides=guides,
+            lieux=lieux,
         )
         object.__setattr__(snapshot, "places", _place_index(self.geo_hasher.hexdigest(), snapshot, PlaceIndex))
         object.__setattr__(snapshot, "faq", QuestionIndex(snapshot))
         report.snapshot = snapshot
         return report
+
+    def _lieux(self, regions: dict[str, Region], departements: dict[str, Departement], communes: list[Commune], outside: list[OutsidePlace]) -> PlaceLists:
+        """knowledge/lieux/: demonyms, other names, landmarks, countries, context words (bot.kb.lieux)."""
+        known = KnownCodes({c.insee for c in communes}, departements, regions, {o.name for o in outside})
+        lists, problems, raw = check_lieux(self.root, self._rel, known)
+        self.problems.extend(problems)
+        self.hasher.update(raw)
+        self.geo_hasher.update(raw)
+        return lists
 
     # -- geography ------------------------------------------------------------------------------
 
@@ -859,6 +894,67 @@ class _Checker:
                     v.error(pos(key), f"mot entre accolades inconnu « {{{name}}} » dans « {key} »", hint)
         self.problems.extend(v.problems)
         return {key: str(value) for key, value in data.items()}
+
+
+    # -- sources: official sites and check dates -------------------------------------------------
+
+    def _sources(self) -> None:
+        """Warn about sources outside the official sites listed in sources.yaml, and stale checks."""
+        path = self.root / SOURCES_FILE
+        if not path.exists():
+            self.problems.append(Problem(self._rel(path), 1, 1, "liste des sites officiels absente", f"remettez le fichier {SOURCES_FILE} livré avec le projet", "warning"))
+            return
+        own = len(self.cited)
+        validated = self._validate(path, SOURCES_SCHEMA)
+        if validated is None:
+            return
+        data, v = validated
+        del self.cited[own:]  # the register's own addresses are not citations
+        domains: list[str] = []
+        for domain, dpos in data.get("domaines_officiels", []):
+            name = domain.lower().removeprefix("www.")
+            if not _DOMAIN_RE.match(name):
+                v.error(dpos, f"nom de site invalide « {domain} »", "écrivez seulement le nom du site, sans https:// ni /, par exemple service-public.fr")
+                continue
+            domains.append(name)
+        seen: dict[str, int] = {}
+        for page, _pos in data.get("pages", []):
+            if "adresse" not in page:
+                continue
+            if page["adresse"] in seen:
+                v.warning(page.where("adresse"), f"page déjà listée ligne {seen[page['adresse']]}", "gardez une seule entrée par adresse")
+            seen.setdefault(page["adresse"], page.where("adresse").line)
+            checked = page.get("verifie")
+            if checked is not None and (self.today - checked).days > STALE_AFTER_DAYS:
+                v.warning(page.where("verifie"), f"page lue il y a plus de 12 mois ({checked.isoformat()[:7] if checked.day == 1 else checked.isoformat()})", f'relisez-la ; si elle dit toujours la même chose, écrivez verifie: "{self.today.isoformat()}"')
+            elif checked is not None and checked > self.today:
+                v.error(page.where("verifie"), f"date de contrôle dans le futur ({checked.isoformat()})", f"écrivez la date de la lecture, au plus tard aujourd'hui ({self.today.isoformat()})")
+        self.problems.extend(v.problems)
+        if domains:
+            self._unofficial(domains)
+
+    def _unofficial(self, domains: list[str]) -> None:
+        """One warning per cited address outside the official sites, at its first place."""
+        first: dict[tuple[str, str], tuple[Pos, int]] = {}
+        for file, url, pos in self.cited:
+            host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+            if any(host == d or host.endswith("." + d) for d in domains):
+                continue
+            where, count = first.get((file, url), (pos, 0))
+            first[(file, url)] = (where, count + 1)
+        for (file, url), (pos, count) in first.items():
+            host = (urlsplit(url).hostname or "").lower().removeprefix("www.")
+            again = f" (citée {count} fois dans ce fichier)" if count > 1 else ""
+            self.problems.append(
+                Problem(
+                    file,
+                    pos.line,
+                    pos.column,
+                    f"source hors des sites officiels : {host}{again}",
+                    f"cherchez la même information sur un site officiel (liste « domaines_officiels » de {SOURCES_FILE}) ; si ce site est officiel, ajoutez-le à cette liste",
+                    "warning",
+                )
+            )
 
 
 COMMUNE_COLUMNS = ("insee", "type", "name", "departement", "region", "population", "postal_codes", "lat", "lon")

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from bot.kb.lieux import PlaceLists
+
 if TYPE_CHECKING:
     from bot.nlu.places import PlaceIndex
     from bot.nlu.questions import QuestionIndex
@@ -288,6 +290,7 @@ class Snapshot:
     version: str  # short content hash of the knowledge files
     loaded_at: dt.datetime
     source_dir: str
+    lieux: PlaceLists = field(repr=False, default_factory=PlaceLists)  # knowledge/lieux/
     places: PlaceIndex = field(repr=False, default=None)  # type: ignore[assignment]
     faq: QuestionIndex = field(repr=False, default=None)  # type: ignore[assignment]
     guides: Guides = field(repr=False, default_factory=Guides)

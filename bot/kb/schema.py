@@ -40,6 +40,8 @@ class Field:
 
     kind: ``text`` (non-empty string), ``id``, ``code`` (quoted code such as "01"),
     ``url`` (https only), ``source`` (http or https URL), ``phone``, ``email``, ``date``,
+    ``checkdate`` (the day something was checked: "AAAA-MM-JJ", or "AAAA-MM" when only the
+    month is known, read as the first day of that month),
     ``list`` (of ``item``), ``map`` (string keys to ``item``), ``obj`` (keys of ``schema``).
     """
 
@@ -55,6 +57,7 @@ PHONE_RE = re.compile(r"^(?:0[1-9]\d{8}|\+33[1-9]\d{8}|[13]\d{3})$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 URL_RE = re.compile(r"^https?://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def normalise_phone(value: str) -> str:
@@ -85,6 +88,7 @@ class Validator:
         self.file = file
         self.lines = lines or []  # the file's text, to quote a staff member's own line back
         self.problems: list[Problem] = []
+        self.cited: list[tuple[str, Pos]] = []  # every source address read, where it was written
 
     def error(self, pos: Pos, message: str, hint: str) -> None:
         self.problems.append(Problem(self.file, pos.line, pos.column, message, hint, "error"))
@@ -232,6 +236,7 @@ class Validator:
                 return None
             if text.startswith("http://"):
                 self.warning(pos, f"source en http « {text} »", "préférez l'adresse en https:// si la page existe en https")
+            self.cited.append((text, pos))
         if kind == "phone":
             digits = normalise_phone(text)
             if not PHONE_RE.match(digits):
@@ -246,7 +251,17 @@ class Validator:
             except ValueError:
                 self.error(pos, f"date invalide « {text} »", 'écrivez la date au format "AAAA-MM-JJ", par exemple "2026-01-31"')
                 return None
+        if kind == "checkdate":
+            return self._check_date(text, pos)
         return text
+
+    def _check_date(self, text: str, pos: Pos) -> dt.date | None:
+        month = MONTH_RE.match(text)
+        try:
+            return dt.date(int(month.group(1)), int(month.group(2)), 1) if month else dt.date.fromisoformat(text)
+        except ValueError:
+            self.error(pos, f"date invalide « {text} »", 'écrivez la date du contrôle au format "AAAA-MM-JJ" (ou "AAAA-MM" si seul le mois est connu), par exemple "2026-01-31"')
+            return None
 
     def _url(self, text: str, pos: Pos, key: str) -> str | None:
         if text.startswith("http://"):

@@ -1,0 +1,79 @@
+"""knowledge/lieux/: the staff lists of demonyms, other names, landmarks, countries and context words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.kb.lieux import Target
+from bot.kb.load import check_knowledge
+from bot.textnorm import fold
+
+ROOT = Path(__file__).resolve().parent.parent
+KNOWLEDGE = ROOT / "knowledge"
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture(name="root")
+def _root(tmp_path: Path) -> Path:
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, root)
+    return root
+
+
+def _append(root: Path, name: str, text: str) -> None:
+    path = root / "lieux" / name
+    path.write_text(path.read_text(encoding="utf-8") + text, encoding="utf-8")
+
+
+def _errors(root: Path) -> list[str]:
+    return [str(p) for p in check_knowledge(root, today=TODAY).errors]
+
+
+def test_shipped_lists_load_into_the_snapshot() -> None:
+    report = check_knowledge(KNOWLEDGE, today=TODAY)
+    assert report.errors == []
+    lists = report.snapshot.lieux  # type: ignore[union-attr]
+    assert lists.demonyms and lists.other_names and lists.landmarks
+    assert any(fold(c.name) == "cote d ivoire" and c.code == "CI" for c in lists.countries)
+    assert all(c.code != "FR" for c in lists.countries)
+    nantes = next(e for e in lists.demonyms if "nantaise" in e.names)
+    assert (nantes.target, nantes.code) == (Target.COMMUNE, "44109")
+    assert "je m'appelle" in lists.context.not_after
+
+
+def test_unknown_commune_code_is_refused_with_a_hint(root: Path) -> None:
+    _append(root, "gentiles.yaml", '  - noms: ["briochin"]\n    commune: "22000"\n    note: "Saint-Brieuc"\n')
+    errs = _errors(root)
+    assert any("gentiles.yaml" in e and "commune inconnu « 22000 »" in e and "code INSEE" in e for e in errs), errs
+
+
+def test_an_entry_needs_exactly_one_place_and_a_source_or_note(root: Path) -> None:
+    _append(root, "autres_noms.yaml", '  - noms: ["Bzh"]\n    region: "53"\n    departement: "29"\n    note: "x"\n')
+    _append(root, "autres_noms.yaml", '  - noms: ["Brezhoneg"]\n    region: "53"\n')
+    errs = _errors(root)
+    assert any("un seul lieu" in e for e in errs), errs
+    assert any("sans source ni note" in e for e in errs), errs
+
+
+def test_one_name_for_two_places_is_refused(root: Path) -> None:
+    _append(root, "lieux_connus.yaml", '  - noms: ["la Def"]\n    commune: "75056"\n    type: quartier\n    note: "x"\n')
+    errs = _errors(root)
+    assert any("désigne déjà un autre lieu" in e for e in errs), errs
+
+
+def test_landmark_type_and_country_code_are_checked(root: Path) -> None:
+    _append(root, "lieux_connus.yaml", '  - noms: ["Gare X"]\n    commune: "75056"\n    type: garre\n    note: "x"\n')
+    _append(root, "autres_noms.yaml", '  - noms: ["Ivory Coast"]\n    pays: "XX"\n    note: "x"\n')
+    errs = _errors(root)
+    assert any("valeur inconnue « garre »" in e and "gare" in e for e in errs), errs
+    assert any("pays inconnu « XX »" in e for e in errs), errs
+
+
+def test_missing_list_file_is_reported(root: Path) -> None:
+    (root / "lieux" / "contexte.yaml").unlink()
+    errs = _errors(root)
+    assert any("contexte.yaml" in e and "fichier manquant" in e for e in errs), errs
