@@ -39,13 +39,14 @@ from rapidfuzz import process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.kb.load import load_knowledge  # noqa: E402
-from bot.nlu.understand import understand  # noqa: E402
-from bot.routing import pick_rule  # noqa: E402
-from bot.textnorm import fold, normalize  # noqa: E402
+from bot.kb.load import load_knowledge
+from bot.nlu.understand import understand
+from bot.routing import pick_rule
+from bot.textnorm import fold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import percentile  # noqa: E402
+import questions_eval
+from _common import percentile
 
 import places_eval  # noqa: E402
 
@@ -139,7 +140,7 @@ def time_understanding(texts: list[str], snapshot: Any, calls: int, clock: Any =
     for i in range(calls):
         text = texts[i % len(texts)]
         fold.cache_clear()
-        normalize.cache_clear()
+        snapshot.faq.lex.normalize.cache_clear()
         start = clock()
         understand(text, snapshot)
         out.append((clock() - start) / 1000)
@@ -211,7 +212,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list wrong messages")
     parser.add_argument("--calls", type=int, default=None, help="timed understand() calls (default 10000, quick 300)")
     parser.add_argument("--no-validation", action="store_true", help="skip comprendre_validation.yaml")
-    parser.add_argument("--frozen", action="store_true", help="also score the frozen place set lieux_2_gel.yaml (aggregate only)")
+    parser.add_argument("--frozen", action="store_true", help="also score the frozen sets lieux_2_gel.yaml and questions_3_gel.yaml (aggregate only)")
     parser.add_argument("--baseline-sample", type=int, default=None, help="messages for the baseline (default 250, quick 10)")
     args = parser.parse_args(argv)
     calls = args.calls or (300 if args.quick else 10_000)
@@ -276,6 +277,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| place accuracy, ours / baseline ({base_n} messages) | {100 * our_acc:.1f} % / {100 * base_acc:.1f} % |")
     print(f"| baseline p50 / p99 | {b50:.0f} µs / {b99:.0f} µs |")
     print(f"| speed ratio (baseline p50 / ours p50) | {ratio:.0f}x |")
+
+    # questions: right / wrong / choices / missed per register and theme; the frozen part apart
+    print("\n# Questions (bench/questions_eval.py)")
+    questions_eval.run(
+        snapshot,
+        [questions_eval.DEV, *questions_eval.HOLDOUTS],
+        frozen=args.frozen and not args.quick,
+        verbose=False,
+        quick=args.quick,
+    )
     return 0
 
 

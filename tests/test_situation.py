@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.kb.load import load_knowledge
-from bot.nlu.situation import find_situation
+from bot.nlu.situation import find_situation as _find_situation
 from bot.routing import pick_rule
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,6 +16,19 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(scope="module")
 def snap():
     return load_knowledge(ROOT / "knowledge")
+
+
+@pytest.fixture(scope="module")
+def reader(snap):
+    return snap.faq.situation
+
+
+_SNAP = load_knowledge(ROOT / "knowledge")
+
+
+def find_situation(text: str):
+    """The situation read with the shipped language knowledge."""
+    return _find_situation(text, _SNAP.faq.situation)
 
 
 def profile(snap, text: str) -> str | None:

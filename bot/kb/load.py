@@ -45,6 +45,7 @@ from bot.kb.model import (
 )
 from bot.kb.lieux import KnownCodes, PlaceLists, check_lieux
 from bot.kb.schema import Checked, Field, Problem, Validator, normalise_phone
+from bot.kb.langue import check_concepts, read_language
 from bot.kb.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
 from bot.textnorm import fold
 
@@ -241,6 +242,8 @@ QUESTIONS_SCHEMA = {
                 "formulations": Field("list", item=Field("text"), example='["C\'est payant ?", "Combien ça coûte ?"]'),
                 "reponse": Field("text"),  # absent or empty: "n'a pas de réponse", said in _questions
                 "sources": Field("list", item=Field("source"), example='["https://..."]'),
+                "concepts": Field("list", item=Field("text"), example='["gratuit|payant"]'),
+                "exclut": Field("list", item=Field("text"), example='["@cas_particuliers"]'),
                 "source": Field("source"),
             },
         ),
@@ -346,6 +349,7 @@ class _Checker:
         self.hasher = hashlib.sha256()
         self.geo_hasher = hashlib.sha256()  # geography + communes: what the place index depends on
         self.geo_errors = False
+        self.question_lines: dict[str, int] = {}
         self.cited: list[tuple[str, str, Pos]] = []  # (file, source address, where) of every source read
 
     # helpers
@@ -407,6 +411,8 @@ class _Checker:
         questions = self._questions()
         texts = self._texts()
         guides = self._guides(frozenset(questions))
+        language = read_language(self.root, self.problems, self.hasher)
+        check_concepts(questions.values(), language, self._rel(self.root / "questions.yaml"), self.question_lines, self.problems)
         self._sources()
 
         report.counts = {
@@ -444,6 +450,7 @@ class _Checker:
             loaded_at=dt.datetime.now(dt.UTC),
             source_dir=str(self.root),
             guides=guides,
+            language=language,
             lieux=lieux,
         )
         object.__setattr__(snapshot, "places", _place_index(self.geo_hasher.hexdigest(), snapshot, PlaceIndex))
@@ -859,7 +866,9 @@ class _Checker:
                         "ajoutez « reponse: >- » puis, sur les lignes suivantes décalées de 6 espaces, le texte envoyé à la personne",
                     )
                 continue
-            questions[qid] = Question(qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources)
+            concepts = tuple(c for c, _ in item.get("concepts", [])), tuple(c for c, _ in item.get("exclut", []))
+            questions[qid] = Question(qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources, *concepts)
+            self.question_lines[qid] = item.where("id").line
         self.problems.extend(v.problems)
         return questions
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from bot.kb.langue import Language
 from bot.kb.lieux import PlaceLists
 
 if TYPE_CHECKING:
@@ -253,6 +254,8 @@ class Question:
     phrasings: tuple[str, ...]
     answer: str
     sources: tuple[str, ...]
+    concepts: tuple[str, ...] = ()  # what a message must touch to ask it (knowledge/langue/concepts.yaml)
+    excludes: tuple[str, ...] = ()  # what a message must not touch (a case another question answers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -290,6 +293,7 @@ class Snapshot:
     version: str  # short content hash of the knowledge files
     loaded_at: dt.datetime
     source_dir: str
+    language: Language = field(repr=False, default_factory=Language)
     lieux: PlaceLists = field(repr=False, default_factory=PlaceLists)  # knowledge/lieux/
     places: PlaceIndex = field(repr=False, default=None)  # type: ignore[assignment]
     faq: QuestionIndex = field(repr=False, default=None)  # type: ignore[assignment]

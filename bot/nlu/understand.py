@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.nlu.places import PlaceResult, _tokenize
-from bot.nlu.questions import QuestionMatch, content_stems
+from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation, find_situation
 
 if TYPE_CHECKING:
@@ -31,6 +31,18 @@ class Understanding:
     @property
     def confident_question(self) -> str | None:
         return self.question.id if self.question is not None and self.question.confident else None
+
+    @property
+    def questions(self) -> tuple[str, ...]:
+        """Every question answered with confidence, the main one first."""
+        confident = self.confident_question
+        return (confident,) if confident else ()
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        """Questions offered as choices (best first) when none is answered with confidence."""
+        q = self.question
+        return (q.id,) if q is not None and not q.confident and q.possible else ()
 
     @property
     def anything(self) -> bool:
@@ -67,10 +79,10 @@ def understand(text: str, snapshot: Snapshot) -> Understanding:
     extra: tuple[str, ...] = ()
     if place.span is not None:
         words, _ = _tokenize(text)
-        ignore = frozenset(content_stems(" ".join(words[place.span[0] : place.span[1]])))
+        ignore = frozenset(snapshot.faq.lex.content_stems(" ".join(words[place.span[0] : place.span[1]])))
         kind = place_kind_word(place, snapshot)
         extra = tuple(kind.split()) if kind else ()
-    situation = find_situation(text)
+    situation = find_situation(text, snapshot.faq.situation)
     situated = bool(situation.traits)
     question = snapshot.faq.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
     return Understanding(text, place, situation, question)

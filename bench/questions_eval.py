@@ -1,0 +1,285 @@
+"""Questions benchmark: right / wrong / choices / missed, per register and per theme.
+
+Usage:
+    python bench/questions_eval.py                 # dev set and old holdouts (never the frozen part)
+    python bench/questions_eval.py -v              # also list every message that is not right (dev set only)
+    python bench/questions_eval.py --frozen        # add the frozen part (score only, never its messages)
+    python bench/questions_eval.py FILE.yaml ...   # other labelled files
+
+Outcomes for a message that asks a covered question (``kind: question``):
+- **right**: what was answered (with confidence) is the labelled question or an ``acceptable`` one,
+  plus at most the questions of ``also``;
+- **wrong**: another question was answered with confidence (what the person loses the service to);
+- **choices**: nothing answered, and the labelled question is among the choices offered;
+- **missed**: nothing answered, and the right question is not offered.
+For a work question the knowledge does not cover (``kind: uncovered``) or a message that asks
+nothing (``kind: nothing``): **answered** (a false positive), **offered** (choices only), or
+**silent**. The old holdouts label ``question: null`` without saying which of the two: they are
+counted as ``other``.
+
+Label keys: text, register, kind (question | uncovered | nothing), question, also, acceptable, theme.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+DATA = ROOT / "tests" / "data"
+DEV = DATA / "questions_3.yaml"
+FROZEN = DATA / "questions_3_gel.yaml"
+HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
+PERCENT = 100.0
+
+
+class Outcome(str, Enum):
+    RIGHT = "right"
+    WRONG = "wrong"
+    CHOICES = "choices"
+    MISSED = "missed"
+    ANSWERED = "answered"  # an uncovered question or a message asking nothing, answered as a CEP question
+    OFFERED = "offered"  # the same, only offered choices
+    SILENT = "silent"
+
+
+COVERED = (Outcome.RIGHT, Outcome.WRONG, Outcome.CHOICES, Outcome.MISSED)
+NOT_COVERED = (Outcome.ANSWERED, Outcome.OFFERED, Outcome.SILENT)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the understanding layer made of a message: ids answered, ids offered (best first)."""
+
+    answered: tuple[str, ...]
+    offered: tuple[str, ...]
+
+
+Reader = Callable[[str], Reading]
+
+
+def understanding_reader(snapshot: Any) -> Reader:
+    """The reader of the shipped understanding layer over ``snapshot``."""
+    from bot.nlu.understand import understand
+
+    def read(text: str) -> Reading:
+        u = understand(text, snapshot)
+        return Reading(tuple(u.questions), tuple(u.suggestions))
+
+    return read
+
+
+def kind_of(item: dict[str, Any]) -> str:
+    if "kind" in item:
+        return str(item["kind"])
+    return "question" if item.get("question") else "other"
+
+
+def judge(item: dict[str, Any], reading: Reading) -> Outcome:
+    """The outcome of one labelled message."""
+    if kind_of(item) != "question":
+        if reading.answered:
+            return Outcome.ANSWERED
+        return Outcome.OFFERED if reading.offered else Outcome.SILENT
+    good = {item["question"], *(item.get("acceptable") or ())}
+    allowed = good | set(item.get("also") or ())
+    answered = set(reading.answered)
+    if answered:
+        if answered & good and answered <= allowed:
+            return Outcome.RIGHT
+        return Outcome.WRONG
+    return Outcome.CHOICES if good & set(reading.offered) else Outcome.MISSED
+
+
+@dataclass
+class Tally:
+    """Outcome counts per group (register, theme, kind)."""
+
+    cells: dict[str, collections.Counter[Outcome]] = field(default_factory=lambda: collections.defaultdict(collections.Counter))
+
+    def add(self, group: str, outcome: Outcome) -> None:
+        self.cells[group][outcome] += 1
+
+
+@dataclass
+class Result:
+    total: collections.Counter[Outcome] = field(default_factory=collections.Counter)
+    by_kind: Tally = field(default_factory=Tally)
+    by_register: Tally = field(default_factory=Tally)
+    by_theme: Tally = field(default_factory=Tally)
+    also_asked: int = 0  # second questions labelled in a message
+    also_answered: int = 0  # ...and answered
+    failures: list[tuple[Outcome, dict[str, Any], Reading]] = field(default_factory=list)
+
+    def covered(self) -> int:
+        return sum(self.total[o] for o in COVERED)
+
+    def not_covered(self, kind: str | None = None) -> int:
+        cells = self.by_kind.cells
+        kinds = [kind] if kind else [k for k in cells if k != "question"]
+        return sum(cells[k][o] for k in kinds for o in NOT_COVERED)
+
+
+def evaluate(items: Iterable[dict[str, Any]], read: Reader) -> Result:
+    result = Result()
+    for item in items:
+        reading = read(item["text"])
+        outcome = judge(item, reading)
+        kind = kind_of(item)
+        result.total[outcome] += 1
+        result.by_kind.add(kind, outcome)
+        if kind == "question":
+            result.by_register.add(str(item.get("register", "?")), outcome)
+            result.by_theme.add(str(item.get("theme", "?")), outcome)
+            for other in item.get("also") or ():
+                result.also_asked += 1
+                result.also_answered += other in reading.answered
+        if outcome not in (Outcome.RIGHT, Outcome.SILENT):
+            result.failures.append((outcome, item, reading))
+    return result
+
+
+def load(path: Path) -> list[dict[str, Any]]:
+    return list(yaml.safe_load(path.read_text(encoding="utf-8")) or [])
+
+
+def with_themes(items: list[dict[str, Any]], snapshot: Any) -> list[dict[str, Any]]:
+    """Items without a theme label get their question's theme from the knowledge."""
+    out = []
+    for item in items:
+        qid = item.get("question")
+        if "theme" not in item and qid in snapshot.questions:
+            item = {**item, "theme": snapshot.questions[qid].theme}
+        out.append(item)
+    return out
+
+
+def pct(part: int, whole: int) -> str:
+    return f"{PERCENT * part / whole:5.1f} %" if whole else "    – "
+
+
+def table(title: str, tally: Tally) -> list[str]:
+    lines = [f"  {title:16} {'n':>4} {'right':>8} {'wrong':>8} {'choices':>8} {'missed':>8}"]
+    for group, cell in sorted(tally.cells.items()):
+        n = sum(cell[o] for o in COVERED)
+        if n:
+            lines.append(
+                f"  {group:16} {n:4} {pct(cell[Outcome.RIGHT], n)} {pct(cell[Outcome.WRONG], n)} "
+                f"{pct(cell[Outcome.CHOICES], n)} {pct(cell[Outcome.MISSED], n)}"
+            )
+    return lines
+
+
+def summary(name: str, result: Result) -> dict[str, str]:
+    """One line of the markdown table."""
+    n = result.covered()
+    rest = n - result.total[Outcome.RIGHT] - result.total[Outcome.WRONG]
+    out = {
+        "set": name,
+        "questions": str(n),
+        "right": pct(result.total[Outcome.RIGHT], n).strip(),
+        "wrong": pct(result.total[Outcome.WRONG], n).strip(),
+        "choices (of the rest)": pct(result.total[Outcome.CHOICES], rest).strip(),
+        "missed": pct(result.total[Outcome.MISSED], n).strip(),
+    }
+    for kind in ("uncovered", "nothing", "other"):
+        cell = result.by_kind.cells.get(kind)
+        if cell:
+            total = sum(cell[o] for o in NOT_COVERED)
+            out[f"{kind} answered"] = f"{cell[Outcome.ANSWERED]}/{total}"
+    return out
+
+
+def report(name: str, result: Result, *, details: bool, verbose: bool) -> None:
+    """Print the figures of one set; the messages themselves only when ``verbose``."""
+    print(f"\n== {name} ==")
+    n = result.covered()
+    print(
+        f"  covered questions {n}: right {pct(result.total[Outcome.RIGHT], n)}, "
+        f"wrong {pct(result.total[Outcome.WRONG], n)}, choices {pct(result.total[Outcome.CHOICES], n)}, "
+        f"missed {pct(result.total[Outcome.MISSED], n)}"
+    )
+    rest = n - result.total[Outcome.RIGHT] - result.total[Outcome.WRONG]
+    print(f"  right question among the choices, of those neither right nor wrong: {pct(result.total[Outcome.CHOICES], rest)}")
+    if result.also_asked:
+        print(f"  second questions of a message answered: {result.also_answered}/{result.also_asked}")
+    for kind, cell in sorted(result.by_kind.cells.items()):
+        if kind == "question":
+            continue
+        total = sum(cell[o] for o in NOT_COVERED)
+        print(
+            f"  {kind:10} {total:4} messages: answered {cell[Outcome.ANSWERED]} ({pct(cell[Outcome.ANSWERED], total).strip()}), "
+            f"choices offered {cell[Outcome.OFFERED]}, silent {cell[Outcome.SILENT]}"
+        )
+    if details:
+        for line in table("register", result.by_register):
+            print(line)
+        for line in table("theme", result.by_theme):
+            print(line)
+    if verbose:
+        for outcome, item, reading in result.failures:
+            expected = item.get("question") or item.get("kind", "-")
+            print(f"  ✗ {outcome.value:8} [{item.get('register', '?')}] {item['text']!r}: attendu {expected}, "
+                  f"répondu {list(reading.answered)}, proposé {list(reading.offered)}")
+
+
+def markdown(rows: list[dict[str, str]]) -> None:
+    if not rows:
+        return
+    keys = list(dict.fromkeys(k for row in rows for k in row))
+    print("\n| " + " | ".join(keys) + " |")
+    print("| " + " | ".join("---" for _ in keys) + " |")
+    for row in rows:
+        print("| " + " | ".join(row.get(k, "") for k in keys) + " |")
+
+
+def run(snapshot: Any, paths: list[Path], *, frozen: bool, verbose: bool, quick: bool = False) -> list[dict[str, str]]:
+    """Evaluate every set that exists; the frozen part last, its score only."""
+    read = understanding_reader(snapshot)
+    rows = []
+    for k, path in enumerate(paths):
+        if not path.exists():
+            continue
+        items = with_themes(load(path), snapshot)
+        if quick:
+            items = items[::10]
+        result = evaluate(items, read)
+        report(path.name, result, details=True, verbose=verbose and k == 0)
+        rows.append(summary(path.name, result))
+    if frozen and FROZEN.exists():
+        # held out: only the aggregate figures are printed, never a message
+        result = evaluate(with_themes(load(FROZEN), snapshot), read)
+        report(f"FROZEN {FROZEN.name} (held out: score only)", result, details=True, verbose=False)
+        rows.append(summary(f"FROZEN {FROZEN.name}", result))
+    markdown(rows)
+    return rows
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path, help="labelled files (default: the dev set and the old holdouts)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the messages that are not right (first file only)")
+    parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
+    parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
+    args = parser.parse_args(argv)
+    from bot.kb.load import load_knowledge
+
+    snapshot = load_knowledge(args.knowledge)
+    paths = [p for p in args.files if p.resolve() != FROZEN.resolve()] or [DEV, *HOLDOUTS]
+    run(snapshot, paths, frozen=args.frozen, verbose=args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,303 @@
+"""The language knowledge (knowledge/langue/*.yaml): read, checked, turned into plain data.
+
+The understanding layer builds its indexes from :class:`Language`; nothing here knows how they
+match. What is checked: every file is there and well formed, every pattern compiles, no word has
+two meanings (a texting form or a synonym given twice, a word both meaningful and "sans
+importance"), every group a question's concepts call (« @nom ») exists, and every question has
+concepts (a warning: without them the matcher has only its phrasings to go on).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from bot.kb.schema import Problem
+from bot.kb.yamlpos import Pos, PosDict, PosList, YamlSyntaxError, load_yaml
+
+__all__ = [
+    "LANGUAGE_FILES",
+    "Expression",
+    "Language",
+    "SituationWords",
+    "check_concepts",
+    "expand_group",
+    "read_language",
+]
+
+LANGUAGE_DIR = "langue"
+LANGUAGE_FILES = ("textos.yaml", "mots.yaml", "synonymes.yaml", "expressions.yaml", "concepts.yaml", "situation.yaml")
+JOBS_PLACEHOLDER = "{metiers}"
+GROUP_REF = "@"
+REGEX_HINT = "corrigez le motif (parenthèses appariées, « \\ » devant les caractères spéciaux) : voir l'en-tête du fichier"
+
+
+@dataclass(frozen=True, slots=True)
+class Expression:
+    """A pattern of words and what it stands for (" " to drop it)."""
+
+    pattern: str
+    meaning: str
+
+
+@dataclass(frozen=True, slots=True)
+class SituationWords:
+    """Patterns that tell a person's situation and need (see knowledge/langue/situation.yaml)."""
+
+    jobs: tuple[str, ...] = ()
+    traits: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    jobless: tuple[str, ...] = ()
+    contract_kept: str = r"(?!)"
+    job_at_start: str = r"(?!)"
+    working: tuple[str, ...] = ()
+    negation_before: str = r"(?!)"
+    negation_after: str = r"(?!)"
+    wish_before: str = r"(?!)"
+    age: str = r"(?!)"
+    age_not_before: str = r"(?!)"
+    age_not_after: str = r"(?!)"
+    young: tuple[str, ...] = ()
+    graduate: tuple[str, ...] = ()
+    not_employee: str = r"(?!)"
+    needs: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    clause_split: str = r"(?!)"
+    not_enough: str = r"(?!)"
+    no_follow_up: str = r"(?!)"
+
+    def with_jobs(self, pattern: str) -> str:
+        """``pattern`` with ``{metiers}`` replaced by the alternation of job names."""
+        return pattern.replace(JOBS_PLACEHOLDER, "|".join(self.jobs))
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """Everything the understanding layer knows of French, as plain data."""
+
+    texting: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    texting_fixes: tuple[Expression, ...] = ()
+    stopwords: frozenset[str] = frozenset()
+    question_words: frozenset[str] = frozenset()
+    cues: tuple[str, ...] = ()  # words that say how something is asked, not what about
+    asking: str = r"(?!)"
+    to_bot: str = r"(?!)"
+    asks_here: str = r"(?!)"
+    endings: tuple[str, ...] = ()
+    synonyms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    expressions: tuple[Expression, ...] = ()
+    groups: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    situation: SituationWords = field(default_factory=SituationWords)
+
+
+SITUATION_PATTERNS = {
+    "contrat_en_cours": "contract_kept",
+    "metier_en_tete": "job_at_start",
+    "negation_avant": "negation_before",
+    "negation_apres": "negation_after",
+    "souhait_avant": "wish_before",
+    "age": "age",
+    "age_pas_avant": "age_not_before",
+    "age_pas_apres": "age_not_after",
+    "non_salarie": "not_employee",
+    "coupures": "clause_split",
+    "pas_assez": "not_enough",
+    "pas_de_suivi": "no_follow_up",
+}
+SITUATION_LISTS = {"metiers": "jobs", "sans_emploi": "jobless", "travail": "working", "jeune": "young", "diplome": "graduate"}
+MOTS_PATTERNS = {"interrogation": "asking", "au_bot": "to_bot", "debut_de_question": "asks_here"}
+
+
+class _Reader:
+    """Reads the files of one folder, collecting problems (French, with file and line)."""
+
+    def __init__(self, folder: Path, problems: list[Problem], hasher: Any | None) -> None:
+        self.folder = folder
+        self.problems = problems
+        self.hasher = hasher if hasher is not None else hashlib.sha256()
+        self.file = ""
+
+    def error(self, pos: Pos | None, message: str, hint: str, severity: str = "error") -> None:
+        where = pos or Pos(1, 1)
+        self.problems.append(Problem(self.file, where.line, where.column, message, hint, severity))
+
+    def parse(self, name: str) -> PosDict | None:
+        path = self.folder / name
+        self.file = f"{self.folder.name}/{name}" if self.folder.name == LANGUAGE_DIR else str(path)
+        self.file = f"knowledge/{self.file}" if self.folder.name == LANGUAGE_DIR else self.file
+        if not path.exists():
+            self.error(None, "fichier manquant", f"remettez le fichier {LANGUAGE_DIR}/{name} livré avec le projet")
+            return None
+        raw = path.read_bytes()
+        self.hasher.update(f"{LANGUAGE_DIR}/{name}".encode() + b"\0" + raw)
+        try:
+            data = load_yaml(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            self.error(None, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8")
+            return None
+        except YamlSyntaxError as exc:
+            self.error(exc.pos, exc.message, exc.hint)
+            return None
+        if not isinstance(data, PosDict):
+            self.error(None, "le fichier doit contenir des clés « nom: valeur »", "reprenez la forme du fichier livré")
+            return None
+        for key, pos in data.duplicate_keys:
+            self.error(pos, f"« {key} » est écrit deux fois", "gardez une seule ligne pour ce mot ou cette clé")
+        return data
+
+    def pattern(self, data: PosDict, key: str, value: Any = None, pos: Pos | None = None, jobs: str = "") -> str:
+        """A pattern that compiles, or one that never matches after reporting the problem."""
+        text = data.get(key) if value is None else value
+        where = pos or data.key_pos.get(key)
+        if not isinstance(text, str) or not text.strip():
+            self.error(where or data.pos, f"« {key} » : un motif (texte entre apostrophes) est attendu", REGEX_HINT)
+            return r"(?!)"
+        try:
+            re.compile(text.replace(JOBS_PLACEHOLDER, jobs or "x"))
+        except re.error as exc:
+            self.error(where, f"motif invalide : {exc.msg}", REGEX_HINT)
+            return r"(?!)"
+        return text
+
+    def patterns(self, data: PosDict, key: str, jobs: str = "") -> tuple[str, ...]:
+        items = data.get(key)
+        if not isinstance(items, PosList):
+            self.error(data.key_pos.get(key, data.pos), f"« {key} » : une liste de motifs est attendue", "une ligne par motif, commençant par « - »")
+            return ()
+        return tuple(self.pattern(data, key, item, pos, jobs) for item, pos in zip(items, items.item_pos, strict=True))
+
+    def words(self, data: PosDict, key: str) -> tuple[str, ...]:
+        value = data.get(key)
+        if isinstance(value, str):
+            return tuple(value.split())
+        if isinstance(value, list):
+            return tuple(str(v) for v in value)
+        self.error(data.key_pos.get(key, data.pos), f"« {key} » : une liste de mots est attendue", "écrivez les mots séparés par des espaces")
+        return ()
+
+    def expressions(self, data: PosDict, key: str) -> tuple[Expression, ...]:
+        items = data.get(key) or []
+        out = []
+        for item, pos in zip(items, getattr(items, "item_pos", [data.pos] * len(items)), strict=True):
+            if not isinstance(item, PosDict) or "motif" not in item or "sens" not in item:
+                self.error(pos, "chaque expression a un « motif » et un « sens »", "- motif: '...'  puis, dessous,  sens: '...'")
+                continue
+            pattern = self.pattern(item, "motif")
+            out.append(Expression(pattern, str(item["sens"] or " ")))
+        return tuple(out)
+
+
+def _meanings(reader: _Reader, data: PosDict, table: str) -> dict[str, str]:
+    """word -> meaning from ``table`` (meaning: [words]); a word given two meanings is an error."""
+    out: dict[str, str] = {}
+    where: dict[str, int] = {}
+    groups = data.get(table) or {}
+    _duplicates(reader, groups)
+    for meaning, words in groups.items():
+        pos = groups.key_pos.get(meaning) if isinstance(groups, PosDict) else None
+        for word in words if isinstance(words, list) else []:
+            word = str(word)
+            if word in out and out[word] != meaning:
+                reader.error(pos, f"« {word} » a deux sens : « {out[word]} » (ligne {where[word]}) et « {meaning} »", "gardez le mot sous un seul sens")
+                continue
+            out[word] = str(meaning)
+            where[word] = pos.line if pos else 1
+    for word in reader.words(data, "sans_importance") if "sans_importance" in data else ():
+        if word in out:
+            reader.error(data.key_pos.get("sans_importance"), f"« {word} » est à la fois un synonyme de « {out[word]} » et sans importance", "gardez-le à un seul endroit")
+            continue
+        out[word] = ""
+    return out
+
+
+def _duplicates(reader: _Reader, table: Any) -> None:
+    for key, pos in getattr(table, "duplicate_keys", ()):
+        reader.error(pos, f"« {key} » est écrit deux fois", "gardez une seule ligne pour ce mot (la dernière l'emporterait)")
+
+
+def _texting(reader: _Reader, data: PosDict) -> dict[str, str]:
+    forms = data.get("formes") or {}
+    _duplicates(reader, forms)
+    out: dict[str, str] = {}
+    for form, meaning in forms.items():
+        if not isinstance(meaning, str):
+            pos = forms.key_pos.get(form) if isinstance(forms, PosDict) else None
+            reader.error(pos, f"« {form} » : le sens doit être un texte", 'écrivez  forme: "ce qu\'elle veut dire"')
+            continue
+        out[str(form)] = meaning
+    return out
+
+
+def _situation(reader: _Reader, data: PosDict) -> SituationWords:
+    jobs = reader.patterns(data, "metiers")
+    alternation = "|".join(jobs)
+    values: dict[str, Any] = {"jobs": jobs}
+    for key, attr in SITUATION_LISTS.items():
+        if key != "metiers":
+            values[attr] = reader.patterns(data, key, alternation)
+    for key, attr in SITUATION_PATTERNS.items():
+        values[attr] = reader.pattern(data, key, jobs=alternation)
+    for key, attr in (("traits", "traits"), ("besoins", "needs")):
+        table = data.get(key)
+        if not isinstance(table, PosDict):
+            reader.error(data.key_pos.get(key, data.pos), f"« {key} » : un bloc par nom est attendu", "reprenez la forme du fichier livré")
+            values[attr] = MappingProxyType({})
+            continue
+        values[attr] = MappingProxyType({str(name): reader.patterns(table, name, alternation) for name in table})
+    return SituationWords(**values)
+
+
+def read_language(knowledge: Path, problems: list[Problem], hasher: Any | None = None) -> Language:
+    """The language files of ``knowledge/langue``; problems are appended to ``problems``."""
+    reader = _Reader(knowledge / LANGUAGE_DIR, problems, hasher)
+    values: dict[str, Any] = {}
+    steps: list[tuple[str, Callable[[PosDict], None]]] = [
+        ("textos.yaml", lambda d: values.update(texting=MappingProxyType(_texting(reader, d)), texting_fixes=reader.expressions(d, "corrections"))),
+        ("mots.yaml", lambda d: _mots(reader, d, values)),
+        ("synonymes.yaml", lambda d: values.update(synonyms=MappingProxyType(_meanings(reader, d, "synonymes")))),
+        ("expressions.yaml", lambda d: values.update(expressions=reader.expressions(d, "expressions"))),
+        ("concepts.yaml", lambda d: values.update(groups=MappingProxyType({str(k): str(v) for k, v in (d.get("groupes") or {}).items()}))),
+        ("situation.yaml", lambda d: values.update(situation=_situation(reader, d))),
+    ]
+    for name, step in steps:
+        data = reader.parse(name)
+        if data is not None:
+            step(data)
+    return Language(**values)
+
+
+def _mots(reader: _Reader, data: PosDict, values: dict[str, Any]) -> None:
+    values["stopwords"] = frozenset(reader.words(data, "mots_vides"))
+    values["question_words"] = frozenset(reader.words(data, "mots_interrogatifs"))
+    values["endings"] = reader.words(data, "terminaisons")
+    values["cues"] = reader.words(data, "mots_de_demande") if "mots_de_demande" in data else ()
+    for key, attr in MOTS_PATTERNS.items():
+        values[attr] = reader.pattern(data, key)
+
+
+def expand_group(text: str, groups: Mapping[str, str]) -> str:
+    """A concept line with its « @nom » references replaced by the groups they name."""
+    return "|".join(groups.get(part[len(GROUP_REF) :], part) if part.startswith(GROUP_REF) else part for part in text.split("|"))
+
+
+def check_concepts(questions: Iterable[Any], language: Language, file: str, lines: Mapping[str, int], problems: list[Problem]) -> None:
+    """Every question has concepts, and every « @nom » it calls is a group of concepts.yaml."""
+    for question in questions:
+        line = lines.get(question.id, 1)
+        if not question.concepts:
+            problems.append(
+                Problem(
+                    file, line, 1, f"la question « {question.id} » n'a pas de « concepts »",
+                    "ajoutez « concepts: » puis une ligne « - \"mot|autre mot\" » par idée dont le message doit parler",
+                    "warning",
+                )
+            )
+        for text in (*question.concepts, *question.excludes):
+            for part in text.split("|"):
+                if part.startswith(GROUP_REF) and part[len(GROUP_REF) :] not in language.groups:
+                    problems.append(
+                        Problem(file, line, 1, f"le groupe « {part} » n'existe pas", f"utilisez un groupe de langue/concepts.yaml : {', '.join('@' + g for g in language.groups)}")
+                    )

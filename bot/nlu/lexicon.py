@@ -1,0 +1,112 @@
+"""Words of a message as the matcher compares them, from the language knowledge (plain data).
+
+Text is folded (lowercase, no accents, no punctuation), texting forms are spelled out from one
+table ("ki" -> "qui", "jsuis" -> "je suis"), expressions are replaced by the word they stand for
+("feu vert" -> accord), stop words dropped, synonyms mapped ("patron" -> employeur) and words cut
+to a light stem ("financer", "financement" -> "financ"). Every word list, expression and ending
+comes from ``knowledge/langue/*.yaml``: this module only holds the algorithm.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from bot.kb.langue import Language, expand_group
+from bot.textnorm import fold
+
+__all__ = ["Lexicon"]
+
+MIN_STEM = 4  # a stem keeps at least this many letters
+SHORT_WORD = 4  # words this short are not stemmed
+MIN_WORD = 2  # shorter words say nothing
+CACHE_SIZE = 65536
+NEVER = r"(?!)"
+DOUBLED_ENDINGS = "lnmtrsp"  # "demissionn" -> "demission"
+PLURAL_MARKS = "sx"
+VERB_ENDING = "ent"  # "-ent" is cut only from words long enough: "vent" keeps it
+VERB_ENDING_MIN = 5
+
+
+class Lexicon:
+    """Normalizer, stemmer and synonym map built once from a :class:`Language`."""
+
+    def __init__(self, language: Language) -> None:
+        self.language = language
+        self.texting = dict(language.texting)
+        self.fixes = [(re.compile(e.pattern), e.meaning) for e in language.texting_fixes]
+        self.stopwords = language.stopwords
+        self.question_words = language.question_words
+        self.synonyms = dict(language.synonyms)
+        endings = sorted(language.endings, key=len, reverse=True)
+        self.ending_rx = re.compile("(?:" + "|".join(map(re.escape, endings)) + ")$") if endings else re.compile(NEVER)
+        self.stem_synonyms = {self.stem(k): v for k, v in self.synonyms.items() if self.stem(k) not in self.synonyms}
+        expressions = language.expressions
+        self.phrase_rx = re.compile(r"\b(?:" + "|".join(f"({e.pattern})" for e in expressions) + r")\b") if expressions else re.compile(NEVER)
+        self.replacements = [f" {e.meaning} " for e in expressions]
+        self.asking = re.compile(language.asking)
+        self.to_bot = re.compile(language.to_bot)
+        self.asks_here = re.compile(language.asks_here, re.IGNORECASE)  # applied to the raw text
+        self.normalize = lru_cache(maxsize=CACHE_SIZE)(self._normalize)
+
+    # -- text ------------------------------------------------------------------------------------
+
+    def _normalize(self, text: str) -> str:
+        """Folded ``text`` with texting forms spelled out: "ki paye" -> "qui paye"."""
+        spelled = " ".join(self.texting.get(w, w) for w in fold(text).split())
+        for rx, meaning in self.fixes:
+            spelled = rx.sub(meaning, spelled)
+        return " ".join(spelled.split())
+
+    def stem(self, word: str) -> str:
+        """A crude French stem: enough to merge plural, feminine and verb forms."""
+        if len(word) <= SHORT_WORD or word.isdigit():
+            return word
+        if word[-1] in PLURAL_MARKS:
+            word = word[:-1]
+        match = self.ending_rx.search(word, MIN_STEM)
+        if match is not None:
+            cut = match.start()
+            if match.group() != VERB_ENDING or cut >= VERB_ENDING_MIN:
+                word = word[:cut]
+        if len(word) > MIN_STEM and word[-1] == word[-2] and word[-1] in DOUBLED_ENDINGS:
+            word = word[:-1]
+        return word
+
+    def canonical(self, word: str) -> str | None:
+        """The stem ``word`` counts as, or None for a word that says nothing."""
+        word = self.synonyms.get(word, word)
+        if word in self.stopwords or len(word) < MIN_WORD or word.isdigit():
+            return None
+        if word in self.question_words:
+            return word
+        stemmed = self.stem(word)
+        return self.stem(self.stem_synonyms.get(stemmed, self.synonyms.get(stemmed, word)))
+
+    def _replace_phrase(self, match: re.Match[str]) -> str:
+        return self.replacements[(match.lastindex or 1) - 1]
+
+    def stems(self, spelled: str, words: dict[str, str] | None = None) -> list[str]:
+        """The stems of a normalized text; ``words`` receives, for each stem, the word it came from."""
+        out = []
+        for word in self.phrase_rx.sub(self._replace_phrase, spelled).split():
+            canonical = self.canonical(word)
+            if canonical is not None:
+                out.append(canonical)
+                if words is not None:
+                    words.setdefault(canonical, word)
+        return out
+
+    def content_stems(self, text: str) -> list[str]:
+        """The stems of ``text`` that count for matching, in order."""
+        return self.stems(self.normalize(text))
+
+    def concept_groups(self, groups: Iterable[str]) -> list[list[frozenset[str]]]:
+        """Each concept line as alternatives, each alternative the stems it needs (all of them)."""
+        out = []
+        for group in groups:
+            expanded = expand_group(group, self.language.groups)
+            alternatives = [frozenset(self.content_stems(words)) for words in expanded.split("|")]
+            out.append([a for a in alternatives if a])
+        return out
