@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 import yaml
 
 from bot.dialogue.engine import Conversation, Engine, Reply, Turn, UserInput
-from bot.kb.load import load_knowledge
+from bot.nlu.knowledge import load
 
 LIMIT = 700
 TODAY = dt.date(2026, 3, 2)
@@ -158,8 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="the personas only")
     parser.add_argument("--show", action="store_true", help="print each persona's first answer")
     args = parser.parse_args(argv)
-    snapshot = load_knowledge(ROOT / "knowledge")
-    engine = Engine(snapshot, today=TODAY)
+    engine = Engine(load(ROOT / "knowledge"), today=TODAY)
     persona_results = [run_conversation(engine, [("dit", m) for m in messages]) for messages in PERSONAS]
     lines = _summary(f"personas ({len(PERSONAS)} first messages)", persona_results)
     if not args.quick:

@@ -66,9 +66,9 @@ class Reading:
         return self.confident is None and not self.asked
 
 
-def read_place(text: str, snapshot: Any) -> Reading:
+def read_place(text: str, knowledge: Any) -> Reading:
     """The place reading of ``text`` in the scorer's vocabulary."""
-    place = understand(text, snapshot).place
+    place = understand(text, knowledge).place
     ref = place.place
     confirm = bool(getattr(place, "confirm", False))
     if ref is not None:
@@ -116,10 +116,10 @@ class PlaceScore:
         return out
 
 
-def evaluate(items: list[dict[str, Any]], snapshot: Any) -> PlaceScore:
+def evaluate(items: list[dict[str, Any]], knowledge: Any) -> PlaceScore:
     score = PlaceScore()
     for item in items:
-        reading = read_place(item["text"], snapshot)
+        reading = read_place(item["text"], knowledge)
         outcome = score_item(item, reading)
         family = str(item.get("family", "?"))
         score.per_family[family][outcome] += 1
@@ -148,11 +148,11 @@ def table(title: str, score: PlaceScore, *, families: bool = True) -> str:
     return "\n".join(lines)
 
 
-def report(snapshot: Any, *, frozen: bool = False, verbose: bool = False) -> list[tuple[str, PlaceScore]]:
+def report(knowledge: Any, *, frozen: bool = False, verbose: bool = False) -> list[tuple[str, PlaceScore]]:
     """Print the tables of the dev set and, when asked, of the frozen set (never its messages)."""
     out: list[tuple[str, PlaceScore]] = []
     if DEV.exists():
-        dev = evaluate(load(DEV), snapshot)
+        dev = evaluate(load(DEV), knowledge)
         print(table(f"places, {DEV.name} (dev)", dev))
         if verbose:
             for family, text, outcome, reading in dev.failures:
@@ -160,7 +160,7 @@ def report(snapshot: Any, *, frozen: bool = False, verbose: bool = False) -> lis
                 print(f"  ✗ [{family}] {outcome.value}: {text!r} -> {got} {reading.label}")
         out.append((DEV.name, dev))
     if frozen and FROZEN.exists():
-        gel = evaluate(load(FROZEN), snapshot)
+        gel = evaluate(load(FROZEN), knowledge)
         print(table(f"places, {FROZEN.name} (FROZEN: aggregate only)", gel))
         out.append((FROZEN.name, gel))
     return out
@@ -171,10 +171,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list the dev set's messages that are not right")
     parser.add_argument("--frozen", action="store_true", help="also score the frozen set (aggregate only)")
     args = parser.parse_args(argv)
-    from bot.kb.load import load_knowledge  # noqa: PLC0415
+    from bot.nlu.knowledge import load as load_knowledge  # noqa: PLC0415
 
-    snapshot = load_knowledge(ROOT / "knowledge")
-    report(snapshot, frozen=args.frozen, verbose=args.verbose)
+    knowledge = load_knowledge(ROOT / "knowledge")
+    report(knowledge, frozen=args.frozen, verbose=args.verbose)
     return 0
 
 

@@ -69,12 +69,12 @@ class Reading:
 Reader = Callable[[str], Reading]
 
 
-def understanding_reader(snapshot: Any) -> Reader:
-    """The reader of the shipped understanding layer over ``snapshot``."""
+def understanding_reader(knowledge: Any) -> Reader:
+    """The reader of the shipped understanding layer over ``knowledge`` (bot.nlu.knowledge)."""
     from bot.nlu.understand import understand
 
     def read(text: str) -> Reading:
-        u = understand(text, snapshot)
+        u = understand(text, knowledge)
         return Reading(tuple(u.questions), tuple(u.suggestions))
 
     return read
@@ -244,14 +244,14 @@ def markdown(rows: list[dict[str, str]]) -> None:
         print("| " + " | ".join(row.get(k, "") for k in keys) + " |")
 
 
-def run(snapshot: Any, paths: list[Path], *, frozen: bool, verbose: bool, quick: bool = False) -> list[dict[str, str]]:
+def run(knowledge: Any, paths: list[Path], *, frozen: bool, verbose: bool, quick: bool = False) -> list[dict[str, str]]:
     """Evaluate every set that exists; the frozen part last, its score only."""
-    read = understanding_reader(snapshot)
+    read = understanding_reader(knowledge)
     rows = []
     for k, path in enumerate(paths):
         if not path.exists():
             continue
-        items = with_themes(load(path), snapshot)
+        items = with_themes(load(path), knowledge.snapshot)
         if quick:
             items = items[::10]
         result = evaluate(items, read)
@@ -259,7 +259,7 @@ def run(snapshot: Any, paths: list[Path], *, frozen: bool, verbose: bool, quick:
         rows.append(summary(path.name, result))
     if frozen and FROZEN.exists():
         # held out: only the aggregate figures are printed, never a message
-        result = evaluate(with_themes(load(FROZEN), snapshot), read)
+        result = evaluate(with_themes(load(FROZEN), knowledge.snapshot), read)
         report(f"FROZEN {FROZEN.name} (held out: score only)", result, details=True, verbose=False)
         rows.append(summary(f"FROZEN {FROZEN.name}", result))
     markdown(rows)
@@ -273,11 +273,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args(argv)
-    from bot.kb.load import load_knowledge
+    from bot.nlu.knowledge import load as load_knowledge
 
-    snapshot = load_knowledge(args.knowledge)
+    knowledge = load_knowledge(args.knowledge)
     paths = [p for p in args.files if p.resolve() != FROZEN.resolve()] or [DEV, *HOLDOUTS]
-    run(snapshot, paths, frozen=args.frozen, verbose=args.verbose)
+    run(knowledge, paths, frozen=args.frozen, verbose=args.verbose)
     return 0
 
 

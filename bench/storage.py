@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.config import Config  # noqa: E402
 from bot.dialogue.engine import Conversation, UserInput  # noqa: E402
-from bot.kb.load import load_knowledge  # noqa: E402
+from bot.nlu.knowledge import load  # noqa: E402
 from bot.service import Assistant  # noqa: E402
 from bot.storage import Store, load_or_create_key  # noqa: E402
 
@@ -67,12 +67,12 @@ def summary_ms(times: list[float]) -> tuple[float, float, float]:
     return (statistics.fmean(ordered) * 1000, ordered[len(ordered) // 2] * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000)
 
 
-async def per_update(snapshot, folder: Path, users: int) -> dict[str, tuple[float, float, float]]:  # type: ignore[no-untyped-def]
+async def per_update(knowledge, folder: Path, users: int) -> dict[str, tuple[float, float, float]]:  # type: ignore[no-untyped-def]
     config = Config(path=folder / "config.yaml", knowledge_dir=ROOT / "knowledge", database=folder / "turns.sqlite3", hash_key_file=folder / "hash.key")
-    await conversations(Assistant(config, snapshot, None), 5)  # warm caches
-    without = await conversations(Assistant(config, snapshot, None), users)
+    await conversations(Assistant(config, knowledge, None), 5)  # warm caches
+    without = await conversations(Assistant(config, knowledge, None), users)
     async with Store(config.database, load_or_create_key(config.hash_key_file)) as store:
-        with_store = await conversations(Assistant(config, snapshot, store), users)
+        with_store = await conversations(Assistant(config, knowledge, store), users)
     return {"without": summary_ms(without), "with": summary_ms(with_store)}
 
 
@@ -104,12 +104,12 @@ async def reads(folder: Path, count: int) -> float:
 async def run(quick: bool) -> None:
     users = 30 if quick else 300
     count = 300 if quick else 3000
-    snapshot = load_knowledge(ROOT / "knowledge")
+    knowledge = load(ROOT / "knowledge")
     with tempfile.TemporaryDirectory(prefix="cep-bench-", dir=os.environ.get("BENCH_DIR")) as tmp:
         folder = Path(tmp)
         print(f"python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.machine()}, {os.cpu_count()} CPU; files in {folder}")
         print(f"{users} conversations x {len(SCRIPT)} updates, one at a time ...", flush=True)
-        cost = await per_update(snapshot, folder, users)
+        cost = await per_update(knowledge, folder, users)
         rates = {}
         for sync in ("NORMAL", "FULL"):
             for batch in (1, 50):

@@ -39,7 +39,7 @@ from rapidfuzz import process, utils
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.kb.load import load_knowledge
+from bot.nlu.knowledge import load
 from bot.nlu.understand import understand
 from bot.routing import pick_rule
 from bot.textnorm import fold
@@ -58,11 +58,11 @@ KEYS = ("region", "departement", "commune", "postal_code", "outside", "candidate
 PLACE_KEYS = ("region", "departement", "commune")
 
 
-def observed(item_text: str, snapshot: Any) -> dict[str, Any]:
+def observed(item_text: str, knowledge: Any) -> dict[str, Any]:
     """What the understanding layer says about one message, in the labels' vocabulary."""
-    u = understand(item_text, snapshot)
+    u = understand(item_text, knowledge)
     p = u.place.place
-    rule = pick_rule(u.situation.traits, snapshot)
+    rule = pick_rule(u.situation.traits, knowledge.snapshot)
     return {
         "region": p.region if p is not None and p.kind != "outside" else None,
         "departement": p.departement if p is not None else None,
@@ -112,10 +112,10 @@ class Score:
         return self.right / self.total if self.total else 0.0
 
 
-def evaluate(items: list[dict[str, Any]], snapshot: Any) -> Score:
+def evaluate(items: list[dict[str, Any]], knowledge: Any) -> Score:
     score = Score()
     for item in items:
-        bad = wrong_labels(item, observed(item["text"], snapshot))
+        bad = wrong_labels(item, observed(item["text"], knowledge))
         cell = score.per_category[item.get("cat", "?")]
         cell[0] += not bad
         cell[1] += 1
@@ -128,21 +128,21 @@ def load_items(path: Path) -> list[dict[str, Any]]:
     return yaml.safe_load(path.read_text(encoding="utf-8")) or []
 
 
-def time_understanding(texts: list[str], snapshot: Any, calls: int, clock: Any = time.perf_counter_ns) -> list[float]:
+def time_understanding(texts: list[str], knowledge: Any, calls: int, clock: Any = time.perf_counter_ns) -> list[float]:
     """Microseconds per call, cycling through ``texts``; the fold cache is emptied before each call.
 
     ``clock=time.thread_time_ns`` measures this thread's CPU time instead of the wall clock:
     what other processes do then does not count.
     """
     for text in texts[:50]:  # warm up the interpreter, not the caches
-        understand(text, snapshot)
+        understand(text, knowledge)
     out = []
     for i in range(calls):
         text = texts[i % len(texts)]
         fold.cache_clear()
-        snapshot.faq.lex.normalize.cache_clear()
+        knowledge.questions.lex.normalize.cache_clear()
         start = clock()
-        understand(text, snapshot)
+        understand(text, knowledge)
         out.append((clock() - start) / 1000)
     return out
 
@@ -174,9 +174,9 @@ def place_right(item: dict[str, Any], got: dict[str, Any]) -> bool:
     return all(item[k] == got.get(k) for k in PLACE_KEYS if k in item)
 
 
-def run_baseline(items: list[dict[str, Any]], snapshot: Any, sample: int) -> tuple[float, float, list[float], int]:
+def run_baseline(items: list[dict[str, Any]], knowledge: Any, sample: int) -> tuple[float, float, list[float], int]:
     """(baseline place accuracy, ours on the same messages, baseline µs per message, messages)."""
-    names = baseline_names(snapshot)
+    names = baseline_names(knowledge.snapshot)
     choices = list(names)
     labelled = place_labelled(items)
     right = ours = 0
@@ -187,7 +187,7 @@ def run_baseline(items: list[dict[str, Any]], snapshot: Any, sample: int) -> tup
         timings.append((time.perf_counter_ns() - start) / 1000)
         got = names[match[0]] if match else {}
         right += place_right(item, got)
-        ours += place_right(item, observed(item["text"], snapshot))
+        ours += place_right(item, observed(item["text"], knowledge))
         del i
     count = len(timings)
     return right / max(count, 1), ours / max(count, 1), timings, count
@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     sample = args.baseline_sample or (10 if args.quick else 250)
 
     start = time.perf_counter()
-    snapshot = load_knowledge(ROOT / "knowledge")
+    knowledge = load(ROOT / "knowledge")
     load_s = time.perf_counter() - start
     items = load_items(LABELLED)
     if args.quick:
@@ -236,23 +236,23 @@ def main(argv: list[str] | None = None) -> int:
     print(f"knowledge loaded in {load_s:.2f} s; {len(items)} labelled messages")
     scores = []
     for k, (title, data) in enumerate(sets):
-        score = evaluate(data, snapshot)
+        score = evaluate(data, knowledge)
         scores.append((title, score))
         # the validation set is held out: its messages are never listed, only its scores
         print_score(title, score, args.verbose and k == 0)
 
     # places: five outcomes per family (bench/places_eval.py); the frozen set only when asked
-    place_scores = places_eval.report(snapshot, frozen=args.frozen)
+    place_scores = places_eval.report(knowledge, frozen=args.frozen)
 
     texts = [it["text"] for it in items]
-    timings = time_understanding(texts, snapshot, calls)
+    timings = time_understanding(texts, knowledge, calls)
     p50, p99 = percentile(timings, 0.50), percentile(timings, 0.99)
-    cpu = time_understanding(texts, snapshot, calls, clock=time.thread_time_ns)
+    cpu = time_understanding(texts, knowledge, calls, clock=time.thread_time_ns)
     c50, c99 = percentile(cpu, 0.50), percentile(cpu, 0.99)
     print(f"\nunderstand(): {len(timings)} calls, wall p50 {p50:.0f} µs, p99 {p99:.0f} µs, mean {statistics.fmean(timings):.0f} µs")
     print(f"understand(): {len(cpu)} calls, CPU p50 {c50:.0f} µs, p99 {c99:.0f} µs")
 
-    base_acc, our_acc, base_t, base_n = run_baseline(items, snapshot, sample)
+    base_acc, our_acc, base_t, base_n = run_baseline(items, knowledge, sample)
     b50, b99 = percentile(base_t, 0.50), percentile(base_t, 0.99)
     ratio = b50 / p50 if p50 else float("inf")
     print(
@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
     # questions: right / wrong / choices / missed per register and theme; the frozen part apart
     print("\n# Questions (bench/questions_eval.py)")
     questions_eval.run(
-        snapshot,
+        knowledge,
         [questions_eval.DEV, *questions_eval.HOLDOUTS],
         frozen=args.frozen and not args.quick,
         verbose=False,

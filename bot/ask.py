@@ -9,17 +9,19 @@ from bot.console import render_plain
 from bot.dialogue.engine import Engine, UserInput
 from bot.nlu.understand import understand
 from bot.routing import route
+from bot.vocab import InputKind, PlaceKind
 
 if TYPE_CHECKING:
     from bot.config import Config
-    from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
 
 __all__ = ["analyse"]
 
 
-def analyse(text: str, snapshot: Snapshot, day: dt.date, config: Config | None = None) -> dict[str, Any]:
+def analyse(text: str, knowledge: Knowledge, day: dt.date, config: Config | None = None) -> dict[str, Any]:
     """The JSON object for one message (every key present; null when unknown)."""
-    u = understand(text, snapshot)
+    snapshot = knowledge.snapshot
+    u = understand(text, knowledge)
     ref = u.place.place
     outside = u.place.outside
     region = ref.region if ref is not None and not outside else None
@@ -28,7 +30,7 @@ def analyse(text: str, snapshot: Snapshot, day: dt.date, config: Config | None =
         "region_name": snapshot.regions[region].name if region else None,
         "departement": ref.departement if ref is not None and not outside else None,
         "commune": ref.commune if ref is not None and not outside else None,
-        "commune_name": ref.name if ref is not None and ref.kind == "commune" else None,
+        "commune_name": ref.name if ref is not None and ref.kind == PlaceKind.COMMUNE else None,
         "postal_code": ref.postal_code if ref is not None else None,
         "outside": True if outside else (False if ref is not None else None),
     }
@@ -46,8 +48,8 @@ def analyse(text: str, snapshot: Snapshot, day: dt.date, config: Config | None =
             lot = found[0]  # every candidate falls in the same lot
     show_lot = lot is not None and (rec.rule is None or rec.needs_regional)
     contact = rec.contact
-    engine = Engine.from_config(snapshot, config, today=day) if config is not None else Engine(snapshot, today=day)
-    turn = engine.handle(None, UserInput.from_text(text) if not text.strip().startswith("/") else UserInput("text", text))
+    engine = Engine.from_config(knowledge, config, today=day) if config is not None else Engine(knowledge, today=day)
+    turn = engine.handle(None, UserInput.from_text(text) if not text.strip().startswith("/") else UserInput(InputKind.TEXT, text))
     reply = "\n\n".join(render_plain(r) for r in turn.replies)
     return {
         "text": text,

@@ -12,8 +12,12 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot import __version__
+
+if TYPE_CHECKING:
+    from bot.nlu.knowledge import Knowledge
 
 __all__ = ["main"]
 
@@ -75,15 +79,16 @@ def _config(path: str | None):  # type: ignore[no-untyped-def]
         raise SystemExit(2) from None
 
 
-def _snapshot(directory: Path, day: dt.date | None = None):  # type: ignore[no-untyped-def]
+def _knowledge(directory: Path, day: dt.date | None = None) -> Knowledge:
     from bot.kb.load import check_knowledge  # noqa: PLC0415
+    from bot.nlu.knowledge import build_knowledge  # noqa: PLC0415
 
     report = check_knowledge(directory, today=day)
     if report.snapshot is None:
         print(report.render(), file=sys.stderr)
         print("La base de connaissances a des erreurs : corrigez-les (cep-bot check).", file=sys.stderr)
         raise SystemExit(1)
-    return report.snapshot
+    return build_knowledge(report.snapshot)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -110,11 +115,11 @@ def _main(argv: list[str] | None = None) -> int:
     if command == "chat" or (command is None and not config.token):
         from bot.console import run_console  # noqa: PLC0415
 
-        snapshot = _snapshot(config.knowledge_dir)
+        knowledge = _knowledge(config.knowledge_dir)
         intro = "" if command == "chat" else (
             "Mode terminal (aucun jeton de bot). Pour Telegram : export CEP_BOT_TOKEN=<jeton de @BotFather> puis relancez cep-bot."
         )
-        return run_console(snapshot, intro=intro, config=config)
+        return run_console(knowledge, intro=intro, config=config)
     if command in (None, "run"):
         if not config.token:
             print("Aucun jeton : définissez la variable d'environnement CEP_BOT_TOKEN (jeton donné par @BotFather).", file=sys.stderr)
@@ -138,11 +143,11 @@ def _ask(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-de
     from bot.console import render_plain  # noqa: F401,PLC0415
 
     day = args.date or dt.date.today()
-    snapshot = _snapshot(config.knowledge_dir)  # validated as of today; answered as of ``day``
+    knowledge = _knowledge(config.knowledge_dir)  # validated as of today; answered as of ``day``
 
     def one(text: str) -> str:
         try:
-            result = analyse(text, snapshot, day, config)
+            result = analyse(text, knowledge, day, config)
         except Exception as exc:  # noqa: BLE001 - a batch never stops early
             log.exception("cannot analyse a message")
             result = {"text": text, "error": type(exc).__name__}

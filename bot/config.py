@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.kb.schema import Field, Problem, Validator
-from bot.kb.yamlpos import Pos, PosDict, YamlSyntaxError, empty_mapping, load_yaml
+from bot.schema import Field, Problem, Validator
+from bot.yamlpos import Pos, PosDict, YamlSyntaxError, empty_mapping, load_yaml
 
 __all__ = ["Config", "ConfigError", "load_config"]
 

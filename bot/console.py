@@ -10,10 +10,11 @@ import sys
 from typing import TYPE_CHECKING, TextIO
 
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, UserInput
+from bot.vocab import InputKind
 
 if TYPE_CHECKING:
     from bot.config import Config
-    from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
 
 __all__ = ["render_plain", "run_console"]
 
@@ -34,7 +35,7 @@ def render_plain(reply: Reply, numbered: list[Button] | None = None) -> str:
 
 
 def run_console(
-    snapshot: Snapshot,
+    knowledge: Knowledge,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     *,
@@ -44,7 +45,7 @@ def run_console(
     """Chat in the terminal until end of input; returns the exit code."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    engine = Engine.from_config(snapshot, config) if config is not None else Engine(snapshot)
+    engine = Engine.from_config(knowledge, config) if config is not None else Engine(knowledge)
     state = Conversation()
     interactive = stdin.isatty()
 
@@ -57,7 +58,7 @@ def run_console(
 
     if intro:
         stdout.write(intro + "\n")
-    turn = engine.handle(state, UserInput("command", "/start"))
+    turn = engine.handle(state, UserInput(InputKind.COMMAND, "/start"))
     state = turn.state
     choices = show(turn.replies)
     try:
@@ -76,7 +77,7 @@ def run_console(
             if text.lower() in ("quit", "exit", "quitter", "/quitter"):
                 break
             if text.isdecimal() and choices and 1 <= int(text) <= len(choices) and state.step != "place":
-                user = UserInput("button", choices[int(text) - 1].data)
+                user = UserInput(InputKind.BUTTON, choices[int(text) - 1].data)
             else:
                 user = UserInput.from_text(text)
             turn = engine.handle(state, user)

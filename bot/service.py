@@ -12,8 +12,6 @@ always sees one whole snapshot.
 from __future__ import annotations
 
 import asyncio
-import ctypes
-import gc
 import datetime as dt
 import logging
 import time
@@ -23,6 +21,8 @@ from typing import TYPE_CHECKING, Any
 
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, Turn, UserInput
 from bot.kb.load import CheckReport, check_knowledge
+from bot.nlu.knowledge import Knowledge, build_knowledge
+from bot.vocab import Action, EventType, InputKind
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -47,7 +47,7 @@ class ReloadResult:
 @dataclass
 class Assistant:
     config: Config
-    snapshot: Snapshot
+    knowledge: Knowledge  # swapped as a whole by reload()
     store: Store | None = None
     reloads: int = 0
     _reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -55,8 +55,12 @@ class Assistant:
     _person_locks: dict[str, list[Any]] = field(default_factory=dict)
     _stored_reminders: dict[str, int] = field(default_factory=dict)  # stored by process(), for schedule_reminder()
 
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.knowledge.snapshot
+
     def engine(self) -> Engine:
-        return Engine.from_config(self.snapshot, self.config)
+        return Engine.from_config(self.knowledge, self.config)
 
     async def process(self, user_id: int, chat_id: int, user_input: UserInput, update_id: int | None = None) -> Turn:
         """One turn for one person: load, think, save (committed before anything is sent).
@@ -89,16 +93,16 @@ class Assistant:
             # increasing: after a week of silence they restart at random, hence a set of ids)
             log.info("update delivered again after a restart: replaying its replies")
             replies = _replies_from_json(data.get("last_replies")) if data and update_id == recent[-1] else ()
-            return Turn(state, replies, (), ("replay",))
+            return Turn(state, replies, (), (Action.REPLAY,))
         turn = self.engine().handle(state, user_input)
         if store is not None:
-            if "delete_user" in turn.actions:
+            if Action.DELETE_USER in turn.actions:
                 self._stored_reminders.pop(person, None)
                 await store.delete_person(person)
             else:
-                not_understood = user_input.kind == "text" and any(e["type"] == "not_understood" for e in turn.events)
+                not_understood = user_input.kind == InputKind.TEXT and any(e["type"] == EventType.NOT_UNDERSTOOD for e in turn.events)
                 reminder = None
-                if "schedule_reminder" in turn.actions:
+                if Action.SCHEDULE_REMINDER in turn.actions:
                     reminder = (chat_id, self.reminder_due(), self.reminder_payload(turn.state))
                 saved = turn.state.to_dict()
                 if update_id is not None:
@@ -147,21 +151,19 @@ class Assistant:
         return False
 
     async def reload(self) -> ReloadResult:
-        """Build a new snapshot in a worker thread; swap it in only if it has no error."""
+        """Build new knowledge in a worker thread; swap it in only if it has no error."""
         async with self._reload_lock:
             started = time.perf_counter()
-            report = await asyncio.to_thread(check_knowledge, self.config.knowledge_dir)
+            report, knowledge = await asyncio.to_thread(_check_and_index, self.config.knowledge_dir)
             seconds = time.perf_counter() - started
-            if report.snapshot is None:
+            if knowledge is None:
                 log.error("knowledge reload refused, keeping version %s:\n%s", self.snapshot.version, "\n".join(map(str, report.errors)))
                 return ReloadResult(False, seconds, report, self.snapshot.version)
-            self.snapshot = report.snapshot  # one reference swap
+            self.knowledge = knowledge  # one reference swap
             self.reloads += 1
             self._mtimes = self.knowledge_mtimes()
             log.info("knowledge reloaded in %.0f ms: version %s", seconds * 1000, self.snapshot.version)
             result = ReloadResult(True, seconds, report.without_snapshot(), self.snapshot.version)
-            del report
-            await asyncio.to_thread(_release_memory)
             return result
 
     def reminder_text(self, payload: dict[str, Any]) -> str:
@@ -175,6 +177,11 @@ class Assistant:
         else:
             _, body = final_answer(self.snapshot, rec, payload.get("need"), payload.get("place_label"))
         return "Petit rappel : avez-vous pu prendre rendez-vous pour votre conseil en évolution professionnelle ?\n\n" + body
+
+
+def _check_and_index(directory: Path) -> tuple[CheckReport, Knowledge | None]:
+    report = check_knowledge(directory)
+    return report, (build_knowledge(report.snapshot) if report.snapshot is not None else None)
 
 
 def _replies_to_json(replies: tuple[Reply, ...]) -> list[dict[str, Any]]:
@@ -199,16 +206,3 @@ def _replies_from_json(data: Any) -> tuple[Reply, ...]:
             continue
     return tuple(replies)
 
-
-def _release_memory() -> None:
-    """Free the previous snapshot now and give the memory back to the system.
-
-    A snapshot holds reference cycles (its place index points back at it), so only the cyclic
-    collector frees it; glibc then keeps the freed pages unless asked (``malloc_trim``). Without
-    this, the process grew by about 1 MB per reload.
-    """
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the memory is reused, just not returned
-        pass

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.vocab import EventType
+
 if TYPE_CHECKING:
     from bot.config import Config
 
@@ -74,26 +76,26 @@ def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None
     group_of: dict[str, str] = {}
     if by == "source":
         for _, person, kind, data in events:
-            if kind == "conversation_started":
+            if kind == EventType.CONVERSATION_STARTED:
                 group_of[person] = data.get("source") or "(direct)"
     elif by is not None:
         field = DIMENSIONS[by]
         for _, person, kind, data in events:
-            if kind == "answer":
+            if kind == EventType.ANSWER:
                 group_of[person] = str(data.get(field) or "(inconnu)")
     counters: dict[str, Counter[str]] = defaultdict(Counter)
     persons: dict[str, set[str]] = defaultdict(set)
     for _, person, kind, data in events:
         if not by:
             group = "total"
-        elif kind == "answer" and by != "source":
+        elif kind == EventType.ANSWER and by != "source":
             group = str(data.get(DIMENSIONS[by]) or "(inconnu)")
         else:
             group = group_of.get(person, "(direct)" if by == "source" else "(sans réponse)")
         counters[group][kind] += 1
-        if kind == "satisfaction":
+        if kind == EventType.SATISFACTION:
             counters[group]["utile_" + ("oui" if data.get("value") == "yes" else "non")] += 1
-        if kind == "booking" and data.get("value") == "booked":
+        if kind == EventType.BOOKING and data.get("value") == "booked":
             counters[group]["rdv_pris"] += 1
         persons[group].add(person)
     rows = []
@@ -113,7 +115,7 @@ def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None
                 "rdv_pris": c["rdv_pris"],
                 "rappels_demandes": c["reminder_asked"],
                 "rappels_envoyes": c["reminder_sent"],
-                "non_compris": c["not_understood"],
+                "non_compris": c[EventType.NOT_UNDERSTOOD],
             }
         )
     return Summary(rows, by)

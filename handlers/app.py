@@ -38,7 +38,9 @@ from telegram.ext import (
 )
 
 from bot import __version__
+from bot.dialogue.buttons import ButtonAction, encode
 from bot.dialogue.engine import Button, Conversation, Reply, UserInput
+from bot.vocab import Action, EventType, InputKind
 from handlers import staff
 
 if TYPE_CHECKING:
@@ -186,7 +188,7 @@ async def _run_turn(update: Update, context: ContextTypes.DEFAULT_TYPE, user_inp
         async with entry[0]:
             turn = await assistant.process(user.id, chat.id, user_input, update.update_id)
             await send_replies(context.bot, chat.id, turn.replies)
-            if "schedule_reminder" in turn.actions:
+            if Action.SCHEDULE_REMINDER in turn.actions:
                 reminder_id = await assistant.schedule_reminder(user.id, chat.id, turn.state)
                 if reminder_id is not None and context.application.job_queue is not None:
                     due = dt.datetime.now(dt.UTC) + dt.timedelta(days=assistant.config.reminder_days)
@@ -203,7 +205,7 @@ async def on_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     if message is None or message.text is None:
         return
-    await _run_turn(update, context, UserInput("text", message.text))
+    await _run_turn(update, context, UserInput(InputKind.TEXT, message.text))
 
 
 async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -215,7 +217,7 @@ async def on_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if name in staff.COMMANDS:
         if await staff.handle(update, context, name):
             return
-    await _run_turn(update, context, UserInput("command", message.text))
+    await _run_turn(update, context, UserInput(InputKind.COMMAND, message.text))
 
 
 async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -223,7 +225,7 @@ async def on_location(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     message = update.effective_message
     if message is None or message.location is None:
         return
-    await _run_turn(update, context, UserInput("location", lat=message.location.latitude, lon=message.location.longitude))
+    await _run_turn(update, context, UserInput(InputKind.LOCATION, lat=message.location.latitude, lon=message.location.longitude))
 
 
 async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -238,12 +240,12 @@ async def on_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     # The pressed keyboard is left as it is: removing it would cost one more request per tap
     # (Telegram allows ~30 per second in all); an old button answers "ce bouton a expiré".
     data = query.data if isinstance(query.data, str) else ""
-    await _run_turn(update, context, UserInput("button", data))
+    await _run_turn(update, context, UserInput(InputKind.BUTTON, data))
 
 
 async def on_other(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stickers, photos, voice...: a kind answer and the current step."""
-    await _run_turn(update, context, UserInput("text", ""))
+    await _run_turn(update, context, UserInput(InputKind.TEXT, ""))
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -289,15 +291,15 @@ async def _send_reminder(context: ContextTypes.DEFAULT_TYPE) -> None:
         return  # deleted on request meanwhile
     state = Conversation.from_dict(await assistant.store.load_state(reminder.person))
     buttons = (
-        (Button("Oui, c'est fait", f"{state.rev}|b|y"), Button("Pas encore", f"{state.rev}|b|w")),
-        (Button("Plus besoin", f"{state.rev}|b|x"),),
+        (Button("Oui, c'est fait", encode(ButtonAction.BOOKING, "y", rev=state.rev)), Button("Pas encore", encode(ButtonAction.BOOKING, "w", rev=state.rev))),
+        (Button("Plus besoin", encode(ButtonAction.BOOKING, "x", rev=state.rev)),),
     )
     try:
         await send_replies(context.bot, reminder.chat_id, [Reply(assistant.reminder_text(reminder.payload), buttons=buttons)])
     except Forbidden:
         log.info("reminder %s not delivered: the person blocked the bot", reminder_id)
     await assistant.store.done_reminder(reminder_id)
-    await assistant.store.save_events_only(reminder.person, [{"type": "reminder_sent"}])
+    await assistant.store.save_events_only(reminder.person, [{"type": EventType.REMINDER_SENT}])
 
 
 async def _purge(context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -409,6 +411,7 @@ def setup_logging(config: Config) -> None:
 def serve(config: Config) -> int:
     """Serve Telegram until SIGINT/SIGTERM (polling by default, webhook if configured)."""
     from bot.kb.load import check_knowledge  # noqa: PLC0415
+    from bot.nlu.knowledge import build_knowledge  # noqa: PLC0415
     from bot.service import Assistant  # noqa: PLC0415
     from bot.storage import Store, load_or_create_key  # noqa: PLC0415
 
@@ -419,8 +422,8 @@ def serve(config: Config) -> int:
         log.error("the knowledge base has errors, cannot start:\n%s", "\n".join(map(str, report.errors)))
         return 1
     store = Store(config.database, load_or_create_key(config.hash_key_file), keep_unknown=config.keep_not_understood)
-    assistant = Assistant(config, report.snapshot, store)
-    del report  # the assistant holds the snapshot; a reload must be able to free it
+    assistant = Assistant(config, build_knowledge(report.snapshot), store)
+    del report  # the assistant holds the knowledge; a reload must be able to free it
     application = build_application(config, assistant)
 
     def on_sighup(*_: object) -> None:

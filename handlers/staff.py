@@ -93,7 +93,7 @@ async def handle(update: Update, context: ContextTypes.DEFAULT_TYPE, name: str) 
         if not rest:
             await _say(application, chat.id, "Usage : /apercu [AAAA-MM-JJ] message")
         else:
-            result = analyse(rest, assistant.snapshot, day)
+            result = analyse(rest, assistant.knowledge, day)
             place = result["place"]
             understood = (
                 f"Lieu : {place['commune_name'] or place['region_name'] or ('hors champ' if place['outside'] else 'non trouvé')}"

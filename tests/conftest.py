@@ -1,5 +1,7 @@
 """Shared pytest configuration."""
 
+from __future__ import annotations
+
 import os
 
 # PTB 22.x: opt in to timedelta durations, otherwise constructing RetryAfter emits a
@@ -9,8 +11,13 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/fakebotapi.py, tests/harness.py
@@ -18,12 +25,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))  # tests/fakebotapi.py,
 KNOWLEDGE = ROOT / "knowledge"
 
 
-@pytest.fixture(scope="session", name="snapshot")
-def _snapshot():
-    """The shipped knowledge, loaded once for the whole run."""
-    from bot.kb.load import load_knowledge
+@pytest.fixture(scope="session", name="knowledge")
+def _knowledge() -> Knowledge:
+    """The shipped knowledge and its indexes, loaded once for the whole run (the only copy)."""
+    from shipped import shipped_knowledge
 
-    return load_knowledge(KNOWLEDGE)
+    return shipped_knowledge()
+
+
+@pytest.fixture(scope="session", name="snapshot")
+def _snapshot(knowledge: Knowledge) -> Snapshot:
+    """The shipped knowledge snapshot (plain data), the one of ``knowledge``."""
+    return knowledge.snapshot
 
 
 @pytest.fixture(name="today")

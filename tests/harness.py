@@ -10,6 +10,7 @@ from typing import Any
 from fakebotapi import FakeBotApi
 
 from bot.config import Config
+from bot.nlu.knowledge import Knowledge
 from bot.service import Assistant
 from bot.storage import Store, load_or_create_key
 from handlers.app import build_application
@@ -39,10 +40,10 @@ def copy_knowledge(tmp_path: Path) -> Path:
 class RunningBot:
     """The real python-telegram-bot Application, polling the fake server."""
 
-    def __init__(self, config: Config, snapshot: Any, token: str = "123456:TEST-token-secret") -> None:
+    def __init__(self, config: Config, knowledge: Knowledge, token: str = "123456:TEST-token-secret") -> None:
         self.config = config
         self.store = Store(config.database, load_or_create_key(config.hash_key_file), keep_unknown=config.keep_not_understood)
-        self.assistant = Assistant(config, snapshot, self.store)
+        self.assistant = Assistant(config, knowledge, self.store)
         self.app = build_application(config, self.assistant, token=token)
 
     async def __aenter__(self) -> RunningBot:

@@ -67,11 +67,13 @@ def test_outside_and_unknown_places(capsys: pytest.CaptureFixture[str]) -> None:
     assert nothing["reply"]
 
 
+@pytest.mark.slow
 def test_plain_text_reply() -> None:
     result = subprocess.run([sys.executable, "-m", "bot", "ask", "demandeur d'emploi à Rennes"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
     assert "France Travail" in result.stdout and "<b>" not in result.stdout
 
 
+@pytest.mark.slow
 def test_batch_from_stdin_gives_one_json_object_per_line_in_order() -> None:
     """JSON Lines, flushed line by line; a line it cannot handle still gets its object; never stops early."""
     lines = ["salariée à Lille", "", "🙂🙂🙂", "<b>x</b> & co", "x" * 5000, "29", "j'ai 29 ans", "Saint-Denis", "\x00\x07 bizarre", "fin"]
@@ -87,6 +89,7 @@ def test_batch_from_stdin_gives_one_json_object_per_line_in_order() -> None:
     assert objects[5]["place"]["departement"] == "29" and objects[6]["place"]["region"] is None
 
 
+@pytest.mark.slow
 def test_batch_output_is_flushed_line_by_line() -> None:
     """A consumer gets each result as soon as its line is read (the process is not waiting for the end)."""
     process = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
@@ -105,6 +108,7 @@ def test_batch_output_is_flushed_line_by_line() -> None:
             process.stdout.close()
 
 
+@pytest.mark.slow
 def test_cli_finds_its_configuration_from_another_folder(tmp_path: Path) -> None:
     """Run from elsewhere, cep-bot uses the config.yaml beside the code; a wrong --config is said clearly."""
     ok = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "salarié à Brest"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)

@@ -13,8 +13,8 @@ import pytest
 
 from bot.cli import main
 from bot.config import SCHEMA, Config, ConfigError, load_config
-from bot.kb.schema import Field, Problem
-from bot.kb.yamlpos import PosDict, load_yaml
+from bot.schema import Field, Problem
+from bot.yamlpos import PosDict, load_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 SHIPPED = ROOT / "config.yaml"

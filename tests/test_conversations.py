@@ -24,6 +24,8 @@ from fakebotapi import FakeBotApi
 from harness import RunningBot, make_config
 from handlers.app import PUBLIC_COMMANDS, build_application
 
+pytestmark = pytest.mark.slow
+
 MAX_CALLBACK_BYTES = 64
 MAX_TEXT = 4096
 HDF = "https://hdf.avenir-actifs.org"
@@ -182,8 +184,8 @@ def fake() -> Iterator[FakeBotApi]:
 
 
 @pytest.fixture
-async def world(fake: FakeBotApi, tmp_path: Path, snapshot: Any) -> AsyncIterator[World]:
-    bot = RunningBot(make_config(tmp_path, fake), snapshot)
+async def world(fake: FakeBotApi, tmp_path: Path, knowledge: Any) -> AsyncIterator[World]:
+    bot = RunningBot(make_config(tmp_path, fake), knowledge)
     done = Done()
     bot.app.add_handler(TypeHandler(Update, done), group=99)
     async with bot:
@@ -541,7 +543,7 @@ async def test_a_sticker_gets_help(world: World) -> None:
     assert "Je n'ai pas bien compris" in chat.text
 
 
-def test_live_location_updates_are_not_answered_again(fake: FakeBotApi, tmp_path: Path, snapshot: Any) -> None:
+def test_live_location_updates_are_not_answered_again(fake: FakeBotApi, tmp_path: Path, knowledge: Any) -> None:
     """Bug fixed: a live location sends an edited message every few seconds; each one got a full answer."""
     app = build_application(make_config(tmp_path, fake), object(), token="1:x")  # type: ignore[arg-type]
     location = {"latitude": 50.63, "longitude": 3.06, "live_period": 900}

@@ -35,8 +35,8 @@ SHORT_LIMIT = 700
 
 
 @pytest.fixture(scope="module")
-def engine(snapshot: Any) -> Engine:
-    return Engine(snapshot, today=TODAY)
+def engine(knowledge: Any) -> Engine:
+    return Engine(knowledge, today=TODAY)
 
 
 def all_buttons(turn: Turn) -> list[Button]:
@@ -656,8 +656,8 @@ def test_recommencer_forgets_everything_but_the_source(engine: Engine) -> None:
     assert talk.merged("C'est reparti de zéro.", talk.texts("question_lieu"))
 
 
-def test_confidentialite_gives_the_retention(engine: Engine, snapshot: Any) -> None:
-    custom = Engine(snapshot, today=TODAY, retention_days=30)
+def test_confidentialite_gives_the_retention(engine: Engine, knowledge: Any) -> None:
+    custom = Engine(knowledge, today=TODAY, retention_days=30)
     talk = Talk(custom).command("/confidentialite")
     assert "30 jours" in talk.text and "/supprimer" in talk.text
     assert talk.merged(custom._privacy_text(), REPRENONS + talk.texts("question_lieu")) and talk.asks_place()
@@ -792,24 +792,24 @@ def test_state_round_trips_through_json(engine: Engine) -> None:
     assert talk.state.region == "11"
 
 
-def test_buttons_of_a_deleted_conversation_never_match_a_new_one(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_buttons_of_a_deleted_conversation_never_match_a_new_one(knowledge) -> None:  # type: ignore[no-untyped-def]
     """A new conversation starts at a random revision, so an old button (e.g. from before /supprimer) is stale."""
     from bot.dialogue.engine import Conversation, Engine
 
     revs = {Conversation().rev for _ in range(50)}
     assert len(revs) > 40 and min(revs) >= 1_000_000
-    engine = Engine(snapshot)
+    engine = Engine(knowledge)
     old = engine.handle(None, UserInput("text", "salarié à Brest"))
     data = old.replies[-1].buttons[0][0].data
     fresh = engine.handle(None, UserInput("button", data))
     assert "expiré" in fresh.replies[0].text
 
 
-def test_the_need_button_is_offered_only_where_the_need_matters(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_the_need_button_is_offered_only_where_the_need_matters(knowledge) -> None:  # type: ignore[no-untyped-def]
     """A job seeker's answer has no "Changer de besoin"; an employee's has."""
     from bot.dialogue.engine import Engine
 
-    engine = Engine(snapshot)
+    engine = Engine(knowledge)
     seeker = engine.handle(None, UserInput("text", "je suis demandeur d'emploi à Lyon"))
     labels = [b.label for r in seeker.replies for row in r.buttons for b in row]
     assert "Changer de lieu" in labels and "Changer de besoin" not in labels
@@ -818,28 +818,28 @@ def test_the_need_button_is_offered_only_where_the_need_matters(snapshot) -> Non
     assert "Changer de besoin" in labels
 
 
-def test_the_outside_answer_offers_the_location_button(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_the_outside_answer_offers_the_location_button(knowledge) -> None:  # type: ignore[no-untyped-def]
     from bot.dialogue.engine import Engine
 
-    turn = Engine(snapshot).handle(None, UserInput("text", "je vis à Monaco"))
+    turn = Engine(knowledge).handle(None, UserInput("text", "je vis à Monaco"))
     assert any(r.request_location for r in turn.replies)
 
 
-def test_the_reminder_delay_comes_from_the_configuration(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_the_reminder_delay_comes_from_the_configuration(knowledge) -> None:  # type: ignore[no-untyped-def]
     from bot.dialogue.engine import Engine
 
-    engine = Engine(snapshot, reminder_days=5)
+    engine = Engine(knowledge, reminder_days=5)
     turn = engine.handle(None, UserInput("text", "salariée à Lyon, je veux changer de métier"))
     data = turn.replies[-1].buttons[0][0].data
     rated = engine.handle(turn.state, UserInput("button", data))
     assert "dans 5 jours" in rated.replies[0].text
 
 
-def test_a_question_about_the_employer_does_not_change_a_self_employed_situation(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_a_question_about_the_employer_does_not_change_a_self_employed_situation(knowledge) -> None:  # type: ignore[no-untyped-def]
     """After an answer for an independent worker, "mon employeur sera-t-il au courant ?" is answered, not taken as a new status."""
     from bot.dialogue.engine import Engine
 
-    engine = Engine(snapshot)
+    engine = Engine(knowledge)
     turn = engine.handle(None, UserInput("text", "auto-entrepreneur à Ajaccio, je veux me reconvertir"))
     assert turn.state.traits == ["independant"] and turn.state.step == "answered"
     asked = engine.handle(turn.state, UserInput("text", "mon employeur sera-t-il au courant ?"))

@@ -24,6 +24,8 @@ from telegram.ext import (
 
 from fakebotapi import BOT_USER, ApiError, FakeBotApi, check_html
 
+pytestmark = pytest.mark.slow
+
 CHAT = 42
 
 

@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from bot.kb.langue import LANGUAGE_FILES, check_concepts, read_language
-from bot.kb.schema import Problem
+from bot.schema import Problem
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"

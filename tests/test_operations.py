@@ -6,10 +6,13 @@ import asyncio
 import logging
 from pathlib import Path
 
+import pytest
 from fakebotapi import FakeBotApi
 from harness import RunningBot, button_data, copy_knowledge, make_config, texts
 
-from bot.kb.load import load_knowledge
+from bot.nlu.knowledge import load
+
+pytestmark = pytest.mark.slow
 
 TOKEN = "424242:SECRET-token-never-logged"
 STAFF = 9001
@@ -32,7 +35,7 @@ async def _play(fake: FakeBotApi, users: list[int], script: list[tuple[str, int]
             await fake.areplies(user, replies, timeout=60)
 
 
-async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(tmp_path: Path, snapshot: object) -> None:
+async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(tmp_path: Path, knowledge: object) -> None:
     """With 20 % of sends answered 429 and 10 % 502, every user gets every reply exactly once, in order."""
     script = [  # (what the person writes, messages the bot sends back)
         ("/start", 1),  # the welcome and the place question
@@ -43,7 +46,7 @@ async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(t
         ("non en fait je suis dans les Antilles", 2),  # "même lot", then the answer (a title starts a message)
     ]
     with FakeBotApi() as fake:
-        async with RunningBot(make_config(tmp_path, fake), snapshot, token=TOKEN):
+        async with RunningBot(make_config(tmp_path, fake), knowledge, token=TOKEN):
             reference = 200
             await _play(fake, [reference], script)
             await asyncio.sleep(0.5)
@@ -66,10 +69,10 @@ async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(t
 async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_staff(tmp_path: Path) -> None:
     """A broken file during a conversation: answers keep coming from the last good version, staff get the error."""
     knowledge = copy_knowledge(tmp_path)
-    snapshot = load_knowledge(knowledge)
+    current = load(knowledge)
     with FakeBotApi() as fake:
         config = make_config(tmp_path, fake, knowledge_dir=knowledge, staff_ids=frozenset({STAFF}))
-        async with RunningBot(config, snapshot, token=TOKEN) as bot:
+        async with RunningBot(config, current, token=TOKEN) as bot:
             fake.send_text(5, "salarié à Brest")
             first = await fake.areplies(5, 1)
             assert "accompagné" in texts(first)
@@ -79,7 +82,7 @@ async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_sta
             report = await fake.areplies(STAFF, 1)
             assert "Rechargement refusé" in texts(report)
             assert "2024-2027.yaml:" in texts(report) and "99" in texts(report)
-            assert bot.assistant.snapshot is snapshot
+            assert bot.assistant.knowledge is current
             fake.press(5, button_data(first[-1], "accompagnement"))
             (answer,) = await fake.areplies(5, 1)  # the answer carries its satisfaction question
             assert "https://bretagne.avenir-actifs.org" in answer["text"] and answer["text"].endswith(USEFUL)
@@ -89,10 +92,10 @@ async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_sta
 async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(tmp_path: Path) -> None:
     """/reload by staff builds a new snapshot off the loop; messages sent meanwhile are answered."""
     knowledge = copy_knowledge(tmp_path)
-    snapshot = load_knowledge(knowledge)
+    current = load(knowledge)
     with FakeBotApi() as fake:
         config = make_config(tmp_path, fake, knowledge_dir=knowledge, staff_ids=frozenset({STAFF}))
-        async with RunningBot(config, snapshot, token=TOKEN) as bot:
+        async with RunningBot(config, current, token=TOKEN) as bot:
             texts_file = knowledge / "textes.yaml"
             texts_file.write_text(texts_file.read_text(encoding="utf-8").replace("Je n'ai pas bien compris", "Pardon, je n'ai pas compris", 1), encoding="utf-8")
             fake.send_command(STAFF, "/reload")
@@ -102,7 +105,7 @@ async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(tmp_
                 assert "situation" in texts(await fake.areplies(user, 1)).lower()
             report = await fake.areplies(STAFF, 1)
             assert "Connaissances rechargées" in texts(report)
-            assert bot.assistant.snapshot is not snapshot
+            assert bot.assistant.knowledge is not current
             assert bot.assistant.reloads == 1
 
 
@@ -114,7 +117,7 @@ async def test_reload_runs_in_the_background_and_reports_to_the_staff_chat(tmp_p
     import bot.service  # noqa: PLC0415
 
     knowledge = copy_knowledge(tmp_path)
-    snapshot = load_knowledge(knowledge)
+    current = load(knowledge)
     release, building = threading.Event(), threading.Event()
     real_check = bot.service.check_knowledge
 
@@ -126,7 +129,7 @@ async def test_reload_runs_in_the_background_and_reports_to_the_staff_chat(tmp_p
     monkeypatch.setattr(bot.service, "check_knowledge", held_check)
     with FakeBotApi() as fake:
         config = make_config(tmp_path, fake, knowledge_dir=knowledge, staff_ids=frozenset({STAFF}))
-        async with RunningBot(config, snapshot, token=TOKEN) as running:
+        async with RunningBot(config, current, token=TOKEN) as running:
             try:
                 fake.send_command(STAFF, "/reload")
                 await fake.auntil(building.is_set, timeout=10, message="the reload never started")
@@ -138,22 +141,22 @@ async def test_reload_runs_in_the_background_and_reports_to_the_staff_chat(tmp_p
                 fake.send_command(STAFF, "/version")
                 (version,) = await fake.areplies(STAFF, 1)
                 assert "Connaissances : version" in version["text"], "the staff chat is answered too, before the report"
-                assert running.assistant.reloads == 0 and running.assistant.snapshot is snapshot
+                assert running.assistant.reloads == 0 and running.assistant.knowledge is current
             finally:
                 release.set()
             (report,) = await fake.areplies(STAFF, 1, timeout=30)
             assert "Connaissances rechargées (commande /reload)" in report["text"]
-            assert running.assistant.reloads == 1 and running.assistant.snapshot is not snapshot
+            assert running.assistant.reloads == 1 and running.assistant.knowledge is not current
             await asyncio.sleep(0.3)
             assert len(fake.sent(STAFF)) == 2, "one report, nothing else"
 
 
-async def test_staff_commands_are_refused_to_others_and_logged(tmp_path: Path, snapshot: object, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_staff_commands_are_refused_to_others_and_logged(tmp_path: Path, knowledge: object, caplog) -> None:  # type: ignore[no-untyped-def]
     """/reload by a non-staff user gets the ordinary help; the attempt is logged without the id."""
     caplog.set_level(logging.WARNING)
     with FakeBotApi() as fake:
         config = make_config(tmp_path, fake, staff_ids=frozenset({STAFF}))
-        async with RunningBot(config, snapshot, token=TOKEN) as bot:
+        async with RunningBot(config, knowledge, token=TOKEN) as bot:
             fake.send_command(77, "/reload")
             (message,) = await fake.areplies(77, 1)  # the help, then the current question, in one message
             reply = message["text"]
@@ -171,31 +174,31 @@ async def test_staff_commands_are_refused_to_others_and_logged(tmp_path: Path, s
 async def test_a_file_change_is_picked_up_by_the_watch_and_a_broken_one_reported(tmp_path: Path) -> None:
     """Saving a knowledge file triggers a reload; saving a broken one keeps the old snapshot and warns staff."""
     knowledge = copy_knowledge(tmp_path)
-    snapshot = load_knowledge(knowledge)
+    current = load(knowledge)
     with FakeBotApi() as fake:
         config = make_config(tmp_path, fake, knowledge_dir=knowledge, knowledge_watch_seconds=0.2, staff_ids=frozenset({STAFF}))
-        async with RunningBot(config, snapshot, token=TOKEN) as bot:
+        async with RunningBot(config, current, token=TOKEN) as bot:
             await asyncio.sleep(0.5)
             texts_file = knowledge / "textes.yaml"
             original = texts_file.read_text(encoding="utf-8")
             texts_file.write_text(original.replace("Reprenons", "Reprenons donc", 1), encoding="utf-8")
             await fake.auntil(lambda: bot.assistant.reloads == 1, timeout=10)
-            good = bot.assistant.snapshot
-            assert good is not snapshot
+            good = bot.assistant.knowledge
+            assert good is not current
             texts_file.write_text(original.replace("accueil:", "acceuil:", 1), encoding="utf-8")
             warning = texts(await fake.areplies(STAFF, 1, timeout=10))
             assert "Rechargement refusé" in warning and "textes.yaml:" in warning and "acceuil" in warning
-            assert bot.assistant.snapshot is good
+            assert bot.assistant.knowledge is good
             fake.send_command(12, "/start")
             (welcome,) = await fake.areplies(12, 1)  # the welcome and the place question: one message
             assert "Bonjour" in welcome["text"] and "\n\nOù habitez-vous" in welcome["text"]
 
 
-async def test_a_network_cut_of_several_seconds_loses_no_reply(tmp_path: Path, snapshot: object) -> None:
+async def test_a_network_cut_of_several_seconds_loses_no_reply(tmp_path: Path, knowledge: object) -> None:
     """Telegram unreachable for 4 s, while a reply is due and while people write: polling resumes by itself,
     and every reply arrives once, in order."""
     with FakeBotApi() as fake:
-        async with RunningBot(make_config(tmp_path, fake), snapshot, token=TOKEN):
+        async with RunningBot(make_config(tmp_path, fake), knowledge, token=TOKEN):
             fake.send_command(61, "/start")
             await fake.areplies(61, 1)
             fake.send_text(61, "salariée à Nantes")  # its reply meets the cut

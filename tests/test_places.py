@@ -15,24 +15,19 @@ from pathlib import Path
 
 import pytest
 
-from bot.kb.load import load_knowledge
 from bot.nlu.places import PlaceResult
 from bot.nlu.understand import understand
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def snap():
-    return load_knowledge(ROOT / "knowledge")
+
+def find(knowledge, text: str) -> PlaceResult:
+    return knowledge.places.find(text)
 
 
-def find(snap, text: str) -> PlaceResult:
-    return snap.places.find(text)
-
-
-def where(snap, text: str) -> tuple[str | None, str | None, str | None]:
-    place = find(snap, text).place
+def where(knowledge, text: str) -> tuple[str | None, str | None, str | None]:
+    place = find(knowledge, text).place
     if place is None or place.kind == "outside":
         return (None, None, None)
     return (place.region, place.departement, place.commune)
@@ -57,13 +52,13 @@ def where(snap, text: str) -> tuple[str | None, str | None, str | None]:
         ("je vis en champagne, je bosse dans les vignes", "44"),
     ],
 )
-def test_region_names(snap, text, region):
-    place = find(snap, text).place
+def test_region_names(knowledge, text, region):
+    place = find(knowledge, text).place
     assert place is not None and place.kind == "region" and place.region == region
 
 
-def test_petite_couronne_is_the_region_without_a_departement(snap):
-    place = find(snap, "je suis en petite couronne").place
+def test_petite_couronne_is_the_region_without_a_departement(knowledge):
+    place = find(knowledge, "je suis en petite couronne").place
     assert place is not None and place.region == "11" and place.departement is None
 
 
@@ -91,8 +86,8 @@ def test_petite_couronne_is_the_region_without_a_departement(snap):
         ("je suis du 2A", "2A"),
     ],
 )
-def test_departements(snap, text, dep):
-    assert where(snap, text)[1] == dep
+def test_departements(knowledge, text, dep):
+    assert where(knowledge, text)[1] == dep
 
 
 @pytest.mark.parametrize(
@@ -113,8 +108,8 @@ def test_departements(snap, text, dep):
         "je gagne 1400 euros par mois pour 39h",
     ],
 )
-def test_numbers_that_are_not_places(snap, text):
-    assert not find(snap, text).found
+def test_numbers_that_are_not_places(knowledge, text):
+    assert not find(knowledge, text).found
 
 
 # -- communes ----------------------------------------------------------------------------------------
@@ -147,8 +142,8 @@ def test_numbers_that_are_not_places(snap, text):
         ("la teste de buch, bassin d'arcachon", "33529"),
     ],
 )
-def test_communes(snap, text, commune):
-    assert where(snap, text)[2] == commune
+def test_communes(knowledge, text, commune):
+    assert where(knowledge, text)[2] == commune
 
 
 @pytest.mark.parametrize(
@@ -164,12 +159,12 @@ def test_communes(snap, text, commune):
         ("paris XVe", "75115"),
     ],
 )
-def test_arrondissements(snap, text, commune):
-    assert where(snap, text)[2] == commune
+def test_arrondissements(knowledge, text, commune):
+    assert where(knowledge, text)[2] == commune
 
 
-def test_not_an_arrondissement(snap):
-    assert where(snap, "paris 2 ans")[2] != "75102"
+def test_not_an_arrondissement(knowledge):
+    assert where(knowledge, "paris 2 ans")[2] != "75102"
 
 
 @pytest.mark.parametrize(
@@ -185,8 +180,8 @@ def test_not_an_arrondissement(snap):
         ("97600", "976", "97600"),
     ],
 )
-def test_postal_codes(snap, text, dep, code):
-    place = find(snap, text).place
+def test_postal_codes(knowledge, text, dep, code):
+    place = find(knowledge, text).place
     assert place is not None and place.departement == dep and place.postal_code == code
 
 
@@ -210,13 +205,13 @@ def test_postal_codes(snap, text, dep, code):
         ("moi c'est aix en provance", "13001"),
     ],
 )
-def test_typos(snap, text, commune):
-    result = find(snap, text)
+def test_typos(knowledge, text, commune):
+    result = find(knowledge, text)
     assert result.place is not None and result.place.commune == commune
 
 
-def test_region_typo(snap):
-    place = find(snap, "Bretagn").place
+def test_region_typo(knowledge):
+    place = find(knowledge, "Bretagn").place
     assert place is not None and place.kind == "region" and place.region == "53"
 
 
@@ -235,50 +230,50 @@ def test_region_typo(snap):
         "on est engagé jusqu'au bout ou on peut laisser tomber ?",
     ],
 )
-def test_ordinary_words_are_not_places(snap, text):
-    assert not find(snap, text).found
+def test_ordinary_words_are_not_places(knowledge, text):
+    assert not find(knowledge, text).found
 
 
 # -- names shared, regions against communes ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(("text", "region"), [("Bretagne", "53"), ("La Réunion", "04"), ("je suis a la reunion", "04"), ("champagne", "44")])
-def test_region_beats_small_commune(snap, text, region):
-    place = find(snap, text).place
+def test_region_beats_small_commune(knowledge, text, region):
+    place = find(knowledge, text).place
     assert place is not None and place.kind == "region" and place.region == region
 
 
-def test_saint_denis_is_ambiguous_largest_first(snap):
-    result = find(snap, "Saint-Denis")
+def test_saint_denis_is_ambiguous_largest_first(knowledge):
+    result = find(knowledge, "Saint-Denis")
     assert result.place is None
     assert [c.departement for c in result.candidates] == ["974", "93"]
     assert [c.region for c in result.candidates] == ["04", "11"]
     assert result.candidates[0].population > result.candidates[1].population
-    u = understand("Saint-Denis", snap)
+    u = understand("Saint-Denis", knowledge)
     assert u.place.place is None  # no region chosen for the person
 
 
-def test_ambiguous_name_settled_by_a_departement(snap):
-    place = find(snap, "Saint-Denis, dans le 93").place
+def test_ambiguous_name_settled_by_a_departement(knowledge):
+    place = find(knowledge, "Saint-Denis, dans le 93").place
     assert place is not None and place.departement == "93"
 
 
-def test_much_larger_commune_wins(snap):
+def test_much_larger_commune_wins(knowledge):
     # Valence (Drôme) is more than ten times larger than Valence (Tarn-et-Garonne)
-    place = find(snap, "Valence").place
+    place = find(knowledge, "Valence").place
     assert place is not None and place.commune == "26362"
 
 
-def test_antilles_are_ambiguous_within_one_lot(snap):
-    result = find(snap, "les Antilles")
+def test_antilles_are_ambiguous_within_one_lot(knowledge):
+    result = find(knowledge, "les Antilles")
     assert result.place is None and {c.region for c in result.candidates} == {"01", "02"}
-    market = snap.market_on(dt.date(2025, 6, 1))
+    market = knowledge.snapshot.market_on(dt.date(2025, 6, 1))
     lots = {market.lot_for(c.region).id for c in result.candidates}
     assert len(lots) == 1
 
 
-def test_la_reunion_974_gives_the_departement(snap):
-    place = find(snap, "la reunion 974").place
+def test_la_reunion_974_gives_the_departement(knowledge):
+    place = find(knowledge, "la reunion 974").place
     assert place is not None and place.region == "04" and place.departement == "974"
 
 
@@ -286,20 +281,20 @@ def test_la_reunion_974_gives_the_departement(snap):
 
 
 @pytest.mark.parametrize("text", ["je vis à Monaco", "97500", "Nouméa", "je vis en belgique", "j'habite à Genève", "Tahiti", "98000"])
-def test_outside(snap, text):
-    result = find(snap, text)
+def test_outside(knowledge, text):
+    result = find(knowledge, text)
     assert result.outside and result.place.region is None
 
 
-def test_locate_nearest_commune(snap):
-    result = snap.places.locate(50.6292, 3.0573)  # Lille
+def test_locate_nearest_commune(knowledge):
+    result = knowledge.places.locate(50.6292, 3.0573)  # Lille
     assert result.place is not None and result.place.commune == "59350" and result.place.region == "32"
     assert result.how == "localisation"
 
 
 @pytest.mark.parametrize(("lat", "lon"), [(45.0, -20.0), (200.0, 0.0), (0.0, 0.0)])
-def test_locate_far_away_is_outside(snap, lat, lon):
-    assert snap.places.locate(lat, lon).outside
+def test_locate_far_away_is_outside(knowledge, lat, lon):
+    assert knowledge.places.locate(lat, lon).outside
 
 
 # -- the whole labelled set and the benchmark --------------------------------------------------------
@@ -314,14 +309,15 @@ def _bench():
     return module
 
 
-def test_labelled_set_accuracy(snap):
+def test_labelled_set_accuracy(knowledge):
     bench = _bench()
     items = bench.load_items(bench.LABELLED)
     assert len(items) >= 700
-    score = bench.evaluate(items, snap)
+    score = bench.evaluate(items, knowledge)
     assert score.accuracy >= 0.95, score.failures[:20]
 
 
+@pytest.mark.bench
 def test_bench_quick_runs():
     out = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "understanding.py"), "--quick"], capture_output=True, text=True, timeout=300, check=False, cwd=ROOT
@@ -330,30 +326,30 @@ def test_bench_quick_runs():
     assert "p99" in out.stdout and "| measure | value |" in out.stdout
 
 
-def test_a_location_inside_an_outside_zone_is_outside(snapshot) -> None:  # type: ignore[no-untyped-def]
+def test_a_location_inside_an_outside_zone_is_outside(knowledge) -> None:  # type: ignore[no-untyped-def]
     """Andorra la Vella is within 30 km of French communes, yet its zone makes it outside."""
-    result = snapshot.places.locate(42.5063, 1.5218)
+    result = knowledge.places.locate(42.5063, 1.5218)
     assert result.outside and result.place.name == "Andorre"
-    assert snapshot.places.locate(42.5197, 1.8233).place.region == "76"  # Porta, just across the border
+    assert knowledge.places.locate(42.5197, 1.8233).place.region == "76"  # Porta, just across the border
 
 
 @pytest.mark.parametrize(
     ("text", "dep"),
     [("salarié 29", "29"), ("salariée, 29", "29"), ("auto-entrepreneur 13", "13"), ("demandeur d'emploi 93", "93"), ("cdi 2A", "2A")],
 )
-def test_a_status_then_a_number_ending_the_message_is_a_departement(snapshot, text: str, dep: str) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot.places.find(text).place.departement == dep
+def test_a_status_then_a_number_ending_the_message_is_a_departement(knowledge, text: str, dep: str) -> None:  # type: ignore[no-untyped-def]
+    assert knowledge.places.find(text).place.departement == dep
 
 
 @pytest.mark.parametrize("text", ["salarié 29 ans", "je suis salarié depuis 29", "salarié 35 heures", "nous sommes 4", "on est 3 salariés"])
-def test_counts_after_a_status_are_not_places(snapshot, text: str) -> None:  # type: ignore[no-untyped-def]
-    assert snapshot.places.find(text).place is None
+def test_counts_after_a_status_are_not_places(knowledge, text: str) -> None:  # type: ignore[no-untyped-def]
+    assert knowledge.places.find(text).place is None
 
 
 @pytest.mark.parametrize(
     ("text", "region"),
     [("je vis à Genève et je travaille à Annemasse", "84"), ("frontalier, j'habite Thionville et je bosse au Luxembourg", "44")],
 )
-def test_a_cross_border_worker_is_served_on_the_french_side(snapshot, text: str, region: str) -> None:  # type: ignore[no-untyped-def]
-    place = snapshot.places.find(text).place
+def test_a_cross_border_worker_is_served_on_the_french_side(knowledge, text: str, region: str) -> None:  # type: ignore[no-untyped-def]
+    place = knowledge.places.find(text).place
     assert place is not None and place.kind == "commune" and place.region == region

@@ -19,6 +19,8 @@ from harness import RunningBot, button_data, make_config
 
 from bot.storage import Store, load_or_create_key
 
+pytestmark = pytest.mark.slow
+
 USER = 987654321
 NAME = "Zébulon"
 OTHER = 123123123
@@ -73,10 +75,10 @@ async def expect(fake: FakeBotApi, chat: int, needle: str, timeout: float = 10) 
 # -- a full conversation: the events, and nothing personal --------------------------------------
 
 
-async def test_events_are_emitted_and_hold_nothing_personal(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_events_are_emitted_and_hold_nothing_personal(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake)
-        async with RunningBot(cfg, snapshot):
+        async with RunningBot(cfg, knowledge):
             fake.send_command(USER, "/start qr-affiche-42", first_name=NAME)
             await expect(fake, USER, "Où habitez-vous")
             fake.send_text(USER, MESSAGES["name"], first_name=NAME)
@@ -105,7 +107,7 @@ async def test_events_are_emitted_and_hold_nothing_personal(tmp_path: Path, snap
             await expect(fake, OTHER + 2, "situation")
         with closing(sqlite3.connect(cfg.database)) as db, db:
             db.execute("UPDATE reminders SET due_at = ?", ((dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat(),))
-        async with RunningBot(cfg, snapshot):  # the reminder, after a restart
+        async with RunningBot(cfg, knowledge):  # the reminder, after a restart
             reminder = await expect(fake, USER, "Petit rappel")
             fake.press(USER, button_data(reminder, "Oui, c'est fait"), first_name=NAME)
             await expect(fake, USER, "Bravo")
@@ -141,11 +143,11 @@ async def test_events_are_emitted_and_hold_nothing_personal(tmp_path: Path, snap
         assert needle.encode() not in raw_bytes(cfg.database)
 
 
-async def test_texts_not_understood_are_not_kept_by_default(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_texts_not_understood_are_not_kept_by_default(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake)
         assert cfg.keep_not_understood is False
-        async with RunningBot(cfg, snapshot):
+        async with RunningBot(cfg, knowledge):
             fake.send_text(USER, MESSAGES["not_understood"])
             await expect(fake, USER, "Où habitez-vous")
     assert mentions(cfg.database, "frobnicate") == []
@@ -154,10 +156,10 @@ async def test_texts_not_understood_are_not_kept_by_default(tmp_path: Path, snap
         assert db.execute("SELECT COUNT(*) FROM events WHERE type = 'not_understood'").fetchone() == (1,)
 
 
-async def test_texts_not_understood_kept_when_allowed_without_any_link(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_texts_not_understood_kept_when_allowed_without_any_link(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake, keep_not_understood=True)
-        async with RunningBot(cfg, snapshot):
+        async with RunningBot(cfg, knowledge):
             for user, text in ((USER, "zzz qqq 06 12 34 56 78"), (OTHER, "aaa bbb"), (OTHER + 1, "zzz qqq 06 12 34 56 78")):
                 fake.send_text(user, text)
                 await expect(fake, user, "Où habitez-vous")
@@ -174,11 +176,11 @@ async def test_texts_not_understood_kept_when_allowed_without_any_link(tmp_path:
 # -- the key ----------------------------------------------------------------------------------------
 
 
-async def test_person_hash_is_stable_across_restarts_and_depends_on_the_key(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_person_hash_is_stable_across_restarts_and_depends_on_the_key(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake, hash_key_file=tmp_path / "keys" / "hash.key", database=tmp_path / "db" / "cep.sqlite3")
         for _ in range(2):
-            async with RunningBot(cfg, snapshot):
+            async with RunningBot(cfg, knowledge):
                 fake.send_text(USER, "Lyon")
                 await expect(fake, USER, "situation")
         key_file = tmp_path / "keys" / "hash.key"
@@ -194,10 +196,10 @@ async def test_person_hash_is_stable_across_restarts_and_depends_on_the_key(tmp_
 # -- /supprimer ---------------------------------------------------------------------------------------
 
 
-async def test_supprimer_asks_then_deletes_every_row_about_the_person(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_supprimer_asks_then_deletes_every_row_about_the_person(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake, keep_not_understood=True)
-        async with RunningBot(cfg, snapshot) as bot:
+        async with RunningBot(cfg, knowledge) as bot:
             for user in (USER, OTHER):  # two people, each with state, events and a reminder
                 fake.send_command(user, "/start pub")
                 await expect(fake, user, "Où habitez-vous")
@@ -235,10 +237,10 @@ async def test_supprimer_asks_then_deletes_every_row_about_the_person(tmp_path: 
             assert db.execute(f"SELECT COUNT(*) FROM {table} WHERE person = ?", (other,)).fetchone()[0] > 0  # noqa: S608
 
 
-async def test_supprimer_then_start_again(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_supprimer_then_start_again(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake)
-        async with RunningBot(cfg, snapshot) as bot:
+        async with RunningBot(cfg, knowledge) as bot:
             fake.send_text(USER, "Lyon")
             await expect(fake, USER, "situation")
             fake.send_command(USER, "/supprimer")
@@ -254,9 +256,9 @@ async def test_supprimer_then_start_again(tmp_path: Path, snapshot) -> None:  # 
 
 
 @pytest.mark.parametrize("days", [42, 365])
-async def test_confidentialite_says_what_why_and_how_long(tmp_path: Path, snapshot, days: int) -> None:  # type: ignore[no-untyped-def]
+async def test_confidentialite_says_what_why_and_how_long(tmp_path: Path, knowledge, days: int) -> None:  # type: ignore[no-untyped-def]
     with FakeBotApi() as fake:
-        async with RunningBot(make_config(tmp_path, fake, retention_days=days), snapshot):
+        async with RunningBot(make_config(tmp_path, fake, retention_days=days), knowledge):
             fake.send_command(USER, "/confidentialite")
             reply = await expect(fake, USER, "garde")
     text = reply["text"]

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from fakebotapi import FakeBotApi
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "777777:AAE-very-secret-token_value"
 WEBHOOK_SECRET = "webhook-secret-value-42"

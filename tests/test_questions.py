@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.kb.load import load_knowledge
 from bot.nlu.questions import CONFIDENT, POSSIBLE, QuestionMatch
 from bot.nlu.understand import understand
 
@@ -79,31 +78,27 @@ OFF_TOPIC = ["tu connais une bonne pizzeria ?", "t'as vu le match hier ?", "quel
 ]
 
 
-@pytest.fixture(scope="module")
-def snap():
-    return load_knowledge(ROOT / "knowledge")
-
 
 @pytest.mark.parametrize(("text", "question"), PARAPHRASES)
-def test_paraphrases(snap, text, question):
-    assert understand(text, snap).confident_question == question
+def test_paraphrases(knowledge, text, question):
+    assert understand(text, knowledge).confident_question == question
 
 
-def test_every_question_has_a_paraphrase(snap):
-    assert {q for _, q in PARAPHRASES} == set(snap.questions)
+def test_every_question_has_a_paraphrase(knowledge):
+    assert {q for _, q in PARAPHRASES} == set(knowledge.snapshot.questions)
 
 
 @pytest.mark.parametrize("text", OFF_TOPIC)
-def test_off_topic_does_not_match(snap, text):
-    assert understand(text, snap).confident_question is None
+def test_off_topic_does_not_match(knowledge, text):
+    assert understand(text, knowledge).confident_question is None
 
 
-def test_phrasings_match_their_own_question(snap):
+def test_phrasings_match_their_own_question(knowledge):
     total = right = 0
-    for question in snap.questions.values():
+    for question in knowledge.snapshot.questions.values():
         for phrasing in question.phrasings:
             total += 1
-            right += understand(phrasing, snap).confident_question == question.id
+            right += understand(phrasing, knowledge).confident_question == question.id
     assert right / total >= 0.97
 
 
@@ -127,8 +122,8 @@ def test_phrasings_match_their_own_question(snap):
         ("cb ça coûte", "gratuit"),
     ],
 )
-def test_in_context(snap, text, question):
-    assert understand(text, snap).confident_question == question
+def test_in_context(knowledge, text, question):
+    assert understand(text, knowledge).confident_question == question
 
 
 @pytest.mark.parametrize(
@@ -145,12 +140,12 @@ def test_in_context(snap, text, question):
         "",
     ],
 )
-def test_statements_are_not_questions(snap, text):
-    assert understand(text, snap).confident_question is None
+def test_statements_are_not_questions(knowledge, text):
+    assert understand(text, knowledge).confident_question is None
 
 
-def test_below_the_threshold_no_answer(snap):
-    u = understand("et pour le reste ?", snap)
+def test_below_the_threshold_no_answer(knowledge):
+    u = understand("et pour le reste ?", knowledge)
     assert u.confident_question is None
     weak = QuestionMatch("gratuit", CONFIDENT - 0.01)
     assert not weak.confident and weak.possible == (CONFIDENT - 0.01 >= POSSIBLE)
@@ -158,8 +153,8 @@ def test_below_the_threshold_no_answer(snap):
     assert not QuestionMatch("gratuit", 0.6, "financement_cep", 0.59).confident  # too close to call
 
 
-def test_stems_and_expressions(snap):
-    lex = snap.faq.lex
+def test_stems_and_expressions(knowledge):
+    lex = knowledge.questions.lex
     stem, content_stems = lex.stem, lex.content_stems
     assert stem("financement") == stem("financer") == stem("finance")
     assert stem("demissionner") == stem("demission")
@@ -169,8 +164,8 @@ def test_stems_and_expressions(snap):
 
 
 @pytest.mark.parametrize("text", ["", "?", "cep " * 3000, "\u0000", "🙂🙂", "combien combien combien"])
-def test_never_raises(snap, text):
-    snap.faq.match(text)
+def test_never_raises(knowledge, text):
+    knowledge.questions.match(text)
 
 
 @pytest.mark.parametrize(
@@ -260,8 +255,8 @@ def test_never_raises(snap, text):
         ("je veux me casser de ma boîte pour changer de métier, il faut un cep ?", "demission_reconversion"),
     ],
 )
-def test_mechanisms(snap, text, question):
-    assert understand(text, snap).confident_question == question
+def test_mechanisms(knowledge, text, question):
+    assert understand(text, knowledge).confident_question == question
 
 
 @pytest.mark.parametrize(
@@ -292,25 +287,25 @@ def test_mechanisms(snap, text, question):
         "mon patron m'a parlé de ses vacances, c'est normal ?",  # being told of something is not the employer's duty to tell
     ],
 )
-def test_concepts_reject(snap, text):
-    assert understand(text, snap).confident_question is None
+def test_concepts_reject(knowledge, text):
+    assert understand(text, knowledge).confident_question is None
 
 
-def test_concepts_are_well_formed(snap):
+def test_concepts_are_well_formed(knowledge):
     """Every question has concepts, and every alternative of them reads as at least one stem."""
     from bot.kb.langue import expand_group
 
-    for question in snap.questions.values():
+    for question in knowledge.snapshot.questions.values():
         assert question.concepts, question.id
         for group in (*question.concepts, *question.excludes):
-            words = expand_group(group, snap.language.groups).split("|")
-            [alternatives] = snap.faq.lex.concept_groups((group,))
+            words = expand_group(group, knowledge.snapshot.language.groups).split("|")
+            [alternatives] = knowledge.questions.lex.concept_groups((group,))
             assert len(alternatives) == len(words), group
 
 
-def test_speaking_to_the_bot_is_only_possible(snap):
+def test_speaking_to_the_bot_is_only_possible(knowledge):
     """A message that speaks to the bot and does not name the CEP is not answered outright; a close
     one is offered as a possible question."""
-    match = understand("tu sais si c'est gratuit ?", snap).question
+    match = understand("tu sais si c'est gratuit ?", knowledge).question
     assert match is not None and match.id == "gratuit" and match.possible and not match.confident
-    assert understand("t'as quel âge ?", snap).confident_question is None
+    assert understand("t'as quel âge ?", knowledge).confident_question is None

@@ -2,37 +2,25 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from bot.kb.load import load_knowledge
 from bot.nlu.situation import find_situation as _find_situation
 from bot.routing import pick_rule
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture(scope="module")
-def snap():
-    return load_knowledge(ROOT / "knowledge")
+from shipped import shipped_knowledge
 
 
 @pytest.fixture(scope="module")
-def reader(snap):
-    return snap.faq.situation
-
-
-_SNAP = load_knowledge(ROOT / "knowledge")
+def reader(knowledge):
+    return knowledge.questions.situation
 
 
 def find_situation(text: str):
     """The situation read with the shipped language knowledge."""
-    return _find_situation(text, _SNAP.faq.situation)
+    return _find_situation(text, shipped_knowledge().questions.situation)
 
 
-def profile(snap, text: str) -> str | None:
-    rule = pick_rule(find_situation(text).traits, snap)
+def profile(snapshot, text: str) -> str | None:
+    rule = pick_rule(find_situation(text).traits, snapshot)
     return rule.profile if rule is not None else None
 
 
@@ -81,15 +69,15 @@ def test_traits(text, trait):
         ("j'ai 45 ans et 3 enfants", None),
     ],
 )
-def test_profiles_from_rules(snap, text, expected):
-    assert profile(snap, text) == expected
+def test_profiles_from_rules(snapshot, text, expected):
+    assert profile(snapshot, text) == expected
 
 
-def test_first_matching_rule_wins(snap):
+def test_first_matching_rule_wins(snapshot):
     # cadre + demandeur_emploi: the rule [cadre, demandeur_emploi] comes before [demandeur_emploi]
-    rule = pick_rule({"cadre", "demandeur_emploi"}, snap)
+    rule = pick_rule({"cadre", "demandeur_emploi"}, snapshot)
     assert rule is not None and rule.traits == frozenset({"cadre", "demandeur_emploi"})
-    assert pick_rule(set(), snap) is None
+    assert pick_rule(set(), snapshot) is None
 
 
 @pytest.mark.parametrize(
@@ -107,13 +95,13 @@ def test_first_matching_rule_wins(snap):
         ("j'étais artisan, j'ai fermé, maintenant je suis au chômage", "demandeur_emploi", "independant"),
     ],
 )
-def test_negations(snap, text, expected, denied):
+def test_negations(snapshot, text, expected, denied):
     situation = find_situation(text)
-    assert profile(snap, text) == expected
+    assert profile(snapshot, text) == expected
     assert denied not in situation.traits and denied in situation.denied
 
 
-def test_a_wish_is_not_a_situation(snap):
+def test_a_wish_is_not_a_situation(snapshot):
     situation = find_situation("je suis pas indépendant, je suis en cdi mais je veux me lancer à mon compte")
     assert "independant" not in situation.traits and "salarie" in situation.traits
     assert situation.need == "accompagnement"

@@ -38,16 +38,16 @@ def write_config(tmp_path: Path, retention_days: int = 180) -> Path:
     return path
 
 
-def fill(config_path: Path, snapshot) -> dict[str, str]:  # type: ignore[no-untyped-def]
+def fill(config_path: Path, knowledge) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Four people, real turns through the Assistant; returns their hashes."""
-    return asyncio.run(_fill(config_path, snapshot))
+    return asyncio.run(_fill(config_path, knowledge))
 
 
-async def _fill(config_path: Path, snapshot) -> dict[str, str]:  # type: ignore[no-untyped-def]
+async def _fill(config_path: Path, knowledge) -> dict[str, str]:  # type: ignore[no-untyped-def]
     config = load_config(config_path)
     store = Store(config.database, load_or_create_key(config.hash_key_file))
     async with store:
-        assistant = Assistant(config, snapshot, store)
+        assistant = Assistant(config, knowledge, store)
 
         async def turn(user: int, kind: str, text: str):  # type: ignore[no-untyped-def]
             return await assistant.process(user, user, UserInput(kind, text))
@@ -104,9 +104,9 @@ def row(out: str, group: str | None = None) -> list[str]:
 # columns: conversations personnes reponses questions utile_oui utile_non % rdv rappels_demandes rappels_envoyes non_compris
 
 
-def test_stats_totals(tmp_path: Path, snapshot, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_stats_totals(tmp_path: Path, knowledge, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     config_path = write_config(tmp_path)
-    fill(config_path, snapshot)
+    fill(config_path, knowledge)
     out = stats(capsys, config_path)
     assert out.startswith("Chiffres d'usage du début au ")
     header = out.splitlines()[1]
@@ -115,9 +115,9 @@ def test_stats_totals(tmp_path: Path, snapshot, capsys: pytest.CaptureFixture[st
     assert row(out) == ["4", "4", "3", "2", "2", "1", "67", "1", "1", "1", "1"]
 
 
-def test_stats_by_dimension_and_csv(tmp_path: Path, snapshot, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_stats_by_dimension_and_csv(tmp_path: Path, knowledge, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     config_path = write_config(tmp_path)
-    fill(config_path, snapshot)
+    fill(config_path, knowledge)
     by_source = stats(capsys, config_path, "--by", "source")
     assert row(by_source, "affiche")[:3] == ["2", "2", "2"]
     assert row(by_source, "flyer")[:3] == ["1", "1", "1"]
@@ -142,9 +142,9 @@ def test_stats_by_dimension_and_csv(tmp_path: Path, snapshot, capsys: pytest.Cap
     assert table["affiche"]["conversations"] == "2" and table["affiche"]["rdv_pris"] == "1" and table["flyer"]["utile_non"] == "1"
 
 
-def test_stats_period(tmp_path: Path, snapshot, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_stats_period(tmp_path: Path, knowledge, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     config_path = write_config(tmp_path)
-    persons = fill(config_path, snapshot)
+    persons = fill(config_path, knowledge)
     with closing(sqlite3.connect(tmp_path / "data" / "cep.sqlite3")) as db, db:
         db.execute("UPDATE events SET at = '2025-01-15T10:00:00+00:00' WHERE person = ?", (persons["2"],))
     assert row(stats(capsys, config_path, "--until", "2025-01-15"))[:3] == ["1", "1", "1"]
@@ -156,9 +156,10 @@ def test_stats_period(tmp_path: Path, snapshot, capsys: pytest.CaptureFixture[st
         main(["--config", str(config_path), "stats", "--since", "15/01/2025"])
 
 
-def test_stats_in_a_subprocess(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.slow
+def test_stats_in_a_subprocess(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     config_path = write_config(tmp_path)
-    fill(config_path, snapshot)
+    fill(config_path, knowledge)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("CEP_BOT_TOKEN", None)
     result = subprocess.run(  # noqa: S603
@@ -185,9 +186,9 @@ def test_stats_on_a_corrupt_database_leaves_it_alone(tmp_path: Path, capsys: pyt
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == ["cep.sqlite3"]
 
 
-def test_purge_command(tmp_path: Path, snapshot, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+def test_purge_command(tmp_path: Path, knowledge, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
     config_path = write_config(tmp_path, retention_days=30)
-    persons = fill(config_path, snapshot)
+    persons = fill(config_path, knowledge)
     old = (dt.datetime.now(dt.UTC) - dt.timedelta(days=31)).isoformat()
     database = tmp_path / "data" / "cep.sqlite3"
     with closing(sqlite3.connect(database)) as db, db:
@@ -225,12 +226,13 @@ def test_summarise_counts_each_answer_in_its_own_group() -> None:
 # -- /stats in Telegram ---------------------------------------------------------------------------------
 
 
-async def test_staff_stats_command_and_ordinary_help_for_others(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.slow
+async def test_staff_stats_command_and_ordinary_help_for_others(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     config_path = write_config(tmp_path)
-    await _fill(config_path, snapshot)
+    await _fill(config_path, knowledge)
     with FakeBotApi() as fake:
         config = replace(load_config(config_path), base_url=fake.base_url, staff_ids=frozenset({STAFF}), knowledge_watch_seconds=0)
-        async with RunningBot(config, snapshot):
+        async with RunningBot(config, knowledge):
             fake.send_command(STAFF, "/stats")
             (figures,) = await fake.areplies(STAFF, 1)
             assert "4 conversations (4 personnes), 3 réponses, 2 questions" in figures["text"]

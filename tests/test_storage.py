@@ -115,10 +115,10 @@ async def test_state_and_events_are_committed_together_or_not_at_all(tmp_path: P
         assert await store.load_state("p2") == {"step": "place"}
 
 
-async def test_the_turn_is_committed_before_the_reply_is_sent(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_the_turn_is_committed_before_the_reply_is_sent(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     """What a channel holds when it sends the replies is already on disk: another connection sees it."""
     async with new_store(tmp_path) as store:
-        assistant = Assistant(config(tmp_path), snapshot, store)
+        assistant = Assistant(config(tmp_path), knowledge, store)
         await assistant.process(7, 7, UserInput("command", "/start"))
         await assistant.process(7, 7, UserInput("text", LYON))  # returns the replies to send
         with closing(sqlite3.connect(tmp_path / "cep.sqlite3")) as other:
@@ -128,9 +128,9 @@ async def test_the_turn_is_committed_before_the_reply_is_sent(tmp_path: Path, sn
         assert types == ["conversation_started", "place", "situation"]
 
 
-async def test_a_reminder_is_committed_with_the_turn_that_asks_for_it(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_reminder_is_committed_with_the_turn_that_asks_for_it(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     async with new_store(tmp_path) as store:
-        assistant = Assistant(config(tmp_path, reminder_days=3), snapshot, store)
+        assistant = Assistant(config(tmp_path, reminder_days=3), knowledge, store)
         turn = None
         for ui in (UserInput("command", "/start"), UserInput("text", LYON)):
             turn = await assistant.process(7, 7, ui)
@@ -162,10 +162,10 @@ async def _full_conversation(assistant: Assistant, user: int) -> int:
     return start
 
 
-async def test_200_people_at_once_lose_no_event(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_200_people_at_once_lose_no_event(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     users = range(1000, 1200)
     async with new_store(tmp_path) as store:
-        assistant = Assistant(config(tmp_path), snapshot, store)
+        assistant = Assistant(config(tmp_path), knowledge, store)
         starts = await asyncio.gather(*(_full_conversation(assistant, u) for u in users))
         counts = Counter(kind for _, _, kind, _ in await store.events())
         states = [Store.person(store, u) for u in users]
@@ -181,10 +181,10 @@ async def test_200_people_at_once_lose_no_event(tmp_path: Path, snapshot) -> Non
     assert len({s["source"] for s in loaded if s}) == 3
 
 
-async def test_turns_of_one_person_are_serialised(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_turns_of_one_person_are_serialised(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     """Two messages of the same person processed at once: neither update is lost."""
     async with new_store(tmp_path) as store:
-        assistant = Assistant(config(tmp_path), snapshot, store)
+        assistant = Assistant(config(tmp_path), knowledge, store)
         first = await assistant.process(9, 9, UserInput("command", "/start"))
         # an old button: one "stale_button" event per turn, whatever the order
         await asyncio.gather(*(assistant.process(9, 9, UserInput("button", "0|q|gratuit")) for _ in range(40)))
@@ -194,11 +194,12 @@ async def test_turns_of_one_person_are_serialised(tmp_path: Path, snapshot) -> N
         assert assistant._person_locks == {}  # no lock left behind
 
 
-async def test_200_people_at_once_through_telegram(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.slow
+async def test_200_people_at_once_through_telegram(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     """The real Application (updates processed one after the other) and the fake Bot API."""
     users = list(range(2000, 2200))
     with FakeBotApi() as fake:
-        async with RunningBot(make_config(tmp_path, fake), snapshot) as bot:
+        async with RunningBot(make_config(tmp_path, fake), knowledge) as bot:
             for user in users:
                 fake.send_text(user, LYON)
             for user in users:
@@ -227,13 +228,14 @@ async def test_the_chat_id_of_a_reminder_is_sealed(tmp_path: Path, caplog: pytes
     assert "sealed with another hashing key" in caplog.text
 
 
-async def test_reminders_are_rescheduled_and_sent_after_a_restart(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.slow
+async def test_reminders_are_rescheduled_and_sent_after_a_restart(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     """Asked in one Application, due while it is stopped, sent by a new Application on the same
     database, with the booking buttons; "Oui, c'est fait" records a booking."""
     chat = 4242
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake)
-        async with RunningBot(cfg, snapshot):
+        async with RunningBot(cfg, knowledge):
             fake.send_text(chat, LYON)
             (question,) = await fake.areplies(chat, 1)
             fake.press(chat, button_data(question, "accompagnement"))
@@ -245,7 +247,7 @@ async def test_reminders_are_rescheduled_and_sent_after_a_restart(tmp_path: Path
             await fake.areplies(chat, 1)
         with closing(sqlite3.connect(cfg.database)) as db, db:
             db.execute("UPDATE reminders SET due_at = ?", ((dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)).isoformat(),))
-        async with RunningBot(cfg, snapshot) as bot:
+        async with RunningBot(cfg, knowledge) as bot:
             (reminder,) = await fake.areplies(chat, 1, timeout=15)
             assert "Petit rappel" in reminder["text"] and "Avenir Actifs" in reminder["text"]
             labels = [b["text"] for row in reminder["reply_markup"]["inline_keyboard"] for b in row]
@@ -283,12 +285,13 @@ async def test_purge_deletes_only_what_is_older_than_the_retention(tmp_path: Pat
         assert await store.purge(180) == {"conversations": 0, "events": 0, "reminders": 0, "unknown_texts": 0}
 
 
-async def test_the_daily_purge_job(tmp_path: Path, snapshot) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.slow
+async def test_the_daily_purge_job(tmp_path: Path, knowledge) -> None:  # type: ignore[no-untyped-def]
     async with new_store(tmp_path) as store:
         await store.save_turn("old", {"step": "place"}, [{"type": "conversation_started"}])
     await _age(tmp_path / "cep.sqlite3", 40)
     with FakeBotApi() as fake:
-        async with RunningBot(make_config(tmp_path, fake, retention_days=30), snapshot) as bot:
+        async with RunningBot(make_config(tmp_path, fake, retention_days=30), knowledge) as bot:
             (job,) = bot.app.job_queue.get_jobs_by_name("purge")  # type: ignore[union-attr]
             assert job.trigger.interval == dt.timedelta(days=1)  # type: ignore[attr-defined]
             await job.run(bot.app)
@@ -298,13 +301,14 @@ async def test_the_daily_purge_job(tmp_path: Path, snapshot) -> None:  # type: i
 # -- faults ---------------------------------------------------------------------------------------
 
 
-async def test_a_corrupt_file_is_moved_aside_and_the_bot_keeps_serving(tmp_path: Path, snapshot, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.slow
+async def test_a_corrupt_file_is_moved_aside_and_the_bot_keeps_serving(tmp_path: Path, knowledge, caplog: pytest.LogCaptureFixture) -> None:  # type: ignore[no-untyped-def]
     garbage = b"this is not a database\x00" * 500
     (tmp_path / "cep.sqlite3").write_bytes(garbage)
     (tmp_path / "cep.sqlite3-wal").write_bytes(b"junk wal")
     caplog.set_level(logging.ERROR, logger="bot.storage")
     with FakeBotApi() as fake:
-        async with RunningBot(make_config(tmp_path, fake), snapshot):
+        async with RunningBot(make_config(tmp_path, fake), knowledge):
             fake.send_command(77, "/start")
             (welcome,) = await fake.areplies(77, 1)  # the welcome and the place question: one message
             assert "Bonjour" in welcome["text"] and "Où habitez-vous" in welcome["text"]
@@ -401,6 +405,7 @@ def test_scrub() -> None:
     assert scrub("j'habite au 75011") == "j'habite au 75011"  # a postal code is not a phone number
 
 
+@pytest.mark.bench
 def test_bench_quick_runs() -> None:
     import subprocess  # noqa: PLC0415
     import sys  # noqa: PLC0415
@@ -412,7 +417,7 @@ def test_bench_quick_runs() -> None:
     assert "persistence cost per update, ms" in result.stdout and "save_turn (state + 2 events)" in result.stdout
 
 
-async def test_an_update_delivered_twice_is_processed_once_and_its_replies_replayed(tmp_path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_an_update_delivered_twice_is_processed_once_and_its_replies_replayed(tmp_path, knowledge) -> None:  # type: ignore[no-untyped-def]
     """After a crash between the commit and Telegram's confirmation, the same update_id is not processed again."""
     from bot.config import Config
     from bot.dialogue.engine import UserInput
@@ -421,7 +426,7 @@ async def test_an_update_delivered_twice_is_processed_once_and_its_replies_repla
 
     config = Config(path=tmp_path / "c.yaml", knowledge_dir=tmp_path, database=tmp_path / "db.sqlite3", hash_key_file=tmp_path / "k")
     async with Store(config.database, load_or_create_key(config.hash_key_file)) as store:
-        assistant = Assistant(config, snapshot, store)
+        assistant = Assistant(config, knowledge, store)
         first = await assistant.process(5, 5, UserInput("text", "salariée à Lille"), update_id=41)
         again = await assistant.process(5, 5, UserInput("text", "salariée à Lille"), update_id=41)
         assert "replay" in again.actions
@@ -434,7 +439,7 @@ async def test_an_update_delivered_twice_is_processed_once_and_its_replies_repla
         assert "replay" not in nxt.actions and nxt.state.step == "answered"
 
 
-async def test_a_lower_update_id_is_a_new_update_not_a_replay(tmp_path, snapshot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_lower_update_id_is_a_new_update_not_a_replay(tmp_path, knowledge) -> None:  # type: ignore[no-untyped-def]
     """Telegram restarts update ids at random after a week of silence: only a known id is a replay."""
     from bot.config import Config
     from bot.dialogue.engine import UserInput
@@ -443,7 +448,7 @@ async def test_a_lower_update_id_is_a_new_update_not_a_replay(tmp_path, snapshot
 
     config = Config(path=tmp_path / "c.yaml", knowledge_dir=tmp_path, database=tmp_path / "db.sqlite3", hash_key_file=tmp_path / "k")
     async with Store(config.database, load_or_create_key(config.hash_key_file)) as store:
-        assistant = Assistant(config, snapshot, store)
+        assistant = Assistant(config, knowledge, store)
         await assistant.process(6, 6, UserInput("text", "salariée à Lille"), update_id=900_000)
         later = await assistant.process(6, 6, UserInput("text", "je veux changer de métier"), update_id=12)
         assert "replay" not in later.actions and later.state.step == "answered"

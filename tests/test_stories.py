@@ -112,10 +112,10 @@ def test_the_stories_file_is_well_formed() -> None:
 
 
 @pytest.mark.parametrize("story", STORY_LIST, ids=[_name(s) for s in STORY_LIST])
-def test_story(story: dict[str, Any], snapshot: Any) -> None:
+def test_story(story: dict[str, Any], knowledge: Any) -> None:
     problems = _check_shape(story)
     assert problems == [], "\n".join(problems)
-    engine = Engine(snapshot)
+    engine = Engine(knowledge)
     state: Conversation | None = None
     turn: Turn | None = None
     for number, step in enumerate(story.get("etapes", story.get("steps")), 1):

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.kb.load import load_knowledge
 from bot.kb.model import CONDITIONS
 from bot.nlu.places import PlaceRef, PlaceResult
 from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation
 from bot.nlu.understand import Understanding, understand
+from shipped import shipped_knowledge
 
-ROOT = Path(__file__).resolve().parent.parent
-SNAPSHOT = load_knowledge(ROOT / "knowledge")  # once for the module, not per example
+KNOWLEDGE = shipped_knowledge()  # the session's one copy; a module constant, not a fixture, for hypothesis
+SNAPSHOT = KNOWLEDGE.snapshot
 TRAITS = set(CONDITIONS)  # the situations and their details (bot.kb.model)
 KINDS = {"region", "departement", "commune", "outside"}
 
@@ -52,7 +50,7 @@ def _check_ref(ref: PlaceRef) -> None:
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(MESSAGES)
 def test_understand_any_text(text: str) -> None:
-    u = understand(text, SNAPSHOT)
+    u = understand(text, KNOWLEDGE)
     assert isinstance(u, Understanding)
     assert isinstance(u.place, PlaceResult) and isinstance(u.situation, Situation)
     place = u.place
@@ -87,6 +85,6 @@ def test_understand_any_text(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.floats(allow_nan=True, allow_infinity=True), st.floats(allow_nan=True, allow_infinity=True))
 def test_locate_any_point(lat: float, lon: float) -> None:
-    result = SNAPSHOT.places.locate(lat, lon)
+    result = KNOWLEDGE.places.locate(lat, lon)
     assert result.how == "localisation" and result.place is not None
     _check_ref(result.place)

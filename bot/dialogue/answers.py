@@ -61,6 +61,8 @@ class Place:
     label: str | None = None
     departement: str | None = None
     commune: str | None = None
+    lat: float | None = None  # the commune's point, when known (nearest office)
+    lon: float | None = None
 
 
 def _guide(snapshot: Snapshot, network: str) -> DoorGuide | None:
@@ -91,10 +93,9 @@ def nearest_office(snapshot: Snapshot, network: str, place: Place) -> Office | N
     offices = directory.by_departement.get(place.departement, ())
     if not offices:
         return None
-    commune = snapshot.places.communes_by_insee.get(place.commune or "") if place.commune else None
-    if commune is None or commune.lat is None or commune.lon is None:
+    if place.lat is None or place.lon is None:
         return offices[0]
-    lat, lon = commune.lat, commune.lon
+    lat, lon = place.lat, place.lon
 
     def distance(office: Office) -> float:
         if office.lat is None or office.lon is None:

@@ -26,31 +26,33 @@ from bot.dialogue.answers import (
     prepare_text,
     short_answer,
 )
+from bot.dialogue.buttons import ButtonAction, decode, encode, stamp
 from bot.dialogue.render import outside_answer, question_answer
 from bot.nlu.understand import understand
 from bot.routing import Recommendation, pick_rule, route
 from bot.textnorm import fold
+from bot.routing import REGIONAL
+from bot.vocab import QUALIFIER_TRAITS, STATUS_TRAITS, Action, DetailTrait, EventType, InputKind, Need, PlaceKind, Step, Trait
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from bot.config import Config
-    from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
     from bot.nlu.places import PlaceRef, PlaceResult
 
 __all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
 
-STATUS_TRAITS = frozenset({"salarie", "independant", "demandeur_emploi", "agent_public"})
-SITUATION_BUTTONS = ("salarie", "independant", "demandeur_emploi", "agent_public")
-OTHER_BUTTONS = ("cadre", "jeune", "handicap")
+SITUATION_BUTTONS = (Trait.SALARIE, Trait.INDEPENDANT, Trait.DEMANDEUR_EMPLOI, Trait.AGENT_PUBLIC)
+OTHER_BUTTONS = (Trait.CADRE, Trait.JEUNE, Trait.HANDICAP)
 # The public employer's kind, offered as buttons when a public agent did not say it.
 EMPLOYER_BUTTONS = {
-    "fp_etat": "L'État (ministère, éducation...)",
-    "fp_territoriale": "Une collectivité (mairie...)",
-    "fp_hospitaliere": "Un hôpital public",
-    "militaire": "Les armées",
+    DetailTrait.FP_ETAT: "L'État (ministère, éducation...)",
+    DetailTrait.FP_TERRITORIALE: "Une collectivité (mairie...)",
+    DetailTrait.FP_HOSPITALIERE: "Un hôpital public",
+    DetailTrait.MILITAIRE: "Les armées",
 }
-NEED_LABELS = {"ponctuel": "Une question ponctuelle", "accompagnement": "Un accompagnement dans la durée"}
+NEED_LABELS = {Need.PONCTUEL: "Une question ponctuelle", Need.ACCOMPAGNEMENT: "Un accompagnement dans la durée"}
 REMINDER_DAYS = 3
 RETENTION_DAYS = 180
 FAQ_BUTTONS = 4
@@ -64,7 +66,7 @@ _NUMBER = re.compile(r"[0-9]{1,9}")
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
-    data: str  # under 64 bytes: "rev|action|argument"
+    data: str  # under 64 bytes: "rev|action|argument" (bot.dialogue.buttons)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +84,7 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class UserInput:
-    kind: str  # "text", "button", "location", "command"
+    kind: str  # an InputKind
     text: str = ""
     lat: float = 0.0
     lon: float = 0.0
@@ -92,20 +94,20 @@ class UserInput:
         """Typed text; "/cmd args" becomes a command, "48.85, 2.35" a location."""
         stripped = text.strip()
         if stripped.startswith("/") and len(stripped) > 1:
-            return cls("command", stripped)
+            return cls(InputKind.COMMAND, stripped)
         match = _COORDS.match(stripped)
         if match and any(_DECIMAL.search(g) for g in match.groups()):
             # "48.85, 2.35" or "48,85 2,35"; not "59, 62" (two départements)
             lat, lon = (float(g.replace(",", ".")) for g in match.groups())
-            return cls("location", lat=lat, lon=lon)
-        return cls("text", text)
+            return cls(InputKind.LOCATION, lat=lat, lon=lon)
+        return cls(InputKind.TEXT, text)
 
 
 @dataclass
 class Conversation:
     """Everything remembered about one conversation (JSON-serialisable)."""
 
-    step: str = "start"  # start, place, ambiguous, situation, situation_other, need, answered, confirm_delete
+    step: str = Step.START  # a Step
     region: str | None = None
     departement: str | None = None
     commune: str | None = None
@@ -140,7 +142,7 @@ class Turn:
     state: Conversation
     replies: tuple[Reply, ...]
     events: tuple[dict[str, Any], ...] = ()
-    actions: tuple[str, ...] = ()  # delete_user, schedule_reminder
+    actions: tuple[str, ...] = ()  # Action values
 
 
 class _Out:
@@ -184,39 +186,40 @@ def _merge(replies: list[Reply]) -> list[Reply]:
 
 
 class Engine:
-    """Pure dialogue logic over one knowledge snapshot."""
+    """Pure dialogue logic over one knowledge snapshot and its indexes."""
 
     def __init__(
         self,
-        snapshot: Snapshot,
+        knowledge: Knowledge,
         today: dt.date | None = None,
         *,
         retention_days: int = RETENTION_DAYS,
         reminder_days: int = REMINDER_DAYS,
     ) -> None:
-        self.snapshot = snapshot
+        self.knowledge = knowledge
+        self.snapshot = knowledge.snapshot
         self._today = today
         self.retention_days = retention_days
         self.reminder_days = reminder_days
         self._buttons: dict[str, Callable[[Conversation, str, _Out], bool]] = {
-            "s": self._b_situation,
-            "o": self._b_other,
-            "none": self._b_none,
-            "n": self._b_need,
-            "p": self._b_place,
-            "c": self._b_change,
-            "q": self._b_question,
-            "u": self._b_rating,
-            "r": self._b_reminder,
-            "b": self._b_booking,
-            "del": self._b_delete,
-            "d": self._b_detail,
+            ButtonAction.SITUATION: self._b_situation,
+            ButtonAction.OTHER_SITUATIONS: self._b_other,
+            ButtonAction.NO_SITUATION: self._b_none,
+            ButtonAction.NEED: self._b_need,
+            ButtonAction.PLACE: self._b_place,
+            ButtonAction.CHANGE: self._b_change,
+            ButtonAction.QUESTION: self._b_question,
+            ButtonAction.USEFUL: self._b_rating,
+            ButtonAction.REMINDER: self._b_reminder,
+            ButtonAction.BOOKING: self._b_booking,
+            ButtonAction.DELETE: self._b_delete,
+            ButtonAction.DETAIL: self._b_detail,
         }
 
     @classmethod
-    def from_config(cls, snapshot: Snapshot, config: Config, today: dt.date | None = None) -> Engine:
+    def from_config(cls, knowledge: Knowledge, config: Config, today: dt.date | None = None) -> Engine:
         """The engine with the configuration's retention and reminder delays."""
-        return cls(snapshot, today, retention_days=config.retention_days, reminder_days=config.reminder_days)
+        return cls(knowledge, today, retention_days=config.retention_days, reminder_days=config.reminder_days)
 
     @property
     def today(self) -> dt.date:
@@ -229,11 +232,11 @@ class Engine:
         state.candidates = list(state.candidates)
         state.traits = list(state.traits)
         out = _Out()
-        if user.kind == "command":
+        if user.kind == InputKind.COMMAND:
             self._command(state, user.text, out)
-        elif user.kind == "button":
+        elif user.kind == InputKind.BUTTON:
             self._button(state, user.text, out)
-        elif user.kind == "location":
+        elif user.kind == InputKind.LOCATION:
             self._location(state, user.lat, user.lon, out)
         else:
             self._text(state, user.text, out)
@@ -246,7 +249,7 @@ class Engine:
         """Prefix every button's data with the revision, so old buttons can be told apart."""
         if not reply.buttons:
             return reply
-        rows = tuple(tuple(Button(b.label, f"{rev}|{b.data}") for b in row) for row in reply.buttons)
+        rows = tuple(tuple(Button(b.label, stamp(b.data, rev)) for b in row) for row in reply.buttons)
         return replace(reply, buttons=rows)
 
     # -- commands -----------------------------------------------------------------------------
@@ -262,10 +265,10 @@ class Engine:
             fresh = Conversation(source=source, rev=state.rev)
             state.__dict__.update(fresh.__dict__)
             if name == "start":
-                out.event("conversation_started", source=source)
+                out.event(EventType.CONVERSATION_STARTED, source=source)
                 out.say(self.snapshot.text("accueil"))
             else:
-                out.event("conversation_restarted", source=source)
+                out.event(EventType.CONVERSATION_RESTARTED, source=source)
                 out.say("C'est reparti de zéro.")
             self._ask_next(state, out)
         elif name in ("aide", "help"):
@@ -275,17 +278,17 @@ class Engine:
             out.say(self._privacy_text())
             self._resume(state, out)
         elif name == "supprimer":
-            if state.step != "confirm_delete":
+            if state.step != Step.CONFIRM_DELETE:
                 state.return_step = state.step
-            state.step = "confirm_delete"
+            state.step = Step.CONFIRM_DELETE
             out.say(
                 "Voulez-vous vraiment supprimer tout ce que ce service garde sur vous "
                 "(conversation en cours, statistiques anonymes liées, rappels) ? C'est définitif.",
-                buttons=((Button("Oui, tout supprimer", "del|y"), Button("Non, garder", "del|n")),),
+                buttons=((Button("Oui, tout supprimer", encode(ButtonAction.DELETE, "y")), Button("Non, garder", encode(ButtonAction.DELETE, "n"))),),
             )
         else:
             out.say("Je ne connais pas cette commande. " + self.snapshot.text("aide"))
-            out.event("not_understood", what="command")
+            out.event(EventType.NOT_UNDERSTOOD, what="command")
             self._resume(state, out)
 
     def _privacy_text(self, days: int | None = None) -> str:
@@ -294,37 +297,37 @@ class Engine:
     # -- buttons ------------------------------------------------------------------------------
 
     def _button(self, state: Conversation, data: str, out: _Out) -> None:
-        parts = data.split("|")
-        fresh = len(parts) >= 2 and _NUMBER.fullmatch(parts[0]) is not None and int(parts[0]) == state.rev
-        if len(parts) >= 2 and parts[1] in ("c", "d") and state.step == "answered":
+        button = decode(data)
+        fresh = button is not None and button.rev == state.rev
+        if button is not None and button.action in (ButtonAction.CHANGE, ButtonAction.DETAIL) and state.step == Step.ANSWERED:
             # the answer's "change" and detail buttons stay usable after a rating or a question
             fresh = True
-        handler = self._buttons.get(parts[1]) if fresh else None
-        if handler is None or not handler(state, parts[2] if len(parts) > 2 else "", out):
+        handler = self._buttons.get(button.action) if button is not None and fresh else None
+        if button is None or handler is None or not handler(state, button.arg, out):
             out.say("Ce bouton a expiré. Voici où nous en sommes.")
-            out.event("stale_button")
+            out.event(EventType.STALE_BUTTON)
             self._resume(state, out, prefix=False)
 
     # Each button handler returns False when its argument does not fit the conversation.
 
     def _b_situation(self, state: Conversation, arg: str, out: _Out) -> bool:
-        if arg not in self.snapshot.profiles and arg not in EMPLOYER_BUTTONS:
-            return False
         if arg in EMPLOYER_BUTTONS:
-            self._set_traits(state, {"agent_public", arg}, replace_all=False)
-        else:
+            self._set_traits(state, {Trait.AGENT_PUBLIC, arg}, replace_all=False)
+        elif arg in self.snapshot.profiles:
             self._set_traits(state, {arg}, replace_all=True)
-        out.event("situation", profile=self._profile(state), how="bouton")
+        else:
+            return False
+        out.event(EventType.SITUATION, profile=self._profile(state), how="bouton")
         self._ask_next(state, out)
         return True
 
     def _b_other(self, state: Conversation, _arg: str, out: _Out) -> bool:
-        state.step = "situation_other"
+        state.step = Step.SITUATION_OTHER
         self._ask_situation_other(out)
         return True
 
     def _b_none(self, state: Conversation, _arg: str, out: _Out) -> bool:
-        state.step = "situation"
+        state.step = Step.SITUATION
         self._general_answer(state, out)
         return True
 
@@ -332,19 +335,19 @@ class Engine:
         if arg not in NEED_LABELS:
             return False
         state.need = arg
-        out.event("need", need=arg, how="bouton")
+        out.event(EventType.NEED, need=arg, how="bouton")
         self._ask_next(state, out)
         return True
 
     def _b_place(self, state: Conversation, arg: str, out: _Out) -> bool:
         if _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
             self._set_place_dict(state, state.candidates[int(arg)])
-            out.event("place", how="bouton", region=state.region)
+            out.event(EventType.PLACE, how="bouton", region=state.region)
             self._ask_next(state, out)
             return True
         if arg == "autre":
             state.candidates = []
-            state.step = "place"
+            state.step = Step.PLACE
             self._ask_place(out)
             return True
         return False
@@ -356,7 +359,7 @@ class Engine:
     def _b_question(self, state: Conversation, arg: str, out: _Out) -> bool:
         if arg not in self.snapshot.questions:
             return False
-        out.event("question", id=arg, how="bouton")
+        out.event(EventType.QUESTION, id=arg, how="bouton")
         out.say(question_answer(self.snapshot, arg))
         self._resume(state, out)
         return True
@@ -365,11 +368,11 @@ class Engine:
         if arg not in ("y", "n") or not state.answered:
             return False
         state.rated = True
-        out.event("satisfaction", value="yes" if arg == "y" else "no")
+        out.event(EventType.SATISFACTION, value="yes" if arg == "y" else "no")
         text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
         out.say(
             text + f" Voulez-vous que je vous le rappelle dans {self.reminder_days} jours, pour penser à prendre rendez-vous ?",
-            buttons=((Button(f"Oui, dans {self.reminder_days} jours", "r|y"), Button("Non merci", "r|n")),),
+            buttons=((Button(f"Oui, dans {self.reminder_days} jours", encode(ButtonAction.REMINDER, "y")), Button("Non merci", encode(ButtonAction.REMINDER, "n"))),),
         )
         return True
 
@@ -377,8 +380,8 @@ class Engine:
         if arg not in ("y", "n") or not state.answered:
             return False
         if arg == "y":
-            out.actions.append("schedule_reminder")
-            out.event("reminder_asked", days=self.reminder_days)
+            out.actions.append(Action.SCHEDULE_REMINDER)
+            out.event(EventType.REMINDER_ASKED, days=self.reminder_days)
             out.say(f"C'est noté : je vous écrirai dans {self.reminder_days} jours. Vous pouvez l'annuler avec /supprimer.")
         else:
             out.say("Entendu. Bonne suite dans votre projet !")
@@ -388,7 +391,7 @@ class Engine:
         value = {"y": "booked", "w": "not_yet", "x": "no_longer_needed"}.get(arg)
         if value is None:
             return False
-        out.event("booking", value=value)
+        out.event(EventType.BOOKING, value=value)
         out.say(
             {
                 "booked": "Bravo, et bon rendez-vous ! Pensez à préparer vos questions.",
@@ -399,22 +402,22 @@ class Engine:
         return True
 
     def _b_delete(self, state: Conversation, arg: str, out: _Out) -> bool:
-        if arg not in ("y", "n") or state.step != "confirm_delete":
+        if arg not in ("y", "n") or state.step != Step.CONFIRM_DELETE:
             return False
         if arg == "y":
-            out.actions.append("delete_user")
+            out.actions.append(Action.DELETE_USER)
             fresh = Conversation(rev=state.rev)
             state.__dict__.update(fresh.__dict__)
             out.say("C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer.")
         else:
-            state.step = state.return_step or "start"
+            state.step = state.return_step or Step.START
             state.return_step = None
             out.say("Rien n'a été supprimé.")
             self._resume(state, out)
         return True
 
     def _b_detail(self, state: Conversation, arg: str, out: _Out) -> bool:
-        if state.step != "answered" or arg not in {d.value for d in Detail}:
+        if state.step != Step.ANSWERED or arg not in {d.value for d in Detail}:
             return False
         self.detail(state, Detail(arg), out)
         return True
@@ -424,15 +427,15 @@ class Engine:
         state.rated = False
         if what == "place":
             self._clear_place(state)
-            state.step = "place"
+            state.step = Step.PLACE
             self._ask_place(out)
         elif what == "sit":
             state.traits = []
-            state.step = "situation"
+            state.step = Step.SITUATION
             self._ask_situation(out)
         elif what == "need":
             state.need = None
-            state.step = "need"
+            state.step = Step.NEED
             self._ask_need(out)
         else:
             self._resume(state, out, prefix=False)
@@ -440,7 +443,7 @@ class Engine:
     # -- location -----------------------------------------------------------------------------
 
     def _location(self, state: Conversation, lat: float, lon: float, out: _Out) -> None:
-        result = self.snapshot.places.locate(lat, lon)
+        result = self.knowledge.places.locate(lat, lon)
         self._apply_place(state, result, out, correction=True)
         if result.outside:
             return
@@ -450,13 +453,13 @@ class Engine:
 
     def _text(self, state: Conversation, text: str, out: _Out) -> None:
         text = text[:4096]
-        if state.step == "ambiguous" and self._pick_candidate(state, text, out):
+        if state.step == Step.AMBIGUOUS and self._pick_candidate(state, text, out):
             self._ask_next(state, out)
             return
-        if state.step == "confirm_delete":
-            state.step = state.return_step or "start"
+        if state.step == Step.CONFIRM_DELETE:
+            state.step = state.return_step or Step.START
             state.return_step = None
-        u = understand(text, self.snapshot)
+        u = understand(text, self.knowledge)
         folded = fold(text)
         correction = bool(_CORRECTION.search(folded))
         changed = False
@@ -471,12 +474,12 @@ class Engine:
             changed = True
         if u.situation.need:
             if state.need != u.situation.need:
-                out.event("need", need=u.situation.need, how="texte")
+                out.event(EventType.NEED, need=u.situation.need, how="texte")
             state.need = u.situation.need
             changed = True
         question = u.question
         if question is not None and question.confident:
-            out.event("question", id=question.id, how="texte")
+            out.event(EventType.QUESTION, id=question.id, how="texte")
             out.say(question_answer(self.snapshot, question.id))
             if changed:
                 self._ask_next(state, out)
@@ -487,15 +490,15 @@ class Engine:
             self._ask_next(state, out)
             return
         if question is not None and question.possible:
-            out.event("question_unsure", id=question.id)
+            out.event(EventType.QUESTION_UNSURE, id=question.id)
             title = self.snapshot.questions[question.id].phrasings[0]
             out.say(
                 self.snapshot.text("question_pas_sure"),
-                buttons=((Button(f"« {title[:48]} »", f"q|{question.id}"),),),
+                buttons=((Button(f"« {title[:48]} »", encode(ButtonAction.QUESTION, question.id)),),),
             )
             self._resume(state, out)
             return
-        out.event("not_understood", step=state.step)
+        out.event(EventType.NOT_UNDERSTOOD, step=state.step)
         out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
         self._resume(state, out)
 
@@ -514,11 +517,11 @@ class Engine:
             # a new status replaces the old one ("je me suis trompé, je suis indépendant")
             current -= STATUS_TRAITS
             if correction:
-                current -= {"cadre", "jeune", "handicap"} - traits
+                current -= QUALIFIER_TRAITS - traits
         current |= traits
         self._set_traits(state, current, replace_all=True)
         if set(state.traits) != before:
-            out.event("situation", profile=self._profile(state), how="texte")
+            out.event(EventType.SITUATION, profile=self._profile(state), how="texte")
             return True
         return bool(traits)
 
@@ -558,20 +561,20 @@ class Engine:
 
     def _apply_place(self, state: Conversation, result: PlaceResult, out: _Out, *, correction: bool) -> bool:
         """Store what the finder found; return True when the place is outside the regions."""
-        if result.place is not None and result.place.kind == "outside":
-            out.event("place", how=result.how, region=None, outside=True)
+        if result.place is not None and result.place.kind == PlaceKind.OUTSIDE:
+            out.event(EventType.PLACE, how=result.how, region=None, outside=True)
             out.say(outside_answer(self.snapshot, result.place.name), location=True)
             self._clear_place(state)
-            state.step = "place"
+            state.step = Step.PLACE
             return True
         if result.place is not None:
             self._set_place_dict(state, self._ref_dict(result.place))
-            out.event("place", how=result.how, region=state.region)
+            out.event(EventType.PLACE, how=result.how, region=state.region)
             return False
         if result.candidates:
             self._clear_place(state)
             state.candidates = [self._ref_dict(c) for c in result.candidates]
-            out.event("place_ambiguous", how=result.how, count=len(result.candidates))
+            out.event(EventType.PLACE_AMBIGUOUS, how=result.how, count=len(result.candidates))
         return False
 
     def _pick_candidate(self, state: Conversation, text: str, out: _Out) -> bool:
@@ -580,7 +583,7 @@ class Engine:
             # "2" after a list of numbered choices (terminal), unless it names a département
             if not any(c.get("departement") == folded for c in state.candidates):
                 self._set_place_dict(state, state.candidates[int(folded) - 1])
-                out.event("place", how="bouton", region=state.region)
+                out.event(EventType.PLACE, how="bouton", region=state.region)
                 return True
         for cand in state.candidates:
             label = fold(cand["label"])
@@ -589,7 +592,7 @@ class Engine:
             hints = {label, dep.lower(), fold(region.name) if region else ""}
             if folded in hints or (region and fold(region.name) in folded) or (dep and re.search(rf"\b{re.escape(dep.lower())}\b", folded)):
                 self._set_place_dict(state, cand)
-                out.event("place", how="bouton", region=state.region)
+                out.event(EventType.PLACE, how="bouton", region=state.region)
                 return True
         return False
 
@@ -622,19 +625,19 @@ class Engine:
                 out.say(f"{labels} : ces lieux relèvent du même lot, avec les mêmes contacts.")
                 rec = self._recommendation(state)
             else:
-                state.step = "ambiguous"
+                state.step = Step.AMBIGUOUS
                 self._ask_ambiguous(state, out)
                 return
         if needs_place and not state.has_place:
-            state.step = "place"
+            state.step = Step.PLACE
             self._ask_place(out)
             return
         if rec.rule is None:
-            state.step = "situation"
+            state.step = Step.SITUATION
             self._ask_situation(out)
             return
         if rec.network == "operateur_regional" and state.need is None:
-            state.step = "need"
+            state.step = Step.NEED
             self._ask_need(out)
             return
         self._answer(state, rec, out)
@@ -643,22 +646,22 @@ class Engine:
         """Ask again the current step's question (after a digression)."""
         lead = self.snapshot.text("reprenons") + " " if prefix else ""
         step = state.step
-        if step in ("start", "place"):
+        if step in (Step.START, Step.PLACE):
             self._ask_place(out, lead)
-        elif step == "ambiguous" and state.candidates:
+        elif step == Step.AMBIGUOUS and state.candidates:
             self._ask_ambiguous(state, out, lead)
-        elif step == "situation":
+        elif step == Step.SITUATION:
             self._ask_situation(out, lead)
-        elif step == "situation_other":
+        elif step == Step.SITUATION_OTHER:
             self._ask_situation_other(out, lead)
-        elif step == "need":
+        elif step == Step.NEED:
             self._ask_need(out, lead)
-        elif step == "confirm_delete":
+        elif step == Step.CONFIRM_DELETE:
             out.say(
                 "Voulez-vous vraiment tout supprimer ?",
-                buttons=((Button("Oui, tout supprimer", "del|y"), Button("Non, garder", "del|n")),),
+                buttons=((Button("Oui, tout supprimer", encode(ButtonAction.DELETE, "y")), Button("Non, garder", encode(ButtonAction.DELETE, "n"))),),
             )
-        elif step == "answered":
+        elif step == Step.ANSWERED:
             out.say(
                 (lead or "") + "Votre réponse est ci-dessus. Vous pouvez changer un élément :",
                 buttons=self._change_buttons(state),
@@ -671,44 +674,46 @@ class Engine:
 
     def _ask_ambiguous(self, state: Conversation, out: _Out, lead: str = "") -> None:
         name = state.candidates[0]["label"].split(" (")[0]
-        rows = tuple((Button(c["label"][:60], f"p|{i}"),) for i, c in enumerate(state.candidates[:8]))
-        rows += ((Button("Un autre lieu", "p|autre"),),)
+        rows = tuple((Button(c["label"][:60], encode(ButtonAction.PLACE, str(i))),) for i, c in enumerate(state.candidates[:8]))
+        rows += ((Button("Un autre lieu", encode(ButtonAction.PLACE, "autre")),),)
         out.say(lead + self.snapshot.text("question_ambigu", lieu=name), buttons=rows)
 
     def _ask_situation(self, out: _Out, lead: str = "") -> None:
         profiles = self.snapshot.profiles
-        rows = tuple((Button(profiles[p].button, f"s|{p}"),) for p in SITUATION_BUTTONS if p in profiles)
-        rows += ((Button("Une autre situation", "o"),),)
+        rows = tuple((Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in SITUATION_BUTTONS if p in profiles)
+        rows += ((Button("Une autre situation", encode(ButtonAction.OTHER_SITUATIONS)),),)
         out.say(lead + self.snapshot.text("question_situation"), buttons=rows)
 
     def _ask_situation_other(self, out: _Out, lead: str = "") -> None:
         profiles = self.snapshot.profiles
-        rows = tuple((Button(profiles[p].button, f"s|{p}"),) for p in OTHER_BUTTONS if p in profiles)
-        rows += ((Button("Aucune de ces situations", "none"),),)
+        rows = tuple((Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in OTHER_BUTTONS if p in profiles)
+        rows += ((Button("Aucune de ces situations", encode(ButtonAction.NO_SITUATION)),),)
         out.say(lead + "Laquelle de ces situations vous correspond ? Vous pouvez aussi la décrire en quelques mots.", buttons=rows)
 
     def _ask_need(self, out: _Out, lead: str = "") -> None:
-        rows = tuple((Button(label, f"n|{need}"),) for need, label in NEED_LABELS.items())
+        rows = tuple((Button(label, encode(ButtonAction.NEED, need)),) for need, label in NEED_LABELS.items())
         out.say(lead + self.snapshot.text("question_besoin"), buttons=rows)
 
     def _change_buttons(self, state: Conversation | None = None) -> tuple[tuple[Button, ...], ...]:
         """Buttons on the final answer; the need only matters for the regional operator."""
-        rows: tuple[tuple[Button, ...], ...] = ((Button("Changer de lieu", "c|place"), Button("Changer de situation", "c|sit")),)
+        rows: tuple[tuple[Button, ...], ...] = ((Button("Changer de lieu", encode(ButtonAction.CHANGE, "place")), Button("Changer de situation", encode(ButtonAction.CHANGE, "sit"))),)
         if state is None or self._recommendation(state).network == "operateur_regional":
-            rows += ((Button("Changer de besoin", "c|need"),),)
+            rows += ((Button("Changer de besoin", encode(ButtonAction.CHANGE, "need")),),)
         return rows
 
     # -- answers ------------------------------------------------------------------------------
 
     def _place(self, state: Conversation) -> Place:
-        return Place(state.place_label, state.departement, state.commune)
+        commune = self.knowledge.places.communes_by_insee.get(state.commune) if state.commune else None
+        lat, lon = (commune.lat, commune.lon) if commune is not None else (None, None)
+        return Place(state.place_label, state.departement, state.commune, lat, lon)
 
     def _answer(self, state: Conversation, rec: Recommendation, out: _Out) -> None:
-        state.step = "answered"
+        state.step = Step.ANSWERED
         state.answered = True
         title, body = short_answer(self.snapshot, rec, state.need, self._place(state))
         out.event(
-            "answer",
+            EventType.ANSWER,
             door=rec.network,
             profile=rec.profile,
             market=rec.market.id if rec.market else None,
@@ -719,27 +724,27 @@ class Engine:
         if not state.rated:
             # one message: the answer, then the satisfaction question with its two buttons
             body += "\n\nCette réponse vous a-t-elle été utile ?"
-            buttons = ((Button("👍 Oui, utile", "u|y"), Button("👎 Non", "u|n")), *buttons)
+            buttons = ((Button("👍 Oui, utile", encode(ButtonAction.USEFUL, "y")), Button("👎 Non", encode(ButtonAction.USEFUL, "n"))), *buttons)
         out.say(body, title=title, buttons=buttons)
 
     def _detail_buttons(self, state: Conversation, rec: Recommendation, shown: Detail | None = None) -> tuple[tuple[Button, ...], ...]:
         """« Comment réserver », « Que préparer », « Autres possibilités », « Questions fréquentes »."""
         details = [d for d in Detail if d is not shown and not (d is Detail.OTHERS and not rec.alternatives)]
-        if rec.network in EMPLOYER_DOORS and "agent_public" in state.traits and not set(state.traits) & set(EMPLOYER_BUTTONS):
+        if rec.network in EMPLOYER_DOORS and Trait.AGENT_PUBLIC in state.traits and not set(state.traits) & set(EMPLOYER_BUTTONS):
             # a public agent who did not say for whom: the employer's kind gives the right door
-            rows = tuple((Button(label, f"s|{kind}"),) for kind, label in EMPLOYER_BUTTONS.items())
+            rows = tuple((Button(label, encode(ButtonAction.SITUATION, kind)),) for kind, label in EMPLOYER_BUTTONS.items())
         else:
             rows = ()
-        buttons = [Button(DETAIL_LABELS[d], f"d|{d.value}") for d in details]
+        buttons = [Button(DETAIL_LABELS[d], encode(ButtonAction.DETAIL, d.value)) for d in details]
         return (*rows, *(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)))
 
     def detail(self, state: Conversation, what: Detail, out: _Out) -> None:
         """One detail of the answer, with the other details as buttons."""
         rec = self._recommendation(state)
-        network = rec.network or "operateur_regional"
+        network = rec.network or REGIONAL
         place = self._place(state)
         buttons = self._detail_buttons(state, rec, shown=what)
-        out.event("detail", what=what.name.lower(), door=rec.network)
+        out.event(EventType.DETAIL, what=what.name.lower(), door=rec.network)
         if what is Detail.BOOK:
             out.say(booking_text(self.snapshot, rec, state.need, place), buttons=buttons)
         elif what is Detail.PREPARE:
@@ -749,16 +754,16 @@ class Engine:
         else:
             guide = self.snapshot.guides.doors.get(network)
             ids = guide.questions[:FAQ_BUTTONS] if guide is not None else ()
-            rows = tuple((Button(self.snapshot.questions[q].phrasings[0][:60], f"q|{q}"),) for q in ids)
+            rows = tuple((Button(self.snapshot.questions[q].phrasings[0][:60], encode(ButtonAction.QUESTION, q)),) for q in ids)
             out.say("Questions fréquentes : choisissez, ou écrivez votre question.", buttons=rows + buttons)
 
     def _general_answer(self, state: Conversation, out: _Out) -> None:
         """For a situation outside every rule: what the CEP is and the national entry point."""
-        out.event("answer", door=None, profile=None, market=None, lot=None, region=state.region)
+        out.event(EventType.ANSWER, door=None, profile=None, market=None, lot=None, region=state.region)
         out.say(
             "Le CEP est ouvert à toute personne qui travaille ou cherche un emploi. "
             "Selon votre situation, la porte d'entrée change : décrivez-la en quelques mots "
             "(par exemple « salariée en CDD » ou « auto-entrepreneur »), ou passez par le point "
             "d'entrée national.\n\n" + self.snapshot.text("national"),
-            buttons=((Button("Choisir ma situation", "c|sit"),),),
+            buttons=((Button("Choisir ma situation", encode(ButtonAction.CHANGE, "sit")),),),
         )

@@ -21,13 +21,13 @@ from bot.kb.model import (
     PrepareItem,
     frozen_map,
 )
-from bot.kb.schema import Field
-from bot.kb.yamlpos import Pos
+from bot.schema import Field
+from bot.yamlpos import Pos
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from bot.kb.schema import Checked, Validator
+    from bot.schema import Checked, Validator
 
 __all__ = ["GUIDES_FILE", "GUIDES_SCHEMA", "OFFICE_COLUMNS", "build_guides"]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from bot.kb.schema import Problem
-from bot.kb.yamlpos import Pos, PosDict, PosList, YamlSyntaxError, load_yaml
+from bot.schema import Problem
+from bot.yamlpos import Pos, PosDict, PosList, YamlSyntaxError, load_yaml
 
 __all__ = [
     "LANGUAGE_FILES",

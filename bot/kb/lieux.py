@@ -30,8 +30,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from bot.kb.schema import Checked, Field, Problem, Validator
-from bot.kb.yamlpos import Pos, YamlSyntaxError, load_yaml
+from bot.schema import Checked, Field, Problem, Validator
+from bot.yamlpos import Pos, YamlSyntaxError, load_yaml
 from bot.textnorm import fold
 
 __all__ = [

@@ -7,7 +7,6 @@ snapshot built from broken files. A snapshot is only ever built from files that 
 
 from __future__ import annotations
 
-import copy
 import csv
 import gc
 import datetime as dt
@@ -44,9 +43,9 @@ from bot.kb.model import (
     frozen_map,
 )
 from bot.kb.lieux import KnownCodes, PlaceLists, check_lieux
-from bot.kb.schema import Checked, Field, Problem, Validator, normalise_phone
 from bot.kb.langue import check_concepts, read_language
-from bot.kb.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
+from bot.schema import Checked, Field, Problem, Validator, normalise_phone
+from bot.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
 from bot.textnorm import fold
 
 __all__ = ["CheckReport", "KnowledgeError", "check_knowledge", "load_knowledge"]
@@ -431,9 +430,6 @@ class _Checker:
         if errors:
             return report
 
-        from bot.nlu.places import PlaceIndex  # noqa: PLC0415 - avoid an import cycle
-        from bot.nlu.questions import QuestionIndex  # noqa: PLC0415
-
         snapshot = Snapshot(
             regions=frozen_map(regions),
             departements=frozen_map(departements),
@@ -450,11 +446,10 @@ class _Checker:
             loaded_at=dt.datetime.now(dt.UTC),
             source_dir=str(self.root),
             guides=guides,
+            geo_version=self.geo_hasher.hexdigest(),
             language=language,
             lieux=lieux,
         )
-        object.__setattr__(snapshot, "places", _place_index(self.geo_hasher.hexdigest(), snapshot, PlaceIndex))
-        object.__setattr__(snapshot, "faq", QuestionIndex(snapshot))
         report.snapshot = snapshot
         return report
 
@@ -1010,21 +1005,3 @@ def _coord(value: str) -> float | None:
     number = float(value)
     return None if number != number else number  # NaN
 
-
-# The place index depends only on the geography and the communes, which staff rarely change:
-# a reload that touches markets, questions or texts reuses it (a third of the reload time).
-_places_cache: dict[str, Any] = {}
-
-
-def _place_index(key: str, snapshot: Snapshot, factory: Any) -> Any:
-    template = _places_cache.get(key)
-    if template is None:
-        built = factory(snapshot)
-        template = copy.copy(built)
-        template.snapshot = None  # the cache must not keep an old snapshot alive
-        _places_cache.clear()
-        _places_cache[key] = template
-        return built
-    clone = copy.copy(template)  # shares the (never mutated) indexes, points at the new snapshot
-    clone.snapshot = snapshot
-    return clone

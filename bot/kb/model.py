@@ -6,14 +6,11 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from bot.kb.langue import Language
 from bot.kb.lieux import PlaceLists
-
-if TYPE_CHECKING:
-    from bot.nlu.places import PlaceIndex
-    from bot.nlu.questions import QuestionIndex
+from bot.vocab import DetailTrait, Trait
 
 __all__ = [
     "CONDITIONS",
@@ -39,23 +36,12 @@ __all__ = [
     "Snapshot",
 ]
 
-PROFILES = ("salarie", "independant", "demandeur_emploi", "agent_public", "jeune", "handicap", "cadre")
+PROFILES = tuple(trait.value for trait in Trait)  # the profile ids the routing rules may name
 # Details of a situation that refine a door but are not situations of their own (no button, no
-# rule required for each alone): the kind of public employer, a notice period, seasonal or
-# intermittent work, a student, a retiree, a young graduate.
-DETAIL_TRAITS = (
-    "fp_etat",
-    "fp_territoriale",
-    "fp_hospitaliere",
-    "militaire",
-    "preavis",
-    "saisonnier",
-    "etudiant",
-    "retraite",
-    "diplome",
-)
+# rule required for each alone): see bot.vocab.DetailTrait.
+DETAIL_TRAITS = tuple(detail.value for detail in DetailTrait)
 CONDITIONS = PROFILES + DETAIL_TRAITS  # what a rule's « si » may name
-EMPLOYER_KINDS = ("fp_etat", "fp_territoriale", "fp_hospitaliere", "militaire")
+EMPLOYER_KINDS = (DetailTrait.FP_ETAT.value, DetailTrait.FP_TERRITORIALE.value, DetailTrait.FP_HOSPITALIERE.value, DetailTrait.MILITAIRE.value)
 NETWORKS = (
     "operateur_regional",
     "france_travail",
@@ -277,7 +263,11 @@ class AmbiguousAlias:
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Snapshot:
-    """Everything the assistant knows, validated and indexed; never mutated after loading."""
+    """Everything the assistant knows, validated; plain data, never mutated after loading.
+
+    The understanding layer builds its indexes from it (``bot.nlu.knowledge``); the snapshot
+    knows nothing of them.
+    """
 
     regions: Mapping[str, Region]
     departements: Mapping[str, Departement]
@@ -293,11 +283,10 @@ class Snapshot:
     version: str  # short content hash of the knowledge files
     loaded_at: dt.datetime
     source_dir: str
+    geo_version: str = ""  # content hash of the geography and the communes alone (what place indexes depend on)
     language: Language = field(repr=False, default_factory=Language)
     lieux: PlaceLists = field(repr=False, default_factory=PlaceLists)  # knowledge/lieux/
-    places: PlaceIndex = field(repr=False, default=None)  # type: ignore[assignment]
-    faq: QuestionIndex = field(repr=False, default=None)  # type: ignore[assignment]
-    guides: Guides = field(repr=False, default_factory=Guides)
+    guides: Guides = field(repr=False, default_factory=Guides)  # knowledge/reservation.yaml
 
     def market_on(self, day: dt.date) -> Market | None:
         for market in self.markets:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.kb.langue import SituationWords
+from bot.vocab import STATUS_TRAITS
 
 __all__ = ["Situation", "SituationReader", "find_situation"]
 
@@ -27,7 +28,6 @@ AGE_CONTEXT_BEFORE = 12
 AGE_CONTEXT_AFTER = 20
 MIN_AGE, MAX_AGE = 14, 80
 YOUNG_MIN_AGE, YOUNG_MAX_AGE = 16, 25
-STATUS_TRAITS = frozenset({"salarie", "independant", "agent_public", "demandeur_emploi"})
 EMPLOYER_KINDS = ("fp_etat", "fp_territoriale", "fp_hospitaliere")
 
 

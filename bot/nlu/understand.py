@@ -9,8 +9,11 @@ from bot.nlu.places import PlaceResult, _tokenize
 from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation, find_situation
 
+from bot.vocab import PlaceKind
+
 if TYPE_CHECKING:
     from bot.kb.model import Snapshot
+    from bot.nlu.knowledge import Knowledge
 
 __all__ = ["Understanding", "place_kind_word", "understand"]
 
@@ -55,7 +58,7 @@ def place_kind_word(place: PlaceResult, snapshot: Snapshot) -> str | None:
         regions = {c.region for c in place.candidates}
         return "outremer" if regions and regions <= OVERSEAS_REGIONS else ("region" if regions else None)
     ref = place.place
-    if ref.kind == "outside":
+    if ref.kind == PlaceKind.OUTSIDE:
         prefixes: tuple[str, ...] = ()
         for out in snapshot.outside:
             if out.name == ref.name:
@@ -71,18 +74,19 @@ def place_kind_word(place: PlaceResult, snapshot: Snapshot) -> str | None:
     return "outremer region" if ref.region in OVERSEAS_REGIONS else "region"
 
 
-def understand(text: str, snapshot: Snapshot) -> Understanding:
-    """Read ``text`` against ``snapshot`` (pure; never raises on any string)."""
+def understand(text: str, knowledge: Knowledge) -> Understanding:
+    """Read ``text`` against ``knowledge`` (pure; never raises on any string)."""
     text = text[:MAX_CHARS]
-    place = snapshot.places.find(text)
+    questions = knowledge.questions
+    place = knowledge.places.find(text)
     ignore: frozenset[str] = frozenset()
     extra: tuple[str, ...] = ()
     if place.span is not None:
         words, _ = _tokenize(text)
-        ignore = frozenset(snapshot.faq.lex.content_stems(" ".join(words[place.span[0] : place.span[1]])))
-        kind = place_kind_word(place, snapshot)
+        ignore = frozenset(questions.lex.content_stems(" ".join(words[place.span[0] : place.span[1]])))
+        kind = place_kind_word(place, knowledge.snapshot)
         extra = tuple(kind.split()) if kind else ()
-    situation = find_situation(text, snapshot.faq.situation)
+    situation = find_situation(text, questions.situation)
     situated = bool(situation.traits)
-    question = snapshot.faq.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
+    question = questions.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
     return Understanding(text, place, situation, question)

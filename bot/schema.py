@@ -14,7 +14,7 @@ from typing import Any
 
 from rapidfuzz import process, utils
 
-from bot.kb.yamlpos import Pos, PosDict, PosList
+from bot.yamlpos import Pos, PosDict, PosList
 
 __all__ = ["Checked", "Field", "Problem", "Validator"]
 
