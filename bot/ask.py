@@ -61,6 +61,9 @@ def analyse(text: str, knowledge: Knowledge, day: dt.date, config: Config | None
         "alternatives": list(rec.alternatives),
         "need": u.situation.need,
         "question": u.confident_question,
+        "questions": list(u.questions),
+        "suggestions": list(u.suggestions),
+        "off_topic": u.off_topic.id if u.off_topic is not None else None,
         "market": rec.market.id if rec.market else None,
         "lot": {"id": lot.id, "name": lot.name} if show_lot and lot else None,
         "operator": (

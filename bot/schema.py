@@ -61,7 +61,7 @@ MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
 
 def normalise_phone(value: str) -> str:
-    return re.sub(r"[\s.\-]", "", value)
+    return re.sub(r"[\s.\-/]|\(0\)", "", value)
 
 
 class Checked(dict):  # type: ignore[type-arg]
@@ -107,8 +107,7 @@ class Validator:
                 first = next(iter(schema), "nom")
                 self.error(pos, "le fichier doit être fait de lignes « clé: valeur »", f"gardez la forme du fichier livré : des clés en début de ligne, sans « - » devant, comme « {first}: »")
             return None
-        for key, key_pos in data.duplicate_keys:
-            self.error(key_pos, f"la clé « {key} » apparaît deux fois", "gardez une seule ligne pour cette clé")
+        self._duplicates(data)
         result = Checked()
         result.pos = data.pos
         result.key_pos = dict(data.key_pos)
@@ -134,6 +133,21 @@ class Validator:
                 example = spec.example or "..."
                 self.error(data.pos, f"il manque la clé « {key} »{_in(what)}", f"ajoutez une ligne « {key}: {example} »")
         return result
+
+    def _duplicates(self, data: PosDict) -> None:
+        """A key written twice; when the block's first key comes back, a block lost its « - »."""
+        first_key = next(iter(data.key_pos), None)
+        opening = self.lines[data.pos.line - 1] if 0 < data.pos.line <= len(self.lines) else ""
+        for key, key_pos in data.duplicate_keys:
+            if key == first_key and re.match(r"^\s*-\s", opening):
+                line = self.lines[key_pos.line - 1].strip() if key_pos.line <= len(self.lines) else f"{key}: ..."
+                self.error(
+                    key_pos,
+                    f"il manque « - » devant « {key}: » : un nouveau bloc commence à cette ligne",
+                    f"écrivez - {line} en alignant le « - » sur celui de la ligne {data.pos.line}",
+                )
+                return  # the keys repeated after it belong to the same pasted block
+            self.error(key_pos, f"la clé « {key} » apparaît deux fois", "gardez une seule ligne pour cette clé")
 
     def value(self, value: Any, spec: Field, pos: Pos, key: str) -> Any:
         if value is None:
@@ -185,38 +199,14 @@ class Validator:
         return self.scalar(value, spec, pos, key)
 
     def scalar(self, value: Any, spec: Field, pos: Pos, key: str) -> Any:
-        kind = spec.kind
-        if kind == "scalar":
+        if spec.kind == "scalar":
             if isinstance(value, (PosDict, PosList)):
                 self.error(pos, f"« {key} » doit être une valeur simple", f"écrivez par exemple {key}: {spec.example or '...'}")
                 return None
             return str(value).lower() if isinstance(value, bool) else str(value)
-        line = self.lines[pos.line - 1] if 0 < pos.line <= len(self.lines) else ""
-        item = re.match(r"^\s*-\s+(.*?)\s*$", line)
-        if isinstance(value, PosDict) and len(value) == 1 and item and value.pos.line == pos.line:
-            # "- qui a droit : tout le monde ?" is read as « clé: valeur » because of the colon.
-            self.error(pos, "deux-points « : » dans un texte sans guillemets", f"mettez tout le texte entre guillemets : - {_quote(item.group(1))}")
-            return None
-        if isinstance(value, bool):
-            written = line[pos.column - 1 :].split("#")[0].strip() or str(value).lower()
-            self.error(pos, f"« {key} » : {written} est compris comme oui/non, pas comme un texte", f'mettez la valeur entre guillemets : {key}: "{written}"')
-            return None
-        if not isinstance(value, (str, int, float)):
-            self.error(pos, f"« {key} » doit être un texte simple, pas une liste ni un bloc", f"écrivez par exemple {key}: {spec.example or '...'}")
-            return None
-        if kind == "code":
-            if not isinstance(value, str):
-                if isinstance(value, int):
-                    code = f"{value:02}"
-                    self.error(pos, f"le code {value} doit être entre guillemets", f'écrivez "{code}" (avec les guillemets)')
-                    return code  # keep going: later rules then see the intended code, not a cascade
-                self.error(pos, f"le code {value} doit être entre guillemets", "écrivez le code entre guillemets")
-                return None
-            return value
-        text = value.strip() if isinstance(value, str) else None
-        if text is None:
-            self.error(pos, f"« {key} » doit être un texte", f'mettez la valeur entre guillemets : {key}: "{value}"')
-            return None
+        if not isinstance(value, str):
+            return self._not_text(value, spec, pos, key)
+        text = value.strip()
         if not text:
             self.error(pos, f"« {key} » est vide", f"écrivez une valeur, par exemple {key}: {spec.example or '...'}")
             return None
@@ -225,35 +215,78 @@ class Validator:
             prefix = f"vouliez-vous dire « {guess} » ? " if guess else ""
             self.error(pos, f"valeur inconnue « {text} » pour « {key} »", f"{prefix}valeurs possibles : {', '.join(spec.choices)}")
             return None
-        if kind == "id" and not ID_RE.match(text):
+        check = _KIND_CHECKS.get(spec.kind)
+        return check(self, text, pos, key) if check is not None else text
+
+    def written(self, pos: Pos) -> str:
+        """The value as typed at ``pos`` (without a trailing comment), to quote it back unchanged."""
+        line = self.lines[pos.line - 1] if 0 < pos.line <= len(self.lines) else ""
+        rest = re.split(r"\s+#", line[pos.column - 1 :], maxsplit=1)[0]
+        return re.split(r"[,\]}]", rest, maxsplit=1)[0].strip() if not rest.startswith(("'", '"')) else rest.strip()
+
+    def _not_text(self, value: Any, spec: Field, pos: Pos, key: str) -> Any:
+        """A value YAML did not read as text: say so with the value exactly as the person typed it."""
+        line = self.lines[pos.line - 1] if 0 < pos.line <= len(self.lines) else ""
+        item = re.match(r"^\s*-\s+(.*?)\s*$", line)
+        if isinstance(value, PosDict) and len(value) == 1 and item and value.pos.line == pos.line:
+            # "- qui a droit : tout le monde ?" is read as « clé: valeur » because of the colon.
+            self.error(pos, "deux-points « : » dans un texte sans guillemets", f"mettez tout le texte entre guillemets : - {_quote(item.group(1))}")
+            return None
+        if isinstance(value, (PosDict, PosList)) or not isinstance(value, (bool, int, float)):
+            self.error(pos, f"« {key} » doit être un texte simple, pas une liste ni un bloc", f"écrivez par exemple {key}: {spec.example or '...'}")
+            return None
+        written = self.written(pos) or str(value).lower()
+        if isinstance(value, bool):
+            self.error(pos, f"« {key} » : {written} est compris comme oui/non, pas comme un texte", f'mettez la valeur entre guillemets : {key}: "{written}"')
+            return None
+        if spec.kind == "code":
+            code = written if written.isdigit() else f"{value:02}" if isinstance(value, int) else ""
+            self.error(pos, f"le code {written} doit être entre guillemets", f'écrivez "{code}" (avec les guillemets)' if code else "écrivez le code entre guillemets")
+            return code or None  # keep going: later rules then see the intended code, not a cascade
+        if spec.kind == "phone":
+            # Never a number YAML converted (0472000000 is read as octal): the digits as typed.
+            self.error(pos, "numéro de téléphone sans guillemets", f'mettez le numéro entre guillemets, tel que vous l\'avez tapé : {key}: "{written}"')
+            return None
+        self.error(pos, f"« {key} » doit être un texte", f'mettez la valeur entre guillemets : {key}: "{written}"')
+        return None
+
+    def _id(self, text: str, pos: Pos, key: str) -> str | None:
+        if not ID_RE.match(text):
             self.error(pos, f"identifiant invalide « {text} »", "utilisez des minuscules sans accents, des chiffres, « - » ou « _ »")
             return None
-        if kind == "url":
-            return self._url(text, pos, key)
-        if kind == "source":
-            if not URL_RE.match(text):
-                self.error(pos, f"source qui n'est pas une adresse web « {text} »", 'écrivez l\'adresse de la page, par exemple "https://www.service-public.fr/..."')
-                return None
-            if text.startswith("http://"):
-                self.warning(pos, f"source en http « {text} »", "préférez l'adresse en https:// si la page existe en https")
-            self.cited.append((text, pos))
-        if kind == "phone":
+        return text
+
+    def _source(self, text: str, pos: Pos, key: str) -> str | None:
+        if not URL_RE.match(text):
+            self.error(pos, f"source qui n'est pas une adresse web « {text} »", 'écrivez l\'adresse de la page, par exemple "https://www.service-public.fr/..."')
+            return None
+        if text.startswith("http://"):
+            self.warning(pos, f"source en http « {text} »", "préférez l'adresse en https:// si la page existe en https")
+        self.cited.append((text, pos))
+        return text
+
+    def _phone(self, text: str, pos: Pos, key: str) -> str | None:
+        shown = phone_display(text)
+        if shown is None:
             digits = normalise_phone(text)
-            if not PHONE_RE.match(digits):
-                self.error(pos, f"« {text} » n'est pas un numéro de téléphone français{_phone_reason(digits)}", 'écrivez 10 chiffres, par exemple "09 72 01 02 03", ou un numéro court comme "3949"')
-                return None
-        if kind == "email" and not EMAIL_RE.match(text):
+            self.error(pos, f"« {text} » n'est pas un numéro de téléphone français{_phone_reason(digits)}", 'écrivez 10 chiffres, par exemple "09 72 01 02 03", ou un numéro court comme "3949"')
+        return shown
+
+    def _email(self, text: str, pos: Pos, key: str) -> str | None:
+        if not EMAIL_RE.match(text):
             self.error(pos, f"adresse e-mail invalide « {text} »", 'écrivez une adresse complète, par exemple "contact@exemple.fr"')
             return None
-        if kind == "date":
-            try:
-                return dt.date.fromisoformat(text)
-            except ValueError:
-                self.error(pos, f"date invalide « {text} »", 'écrivez la date au format "AAAA-MM-JJ", par exemple "2026-01-31"')
-                return None
-        if kind == "checkdate":
-            return self._check_date(text, pos)
         return text
+
+    def _date(self, text: str, pos: Pos, key: str) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.error(pos, f"date invalide « {text} »", 'écrivez la date au format "AAAA-MM-JJ", par exemple "2026-01-31"')
+            return None
+
+    def _checkdate(self, text: str, pos: Pos, key: str) -> dt.date | None:
+        return self._check_date(text, pos)
 
     def _check_date(self, text: str, pos: Pos) -> dt.date | None:
         month = MONTH_RE.match(text)
@@ -277,6 +310,36 @@ class Validator:
             self.error(pos, f"lien mal formé « {text} »", 'écrivez une adresse complète, par exemple "https://mon-cep.org"')
             return None
         return text
+
+
+_KIND_CHECKS: dict[str, Any] = {
+    "id": Validator._id,
+    "url": Validator._url,
+    "source": Validator._source,
+    "phone": Validator._phone,
+    "email": Validator._email,
+    "date": Validator._date,
+    "checkdate": Validator._checkdate,
+}
+
+
+def phone_display(text: str) -> str | None:
+    """A French number as shown to people ("09 72 01 02 03", "3949"), or None if it is not one.
+
+    Accepts what staff paste from web pages: dots, dashes, spaces, "+33 9 ...", "+33 (0)9 ...",
+    "0033 9 ...".
+    """
+    digits = normalise_phone(text)
+    if digits.startswith("0033"):
+        digits = "+33" + digits[4:]
+    if digits.startswith("+33"):
+        rest = digits[3:]
+        digits = "0" + rest.removeprefix("0")
+    if not PHONE_RE.match(digits):
+        return None
+    if len(digits) == 10:
+        return " ".join(digits[i : i + 2] for i in range(0, 10, 2))
+    return digits
 
 
 def _phone_reason(digits: str) -> str:

@@ -88,6 +88,9 @@ class EventType(StrEnum):
     NEED = "need"
     QUESTION = "question"
     QUESTION_UNSURE = "question_unsure"
+    QUESTION_OTHER = "question_other"  # « Autre chose » among the choices
+    QUESTION_NOT_MINE = "question_not_mine"  # « Ce n'était pas ma question »
+    OFF_TOPIC = "off_topic"  # a work question outside the CEP, declined
     NOT_UNDERSTOOD = "not_understood"
     STALE_BUTTON = "stale_button"
     ANSWER = "answer"

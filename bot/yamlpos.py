@@ -138,8 +138,8 @@ def load_yaml(text: str) -> Any:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
         raise _diagnose(text, exc) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - non-marked errors are rare
-        raise YamlSyntaxError(f"syntaxe YAML invalide ({exc})", Pos(1, 1)) from None
+    except yaml.YAMLError:  # pragma: no cover - non-marked errors are rare
+        raise YamlSyntaxError("syntaxe invalide", Pos(1, 1)) from None
 
 
 # -- saying what went wrong, where the staff member actually made the mistake -------------------
@@ -155,121 +155,184 @@ _INDENT_PROBLEMS = (
     "did not find expected key",
     "did not find expected '-' indicator",
     "expected <block end>, but found '?'",
+    "expected <block end>, but found '-'",
 )
+# "telephone:"04 ..."": a key glued to its value (an address "https://" after the colon is not).
+_GLUED_KEY = re.compile(r"""^(\s*(?:-\s+)?)([a-z_][a-z0-9_]*):(["'\w+].*)$""")
+_BLOCK_TEXT_KEY = re.compile(r"^(\s*)(?:-\s+)?([\w-]+)\s*:\s*[>|][-+]?\s*(?:#.*)?$")
 _KEY_LINE = re.compile(r"""^(\s*)((?:-\s+)*)("[^"]*"|'[^']*'|[\w-]+)\s*:(?:\s|$)""")
 _DASH_LINE = re.compile(r"^(\s*)-(?:\s|$)")
 _VALUE_LINE = re.compile(r"""^(\s*(?:-\s+)*(?:"[^"]*"|'[^']*'|[^\s:"'#][^:#]*?)\s*:\s+)(\S.*?)\s*$""")
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """What PyYAML said, and the text it said it about."""
+
+    text: str
+    lines: list[str]
+    problem: str
+    context: str
+    pmark: yaml.Mark | None
+    cmark: yaml.Mark | None
+
+    @property
+    def pos(self) -> Pos:
+        where = self.pmark or self.cmark
+        return _pos(where) if where else Pos(1, 1)
+
+    def line_at(self, mark: yaml.Mark) -> str:
+        return self.lines[mark.line] if mark.line < len(self.lines) else ""
+
+
 def _diagnose(text: str, exc: yaml.MarkedYAMLError) -> YamlSyntaxError:
-    lines = text.splitlines()
-    problem = exc.problem or ""
-    context = exc.context or ""
-    pmark = exc.problem_mark
-    cmark = exc.context_mark
-    where = pmark or cmark
-    pos = _pos(where) if where else Pos(1, 1)
+    failure = _Failure(text, text.splitlines(), exc.problem or "", exc.context or "", exc.problem_mark, exc.context_mark)
+    for rule in _RULES:
+        found = rule(failure)
+        if found is not None:
+            return found
+    return YamlSyntaxError("syntaxe invalide à cet endroit", failure.pos)
 
-    def line_at(mark: yaml.Mark) -> str:
-        return lines[mark.line] if mark.line < len(lines) else ""
 
-    # A quoted text that is never closed: the parser notices it at the next quote, often lines later.
-    if context == "while scanning a quoted scalar" and cmark is not None:
-        return _unclosed_quote(text, cmark, line_at(cmark))
-    tokens = _tokens_before(text, pmark)
-    if pmark is not None:
-        for token in reversed(tokens):
-            if getattr(token, "style", None) in ('"', "'") and token.end_mark.line == pmark.line:
-                if token.start_mark.line < token.end_mark.line:
-                    return _unclosed_quote(text, token.start_mark, line_at(token.start_mark))
-                between = text[token.end_mark.index : pmark.index]
-                next_char = text[pmark.index : pmark.index + 1]
-                if between.strip() == "" and next_char not in ('"', "'", ""):
-                    return _closed_too_early(token, line_at(token.start_mark))
-                break
-            if token.end_mark.line < pmark.line:
-                break
+def _rule_no_space_after_colon(f: _Failure) -> YamlSyntaxError | None:
+    """``telephone:"04 ..."``: PyYAML notices it on the next line; say it on the line itself."""
+    mark = f.pmark or f.cmark
+    if mark is None:
+        return None
+    for index in (mark.line, *([previous[0]] if (previous := _previous_content_line(f.lines, mark.line)) else [])):
+        line = f.lines[index] if index < len(f.lines) else ""
+        glued = _GLUED_KEY.match(line)
+        if glued and not glued.group(3).startswith("//"):
+            indent, key, rest = glued.groups()
+            dash = "- " if indent.strip() else ""
+            return YamlSyntaxError("il manque une espace après « : »", Pos(index + 1, len(indent) + 1), f"écrivez {dash}{key}: {rest.strip()}")
+    return None
 
-    # A list [...] or a block {...} that is never closed, or two items without a comma.
-    if context in ("while parsing a flow sequence", "while parsing a flow mapping") and cmark is not None:
-        closing = "]" if "sequence" in context else "}"
-        if pmark is not None and pmark.line > cmark.line:
-            return YamlSyntaxError(
-                f"« {text[cmark.index]} » jamais refermé : il manque « {closing} » à la fin de cette ligne",
-                _pos(cmark),
-                f'ajoutez « {closing} » après le dernier élément, par exemple regions: ["53", "52"]',
-            )
+
+def _rule_quotes(f: _Failure) -> YamlSyntaxError | None:
+    """A quoted text never closed, or closed too early by a quote inside it."""
+    if f.context == "while scanning a quoted scalar" and f.cmark is not None:
+        return _unclosed_quote(f.text, f.cmark, f.line_at(f.cmark))
+    pmark = f.pmark
+    if pmark is None:
+        return None
+    for token in reversed(_tokens_before(f.text, pmark)):
+        if getattr(token, "style", None) in ('"', "'") and token.end_mark.line == pmark.line:
+            if token.start_mark.line < token.end_mark.line:
+                return _unclosed_quote(f.text, token.start_mark, f.line_at(token.start_mark))
+            between = f.text[token.end_mark.index : pmark.index]
+            next_char = f.text[pmark.index : pmark.index + 1]
+            if between.strip() == "" and next_char not in ('"', "'", ""):
+                return _closed_too_early(token, f.line_at(token.start_mark))
+            return None
+        if token.end_mark.line < pmark.line:
+            return None
+    return None
+
+
+def _rule_flow(f: _Failure) -> YamlSyntaxError | None:
+    """A list [...] or a block {...} that is never closed, or two items without a comma."""
+    if f.context not in ("while parsing a flow sequence", "while parsing a flow mapping") or f.cmark is None:
+        return None
+    closing = "]" if "sequence" in f.context else "}"
+    if f.pmark is not None and f.pmark.line > f.cmark.line:
         return YamlSyntaxError(
-            "il manque une virgule entre deux éléments de la liste",
-            pos,
-            'séparez les éléments par « , », par exemple ["53", "52"]',
+            f"« {f.text[f.cmark.index]} » jamais refermé : il manque « {closing} » à la fin de cette ligne",
+            _pos(f.cmark),
+            f'ajoutez « {closing} » après le dernier élément, par exemple regions: ["53", "52"]',
         )
+    return YamlSyntaxError("il manque une virgule entre deux éléments de la liste", f.pos, 'séparez les éléments par « , », par exemple ["53", "52"]')
 
-    # "-id: x" or '-"texte"': a list item needs a space after the dash.
-    mark = cmark if problem.startswith("could not find expected ':'") and cmark is not None else pmark
-    dash = re.match(r"^(\s*)-(?=[^\s-])(.*?)\s*$", line_at(mark)) if mark is not None else None
+
+def _rule_dash_and_colon(f: _Failure) -> YamlSyntaxError | None:
+    """"-id: x" (no space after the dash), or a key written without its colon."""
+    missing_colon = f.problem.startswith("could not find expected ':'") and f.cmark is not None
+    mark = f.cmark if missing_colon else f.pmark
+    dash = re.match(r"^(\s*)-(?=[^\s-])(.*?)\s*$", f.line_at(mark)) if mark is not None else None
     if dash and mark is not None:
         return YamlSyntaxError("il manque une espace après « - »", Pos(mark.line + 1, len(dash.group(1)) + 1), f"écrivez - {dash.group(2)}")
-    if problem.startswith("could not find expected ':'") and cmark is not None:
-        return _missing_colon(lines, cmark)
+    if missing_colon and f.cmark is not None:
+        return _block_text_indent(f.lines, f.cmark.line) or _missing_colon(f.lines, f.cmark)
+    return None
 
-    if problem.startswith("mapping values are not allowed here") and pmark is not None:
-        suggestion = _quoted_value(line_at(pmark))
-        return YamlSyntaxError(
-            "deux-points « : » dans un texte sans guillemets",
-            pos,
-            f"mettez tout le texte entre guillemets : {suggestion}" if suggestion else 'mettez le texte qui contient « : » entre guillemets "..."',
-        )
 
-    if problem.startswith("found character '\\t' that cannot start any token"):
-        return YamlSyntaxError(
-            "tabulation interdite",
-            pos,
-            "remplacez la tabulation par des espaces (2 espaces par niveau de décalage)",
-        )
+def _rule_colon_in_text(f: _Failure) -> YamlSyntaxError | None:
+    if not f.problem.startswith("mapping values are not allowed here") or f.pmark is None:
+        return None
+    suggestion = _quoted_value(f.line_at(f.pmark))
+    return YamlSyntaxError(
+        "deux-points « : » dans un texte sans guillemets",
+        f.pos,
+        f"mettez tout le texte entre guillemets : {suggestion}" if suggestion else 'mettez le texte qui contient « : » entre guillemets "..."',
+    )
 
-    special = _special_start(text, problem, context, pmark, cmark)
-    if special is not None:
-        char, mark = special
-        suggestion = _quoted_value(line_at(mark))
-        return YamlSyntaxError(
-            f"un texte sans guillemets ne peut pas commencer par « {char} »",
-            _pos(mark),
-            f"mettez le texte entre guillemets : {suggestion}" if suggestion else 'mettez le texte entre guillemets "..."',
-        )
 
-    if problem.startswith(_INDENT_PROBLEMS) and pmark is not None:
-        return _bad_indent(lines, pmark)
+def _rule_tab(f: _Failure) -> YamlSyntaxError | None:
+    if not f.problem.startswith("found character '\\t' that cannot start any token"):
+        return None
+    return YamlSyntaxError("tabulation interdite", f.pos, "remplacez la tabulation par des espaces (2 espaces par niveau de décalage)")
 
-    if problem.startswith("found unexpected end of stream"):
-        return YamlSyntaxError(
-            "le fichier s'arrête au milieu d'un texte ou d'une liste",
-            pos,
-            "refermez le guillemet, le crochet « ] » ou l'accolade « } » ouvert plus haut",
-        )
-    if problem.startswith("found undefined alias"):
-        suggestion = _quoted_value(line_at(pmark)) if pmark else ""
-        return YamlSyntaxError(
-            "un texte sans guillemets ne peut pas commencer par « * »",
-            pos,
-            f"mettez le texte entre guillemets : {suggestion}" if suggestion else 'mettez le texte entre guillemets "..."',
-        )
-    if problem.startswith("expected <block end>, but found '<scalar>'") and pmark is not None:
-        previous = _previous_content_line(lines, pmark.line)
-        if previous is not None and not _KEY_LINE.match(line_at(pmark)):
-            index, indent = previous
-            if indent > pmark.column:
-                return YamlSyntaxError(
-                    f"ligne mal décalée : elle commence par {_spaces(pmark.column)}, moins que la ligne {index + 1} du même texte",
-                    Pos(pmark.line + 1, 1),
-                    f"alignez-la sur la ligne {index + 1} : {_spaces(indent)} en début de ligne",
-                )
-        return YamlSyntaxError(
-            "texte inattendu à cet endroit",
-            pos,
-            "vérifiez qu'il ne manque pas « : » après une clé, et que les textes sont entre guillemets",
-        )
-    return YamlSyntaxError(f"syntaxe YAML invalide ({problem or context})", pos)
+
+def _rule_special_start(f: _Failure) -> YamlSyntaxError | None:
+    special = _special_start(f.text, f.problem, f.context, f.pmark, f.cmark)
+    if special is None and f.problem.startswith("found undefined alias") and f.pmark is not None:
+        special = ("*", f.pmark)
+    if special is None:
+        return None
+    char, mark = special
+    suggestion = _quoted_value(f.line_at(mark))
+    return YamlSyntaxError(
+        f"un texte sans guillemets ne peut pas commencer par « {char} »",
+        _pos(mark),
+        f"mettez le texte entre guillemets : {suggestion}" if suggestion else 'mettez le texte entre guillemets "..."',
+    )
+
+
+def _rule_indent(f: _Failure) -> YamlSyntaxError | None:
+    if not f.problem.startswith(_INDENT_PROBLEMS) or f.pmark is None:
+        return None
+    return _block_text_indent(f.lines, f.pmark.line) or _bad_indent(f.lines, f.pmark)
+
+
+def _rule_end_of_file(f: _Failure) -> YamlSyntaxError | None:
+    if not f.problem.startswith("found unexpected end of stream"):
+        return None
+    return YamlSyntaxError(
+        "le fichier s'arrête au milieu d'un texte ou d'une liste",
+        f.pos,
+        "refermez le guillemet, le crochet « ] » ou l'accolade « } » ouvert plus haut",
+    )
+
+
+def _rule_unexpected_text(f: _Failure) -> YamlSyntaxError | None:
+    if not f.problem.startswith("expected <block end>, but found '<scalar>'") or f.pmark is None:
+        return None
+    pmark = f.pmark
+    previous = _previous_content_line(f.lines, pmark.line)
+    if previous is not None and not _KEY_LINE.match(f.line_at(pmark)):
+        index, indent = previous
+        if indent > pmark.column:
+            return YamlSyntaxError(
+                f"ligne mal décalée : elle commence par {_spaces(pmark.column)}, moins que la ligne {index + 1} du même texte",
+                Pos(pmark.line + 1, 1),
+                f"alignez-la sur la ligne {index + 1} : {_spaces(indent)} en début de ligne",
+            )
+    return YamlSyntaxError("texte inattendu à cet endroit", f.pos, "vérifiez qu'il ne manque pas « : » après une clé, et que les textes sont entre guillemets")
+
+
+# Most specific first: each rule recognises one hand-editing mistake, or passes.
+_RULES = (
+    _rule_no_space_after_colon,
+    _rule_quotes,
+    _rule_flow,
+    _rule_dash_and_colon,
+    _rule_colon_in_text,
+    _rule_tab,
+    _rule_special_start,
+    _rule_indent,
+    _rule_end_of_file,
+    _rule_unexpected_text,
+)
 
 
 def _pos(mark: yaml.Mark) -> Pos:
@@ -345,6 +408,34 @@ def _missing_colon(lines: list[str], mark: yaml.Mark) -> YamlSyntaxError:
     if colon:
         return YamlSyntaxError("il manque une espace après « : »", pos, f"écrivez {example}")
     return YamlSyntaxError(f"il manque « : » après « {key} »", pos, f"écrivez {example}")
+
+
+def _block_text_indent(lines: list[str], index: int) -> YamlSyntaxError | None:
+    """A line of a text under « reponse: >- » written less indented than the text."""
+    line = lines[index] if index < len(lines) else ""
+    if not line.strip() or line.lstrip().startswith("#"):
+        return None
+    spaces = len(line) - len(line.lstrip(" "))
+    for above in range(index - 1, -1, -1):
+        previous = lines[above]
+        if not previous.strip() or previous.lstrip().startswith("#"):
+            continue
+        owner = _BLOCK_TEXT_KEY.match(previous)
+        if owner is not None:
+            key_col = len(previous) - len(previous.lstrip(" -"))
+            if spaces > key_col:
+                return None
+            following = next((lines[i] for i in range(above + 1, index) if lines[i].strip()), line)
+            expected = max(len(following) - len(following.lstrip(" ")), key_col + 2)
+            key = owner.group(2)
+            return YamlSyntaxError(
+                f"ligne du texte de « {key} » pas assez décalée : elle commence par {_spaces(spaces)} au lieu de {expected}",
+                Pos(index + 1, 1),
+                f"ajoutez {_spaces(expected - spaces)} en début de ligne ({_spaces(expected)}, comme les autres lignes du texte de « {key} »)",
+            )
+        if len(previous) - len(previous.lstrip(" ")) <= spaces:
+            return None
+    return None
 
 
 def _previous_content_line(lines: list[str], index: int) -> tuple[int, int] | None:

@@ -972,7 +972,7 @@ def test_question_with_one_phrasing(kb: KB) -> None:
             line,
             kb.col("questions.yaml", line, "formulations"),
             "la question « eligibilite_qui » n'a qu'une formulation",
-            "ajoutez au moins deux façons de poser la question dans « formulations », une par ligne commençant par « - »",
+            "ajoutez au moins 4 façons de poser la question dans « formulations », une par ligne commençant par « - »",
         )
     ]
 
@@ -986,7 +986,7 @@ def test_question_without_phrasings(kb: KB) -> None:
             line,
             kb.col("questions.yaml", line, "id"),
             "la question « eligibilite_qui » n'a aucune formulation",
-            "ajoutez au moins deux façons de poser la question dans « formulations », une par ligne commençant par « - »",
+            "ajoutez au moins 4 façons de poser la question dans « formulations », une par ligne commençant par « - »",
         )
     ]
 
@@ -1226,3 +1226,219 @@ def test_audit_corrections_are_in_the_answers() -> None:
     assert "ne sont pas confirmées" in snapshot.texts["hors_champ"]
     contact = snapshot.networks["operateur_regional"].contact
     assert contact is not None and contact.source == "https://travail-emploi.gouv.fr/le-conseil-en-evolution-professionnelle-cep"
+
+
+# -- mistakes staff make, as found by running typical edits through the checker (issue 13) ---------
+
+
+def test_unquoted_phone_read_as_octal_is_quoted_as_typed(kb: KB) -> None:
+    # YAML reads 0472000000 as an octal number (82313216): the fix must give back the typed digits.
+    line = _contact(kb, "telephone: 0472000000", 'a_verifier: "test"')
+    assert errors(kb.check()) == [
+        expected(MARKET, line, kb.col(MARKET, line, "0472"), "numéro de téléphone sans guillemets", "mettez le numéro entre guillemets, tel que vous l'avez tapé : telephone: \"0472000000\"")
+    ]
+
+
+def test_unquoted_number_is_quoted_as_typed(kb: KB) -> None:
+    line = kb.set_line(MARKET, '"2024-bretagne"', "^nom:", to="nom: 0755")
+    assert errors(kb.check()) == [expected(MARKET, line, kb.col(MARKET, line, "0755"), "« nom » doit être un texte", 'mettez la valeur entre guillemets : nom: "0755"')]
+
+
+def test_phone_glued_to_its_key_is_reported_on_its_own_line(kb: KB) -> None:
+    line = _contact(kb, 'telephone:"04 72 00 00 00"', 'a_verifier: "test"')
+    assert errors(kb.check()) == [expected(MARKET, line, kb.col(MARKET, line, "telephone"), "il manque une espace après « : »", 'écrivez telephone: "04 72 00 00 00"')]
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("+33 4 72 00 00 00", "04 72 00 00 00"), ("+33 (0)4 72 00 00 00", "04 72 00 00 00"), ("0033 472000000", "04 72 00 00 00"), ("04.72.00.00.00", "04 72 00 00 00"), ("0472000000", "04 72 00 00 00"), ("39 49", "3949")],
+)
+def test_phone_forms_are_normalised(kb: KB, typed: str, shown: str) -> None:
+    _contact(kb, f'telephone: "{typed}"', 'a_verifier: "test"')
+    report = kb.check()
+    assert errors(report) == []
+    assert report.snapshot is not None
+    assert report.snapshot.markets[-1].lot_for("53").contacts["53"].phone == shown  # type: ignore[union-attr]
+
+
+def _answer_lines(kb: KB, qid: str) -> tuple[list[str], int]:
+    lines = kb.lines("questions.yaml")
+    start = kb.find("questions.yaml", f"id: {qid}", "^reponse:")
+    return lines, start
+
+
+@pytest.mark.parametrize("which", [1, 2])
+def test_answer_line_indented_by_4_instead_of_6(kb: KB, which: int) -> None:
+    lines, start = _answer_lines(kb, "gratuit")
+    index = start + which
+    lines[index] = lines[index][2:]  # 6 spaces -> 4
+    kb.write("questions.yaml", lines)
+    assert errors(kb.check()) == [
+        expected(
+            "questions.yaml",
+            index + 1,
+            1,
+            "ligne du texte de « reponse » pas assez décalée : elle commence par 4 espaces au lieu de 6",
+            "ajoutez 2 espaces en début de ligne (6 espaces, comme les autres lignes du texte de « reponse »)",
+        )
+    ]
+
+
+def test_block_pasted_without_its_dash(kb: KB) -> None:
+    line = kb.set_line("questions.yaml", "^- id: financement_cep", to="  id: financement_cep")
+    previous = kb.line_no("questions.yaml", "^- id: gratuit")
+    assert errors(kb.check()) == [
+        expected(
+            "questions.yaml",
+            line,
+            kb.col("questions.yaml", line, "id"),
+            "il manque « - » devant « id: » : un nouveau bloc commence à cette ligne",
+            f"écrivez - id: financement_cep en alignant le « - » sur celui de la ligne {previous}",
+        )
+    ]
+
+
+def test_list_item_less_indented_than_its_list_has_no_jargon(kb: KB) -> None:
+    # PyYAML: "expected <block end>, but found '-'".
+    line = kb.find("questions.yaml", "id: gratuit", "^sources:", "^- https://") + 2
+    lines = kb.lines("questions.yaml")
+    lines[line - 1 : line - 1] = ["    - https://www.service-public.fr/x"]
+    kb.write("questions.yaml", lines)
+    found = errors(kb.check())
+    assert found == [
+        expected(
+            "questions.yaml",
+            line,
+            1,
+            "ligne mal décalée : elle commence par 4 espaces, ce qui ne la rattache à aucun bloc au-dessus",
+            f"alignez-la sur les lignes du même bloc : 6 espaces en début de ligne, comme la ligne {line - 1}",
+        )
+    ]
+    assert "YAML" not in found[0] and "expected" not in found[0]
+
+
+def test_question_without_source_is_an_error(kb: KB) -> None:
+    kb.set_block("questions.yaml", "id: gratuit", "^sources:", to="")
+    line = kb.line_no("questions.yaml", "id: gratuit")
+    assert errors(kb.check()) == [
+        expected("questions.yaml", line, kb.col("questions.yaml", line, "id"), "la question « gratuit » n'a pas de source", "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse")
+    ]
+
+
+def test_question_with_empty_sources_is_an_error(kb: KB) -> None:
+    kb.set_block("questions.yaml", "id: gratuit", "^sources:", to="sources:")
+    line = kb.line_no("questions.yaml", "id: gratuit", "^sources:")
+    assert errors(kb.check()) == [expected("questions.yaml", line, 5, "la question « gratuit » n'a pas de source", "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse")]
+
+
+def test_answer_longer_than_600_characters_is_a_warning(kb: KB) -> None:
+    line = kb.line_no("questions.yaml", "id: gratuit", "^reponse:")
+    lines = kb.lines("questions.yaml")
+    lines[line : line] = ["      " + "Texte beaucoup trop long pour une réponse courte. " * 12]
+    kb.write("questions.yaml", lines)
+    report = kb.check()
+    assert errors(report) == []
+    length = len(report.snapshot.questions["gratuit"].answer) if report.snapshot else 0
+    assert length > 600
+    assert expected("questions.yaml", line, 14, f"réponse de « gratuit » trop longue : {length} caractères", "raccourcissez-la à 600 caractères au plus (les détails peuvent aller dans une autre question)") in warnings(report)
+
+
+def test_blank_line_inside_an_answer_is_a_warning(kb: KB) -> None:
+    line = kb.line_no("questions.yaml", "id: gratuit", "^reponse:") + 2
+    lines = kb.lines("questions.yaml")
+    lines[line - 1 : line - 1] = [""]
+    kb.write("questions.yaml", lines)
+    report = kb.check()
+    assert errors(report) == []
+    assert expected("questions.yaml", line, 1, "ligne vide au milieu de la réponse de « gratuit »", "supprimez cette ligne vide (un retour à la ligne suffit, il devient une espace)") in warnings(report)
+
+
+def test_theme_outside_the_documented_list_is_a_warning(kb: KB) -> None:
+    line = kb.set_line("questions.yaml", "id: gratuit", "^theme:", to="theme: couts")
+    report = kb.check()
+    assert errors(report) == []
+    hint = "vouliez-vous dire « cout » ? thèmes possibles : eligibilite, cout, employeur, fonctionnement, dispositifs, contacts, chiffres, territoires"
+    assert expected("questions.yaml", line, 12, "thème inconnu « couts »", hint) in warnings(report)
+
+
+def test_phrasing_repeated_within_a_question_is_a_warning(kb: KB) -> None:
+    first = kb.find("questions.yaml", "id: gratuit", "^formulations:", "^- ")
+    lines = kb.lines("questions.yaml")
+    text = lines[first].strip()[2:]
+    lines[first + 1 : first + 1] = ["      - " + text.upper()]
+    kb.write("questions.yaml", lines)
+    report = kb.check()
+    assert errors(report) == []
+    shown = text.strip('"').upper()
+    assert expected("questions.yaml", first + 2, 9, f"la formulation « {shown} » est déjà écrite ligne {first + 1} pour cette question", "supprimez l'une des deux lignes") in warnings(report)
+
+
+def test_stray_quote_in_a_phrasing_is_a_warning(kb: KB) -> None:
+    line = kb.set_line("questions.yaml", "id: gratuit", "^formulations:", "^- ", to="- c'est payant ?\"")
+    report = kb.check()
+    assert errors(report) == []
+    assert expected("questions.yaml", line, 9, "guillemet \" resté dans la formulation « c'est payant ?\" »", "écrivez - \"c'est payant ?\" (un guillemet au début et un à la fin, aucun au milieu)") in warnings(report)
+
+
+def test_two_phrasings_is_a_warning_asking_for_four(kb: KB) -> None:
+    kb.set_block("questions.yaml", "id: gratuit", "^formulations:", to='formulations:\n  - "c\'est payant ?"\n  - "combien ça coûte ?"')
+    line = kb.line_no("questions.yaml", "id: gratuit", "^formulations:")
+    report = kb.check()
+    assert errors(report) == []
+    assert expected("questions.yaml", line, 5, "la question « gratuit » n'a que 2 formulations", "ajoutez-en pour arriver à au moins 4, écrites comme les gens les écrivent") in warnings(report)
+
+
+def test_contact_both_checked_and_to_check_is_an_error(kb: KB) -> None:
+    line = _contact(kb, 'site: "https://bretagne.avenir-actifs.org"', 'source: "https://bretagne.avenir-actifs.org"', 'verifie: "2026-03"', 'a_verifier: "pas sûr"') + 3
+    assert errors(kb.check()) == [
+        expected(
+            MARKET,
+            line,
+            kb.col(MARKET, line, "a_verifier"),
+            "contact de la région 53 à la fois vérifié (« verifie ») et à vérifier (« a_verifier »)",
+            "gardez « verifie » si vous avez contrôlé la source à cette date, sinon gardez « a_verifier » : jamais les deux",
+        )
+    ]
+
+
+def test_no_english_parser_words_in_any_yaml_message() -> None:
+    # Every syntax failure falls back to a French sentence, never PyYAML's own words.
+    from bot.yamlpos import YamlSyntaxError, load_yaml  # noqa: PLC0415
+
+    broken = ["a: [1, 2", "a: {b: 1", "- a\nb: 1", "a:\n  - b\n - c", "a: b: c", "a: 'x", "? a\n? a", "a: !!python/name:os.system x", "&a a: *b"]
+    messages = []
+    for text in broken:
+        try:
+            load_yaml(text)
+        except YamlSyntaxError as exc:
+            messages.append(exc.message)
+    assert len(messages) >= 6
+    assert [m for m in messages if "YAML" in m or "expected" in m or "found" in m] == []
+
+
+# -- plugging checks for new files ---------------------------------------------------------------------
+
+
+def test_extra_section_files_are_checked_with_positions(kb: KB) -> None:
+    from bot.kb.sections import _REGISTRY, ExtraSection, register  # noqa: PLC0415
+    from bot.schema import Field  # noqa: PLC0415
+
+    seen: list[int] = []
+
+    def rules(data, v, built):  # type: ignore[no-untyped-def]
+        for name, pos in data.get("noms", []):
+            if name not in {r.name for r in built.regions.values()}:
+                v.error(pos, f"région inconnue « {name} »", "écrivez le nom d'une région")
+        seen.append(len(built.questions))
+        return [n for n, _ in data.get("noms", [])]
+
+    (kb.root / "essai").mkdir()
+    (kb.root / "essai" / "a.yaml").write_text('noms:\n  - "Bretagne"\n  - "Bretonnie"\n', encoding="utf-8")
+    register(ExtraSection("essai", "essai/*.yaml", {"noms": Field("list", required=True, item=Field("text"))}, rules))
+    try:
+        report = kb.check()
+    finally:
+        _REGISTRY.pop("essai")
+    assert errors(report) == [str(Problem("knowledge/essai/a.yaml", 3, 5, "région inconnue « Bretonnie »", "écrivez le nom d'une région"))]
+    assert report.extras["essai"] == {"essai/a.yaml": ["Bretagne", "Bretonnie"]}
+    assert seen and seen[0] > 0  # the questions were checked before

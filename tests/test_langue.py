@@ -88,3 +88,12 @@ def test_question_concepts_are_checked() -> None:
     check_concepts(questions, language, "knowledge/questions.yaml", {"sans_concepts": 10, "groupe_inconnu": 20}, problems)  # type: ignore[arg-type]
     assert [(p.line, p.severity) for p in problems] == [(10, "warning"), (20, "error")]
     assert "@nulle_part" in problems[1].message
+
+
+def test_lemmas_are_read_and_checked(copy: Path) -> None:
+    language, problems = read(KNOWLEDGE)
+    assert language.lemmas["inscris"] == "inscrire"  # type: ignore[attr-defined]
+    path = copy / "langue" / "lemmes.tsv"
+    path.write_text(path.read_text(encoding="utf-8") + "sans_tabulation\ninscris\tinscrit\n", encoding="utf-8")
+    _, problems = read(copy)
+    assert [p.message for p in problems] == ["ligne mal formée", "« inscris » a deux formes de base : « inscrire » et « inscrit »"]

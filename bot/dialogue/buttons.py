@@ -27,7 +27,8 @@ class ButtonAction(StrEnum):
     NEED = "n"  # argument: a need
     PLACE = "p"  # argument: a candidate's index, or "autre"
     CHANGE = "c"  # argument: "place", "sit" or "need"
-    QUESTION = "q"  # argument: a question id
+    QUESTION = "q"  # argument: a question id, or "autre" (« Autre chose »)
+    NOT_MINE = "nq"  # « Ce n'était pas ma question »; argument: the runners-up's positions ("3.17.22")
     USEFUL = "u"  # argument: "y" or "n"
     REMINDER = "r"  # argument: "y" or "n"
     BOOKING = "b"  # argument: "y" (booked), "w" (not yet), "x" (no longer needed)

@@ -17,6 +17,7 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from bot.dialogue import questions as dq
 from bot.dialogue.answers import (
     DETAIL_LABELS,
     Detail,
@@ -209,6 +210,7 @@ class Engine:
             ButtonAction.PLACE: self._b_place,
             ButtonAction.CHANGE: self._b_change,
             ButtonAction.QUESTION: self._b_question,
+            ButtonAction.NOT_MINE: self._b_not_mine,
             ButtonAction.USEFUL: self._b_rating,
             ButtonAction.REMINDER: self._b_reminder,
             ButtonAction.BOOKING: self._b_booking,
@@ -299,6 +301,8 @@ class Engine:
     def _button(self, state: Conversation, data: str, out: _Out) -> None:
         button = decode(data)
         fresh = button is not None and button.rev == state.rev
+        if button is not None and button.action in (ButtonAction.QUESTION, ButtonAction.NOT_MINE):
+            fresh = True  # a question can be asked at any step
         if button is not None and button.action in (ButtonAction.CHANGE, ButtonAction.DETAIL) and state.step == Step.ANSWERED:
             # the answer's "change" and detail buttons stay usable after a rating or a question
             fresh = True
@@ -357,11 +361,21 @@ class Engine:
         return True
 
     def _b_question(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg == dq.OTHER_ARG:
+            out.event(EventType.QUESTION_OTHER)
+            out.say(self.snapshot.text("question_pas_sure"))
+            self._resume(state, out)
+            return True
         if arg not in self.snapshot.questions:
             return False
         out.event(EventType.QUESTION, id=arg, how="bouton")
         out.say(question_answer(self.snapshot, arg))
         self._resume(state, out)
+        return True
+
+    def _b_not_mine(self, _state: Conversation, arg: str, out: _Out) -> bool:
+        out.event(EventType.QUESTION_NOT_MINE)
+        self._say_all(out, [dq.not_mine(self.snapshot, arg)])
         return True
 
     def _b_rating(self, state: Conversation, arg: str, out: _Out) -> bool:
@@ -460,6 +474,12 @@ class Engine:
             state.step = state.return_step or Step.START
             state.return_step = None
         u = understand(text, self.knowledge)
+        if u.off_topic is not None:
+            # a work question outside the CEP: say where to ask, take nothing from it
+            out.event(EventType.OFF_TOPIC, topic=u.off_topic.id)
+            out.say(u.off_topic.reply)
+            self._resume(state, out)
+            return
         folded = fold(text)
         correction = bool(_CORRECTION.search(folded))
         changed = False
@@ -477,30 +497,41 @@ class Engine:
                 out.event(EventType.NEED, need=u.situation.need, how="texte")
             state.need = u.situation.need
             changed = True
-        question = u.question
-        if question is not None and question.confident:
-            out.event(EventType.QUESTION, id=question.id, how="texte")
-            out.say(question_answer(self.snapshot, question.id))
+        if u.questions:
+            for qid in u.questions:
+                out.event(EventType.QUESTION, id=qid, how="texte")
+            self._say_all(out, dq.answers(self.snapshot, u))
             if changed:
                 self._ask_next(state, out)
             else:
                 self._resume(state, out)
+            self._add_row(out, dq.not_mine_row(self.snapshot, u))
             return
+        if u.suggestions:
+            # not sure: the likeliest questions as choices, even beside a place or a situation
+            out.event(EventType.QUESTION_UNSURE, id=u.suggestions[0], choices=len(u.suggestions))
+            self._say_all(out, [dq.choices(self.snapshot, u.suggestions)])
         if changed:
             self._ask_next(state, out)
             return
-        if question is not None and question.possible:
-            out.event(EventType.QUESTION_UNSURE, id=question.id)
-            title = self.snapshot.questions[question.id].phrasings[0]
-            out.say(
-                self.snapshot.text("question_pas_sure"),
-                buttons=((Button(f"« {title[:48]} »", encode(ButtonAction.QUESTION, question.id)),),),
-            )
+        if u.suggestions:
             self._resume(state, out)
             return
         out.event(EventType.NOT_UNDERSTOOD, step=state.step)
         out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
         self._resume(state, out)
+
+    @staticmethod
+    def _add_row(out: _Out, row: tuple[dq.ButtonSpec, ...]) -> None:
+        """A row of buttons under the turn's last message (after what it already offers)."""
+        if row and out.replies:
+            last = out.replies[-1]
+            out.replies[-1] = replace(last, buttons=(*last.buttons, tuple(Button(label, data) for label, data in row)))
+
+    @staticmethod
+    def _say_all(out: _Out, specs: list[dq.ReplySpec]) -> None:
+        for text, rows in specs:
+            out.say(text, buttons=tuple(tuple(Button(label, data) for label, data in row) for row in rows))
 
     def _take_situation(self, state: Conversation, u: Any, correction: bool, out: _Out, *, from_question: bool = False) -> bool:
         traits = set(u.situation.traits)

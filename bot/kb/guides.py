@@ -96,8 +96,9 @@ def build_guides(data: Checked, v: Validator, root: Path, question_ids: frozense
             continue
         questions = []
         for qid, qpos in item.get("questions", []):
-            if question_ids and qid not in question_ids:  # no ids: questions.yaml has its own errors
-                v.error(qpos, f"question inconnue « {qid} »", "écrivez un identifiant de questions.yaml (par exemple gratuit)")
+            if question_ids and qid not in question_ids:
+                # a warning: when questions.yaml has an error of its own, its questions may be missing here
+                v.warning(qpos, f"question inconnue « {qid} » (elle ne sera pas proposée)", "écrivez un identifiant de questions.yaml (par exemple gratuit)")
             elif qid in question_ids:
                 questions.append(qid)
         doors[network] = DoorGuide(

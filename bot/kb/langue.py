@@ -24,6 +24,8 @@ __all__ = [
     "LANGUAGE_FILES",
     "Expression",
     "Language",
+    "OtherTopic",
+    "OtherTopics",
     "SituationWords",
     "check_concepts",
     "expand_group",
@@ -31,8 +33,10 @@ __all__ = [
 ]
 
 LANGUAGE_DIR = "langue"
-LANGUAGE_FILES = ("textos.yaml", "mots.yaml", "synonymes.yaml", "expressions.yaml", "concepts.yaml", "situation.yaml")
+LANGUAGE_FILES = ("textos.yaml", "mots.yaml", "synonymes.yaml", "expressions.yaml", "concepts.yaml", "situation.yaml", "hors_sujet.yaml")
 JOBS_PLACEHOLDER = "{metiers}"
+LEMMAS_FILE = "lemmes.tsv"
+LEMMA_FIELDS = 2
 GROUP_REF = "@"
 REGEX_HINT = "corrigez le motif (parenthèses appariées, « \\ » devant les caractères spéciaux) : voir l'en-tête du fichier"
 
@@ -75,6 +79,26 @@ class SituationWords:
 
 
 @dataclass(frozen=True, slots=True)
+class OtherTopic:
+    """A work subject the bot does not answer (pay, dismissal, leave...) and where to ask instead."""
+
+    id: str
+    subject: str
+    where: str
+    source: str
+    patterns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class OtherTopics:
+    """knowledge/langue/hors_sujet.yaml: what names the CEP, the reply, the other subjects."""
+
+    cep: tuple[str, ...] = ()
+    answer: str = ""
+    topics: tuple[OtherTopic, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Language:
     """Everything the understanding layer knows of French, as plain data."""
 
@@ -91,6 +115,8 @@ class Language:
     expressions: tuple[Expression, ...] = ()
     groups: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     situation: SituationWords = field(default_factory=SituationWords)
+    other_topics: OtherTopics = field(default_factory=OtherTopics)
+    lemmas: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # folded form -> folded lemma
 
 
 SITUATION_PATTERNS = {
@@ -261,12 +287,56 @@ def read_language(knowledge: Path, problems: list[Problem], hasher: Any | None =
         ("expressions.yaml", lambda d: values.update(expressions=reader.expressions(d, "expressions"))),
         ("concepts.yaml", lambda d: values.update(groups=MappingProxyType({str(k): str(v) for k, v in (d.get("groupes") or {}).items()}))),
         ("situation.yaml", lambda d: values.update(situation=_situation(reader, d))),
+        ("hors_sujet.yaml", lambda d: values.update(other_topics=_other_topics(reader, d))),
     ]
     for name, step in steps:
         data = reader.parse(name)
         if data is not None:
             step(data)
+    values["lemmas"] = MappingProxyType(_lemmas(reader))
     return Language(**values)
+
+
+def _lemmas(reader: _Reader) -> dict[str, str]:
+    """lemmes.tsv: "form<TAB>lemma" lines (# comments); optional, a few thousand lines."""
+    path = reader.folder / LEMMAS_FILE
+    if not path.exists():
+        return {}
+    raw = path.read_bytes()
+    reader.hasher.update(f"{LANGUAGE_DIR}/{LEMMAS_FILE}".encode() + b"\0" + raw)
+    reader.file = f"knowledge/{LANGUAGE_DIR}/{LEMMAS_FILE}"
+    out: dict[str, str] = {}
+    for number, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != LEMMA_FIELDS or not all(f.strip() for f in fields):
+            reader.error(Pos(number, 1), "ligne mal formée", "écrivez la forme, une tabulation, puis la forme de base")
+            continue
+        form, lemma = (f.strip() for f in fields)
+        if form in out and out[form] != lemma:
+            reader.error(Pos(number, 1), f"« {form} » a deux formes de base : « {out[form]} » et « {lemma} »", "gardez une seule ligne pour cette forme")
+            continue
+        out[form] = lemma
+    return out
+
+
+def _other_topics(reader: _Reader, data: PosDict) -> OtherTopics:
+    topics = []
+    items = data.get("sujets") or []
+    for item, pos in zip(items, getattr(items, "item_pos", [data.pos] * len(items)), strict=True):
+        missing = [k for k in ("id", "sujet", "ou", "source", "motifs") if not isinstance(item, PosDict) or not item.get(k)]
+        if missing:
+            reader.error(pos, f"sujet incomplet : il manque {', '.join(missing)}", "chaque sujet a un id, un sujet, un « ou », une source et des motifs")
+            continue
+        if not str(item["source"]).startswith("https://"):
+            reader.error(item.key_pos.get("source"), "la source doit être une adresse https://", "indiquez la page publique qui justifie l'adresse donnée")
+        topics.append(OtherTopic(str(item["id"]), str(item["sujet"]), str(item["ou"]), str(item["source"]), reader.patterns(item, "motifs")))
+    answer = str(data.get("reponse") or "")
+    for name in ("{sujet}", "{ou}"):
+        if name not in answer:
+            reader.error(data.key_pos.get("reponse", data.pos), f"la réponse doit contenir {name}", "gardez {sujet} et {ou} dans le texte")
+    return OtherTopics(reader.patterns(data, "du_cep"), answer, tuple(topics))
 
 
 def _mots(reader: _Reader, data: PosDict, values: dict[str, Any]) -> None:

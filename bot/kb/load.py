@@ -8,18 +8,25 @@ snapshot built from broken files. A snapshot is only ever built from files that 
 from __future__ import annotations
 
 import csv
-import gc
 import datetime as dt
+import gc
 import gzip
 import hashlib
 import io
+import itertools
 import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from rapidfuzz import process, utils
+
+from bot.kb.langue import check_concepts, read_language
+from bot.kb.lieux import KnownCodes, check_lieux
 from bot.kb.model import (
     MODES,
     CONDITIONS,
@@ -42,11 +49,10 @@ from bot.kb.model import (
     Snapshot,
     frozen_map,
 )
-from bot.kb.lieux import KnownCodes, PlaceLists, check_lieux
-from bot.kb.langue import check_concepts, read_language
+from bot.kb.sections import Built, ExtraSection, extra_sections
 from bot.schema import Checked, Field, Problem, Validator, normalise_phone
-from bot.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
 from bot.textnorm import fold
+from bot.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
 
 __all__ = ["CheckReport", "KnowledgeError", "check_knowledge", "load_knowledge"]
 
@@ -287,10 +293,11 @@ class CheckReport:
     problems: list[Problem] = field(default_factory=list)
     snapshot: Snapshot | None = None
     counts: dict[str, int] = field(default_factory=dict)
+    extras: dict[str, dict[str, Any]] = field(default_factory=dict)  # see bot.kb.sections
 
     def without_snapshot(self) -> CheckReport:
         """The same report without its snapshot (to keep the messages, not the data)."""
-        return CheckReport(self.problems, None, self.counts)
+        return CheckReport(self.problems, None, self.counts, self.extras)
 
     @property
     def errors(self) -> list[Problem]:
@@ -350,6 +357,9 @@ class _Checker:
         self.geo_errors = False
         self.question_lines: dict[str, int] = {}
         self.cited: list[tuple[str, str, Pos]] = []  # (file, source address, where) of every source read
+        self.built = Built(today)
+        self.guides = Guides()  # knowledge/reservation.yaml (bot.kb.guides)
+        self.geo: tuple[Checked, Validator] | None = None
 
     # helpers
     def _rel(self, path: Path) -> str:
@@ -400,19 +410,19 @@ class _Checker:
 
     def run(self) -> CheckReport:
         report = CheckReport()
-        geo = self._validate(self.root / "geographie.yaml", GEO_SCHEMA)
-        regions, departements, outside, ambiguous = self._geography(geo)
-        communes = self._communes(geo, regions, departements)
-        lieux = self._lieux(regions, departements, communes, outside)
-        markets, contact_count, to_check = self._markets(regions)
-        networks = self._networks()
-        profiles, rules = self._routing(networks)
-        questions = self._questions()
-        texts = self._texts()
-        guides = self._guides(frozenset(questions))
-        language = read_language(self.root, self.problems, self.hasher)
-        check_concepts(questions.values(), language, self._rel(self.root / "questions.yaml"), self.question_lines, self.problems)
-        self._sources()
+        for section in self._sections():
+            section()
+        b = self.built
+        regions, departements, outside, ambiguous = b.regions, b.departements, b.outside, b.ambiguous
+        communes = b.communes
+        markets, contact_count, to_check = b.markets, b.contact_count, b.to_check
+        networks = b.networks
+        profiles, rules = b.profiles, b.rules
+        questions = b.questions
+        texts = b.texts
+        report.extras = b.extras
+        lieux = b.lieux
+        language = b.language
 
         report.counts = {
             "regions": len(regions),
@@ -445,59 +455,80 @@ class _Checker:
             version=self.hasher.hexdigest()[:12],
             loaded_at=dt.datetime.now(dt.UTC),
             source_dir=str(self.root),
-            guides=guides,
             geo_version=self.geo_hasher.hexdigest(),
             language=language,
             lieux=lieux,
+            guides=self.guides,
         )
         report.snapshot = snapshot
         return report
 
-    def _lieux(self, regions: dict[str, Region], departements: dict[str, Departement], communes: list[Commune], outside: list[OutsidePlace]) -> PlaceLists:
+    def _sections(self) -> list[Callable[[], None]]:
+        """The sections of the knowledge, checked in this order (each may use what came before)."""
+        return [
+            self._geography,
+            self._communes,
+            self._lieux,
+            self._markets,
+            self._networks,
+            self._routing,
+            self._questions,
+            self._texts,
+            self._guides,
+            self._language,
+            *(partial(self._extra, extra) for extra in extra_sections()),
+            self._sources,
+        ]
+
+    def _lieux(self) -> None:
         """knowledge/lieux/: demonyms, other names, landmarks, countries, context words (bot.kb.lieux)."""
-        known = KnownCodes({c.insee for c in communes}, departements, regions, {o.name for o in outside})
+        b = self.built
+        known = KnownCodes({c.insee for c in b.communes}, b.departements, b.regions, {o.name for o in b.outside})
         lists, problems, raw = check_lieux(self.root, self._rel, known)
         self.problems.extend(problems)
         self.hasher.update(raw)
         self.geo_hasher.update(raw)
-        return lists
+        b.lieux = lists
+
+    def _guides(self) -> None:
+        """How to book each door (reservation.yaml, bot.kb.guides): after the questions it names."""
+        from bot.kb.guides import GUIDES_FILE, GUIDES_SCHEMA, build_guides  # noqa: PLC0415 - guides imports the model
+
+        validated = self._validate(self.root / GUIDES_FILE, GUIDES_SCHEMA)
+        if validated is None:
+            return
+        data, v = validated
+        self.guides = build_guides(data, v, self.root, frozenset(self.built.questions))
+        self.problems.extend(v.problems)
+
+    def _language(self) -> None:
+        """knowledge/langue/ and the concepts of each question (bot.kb.langue)."""
+        self.built.language = read_language(self.root, self.problems, self.hasher)
+        check_concepts(self.built.questions.values(), self.built.language, self._rel(self.root / "questions.yaml"), self.question_lines, self.problems)
 
     # -- geography ------------------------------------------------------------------------------
 
-    def _geography(
-        self, geo: tuple[Checked, Validator] | None
-    ) -> tuple[dict[str, Region], dict[str, Departement], list[OutsidePlace], list[AmbiguousAlias]]:
-        regions: dict[str, Region] = {}
-        departements: dict[str, Departement] = {}
-        outside: list[OutsidePlace] = []
-        ambiguous: list[AmbiguousAlias] = []
-        if geo is None:
-            return regions, departements, outside, ambiguous
-        data, v = geo
-        # name -> (what it designates, where it was written, its region)
-        names: dict[str, tuple[str, Pos, str]] = {}
-        declared: dict[str, tuple[str, ...]] = {}
-        first_line: dict[str, int] = {}  # region code, or "d" + département code -> line
-        for item, _pos in data.get("alias_ambigus", []):
-            if "alias" in item and "regions" in item:
-                declared[fold(item["alias"])] = tuple(code for code, _ in item["regions"])
+    def _geography(self) -> None:
+        self.geo = self._validate(self.root / "geographie.yaml", GEO_SCHEMA)
+        if self.geo is None:
+            return
+        data, v = self.geo
+        names = _Names(v, {fold(item["alias"]): tuple(code for code, _ in item["regions"]) for item, _pos in data.get("alias_ambigus", []) if "alias" in item and "regions" in item})
+        self._regions(data, v, names)
+        self._departements(data, v, names)
+        self._ambiguous(data, v)
+        self._outside(data, v, names)
+        regions = self.built.regions
+        if "regions" in data and len(regions) != len(REGION_CODES):
+            missing = [code for code in REGION_CODES if code not in regions]
+            v.warning(data.key_pos.get("regions", Pos(1, 1)), f"{len(regions)} régions définies au lieu de {len(REGION_CODES)}", f"ajoutez les régions {', '.join(missing)}" if missing else "vérifiez la liste « regions »")
+        self.geo_errors = any(p.severity == "error" and p.file == v.file for p in [*self.problems, *v.problems])
+        self.problems.extend(v.problems)
+        v.problems = []
 
-        def claim(name: str, label: str, pos: Pos, region: str | None) -> None:
-            key = fold(name)
-            if not key:
-                return
-            if key in names:
-                other, other_pos, other_region = names[key]
-                same_place = other == label or (region is not None and region == other_region)
-                if not same_place and key not in declared:
-                    v.error(
-                        pos,
-                        f"le nom « {name} » désigne déjà {other} (ligne {other_pos.line})",
-                        "supprimez ce doublon, ou déclarez-le dans « alias_ambigus » avec les régions concernées",
-                    )
-                return
-            names[key] = (label, pos, region or "")
-
+    def _regions(self, data: Checked, v: Validator, names: _Names) -> None:
+        regions = self.built.regions
+        first_line: dict[str, int] = {}
         for item, _pos in data.get("regions", []):
             if "code" not in item or "nom" not in item:
                 continue
@@ -508,13 +539,13 @@ class _Checker:
             if code in regions:
                 v.error(item.where("code"), f"la région {code} est déjà définie ligne {first_line[code]}", "gardez une seule entrée par code")
                 continue
-            aliases = tuple(a for a, _ in item.get("alias", []))
-            regions[code] = Region(code, item["nom"], aliases)
+            regions[code] = Region(code, item["nom"], tuple(a for a, _ in item.get("alias", [])))
             first_line[code] = item.where("code").line
-            label = f"la région {item['nom']} ({code})"
-            claim(item["nom"], label, item.where("nom"), code)
-            for alias, apos in item.get("alias", []):
-                claim(alias, label, apos, code)
+            names.claim_all(item, f"la région {item['nom']} ({code})", code)
+
+    def _departements(self, data: Checked, v: Validator, names: _Names) -> None:
+        regions, departements = self.built.regions, self.built.departements
+        first_line: dict[str, int] = {}
         for item, _pos in data.get("departements", []):
             if not {"code", "nom", "region"} <= item.keys():
                 continue
@@ -523,57 +554,42 @@ class _Checker:
                 v.error(item.where("code"), f"code de département inconnu « {code} »", 'écrivez un code de "01" à "95", "2A" ou "2B" pour la Corse, "971" à "976" pour l\'outre-mer')
                 continue
             if code in departements:
-                v.error(item.where("code"), f"le département {code} est déjà défini ligne {first_line['d' + code]}", "gardez une seule entrée par code")
+                v.error(item.where("code"), f"le département {code} est déjà défini ligne {first_line[code]}", "gardez une seule entrée par code")
                 continue
             if regions and item["region"] not in regions:
                 v.error(item.where("region"), f"code de région inconnu « {item['region']} » pour le département {code}", f"utilisez un des codes de « regions » : {', '.join(sorted(regions))}")
                 continue
-            aliases = tuple(a for a, _ in item.get("alias", []))
-            departements[code] = Departement(code, item["nom"], item["region"], aliases)
-            first_line["d" + code] = item.where("code").line
-            label = f"le département {item['nom']} ({code})"
-            claim(item["nom"], label, item.where("nom"), item["region"])
-            for alias, apos in item.get("alias", []):
-                claim(alias, label, apos, item["region"])
-        for item, pos in data.get("alias_ambigus", []):
+            departements[code] = Departement(code, item["nom"], item["region"], tuple(a for a, _ in item.get("alias", [])))
+            first_line[code] = item.where("code").line
+            names.claim_all(item, f"le département {item['nom']} ({code})", item["region"])
+
+    def _ambiguous(self, data: Checked, v: Validator) -> None:
+        regions = self.built.regions
+        for item, _pos in data.get("alias_ambigus", []):
             for code, cpos in item.get("regions", []):
                 if regions and code not in regions:
                     v.error(cpos, f"code de région inconnu « {code} »", f"utilisez un des codes de « regions » : {', '.join(sorted(regions))}")
             if "alias" in item and "regions" in item:
                 if len(item["regions"]) < 2:
                     v.error(item.where("regions"), f"l'alias ambigu « {item['alias']} » ne cite qu'une région", "citez au moins deux régions, ou mettez-le dans les « alias » de la région")
-                ambiguous.append(AmbiguousAlias(item["alias"], tuple(c for c, _ in item["regions"])))
+                self.built.ambiguous.append(AmbiguousAlias(item["alias"], tuple(c for c, _ in item["regions"])))
+
+    def _outside(self, data: Checked, v: Validator, names: _Names) -> None:
         for item, _pos in data.get("hors_champ", []):
             if "nom" not in item:
                 continue
-            aliases = tuple(a for a, _ in item.get("alias", []))
-            prefixes = tuple(p for p, _ in item.get("codes_postaux", []))
             for prefix, ppos in item.get("codes_postaux", []):
                 if not prefix.isdigit() or not 2 <= len(prefix) <= 5:
                     v.error(ppos, f"début de code postal invalide « {prefix} »", 'écrivez de 2 à 5 chiffres entre guillemets, par exemple "975"')
-            zone: tuple[float, float, float, float] | None = None
-            if "zone" in item:
-                try:
-                    numbers = tuple(float(z) for z, _ in item["zone"])
-                except ValueError:
-                    numbers = ()
-                if len(numbers) != 4 or not (numbers[0] < numbers[1] and numbers[2] < numbers[3]):
-                    v.error(item.where("zone"), "zone invalide", "écrivez [latitude min, latitude max, longitude min, longitude max], par exemple [43.72, 43.76, 7.40, 7.44]")
-                else:
-                    zone = numbers  # type: ignore[assignment]
-            outside.append(OutsidePlace(item["nom"], aliases, prefixes, zone))
-            label = f"le lieu hors champ « {item['nom']} »"
-            claim(item["nom"], label, item.where("nom"), None)
-            for alias, apos in item.get("alias", []):
-                claim(alias, label, apos, None)
-        if "regions" in data and len(regions) != len(REGION_CODES):
-            missing = [code for code in REGION_CODES if code not in regions]
-            v.warning(data.key_pos.get("regions", Pos(1, 1)), f"{len(regions)} régions définies au lieu de {len(REGION_CODES)}", f"ajoutez les régions {', '.join(missing)}" if missing else "vérifiez la liste « regions »")
-        self.geo_errors = any(p.severity == "error" and p.file == v.file for p in [*self.problems, *v.problems])
-        self.problems.extend(v.problems)
-        return regions, departements, outside, ambiguous
+            aliases = tuple(a for a, _ in item.get("alias", []))
+            prefixes = tuple(p for p, _ in item.get("codes_postaux", []))
+            self.built.outside.append(OutsidePlace(item["nom"], aliases, prefixes, _zone(item, v)))
+            names.claim_all(item, f"le lieu hors champ « {item['nom']} »", None)
 
-    def _communes(
+    def _communes(self) -> None:
+        self.built.communes = self._read_communes(self.geo, self.built.regions, self.built.departements)
+
+    def _read_communes(
         self,
         geo: tuple[Checked, Validator] | None,
         regions: dict[str, Region],
@@ -627,6 +643,8 @@ class _Checker:
             v.error(pos, f"{what} sans source", 'ajoutez « source: "https://..." » et « verifie: "AAAA-MM-JJ" », ou « a_verifier: "raison" »')
         elif "a_verifier" not in written and "verifie" not in written:
             v.error(pos, f"{what} sans date de vérification", 'ajoutez « verifie: "AAAA-MM-JJ" » (date du dernier contrôle), ou « a_verifier: "raison" »')
+        elif "a_verifier" in written and "verifie" in written:
+            v.error(data.key_pos["a_verifier"], f"{what} à la fois vérifié (« verifie ») et à vérifier (« a_verifier »)", "gardez « verifie » si vous avez contrôlé la source à cette date, sinon gardez « a_verifier » : jamais les deux")
         checked = data.get("verifie")
         if checked is not None:
             if checked > self.today:
@@ -646,89 +664,93 @@ class _Checker:
             to_check=data.get("a_verifier"),
         )
 
-    def _markets(self, regions: dict[str, Region]) -> tuple[list[Market], int, int]:
+    def _markets(self) -> None:
         folder = self.root / MARKETS_DIR
-        markets: list[tuple[Market, Validator, Checked]] = []
-        contact_count = 0
-        to_check = 0
-        lot_ids: dict[str, tuple[str, str, int]] = {}  # lot id -> (market, file, line)
-        market_ids: dict[str, str] = {}  # market id -> file
-        broken_files = False
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         if not paths:
             self.problems.append(Problem(self._rel(folder), 1, 1, "aucun marché défini", "ajoutez un fichier marches/AAAA-AAAA.yaml (voir README)"))
-            return [], 0, 0
+            return
+        state = _MarketState()
         for path in paths:
-            validated = self._validate(path, MARKET_SCHEMA)
-            if validated is None:
-                broken_files = True
-                continue
-            data, v = validated
-            if not {"id", "nom", "debut", "fin"} <= data.keys():
-                broken_files = True
-                continue
-            if data["id"] in market_ids:
-                v.error(data.where("id"), f"identifiant de marché « {data['id']} » déjà utilisé par {market_ids[data['id']]}", "donnez à chaque marché un identifiant unique, par exemple « 2028-2031 »")
-            market_ids.setdefault(data["id"], path.name)
-            if data["debut"] > data["fin"]:
-                v.error(data.where("fin"), f"la fin du marché ({data['fin'].isoformat()}) est avant son début ({data['debut'].isoformat()})", "vérifiez « debut » et « fin »")
-                broken_files = True
-            lots: list[Lot] = []
-            covered: dict[str, str] = {}
-            complete = True  # every lot readable: otherwise "region not covered" would be noise
-            for lot_data, lpos in data.get("lots", []):
-                if not {"id", "nom", "regions", "operateur"} <= lot_data.keys() or "nom" not in lot_data["operateur"]:
-                    complete = False
-                    continue
-                lot_id = lot_data["id"]
-                if lot_id in lot_ids:
-                    other_market, other_file, other_line = lot_ids[lot_id]
-                    where = f"ligne {other_line}" if other_file == path.name else f"{other_file}, ligne {other_line}"
-                    v.error(lot_data.where("id"), f"identifiant de lot « {lot_id} » déjà utilisé (marché {other_market}, {where})", "donnez à chaque lot un identifiant unique")
-                lot_ids.setdefault(lot_id, (data["id"], path.name, lot_data.where("id").line))
-                lot_regions: list[str] = []
-                listed: set[str] = set()
-                for code, cpos in lot_data["regions"]:
-                    listed.add(code)
-                    if regions and code not in regions:
-                        v.error(cpos, f"code de région inconnu « {code} »", f"utilisez un des codes de geographie.yaml : {', '.join(sorted(regions))}")
-                        continue
-                    if code in covered:
-                        v.error(cpos, f"la région {code} est déjà couverte par le lot « {covered[code]} »", "une région ne peut appartenir qu'à un seul lot par marché : retirez-la de l'un des deux lots")
-                        continue
-                    covered[code] = lot_id
-                    lot_regions.append(code)
-                contacts: dict[str, Contact] = {}
-                for code, (cdata, kpos, _vpos) in lot_data.get("contacts", {}).items():
-                    if code not in lot_regions:
-                        if code not in listed:  # listed but refused: already said above
-                            hint = f"utilisez un des codes du lot : {', '.join(lot_regions)}" if lot_regions else f'ajoutez d\'abord "{code}" à la liste « regions » du lot'
-                            v.error(kpos, f"contacts pour la région « {code} », qui n'est pas dans ce lot", hint)
-                        continue
-                    contacts[code] = self._contact(cdata, kpos, v, f"contact de la région {code}")
-                    contact_count += 1
-                    to_check += contacts[code].to_check is not None
-                for code in lot_regions:
-                    if code not in contacts and data["fin"] >= self.today:
-                        v.warning(lot_data.where("id"), f"aucun contact pour la région {code} dans le lot « {lot_id} »", "ajoutez un bloc « contacts » sourcé ; en attendant, le bot renvoie vers mon-cep.org")
-                op = lot_data["operateur"]
-                lots.append(
-                    Lot(lot_id, lot_data["nom"], tuple(lot_regions), Operator(op["nom"], op.get("site"), op.get("source")), frozen_map(contacts), lot_data.get("note"))
-                )
-            if complete and "lots" in data:
-                for code in sorted(regions):
-                    if code not in covered:
-                        v.error(data.key_pos["lots"], f"la région {code} ({regions[code].name}) n'est couverte par aucun lot du marché {data['id']}", f'ajoutez "{code}" à la liste « regions » du lot qui la couvre')
-            market = Market(data["id"], data["nom"], data["debut"], data["fin"], tuple(lots), data.get("source"))
-            markets.append((market, v, data))
-            self.problems.extend(v.problems)
-            v.problems = []
-        if broken_files:
+            self._market_file(path, state)
+        self.built.markets = [m for m, _v, _d in state.markets]
+        if not state.broken_files:
             # A market file that cannot be read would make every period look wrong: say nothing more.
-            return [m for m, _v, _d in markets], contact_count, to_check
-        # periods: sorted, no overlap, no gap; one in force today; a next one before the end
+            self._market_periods(state.markets)
+
+    def _market_file(self, path: Path, state: _MarketState) -> None:
+        validated = self._validate(path, MARKET_SCHEMA)
+        if validated is None:
+            state.broken_files = True
+            return
+        data, v = validated
+        if not {"id", "nom", "debut", "fin"} <= data.keys():
+            state.broken_files = True
+            return
+        if data["id"] in state.market_ids:
+            v.error(data.where("id"), f"identifiant de marché « {data['id']} » déjà utilisé par {state.market_ids[data['id']]}", "donnez à chaque marché un identifiant unique, par exemple « 2028-2031 »")
+        state.market_ids.setdefault(data["id"], path.name)
+        if data["debut"] > data["fin"]:
+            v.error(data.where("fin"), f"la fin du marché ({data['fin'].isoformat()}) est avant son début ({data['debut'].isoformat()})", "vérifiez « debut » et « fin »")
+            state.broken_files = True
+        lots: list[Lot] = []
+        covered: dict[str, str] = {}
+        complete = True  # every lot readable: otherwise "region not covered" would be noise
+        for lot_data, _lpos in data.get("lots", []):
+            if not {"id", "nom", "regions", "operateur"} <= lot_data.keys() or "nom" not in lot_data["operateur"]:
+                complete = False
+                continue
+            lots.append(self._lot(lot_data, data, path, v, covered, state))
+        if complete and "lots" in data:
+            for code in sorted(self.built.regions):
+                if code not in covered:
+                    v.error(data.key_pos["lots"], f"la région {code} ({self.built.regions[code].name}) n'est couverte par aucun lot du marché {data['id']}", f'ajoutez "{code}" à la liste « regions » du lot qui la couvre')
+        state.markets.append((Market(data["id"], data["nom"], data["debut"], data["fin"], tuple(lots), data.get("source")), v, data))
+        self.problems.extend(v.problems)
+        v.problems = []
+
+    def _lot(self, lot_data: Checked, data: Checked, path: Path, v: Validator, covered: dict[str, str], state: _MarketState) -> Lot:
+        regions = self.built.regions
+        lot_id = lot_data["id"]
+        if lot_id in state.lot_ids:
+            other_market, other_file, other_line = state.lot_ids[lot_id]
+            where = f"ligne {other_line}" if other_file == path.name else f"{other_file}, ligne {other_line}"
+            v.error(lot_data.where("id"), f"identifiant de lot « {lot_id} » déjà utilisé (marché {other_market}, {where})", "donnez à chaque lot un identifiant unique")
+        state.lot_ids.setdefault(lot_id, (data["id"], path.name, lot_data.where("id").line))
+        lot_regions: list[str] = []
+        for code, cpos in lot_data["regions"]:
+            if regions and code not in regions:
+                v.error(cpos, f"code de région inconnu « {code} »", f"utilisez un des codes de geographie.yaml : {', '.join(sorted(regions))}")
+            elif code in covered:
+                v.error(cpos, f"la région {code} est déjà couverte par le lot « {covered[code]} »", "une région ne peut appartenir qu'à un seul lot par marché : retirez-la de l'un des deux lots")
+            else:
+                covered[code] = lot_id
+                lot_regions.append(code)
+        contacts = self._lot_contacts(lot_data, lot_regions, v)
+        for code in lot_regions:
+            if code not in contacts and data["fin"] >= self.today:
+                v.warning(lot_data.where("id"), f"aucun contact pour la région {code} dans le lot « {lot_id} »", "ajoutez un bloc « contacts » sourcé ; en attendant, le bot renvoie vers mon-cep.org")
+        op = lot_data["operateur"]
+        return Lot(lot_id, lot_data["nom"], tuple(lot_regions), Operator(op["nom"], op.get("site"), op.get("source")), frozen_map(contacts), lot_data.get("note"))
+
+    def _lot_contacts(self, lot_data: Checked, lot_regions: list[str], v: Validator) -> dict[str, Contact]:
+        listed = {code for code, _ in lot_data["regions"]}
+        contacts: dict[str, Contact] = {}
+        for code, (cdata, kpos, _vpos) in lot_data.get("contacts", {}).items():
+            if code not in lot_regions:
+                if code not in listed:  # listed but refused: already said above
+                    hint = f"utilisez un des codes du lot : {', '.join(lot_regions)}" if lot_regions else f'ajoutez d\'abord "{code}" à la liste « regions » du lot'
+                    v.error(kpos, f"contacts pour la région « {code} », qui n'est pas dans ce lot", hint)
+                continue
+            contacts[code] = self._contact(cdata, kpos, v, f"contact de la région {code}")
+            self.built.contact_count += 1
+            self.built.to_check += contacts[code].to_check is not None
+        return contacts
+
+    def _market_periods(self, markets: list[tuple[Market, Validator, Checked]]) -> None:
+        """Periods sorted, without overlap or gap; one in force today; a next one before the end."""
         ordered = sorted(markets, key=lambda item: item[0].first_day)
-        for (prev, _pv, _pd), (cur, cv, cd) in zip(ordered, ordered[1:], strict=False):
+        for (prev, _pv, _pd), (cur, cv, cd) in itertools.pairwise(ordered):
             pos = cd.where("debut")
             day_after = (prev.last_day + dt.timedelta(days=1)).isoformat()
             if cur.first_day <= prev.last_day:
@@ -750,15 +772,14 @@ class _Checker:
                 days = (market.last_day - self.today).days
                 cv.warning(cd.where("fin"), f"le marché {market.id} se termine le {market.last_day.isoformat()} (dans {days} jours) et aucun marché suivant n'est défini", "préparez le fichier du marché suivant dans marches/ (voir README, « Préparer le prochain marché »)")
                 self.problems.extend(cv.problems)
-        return [m for m, _v, _d in markets], contact_count, to_check
 
     # -- networks, routing, questions, texts ----------------------------------------------------
 
-    def _networks(self) -> dict[str, Network]:
+    def _networks(self) -> None:
         validated = self._validate(self.root / "reseaux.yaml", NETWORKS_SCHEMA)
-        networks: dict[str, Network] = {}
+        networks = self.built.networks
         if validated is None:
-            return networks
+            return
         data, v = validated
         written = {item["id"] for item, _pos in data.get("reseaux", []) if "id" in item}
         for item, _pos in data.get("reseaux", []):
@@ -772,14 +793,13 @@ class _Checker:
         for missing in (n for n in NETWORKS if n not in written):
             v.error(data.key_pos.get("reseaux", Pos(1, 1)), f"le réseau « {missing} » n'est pas défini", f"ajoutez une entrée « - id: {missing} » dans « reseaux »")
         self.problems.extend(v.problems)
-        return networks
 
-    def _routing(self, networks: dict[str, Network]) -> tuple[dict[str, Profile], list[Rule]]:
+    def _routing(self) -> None:
         validated = self._validate(self.root / "orientation.yaml", ROUTING_SCHEMA)
-        profiles: dict[str, Profile] = {}
-        rules: list[Rule] = []
+        profiles = self.built.profiles
+        rules = self.built.rules
         if validated is None:
-            return profiles, rules
+            return
         data, v = validated
         written = {item["id"] for item, _pos in data.get("profils", []) if "id" in item}
         for item, _pos in data.get("profils", []):
@@ -817,13 +837,12 @@ class _Checker:
             if frozenset([profile]) not in seen:
                 v.error(Pos(1, 1), f"aucune règle pour le profil « {profile} » seul", f"ajoutez une règle « si: [{profile}] »")
         self.problems.extend(v.problems)
-        return profiles, rules
 
-    def _questions(self) -> dict[str, Question]:
+    def _questions(self) -> None:
         validated = self._validate(self.root / "questions.yaml", QUESTIONS_SCHEMA)
-        questions: dict[str, Question] = {}
+        questions = self.built.questions
         if validated is None:
-            return questions
+            return
         data, v = validated
         owner: dict[str, tuple[str, int]] = {}  # folded phrasing -> (question id, line)
         first_line: dict[str, int] = {}
@@ -836,23 +855,14 @@ class _Checker:
                 continue
             first_line[qid] = item.where("id").line
             phrasings = item.get("formulations", [])
-            written = "formulations" in item.key_pos and item.raw.get("formulations") is not None
-            if len(phrasings) < 2 and ("formulations" in item or not written):
-                count = "n'a aucune formulation" if not phrasings else "n'a qu'une formulation"
-                v.error(
-                    item.key_pos.get("formulations", item.pos),
-                    f"la question « {qid} » {count}",
-                    "ajoutez au moins deux façons de poser la question dans « formulations », une par ligne commençant par « - »",
-                )
-            for phrasing, ppos in phrasings:
-                key = fold(phrasing)
-                if key in owner and owner[key][0] != qid:
-                    other, line = owner[key]
-                    v.error(ppos, f"la formulation « {phrasing} » est déjà utilisée par la question « {other} » (ligne {line})", "gardez-la sous une seule des deux questions")
-                owner.setdefault(key, (qid, ppos.line))
+            _check_phrasings(item, qid, v, owner)
+            _check_theme(item, v)
             sources = tuple(s for s, _ in item.get("sources", [])) + ((item["source"],) if "source" in item else ())
-            if not sources and "sources" not in item.key_pos and "source" not in item.key_pos:
-                v.warning(item.pos, f"la question « {qid} » n'a pas de source", "ajoutez « sources: [\"https://...\"] »")
+            if not sources and not _refused(item, "sources") and not _refused(item, "source"):
+                # The bot would serve this answer with no source at all: that is an error.
+                v.error(item.key_pos.get("sources", item.pos), f"la question « {qid} » n'a pas de source", "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse")
+            if "reponse" in item:
+                _check_answer(item, qid, v)
             if "reponse" not in item:
                 if item.raw.get("reponse") is None:  # absent or empty; a wrong value was reported already
                     v.error(
@@ -865,24 +875,11 @@ class _Checker:
             questions[qid] = Question(qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources, *concepts)
             self.question_lines[qid] = item.where("id").line
         self.problems.extend(v.problems)
-        return questions
 
-    def _guides(self, question_ids: frozenset[str]) -> Guides:
-        """How to book each door (reservation.yaml, see bot/kb/guides.py)."""
-        from bot.kb.guides import GUIDES_FILE, GUIDES_SCHEMA, build_guides  # noqa: PLC0415 - guides imports the model
-
-        validated = self._validate(self.root / GUIDES_FILE, GUIDES_SCHEMA)
-        if validated is None:
-            return Guides()
-        data, v = validated
-        guides = build_guides(data, v, self.root, question_ids)
-        self.problems.extend(v.problems)
-        return guides
-
-    def _texts(self) -> dict[str, str]:
+    def _texts(self) -> None:
         validated = self._validate(self.root / "textes.yaml", TEXTS_SCHEMA)
         if validated is None:
-            return {}
+            return
         data, v = validated
         pos = data.key_pos.__getitem__
         for key, text in data.items():
@@ -897,8 +894,24 @@ class _Checker:
                     hint = f"seuls ces mots peuvent aller entre accolades ici : {', '.join('{' + a + '}' for a in allowed)}" if allowed else "ce texte n'accepte pas d'accolades : retirez-les"
                     v.error(pos(key), f"mot entre accolades inconnu « {{{name}}} » dans « {key} »", hint)
         self.problems.extend(v.problems)
-        return {key: str(value) for key, value in data.items()}
+        self.built.texts = {key: str(value) for key, value in data.items()}
 
+
+    # -- files added by other modules (bot.kb.sections.register) --------------------------------
+
+    def _extra(self, extra: ExtraSection) -> None:
+        paths = sorted(self.root.glob(extra.pattern))
+        found = self.built.extras.setdefault(extra.name, {})
+        if not paths and extra.required:
+            self.problems.append(Problem(self._rel(self.root / extra.pattern), 1, 1, "fichier manquant", f"ajoutez un fichier {extra.pattern} (voir README)"))
+        for path in paths:
+            validated = self._validate(path, dict(extra.schema))
+            if validated is None:
+                continue
+            data, v = validated
+            found[str(path.relative_to(self.root))] = extra.check(data, v, self.built) if extra.check is not None else data
+            self.problems.extend(v.problems)
+            v.problems = []
 
     # -- sources: official sites and check dates -------------------------------------------------
 
@@ -959,6 +972,112 @@ class _Checker:
                     "warning",
                 )
             )
+
+
+
+
+# The families of questions documented in questions.yaml's header.
+THEMES = ("eligibilite", "cout", "employeur", "fonctionnement", "dispositifs", "contacts", "chiffres", "territoires")
+MIN_PHRASINGS = 2  # fewer: an error (the question would hardly ever be recognised)
+ADVISED_PHRASINGS = 4  # fewer: a warning (the header asks for at least 4)
+MAX_ANSWER_CHARS = 600
+
+
+def _refused(item: Checked, key: str) -> bool:
+    """``key`` was written with a value the schema refused (and already reported)."""
+    return key in item.key_pos and key not in item and item.raw.get(key) not in (None, [], "")
+
+
+def _check_phrasings(item: Checked, qid: str, v: Validator, owner: dict[str, tuple[str, int]]) -> None:
+    phrasings = item.get("formulations", [])
+    if len(phrasings) < ADVISED_PHRASINGS and not _refused(item, "formulations"):
+        where = item.key_pos.get("formulations", item.pos)
+        if len(phrasings) < MIN_PHRASINGS:
+            count = "n'a aucune formulation" if not phrasings else "n'a qu'une formulation"
+            v.error(where, f"la question « {qid} » {count}", f"ajoutez au moins {ADVISED_PHRASINGS} façons de poser la question dans « formulations », une par ligne commençant par « - »")
+        else:
+            v.warning(where, f"la question « {qid} » n'a que {len(phrasings)} formulations", f"ajoutez-en pour arriver à au moins {ADVISED_PHRASINGS}, écrites comme les gens les écrivent")
+    mine: dict[str, int] = {}
+    for phrasing, ppos in phrasings:
+        same = " ".join(phrasing.casefold().split())  # the same words, capitals and spaces aside
+        if same in mine:
+            v.warning(ppos, f"la formulation « {phrasing} » est déjà écrite ligne {mine[same]} pour cette question", "supprimez l'une des deux lignes")
+        mine.setdefault(same, ppos.line)
+        key = fold(phrasing)
+        if key in owner and owner[key][0] != qid:
+            other, line = owner[key]
+            v.error(ppos, f"la formulation « {phrasing} » est déjà utilisée par la question « {other} » (ligne {line})", "gardez-la sous une seule des deux questions")
+        owner.setdefault(key, (qid, ppos.line))
+        if '"' in phrasing:
+            clean = phrasing.replace('"', "").strip()
+            v.warning(ppos, f"guillemet \" resté dans la formulation « {phrasing} »", f'écrivez - "{clean}" (un guillemet au début et un à la fin, aucun au milieu)')
+
+
+def _check_theme(item: Checked, v: Validator) -> None:
+    theme = item.get("theme")
+    if theme is not None and theme not in THEMES:
+        guess = process.extractOne(theme, THEMES, processor=utils.default_process, score_cutoff=70)
+        prefix = f"vouliez-vous dire « {guess[0]} » ? " if guess else ""
+        v.warning(item.where("theme"), f"thème inconnu « {theme} »", f"{prefix}thèmes possibles : {', '.join(THEMES)}")
+
+
+def _check_answer(item: Checked, qid: str, v: Validator) -> None:
+    answer = item["reponse"]
+    if len(answer) > MAX_ANSWER_CHARS:
+        v.warning(item.where("reponse"), f"réponse de « {qid} » trop longue : {len(answer)} caractères", f"raccourcissez-la à {MAX_ANSWER_CHARS} caractères au plus (les détails peuvent aller dans une autre question)")
+    if "\n" in answer.strip():
+        start = item.where("reponse").line  # the line after « reponse: >- » is the first of the text
+        blank = next((i for i in range(start, len(v.lines)) if not v.lines[i].strip()), start)
+        v.warning(Pos(blank + 1, 1), f"ligne vide au milieu de la réponse de « {qid} »", "supprimez cette ligne vide (un retour à la ligne suffit, il devient une espace)")
+
+
+@dataclass
+class _MarketState:
+    """What the market files seen so far have claimed (ids), and whether one could not be read."""
+
+    markets: list[tuple[Market, Validator, Checked]] = field(default_factory=list)
+    lot_ids: dict[str, tuple[str, str, int]] = field(default_factory=dict)  # lot id -> (market, file, line)
+    market_ids: dict[str, str] = field(default_factory=dict)  # market id -> file
+    broken_files: bool = False
+
+class _Names:
+    """Every place name of geographie.yaml, to catch one name given to two places."""
+
+    def __init__(self, v: Validator, declared: dict[str, tuple[str, ...]]) -> None:
+        self.v = v
+        self.declared = declared  # names declared ambiguous on purpose
+        self.names: dict[str, tuple[str, Pos, str]] = {}  # name -> (what it designates, where, its region)
+
+    def claim_all(self, item: Checked, label: str, region: str | None) -> None:
+        self.claim(item["nom"], label, item.where("nom"), region)
+        for alias, apos in item.get("alias", []):
+            self.claim(alias, label, apos, region)
+
+    def claim(self, name: str, label: str, pos: Pos, region: str | None) -> None:
+        key = fold(name)
+        if not key:
+            return
+        if key not in self.names:
+            self.names[key] = (label, pos, region or "")
+            return
+        other, other_pos, other_region = self.names[key]
+        same_place = other == label or (region is not None and region == other_region)
+        if not same_place and key not in self.declared:
+            self.v.error(pos, f"le nom « {name} » désigne déjà {other} (ligne {other_pos.line})", "supprimez ce doublon, ou déclarez-le dans « alias_ambigus » avec les régions concernées")
+
+
+def _zone(item: Checked, v: Validator) -> tuple[float, float, float, float] | None:
+    """The rectangle [lat min, lat max, lon min, lon max] of a place outside France, if valid."""
+    if "zone" not in item:
+        return None
+    try:
+        numbers = tuple(float(z) for z, _ in item["zone"])
+    except ValueError:
+        numbers = ()
+    if len(numbers) != 4 or not (numbers[0] < numbers[1] and numbers[2] < numbers[3]):
+        v.error(item.where("zone"), "zone invalide", "écrivez [latitude min, latitude max, longitude min, longitude max], par exemple [43.72, 43.76, 7.40, 7.44]")
+        return None
+    return numbers[0], numbers[1], numbers[2], numbers[3]
 
 
 COMMUNE_COLUMNS = ("insee", "type", "name", "departement", "region", "population", "postal_codes", "lat", "lon")

@@ -41,7 +41,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
@@ -49,6 +49,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.situation import SituationReader
+from bot.nlu.topics import TopicGate
 
 if TYPE_CHECKING:
     from bot.kb.model import Snapshot
@@ -86,11 +87,17 @@ STRONG = 1.5  # a word at least this rare says something of the topic on its own
 SECOND_TOPICAL = 1.5  # the second-rarest word of a piece that says enough with the first
 MAX_TEXT = 2000  # characters of a message that are read
 ASKING_PIECES = 3  # the last pieces that ask, read alone
+RANKED = 4  # likeliest questions kept with a match (choices, "not my question")
+MAX_QUESTIONS = 3  # questions answered in one message
+OTHER_QUESTION = 0.5  # score a part of a message needs, alone, to be answered as a further question
 
 _REGION = "region"  # the word for the kind of a French place (see bot.nlu.understand.place_kind_word)
 _ANCHOR = "cep"  # the word the CEP reads as ("le cep", "le conseil en évolution professionnelle", "ce dispositif"...)
 # Pieces of a message: sentences and comma-separated parts, a "?" kept with its piece.
 _PIECES = re.compile(r"[^.?!;,\n]+[?]*")
+# Where a message that asks several things may be cut: sentences, and "et" / "ou" between clauses.
+_QUESTIONS = re.compile(r"[^.?!;\n]+[?!.]*")
+_AND = re.compile(r"\s+(?:et|mais)\s+", re.IGNORECASE)
 
 @dataclass(frozen=True, slots=True)
 class QuestionMatch:
@@ -98,6 +105,10 @@ class QuestionMatch:
     score: float
     runner_up: str | None = None
     runner_up_score: float = 0.0
+    ranked: tuple[tuple[str, float], ...] = ()  # the likeliest questions with their scores, best first
+    others: tuple[str, ...] = ()  # other questions asked in the same message, answered with confidence too
+    order: tuple[str, ...] = ()  # the questions answered, in the order the message asks them
+    asked: bool = True  # the message asks something ("?", a question word): choices make sense
 
     @property
     def confident(self) -> bool:
@@ -118,6 +129,7 @@ class QuestionIndex:
         lex = self.lex = Lexicon(self.snapshot.language)
         # the situation patterns share the normalizer (built here until the indexes have their own aggregate)
         self.situation = SituationReader(self.snapshot.language.situation, lex.normalize)
+        self.gate = TopicGate(self.snapshot.language.other_topics, lex.normalize, lex.asking)
         phrasings: list[tuple[str, list[str]]] = []
         for question in self.snapshot.questions.values():
             for phrasing in question.phrasings:
@@ -205,6 +217,11 @@ class QuestionIndex:
         """``s`` if the phrasings use it, else the known stem it is a typo of, else None."""
         if s in self.idf:
             return s
+        lemma = self.lex.lemmas.get(word)
+        if lemma is not None:
+            known = self.lex.canonical(lemma)
+            if known in self.idf:
+                return known
         for text, index in ((s, self.vocab_by_prefix), (word, self.lexicon_by_prefix)):
             if len(text) >= TYPO_LENGTH:
                 edits = 1 if len(text) < 10 else 2
@@ -220,6 +237,7 @@ class QuestionIndex:
         extra: tuple[str, ...] = (),
         situated: bool = False,
         need: bool = False,
+        asked: bool = False,
     ) -> QuestionMatch | None:
         """The closest question to ``text`` and its score in [0, 1], or None if nothing shares a word.
 
@@ -248,7 +266,7 @@ class QuestionIndex:
         stems = [s for s in all_stems if s not in ignore]
         asking_pieces = [r for r in readings if "?" in r[0] or lex.asking.search(r[1])]
         to_bot = any(lex.to_bot.search(sp) for _, sp, _ in readings)
-        asking = bool(asking_pieces)
+        asking = bool(asking_pieces) or asked
         if not asking and need:
             situated = True  # a need told, not a question asked
         best = self._match(stems, kinds, asking, lookup, situated=situated, to_bot=to_bot, words=words)
@@ -270,8 +288,54 @@ class QuestionIndex:
                     [s for s in piece_stems if s not in ignore], kinds if ignore & here else [], True, lookup, context, elsewhere, situated, to_bot, words
                 )
                 if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
-                    best = QuestionMatch(found.id, round(found.score * PIECE_FACTOR, 4), found.runner_up, round(found.runner_up_score * PIECE_FACTOR, 4))
+                    best = QuestionMatch(
+                        found.id,
+                        round(found.score * PIECE_FACTOR, 4),
+                        found.runner_up,
+                        round(found.runner_up_score * PIECE_FACTOR, 4),
+                        tuple((q, round(v * PIECE_FACTOR, 4)) for q, v in found.ranked),
+                    )
+        if best is not None and not asking:
+            best = replace(best, asked=False)
         return best
+
+    def match_many(
+        self,
+        text: str,
+        ignore: frozenset[str] = frozenset(),
+        extra: tuple[str, ...] = (),
+        situated: bool = False,
+        need: bool = False,
+    ) -> QuestionMatch | None:
+        """:meth:`match`, plus the other questions of a message that asks several (up to three).
+
+        "C'est gratuit et confidentiel ?" asks two things: the message is cut into sentences and at
+        "et" / "ou"; each part, read alone (as asking when the message asks), that names another
+        question with confidence adds it to ``others``.
+        """
+        best = self.match(text, ignore, extra, situated, need)
+        if best is None or not best.confident:
+            return best
+        lex = self.lex
+        # only the sentences that ask, each cut at "et" / "ou"; the situation told around them is context
+        sentences = [t for t in _QUESTIONS.findall(text[:MAX_TEXT]) if "?" in t or lex.asking.search(lex.normalize(t))]
+        parts = [p for sentence in sentences for p in _AND.split(sentence) if p.strip()]
+        if len(parts) < 2:
+            return best
+        found: list[str] = []  # every question a part asks, in the message's order
+        for part in parts:
+            m = self.match(part, ignore, extra, situated, need, asked=True)
+            if m is not None and m.confident and (m.score >= OTHER_QUESTION or m.id == best.id) and m.id not in found:
+                found.append(m.id)
+        # a part read alone loses what the rest says: a general question ("j'y ai droit ?") the
+        # whole message leaves to a particular one (Monaco, a resignation) is not asked
+        present = frozenset(lex.content_stems(text))
+        found = [q for q in found if q == best.id or not any(alt <= present for group in self.excluded.get(q, ()) for alt in group)]
+        if best.id not in found:
+            found.insert(0, best.id)
+        if len(found) < 2:
+            return best
+        return replace(best, others=tuple(q for q in found[:MAX_QUESTIONS] if q != best.id), order=tuple(found[:MAX_QUESTIONS]))
 
     def _match(
         self,
@@ -359,4 +423,4 @@ class QuestionIndex:
         ranked = sorted(scores.items(), key=lambda item: -item[1])
         best_id, best = ranked[0]
         runner_id, runner = ranked[1] if len(ranked) > 1 else (None, 0.0)
-        return QuestionMatch(best_id, round(best, 4), runner_id, round(runner, 4))
+        return QuestionMatch(best_id, round(best, 4), runner_id, round(runner, 4), tuple((q, round(v, 4)) for q, v in ranked[:RANKED]))

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from bot.nlu.places import PlaceResult, _tokenize
 from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation, find_situation
-
+from bot.nlu.topics import OffTopic
 from bot.vocab import PlaceKind
 
 if TYPE_CHECKING:
@@ -18,10 +18,16 @@ if TYPE_CHECKING:
 __all__ = ["Understanding", "place_kind_word", "understand"]
 
 MAX_CHARS = 4096
+CHOICES = 3  # questions offered as buttons
+SUGGEST = 0.2  # a question this likely is offered when none is sure
+RUNNER_UP = 0.15  # a question this likely is offered after an answer, when it was not the one
 OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})
 # Overseas collectivities with their own labour code (postal prefixes), the others, Monaco.
 OWN_LABOUR_CODE = ("987", "988")
 OTHER_OVERSEAS = ("975", "977", "978", "984", "986", "97133", "97150")
+
+
+NO_SITUATION = Situation(frozenset(), frozenset(), None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +36,7 @@ class Understanding:
     place: PlaceResult
     situation: Situation
     question: QuestionMatch | None
+    off_topic: OffTopic | None = None  # a work question outside the CEP: declined, not a situation
 
     @property
     def confident_question(self) -> str | None:
@@ -39,13 +46,26 @@ class Understanding:
     def questions(self) -> tuple[str, ...]:
         """Every question answered with confidence, the main one first."""
         confident = self.confident_question
-        return (confident,) if confident else ()
+        if not confident or self.question is None:
+            return ()
+        return self.question.order or (confident,)
 
     @property
     def suggestions(self) -> tuple[str, ...]:
         """Questions offered as choices (best first) when none is answered with confidence."""
         q = self.question
-        return (q.id,) if q is not None and not q.confident and q.possible else ()
+        if q is None or q.confident or not q.asked:
+            return ()
+        return tuple(qid for qid, score in q.ranked[:CHOICES] if score >= SUGGEST)
+
+    @property
+    def runners_up(self) -> tuple[str, ...]:
+        """The next likeliest questions after an answer ("Ce n'était pas ma question")."""
+        q = self.question
+        if q is None or not q.confident:
+            return ()
+        answered = set(self.questions)
+        return tuple(qid for qid, score in q.ranked if qid not in answered and score >= RUNNER_UP)[:CHOICES]
 
     @property
     def anything(self) -> bool:
@@ -86,7 +106,11 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
         ignore = frozenset(questions.lex.content_stems(" ".join(words[place.span[0] : place.span[1]])))
         kind = place_kind_word(place, knowledge.snapshot)
         extra = tuple(kind.split()) if kind else ()
+    off_topic = questions.gate.check(text)
+    if off_topic is not None:
+        # "comment contester un licenciement ?" asks about labour law: no CEP answer, no situation
+        return Understanding(text, place, NO_SITUATION, None, off_topic)
     situation = find_situation(text, questions.situation)
     situated = bool(situation.traits)
-    question = questions.match(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
+    question = questions.match_many(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
     return Understanding(text, place, situation, question)

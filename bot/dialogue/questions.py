@@ -1,0 +1,83 @@
+"""Questions in the dialogue: answers, choices when unsure, « Ce n'était pas ma question », other topics.
+
+Transport-free, like the engine: functions from an understanding to reply specifications (text and
+button rows). Rasa's two-stage fallback is the model: below the confidence threshold the two or
+three likeliest questions are offered as buttons with « Autre chose »; after an answer, one button
+offers the runners-up. A message that asks several questions gets each answer (up to three).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from bot.dialogue.buttons import ButtonAction, encode
+from bot.dialogue.render import question_answer
+
+if TYPE_CHECKING:
+    from bot.kb.model import Snapshot
+    from bot.nlu.understand import Understanding
+
+__all__ = [
+    "NOT_MINE",
+    "OTHER",
+    "ButtonSpec",
+    "ReplySpec",
+    "answers",
+    "choices",
+    "from_positions",
+    "not_mine",
+    "not_mine_row",
+    "positions",
+]
+
+OTHER_ARG = "autre"  # the QUESTION button « Autre chose »
+TITLE_CHARS = 48  # a question's label on a button
+NOT_MINE = "Ce n'était pas ma question"
+OTHER = "Autre chose"
+CHOOSE = "Je ne suis pas sûr d'avoir compris. Votre question est-elle l'une de celles-ci ?"
+RUNNERS_UP = "Voici d'autres questions proches. Laquelle est la vôtre ?"
+SEPARATOR = "."
+
+ButtonSpec = tuple[str, str]  # label, data (bot.dialogue.buttons.encode)
+ReplySpec = tuple[str, tuple[tuple[ButtonSpec, ...], ...]]  # text, rows of buttons
+
+
+def positions(snapshot: Snapshot, ids: Sequence[str]) -> str:
+    """Question ids as their positions in the knowledge ("3.17.22"): short enough for a button."""
+    order = list(snapshot.questions)
+    return SEPARATOR.join(str(order.index(q)) for q in ids if q in snapshot.questions)
+
+
+def from_positions(snapshot: Snapshot, arg: str) -> list[str]:
+    """The ids :func:`positions` wrote (positions that no longer exist are dropped)."""
+    order = list(snapshot.questions)
+    return [order[int(p)] for p in arg.split(SEPARATOR) if p.isdigit() and int(p) < len(order)]
+
+
+def title(snapshot: Snapshot, question_id: str) -> str:
+    """A question as a button says it: its first phrasing, short."""
+    phrasing = snapshot.questions[question_id].phrasings[0]
+    return f"« {phrasing[:TITLE_CHARS]} »"
+
+
+def choices(snapshot: Snapshot, ids: Sequence[str], lead: str = CHOOSE) -> ReplySpec:
+    """The questions ``ids`` as buttons, one a row, then « Autre chose »."""
+    rows = tuple(((title(snapshot, q), encode(ButtonAction.QUESTION, q)),) for q in ids if q in snapshot.questions)
+    return lead, (*rows, ((OTHER, encode(ButtonAction.QUESTION, OTHER_ARG)),))
+
+
+def answers(snapshot: Snapshot, u: Understanding) -> list[ReplySpec]:
+    """One reply per question answered, in the order asked."""
+    return [(question_answer(snapshot, q), ()) for q in u.questions]
+
+
+def not_mine_row(snapshot: Snapshot, u: Understanding) -> tuple[ButtonSpec, ...]:
+    """« Ce n'était pas ma question », offering the runners-up; empty when there are none."""
+    runners = u.runners_up
+    return ((NOT_MINE, encode(ButtonAction.NOT_MINE, positions(snapshot, runners))),) if u.questions and runners else ()
+
+
+def not_mine(snapshot: Snapshot, arg: str) -> ReplySpec:
+    """The runners-up offered after « Ce n'était pas ma question »."""
+    return choices(snapshot, from_positions(snapshot, arg), RUNNERS_UP)

@@ -1,0 +1,53 @@
+"""The topic gate: a work question that is not about the CEP gets « je ne peux pas répondre à cela ».
+
+A message that names a work subject the knowledge does not cover (pay, dismissal, leave,
+unemployment benefits, retirement...: ``knowledge/langue/hors_sujet.yaml``), asks something, and
+does not speak of the CEP (an adviser, an accompaniment, a career change...) is about that
+subject, not about the CEP: it gets no CEP answer and is not taken as a situation. The words
+are data; this module only holds the rule.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.kb.langue import OtherTopics
+
+__all__ = ["OffTopic", "TopicGate"]
+
+NEVER = r"(?!)"
+
+
+def _rx(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")\b") if patterns else re.compile(NEVER)
+
+
+@dataclass(frozen=True, slots=True)
+class OffTopic:
+    """A work subject the bot does not answer, and the reply that says where to ask."""
+
+    id: str
+    reply: str
+
+
+class TopicGate:
+    """Built once from the language knowledge; :meth:`check` is pure."""
+
+    def __init__(self, words: OtherTopics, normalize: Callable[[str], str], asking: re.Pattern[str]) -> None:
+        self.normalize = normalize
+        self.asking = asking
+        self.cep = _rx(words.cep)
+        self.answer = words.answer
+        self.topics = [(topic, _rx(topic.patterns)) for topic in words.topics]
+
+    def check(self, text: str) -> OffTopic | None:
+        """The subject ``text`` asks about when it is a work question outside the CEP, else None."""
+        spelled = self.normalize(text)
+        if not ("?" in text or self.asking.search(spelled)) or self.cep.search(spelled):
+            return None
+        for topic, rx in self.topics:
+            if rx.search(spelled):
+                return OffTopic(topic.id, self.answer.format(sujet=topic.subject, ou=topic.where))
+        return None

@@ -1,0 +1,196 @@
+"""Issue 11: harmful readings gone, the topic gate, several questions, choices, « Ce n'était pas ma question ».
+
+Pure layers are read without an event loop; the buttons are driven through the engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_engine import Talk
+
+from bot.ask import analyse
+from bot.dialogue.engine import Engine
+from bot.dialogue.questions import NOT_MINE, OTHER
+from bot.nlu.knowledge import load
+from bot.nlu.understand import understand
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 3, 2)
+
+
+# -- harmful examples of the issue --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("mon patron peut refuser que je pose mes RTT ?", "conges"),
+        ("comment contester un licenciement ?", "contrat"),
+        ("Combien je vais toucher au chômage après ma rupture conventionnelle ?", "chomage"),
+        ("mes heures supplémentaires ne sont pas payées, il a le droit ?", "salaire_temps"),
+        ("à quel âge on peut partir à la retraite ?", "retraite"),
+    ],
+)
+def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: Any, text: str, topic: str) -> None:
+    u = understand(text, knowledge)
+    assert u.off_topic is not None and u.off_topic.id == topic
+    assert u.questions == () and u.confident_question is None
+    assert not u.situation.traits, "a declined question is not taken as a situation"
+    assert u.off_topic.reply.startswith("Je ne peux pas répondre à cela")
+    assert "https://www.service-public.fr" in u.off_topic.reply or "https://www.francetravail.fr" in u.off_topic.reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "je peux faire mon CEP pendant mes RTT ?",  # names the CEP: its question, not the gate
+        "j'ai été licencié, je peux faire un cep ?",
+        "je veux démissionner pour me reconvertir, j'aurai droit au chômage ?",
+    ],
+)
+def test_the_cep_named_beside_a_work_subject_is_a_cep_question(snapshot: Any, knowledge: Any, text: str) -> None:
+    u = understand(text, knowledge)
+    assert u.off_topic is None and u.questions
+
+
+def test_contesting_a_dismissal_is_not_being_unemployed(knowledge: Any) -> None:
+    assert "demandeur_emploi" not in knowledge.questions.situation.find("je voudrais contester mon licenciement").traits
+    assert "demandeur_emploi" in knowledge.questions.situation.find("j'ai été licenciée en mars").traits
+
+
+@pytest.mark.parametrize(
+    ("word", "not_read_as"),
+    [
+        ("je m'inscris", "chomage"),  # signing up is not being unemployed
+        ("ma voie", "metier"),
+        ("me lancer", "creationentreprise"),
+        ("en seconde année", "refaire"),  # a school year, not a second CEP
+        ("un licenciement", "chomage"),
+    ],
+)
+def test_no_context_free_rewrite(knowledge: Any, word: str, not_read_as: str) -> None:
+    assert not_read_as not in knowledge.questions.lex.content_stems(word)
+
+
+def test_harmful_questions_get_no_wrong_answer(snapshot: Any, knowledge: Any) -> None:
+    # "inscris" is a form of "inscrire" (knowledge/langue/lemmes.tsv): signing up with an adviser
+    assert understand("comment je m'inscris ?", knowledge).confident_question == "trouver_conseiller"
+    assert understand("je suis en seconde année de BTS, je peux y aller ?", knowledge).confident_question != "refaire"
+
+
+# -- several questions, choices -----------------------------------------------------------------
+
+
+def test_several_questions_in_one_message_are_each_answered(snapshot: Any, knowledge: Any) -> None:
+    u = understand("C'est gratuit et confidentiel ?", knowledge)
+    assert u.questions == ("gratuit", "confidentialite")  # in the order asked
+    u = understand("Combien ça coûte et combien de temps ça dure ?", knowledge)
+    assert u.questions[0] == "gratuit" and len(u.questions) == 2
+
+
+def test_one_question_with_its_situation_is_one_answer(snapshot: Any, knowledge: Any) -> None:
+    u = understand("je bosse à monaco et j'habite à nice, j'y ai droit ?", knowledge)
+    assert u.questions == ("monaco",)
+
+
+def test_unsure_offers_the_likeliest_questions(snapshot: Any, knowledge: Any) -> None:
+    u = understand("le conseiller, il m'aide pour quoi au juste ?", knowledge)
+    assert u.confident_question is None
+    assert 2 <= len(u.suggestions) <= 3
+    assert u.question is not None and u.suggestions[0] == u.question.id
+
+
+def test_a_message_that_asks_nothing_gets_no_choices(snapshot: Any, knowledge: Any) -> None:
+    for text in ("bonjour", "merci beaucoup", "je suis salariée à Nantes"):
+        assert understand(text, knowledge).suggestions == ()
+
+
+def test_ask_json_lists_questions_and_suggestions(snapshot: Any, knowledge: Any) -> None:
+    data = analyse("C'est gratuit et confidentiel ?", knowledge, TODAY)
+    assert data["question"] in data["questions"] and set(data["questions"]) == {"gratuit", "confidentialite"}
+    assert data["suggestions"] == []
+    data = analyse("le conseiller, il m'aide pour quoi au juste ?", knowledge, TODAY)
+    assert data["question"] is None and data["questions"] == [] and len(data["suggestions"]) >= 2
+    json.dumps(data)
+
+
+# -- the engine's buttons -----------------------------------------------------------------------
+
+
+@pytest.fixture(name="talk")
+def _talk(knowledge: Any) -> Talk:
+    return Talk(Engine(knowledge, today=TODAY))
+
+
+def test_choices_are_buttons_with_autre_chose(talk: Talk, snapshot: Any, knowledge: Any) -> None:
+    talk.say("le conseiller, il m'aide pour quoi au juste ?")
+    u = understand("le conseiller, il m'aide pour quoi au juste ?", knowledge)
+    data = [b.data.split("|", 1)[1] for b in talk.buttons_obj]
+    assert [f"q|{q}" for q in u.suggestions] == [d for d in data if d.startswith("q|") and d != "q|autre"]
+    assert OTHER in talk.buttons
+    talk.press(OTHER)
+    assert snapshot.text("question_pas_sure") in talk.text
+    talk.say("le conseiller, il m'aide pour quoi au juste ?")
+    talk.press(snapshot.questions[u.suggestions[1]].phrasings[0][:20])
+    assert snapshot.questions[u.suggestions[1]].answer in talk.text
+
+
+def test_not_my_question_offers_the_runners_up(talk: Talk, snapshot: Any, knowledge: Any) -> None:
+    talk.say("Combien ça coûte et combien de temps ça dure ?")
+    assert snapshot.questions["gratuit"].answer in talk.text and NOT_MINE in talk.buttons
+    talk.press(NOT_MINE)
+    runners = understand("Combien ça coûte et combien de temps ça dure ?", knowledge).runners_up
+    offered = [b.data.split("|")[-1] for b in talk.buttons_obj]
+    assert offered == [*runners, "autre"]
+
+
+def test_the_gate_answers_in_the_dialogue(talk: Talk) -> None:
+    talk.say("mon patron peut refuser que je pose mes RTT ?")
+    assert talk.text.startswith("Je ne peux pas répondre à cela")
+    assert talk.state is not None and not talk.state.traits
+    assert any(e["type"] == "off_topic" for e in talk.events)
+
+
+def test_a_near_miss_beside_a_situation_is_still_offered(talk: Talk) -> None:
+    talk.say("je suis salarié à Lyon, et le rendez-vous ça se passe où ?")
+    assert any(b.data.split("|")[1] == "q" for b in talk.buttons_obj), talk.buttons
+    assert talk.state is not None and "salarie" in talk.state.traits
+
+
+# -- a question staff add in YAML matches like the shipped ones ---------------------------------
+
+NEW_QUESTION = """
+  - id: venir_accompagne
+    theme: fonctionnement
+    concepts:
+      - "proche|ami|conjoint|famille|quelqu un"
+      - "venir|accompagner|present|assister"
+    formulations:
+      - "Puis-je venir au rendez-vous avec un proche ?"
+      - "est-ce qu'un ami peut m'accompagner à l'entretien ?"
+      - "je peux venir avec mon conjoint ?"
+      - "un membre de ma famille peut-il assister au rendez-vous ?"
+    reponse: >-
+      Réponse de test.
+    sources: ["https://travail-emploi.gouv.fr/le-conseil-en-evolution-professionnelle-cep"]
+"""
+
+
+def test_a_new_question_in_yaml_needs_no_python(tmp_path: Path) -> None:
+    root = tmp_path / "knowledge"
+    shutil.copytree(ROOT / "knowledge", root)
+    path = root / "questions.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("questions:\n", "questions:\n" + NEW_QUESTION, 1), encoding="utf-8")
+    snap = load(root)
+    assert "venir_accompagne" in snap.snapshot.questions
+    # new words: none of these sentences is a phrasing
+    for text in ("je peux être accompagné d'un ami pendant l'entretien ?", "un proche peut-il être présent pendant la séance ?"):
+        assert understand(text, snap).confident_question == "venir_accompagne", text
+    # the shipped questions keep their readings
+    assert understand("c'est payant ?", snap).confident_question == "gratuit"
