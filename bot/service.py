@@ -21,13 +21,19 @@ from typing import TYPE_CHECKING, Any
 
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, Turn, UserInput
 from bot.kb.load import CheckReport, check_knowledge
+from bot.locks import KeyedLock
 from bot.nlu.knowledge import Knowledge, build_knowledge
+from bot.storage import Outgoing
 from bot.vocab import Action, EventType, InputKind
 
 if TYPE_CHECKING:
     from bot.config import Config
     from bot.kb.model import Snapshot
+    from collections.abc import Callable
+
     from bot.storage import Store
+
+    Renderer = Callable[[tuple[Reply, ...]], list[dict[str, Any]]]
 
 __all__ = ["Assistant", "ReloadResult"]
 
@@ -52,7 +58,7 @@ class Assistant:
     reloads: int = 0
     _reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _mtimes: dict[str, float] = field(default_factory=dict)
-    _person_locks: dict[str, list[Any]] = field(default_factory=dict)
+    _person_locks: KeyedLock[str] = field(default_factory=KeyedLock)
     _stored_reminders: dict[str, int] = field(default_factory=dict)  # stored by process(), for schedule_reminder()
 
     @property
@@ -62,7 +68,9 @@ class Assistant:
     def engine(self) -> Engine:
         return Engine.from_config(self.knowledge, self.config)
 
-    async def process(self, user_id: int, chat_id: int, user_input: UserInput, update_id: int | None = None) -> Turn:
+    async def process(
+        self, user_id: int, chat_id: int, user_input: UserInput, update_id: int | None = None, *, outbox: Renderer | None = None
+    ) -> Turn:
         """One turn for one person: load, think, save (committed before anything is sent).
 
         The new state, the turn's events and, when the person asked for one, the reminder are
@@ -71,19 +79,19 @@ class Assistant:
         ``update_id`` (Telegram's) makes a turn idempotent: an update delivered again after a
         crash between the commit and Telegram's confirmation is not processed twice; its
         stored replies are returned instead (action ``replay``), so the person still gets them.
+
+        ``outbox`` (a channel's renderer): the replies are rendered and committed to the store's
+        outbox in the turn's transaction, which also removes ``update_id`` from the inbox; the
+        channel then sends the outbox (a replayed update adds nothing: its replies went there
+        the first time).
         """
         person = self.store.person(user_id) if self.store else str(user_id)
-        entry = self._person_locks.setdefault(person, [asyncio.Lock(), 0])
-        entry[1] += 1
-        try:
-            async with entry[0]:
-                return await self._process(person, chat_id, user_input, update_id)
-        finally:
-            entry[1] -= 1
-            if entry[1] == 0:
-                del self._person_locks[person]
+        async with self._person_locks(person):
+            return await self._process(person, chat_id, user_input, update_id, outbox)
 
-    async def _process(self, person: str, chat_id: int, user_input: UserInput, update_id: int | None) -> Turn:
+    async def _process(
+        self, person: str, chat_id: int, user_input: UserInput, update_id: int | None, render: Renderer | None = None
+    ) -> Turn:
         store = self.store
         data = await store.load_state(person) if store else None
         state = Conversation.from_dict(data)
@@ -96,9 +104,10 @@ class Assistant:
             return Turn(state, replies, (), (Action.REPLAY,))
         turn = self.engine().handle(state, user_input)
         if store is not None:
+            outgoing = Outgoing(chat_id, tuple(render(turn.replies)), update_id) if render is not None else None
             if Action.DELETE_USER in turn.actions:
                 self._stored_reminders.pop(person, None)
-                await store.delete_person(person)
+                await store.delete_person(person, outbox=outgoing)
             else:
                 not_understood = user_input.kind == InputKind.TEXT and any(e["type"] == EventType.NOT_UNDERSTOOD for e in turn.events)
                 reminder = None
@@ -110,7 +119,7 @@ class Assistant:
                     saved["recent_updates"] = [*previous, update_id][-RECENT_UPDATES:]
                     saved["last_replies"] = _replies_to_json(turn.replies)
                 reminder_id = await store.save_turn(
-                    person, saved, turn.events, [user_input.text] if not_understood else [], reminder=reminder
+                    person, saved, turn.events, [user_input.text] if not_understood else [], reminder=reminder, outbox=outgoing
                 )
                 if reminder_id is not None:
                     self._stored_reminders[person] = reminder_id

@@ -12,14 +12,24 @@ Privacy by construction:
   and identical texts counted together in a table ordered by text, not by arrival;
 - ``delete_person`` removes every row about a person, ``purge`` everything older than the
   retention period; deleted content is overwritten (``secure_delete``) and the write-ahead
-  log truncated afterwards.
+  log truncated afterwards;
+- the inbox (updates received, not yet handled) and the outbox (messages committed, not yet
+  accepted by Telegram) hold their content and chat ids sealed with the key, and each row is
+  deleted as soon as it has been handled or sent;
+- the database file (and so its write-ahead log, which SQLite creates with the same mode) is
+  readable by its owner only (0600).
 
-Durability: WAL mode; :meth:`Store.save_turn` commits the new state of a conversation together
-with the turn's events in one transaction, before any reply is sent, so a process killed at any
-moment loses at most the message being processed. (``synchronous=NORMAL``: a committed turn
-survives the death of the process; only a power cut may lose the last few commits.)
+Durability: WAL mode. Each update received is written to the inbox before Telegram is told it
+arrived; :meth:`Store.save_turn` commits, in one transaction, the new state of a conversation, the
+turn's events, its replies (to the outbox) and the removal of the update from the inbox. A process
+killed at any moment therefore loses nothing: at the next start the inbox is handled and the
+outbox sent. (``synchronous=NORMAL``: a committed turn survives the death of the process; only a
+power cut may lose the last few commits.)
 
-A corrupt or unreadable file is moved aside (never deleted) and a fresh one is created.
+A corrupt file is moved aside (never deleted) and a fresh one is created. A file that cannot be
+written (permissions, read-only disk) is not corrupt: it is left alone and the store refuses to
+open (:class:`DatabaseUnavailable`). A database that vanishes while the bot runs is noticed
+(:meth:`Store.check_files`).
 """
 
 from __future__ import annotations
@@ -41,12 +51,13 @@ from typing import Any
 
 import aiosqlite
 
-__all__ = ["DatabaseUnavailable", "Reminder", "Store", "load_or_create_key", "scrub"]
+__all__ = ["DataVanished", "DatabaseUnavailable", "Outgoing", "Reminder", "Store", "load_or_create_key", "scrub"]
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
-TABLES = ("meta", "conversations", "events", "reminders", "unknown_texts")
+TABLES = ("meta", "conversations", "events", "reminders", "unknown_texts", "inbox", "outbox")
+FILE_MODE = 0o600
 
 REMINDERS_DDL = """CREATE TABLE IF NOT EXISTS reminders (
     id INTEGER PRIMARY KEY,
@@ -84,14 +95,37 @@ CREATE INDEX IF NOT EXISTS events_person ON events(person);
 {REMINDERS_DDL};
 CREATE INDEX IF NOT EXISTS reminders_person ON reminders(person);
 {UNKNOWN_DDL};
+CREATE TABLE IF NOT EXISTS inbox (
+    update_id INTEGER PRIMARY KEY,
+    received_at TEXT NOT NULL,
+    payload TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS outbox (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat_key TEXT NOT NULL,
+    chat TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outbox_chat ON outbox(chat_key, id);
 """
 
-# sqlite error names that say "busy right now", not "damaged": never move the file aside for them
-_TRANSIENT = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_NOMEM", "SQLITE_INTERRUPT")
+# the only sqlite error names that say "damaged": every other failure (busy, full, read-only,
+# permission denied, cannot open...) leaves the file where it is
+_CORRUPT = ("SQLITE_CORRUPT", "SQLITE_NOTADB")
+_SEAL_BLOCK = 32  # bytes of key stream per HMAC-SHA256
 
 
 class DatabaseUnavailable(RuntimeError):
     """The database cannot be used and was not (or could not be) replaced."""
+
+
+class DataVanished(RuntimeError):
+    """The database or the hashing key disappeared: recreating them silently would lose the data."""
+
+
+class _Corrupt(sqlite3.DatabaseError):
+    """What our own checks found: no SQLite header, or a failed quick_check."""
 
 
 # -- the hashing key ---------------------------------------------------------------------------
@@ -167,6 +201,15 @@ def scrub(text: str, limit: int = 500) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Outgoing:
+    """What a turn sends (committed with it): the chat, its messages as JSON, the update it handles."""
+
+    chat_id: int
+    messages: tuple[dict[str, Any], ...] = ()
+    update_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Reminder:
     id: int
     person: str
@@ -183,9 +226,34 @@ def _event_rows(now: str, person: str, events: Iterable[dict[str, Any]]) -> list
     return [(now, person, e["type"], json.dumps({k: v for k, v in e.items() if k != "type"}, ensure_ascii=False)) for e in events]
 
 
-def _is_transient(exc: BaseException) -> bool:
+def _is_corrupt(exc: BaseException) -> bool:
+    """Damage, as opposed to a file that cannot be opened or written (never moved aside)."""
+    if isinstance(exc, _Corrupt):
+        return True
     name = getattr(exc, "sqlite_errorname", "") or ""
-    return name.startswith(_TRANSIENT)
+    return name.startswith(_CORRUPT)
+
+
+def _writable(path: Path) -> str | None:
+    """Why the database at ``path`` cannot be written, in French, or None when it can."""
+    folder = path.parent
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"le dossier {folder} n'est pas accessible en écriture"
+    for suffix in ("", "-wal", "-shm"):
+        file = Path(str(path) + suffix)
+        if file.exists() and not os.access(file, os.R_OK | os.W_OK):
+            return f"le fichier {file} n'est pas accessible en lecture et écriture"
+    return None
+
+
+def _private(path: Path) -> None:
+    """Create the database file with mode 600 (SQLite gives its -wal and -shm the same mode)."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+    os.close(fd)
+    for suffix in ("", "-wal", "-shm"):
+        file = Path(str(path) + suffix)
+        if file.exists() and file.stat().st_mode & 0o077:
+            file.chmod(FILE_MODE)
 
 
 # -- the store -----------------------------------------------------------------------------------
@@ -208,6 +276,7 @@ class Store:
         self.db: aiosqlite.Connection | None = None
         self.moved_aside: Path | None = None
         self._write = asyncio.Lock()
+        self._identity: tuple[int, int] | None = None
 
     def person(self, user_id: int | str) -> str:
         """The anonymous handle of a Telegram user."""
@@ -234,20 +303,67 @@ class Store:
         stream = hmac.new(self.key, b"chat:" + nonce, hashlib.sha256).digest()
         return int(bytes(a ^ b for a, b in zip(sealed, stream, strict=False)).decode())
 
+    def _stream(self, label: bytes, nonce: bytes, size: int) -> bytes:
+        blocks = (size + _SEAL_BLOCK - 1) // _SEAL_BLOCK
+        return b"".join(hmac.new(self.key, label + nonce + i.to_bytes(4, "big"), hashlib.sha256).digest() for i in range(blocks))[:size]
+
+    def seal_text(self, text: str) -> str:
+        """``text`` readable only with the key (inbox and outbox content): nonce, tag, XOR stream."""
+        nonce = secrets.token_bytes(12)
+        plain = text.encode("utf-8")
+        sealed = bytes(a ^ b for a, b in zip(plain, self._stream(b"text:", nonce, len(plain)), strict=True))
+        tag = hmac.new(self.key, b"ttag:" + nonce + sealed, hashlib.sha256).digest()[:8]
+        return (nonce + tag + sealed).hex()
+
+    def unseal_text(self, value: str) -> str | None:
+        try:
+            raw = bytes.fromhex(value)
+        except ValueError:
+            return None
+        nonce, tag, sealed = raw[:12], raw[12:20], raw[20:]
+        if not hmac.compare_digest(tag, hmac.new(self.key, b"ttag:" + nonce + sealed, hashlib.sha256).digest()[:8]):
+            return None
+        plain = bytes(a ^ b for a, b in zip(sealed, self._stream(b"text:", nonce, len(sealed)), strict=True))
+        return plain.decode("utf-8", errors="replace")
+
+    def chat_key(self, chat_id: int) -> str:
+        """A keyed hash of a chat id (outbox order per chat), distinct from :meth:`person`."""
+        return hmac.new(self.key, b"chat:" + str(int(chat_id)).encode(), hashlib.sha256).hexdigest()[:32]
+
     # -- lifecycle ------------------------------------------------------------------------------
 
     async def open(self) -> Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        problem = _writable(self.path)
+        if problem is not None:
+            log.error("database %s cannot be written: %s", self.path, problem)
+            raise DatabaseUnavailable(f"base de données {self.path} inutilisable : {problem} (droits ou disque en lecture seule)")
         try:
             await self._connect()
         except (sqlite3.DatabaseError, OSError) as exc:
             await self._close_quietly()
-            if _is_transient(exc) or not self.repair:
+            if not _is_corrupt(exc) or not self.repair:
                 log.error("database %s cannot be opened: %s", self.path, exc)
                 raise DatabaseUnavailable(f"base de données {self.path} inutilisable : {exc}") from exc
             self._move_aside(exc)
             await self._connect()
+        self._identity = self._file_identity()
         return self
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return None
+        return (stat.st_dev, stat.st_ino)
+
+    def check_files(self, key_file: Path | None = None) -> str | None:
+        """Why the store can no longer be trusted (its file or the key vanished or was replaced), or None."""
+        if self._identity is not None and self._file_identity() != self._identity:
+            return f"la base de données {self.path} a disparu ou a été remplacée pendant le fonctionnement"
+        if key_file is not None and not Path(key_file).exists():
+            return f"la clé de hachage {key_file} a disparu pendant le fonctionnement"
+        return None
 
     def _move_aside(self, exc: BaseException) -> None:
         aside = _aside_path(self.path, "corrupt")
@@ -272,7 +388,8 @@ class Store:
             with open(self.path, "rb") as handle:
                 header = handle.read(16)
             if header != b"SQLite format 3\x00":
-                raise sqlite3.DatabaseError("file is not a database (no SQLite header)")
+                raise _Corrupt("file is not a database (no SQLite header)")
+        _private(self.path)
         self.db = await aiosqlite.connect(self.path, timeout=self.busy_timeout)
         await self.db.execute("PRAGMA journal_mode=WAL")
         await self.db.execute("PRAGMA synchronous=NORMAL")
@@ -280,7 +397,7 @@ class Store:
         async with self.db.execute("PRAGMA quick_check") as cursor:
             row = await cursor.fetchone()
         if row is None or row[0] != "ok":
-            raise sqlite3.DatabaseError(f"quick_check: {row[0] if row else 'no answer'}")
+            raise _Corrupt(f"quick_check: {row[0] if row else 'no answer'}")
         async with self.db.execute("PRAGMA user_version") as cursor:
             version = (await cursor.fetchone() or (0,))[0]
         if version < SCHEMA_VERSION:
@@ -409,9 +526,11 @@ class Store:
         unknown_texts: Iterable[str] = (),
         *,
         reminder: tuple[int, dt.datetime, dict[str, Any]] | None = None,
+        outbox: Outgoing | None = None,
     ) -> int | None:
-        """Commit the new state, the turn's events and the reminder asked (chat id, due, payload)
-        together, in one transaction; returns the reminder's id."""
+        """Commit the new state, the turn's events, the reminder asked (chat id, due, payload) and
+        the replies (``outbox``: they leave the inbox's update) together, in one transaction;
+        returns the reminder's id."""
         now = _now()
         db = self._db
         rows = _event_rows(now.isoformat(), person, events)
@@ -419,6 +538,7 @@ class Store:
         reminder_id = None
         async with self._write:
             try:
+                await self._queue_outgoing(outbox, now)
                 await (await db.execute(
                     "INSERT INTO conversations(person, state, updated_at) VALUES (?, ?, ?) "
                     "ON CONFLICT(person) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
@@ -444,6 +564,85 @@ class Store:
         rows = _event_rows(_now().isoformat(), person, events)
         if rows:
             await self._transaction([("INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)", rows, True)])
+
+    # -- inbox and outbox ----------------------------------------------------------------------
+
+    def _outgoing_statements(self, outbox: Outgoing | None, now: dt.datetime) -> list[tuple[str, Any, bool]]:
+        if outbox is None:
+            return []
+        statements: list[tuple[str, Any, bool]] = []
+        if outbox.update_id is not None:
+            statements.append(("DELETE FROM inbox WHERE update_id = ?", (outbox.update_id,), False))
+        if outbox.messages:
+            key, chat, at = self.chat_key(outbox.chat_id), self._seal(outbox.chat_id), now.isoformat()
+            rows = [(key, chat, self.seal_text(json.dumps(m, ensure_ascii=False)), at) for m in outbox.messages]
+            statements.append(("INSERT INTO outbox(chat_key, chat, payload, created_at) VALUES (?, ?, ?, ?)", rows, True))
+        return statements
+
+    async def _queue_outgoing(self, outbox: Outgoing | None, now: dt.datetime) -> None:
+        """Inside a transaction already begun (the caller holds the write lock)."""
+        for sql, params, many in self._outgoing_statements(outbox, now):
+            await (await (self._db.executemany(sql, params) if many else self._db.execute(sql, params))).close()
+
+    async def inbox_add(self, updates: Iterable[tuple[int, str]]) -> None:
+        """Keep the raw updates (update id, JSON) until they are handled; one transaction."""
+        at = _now().isoformat()
+        rows = [(update_id, at, self.seal_text(raw)) for update_id, raw in updates]
+        if rows:
+            await self._transaction([("INSERT OR IGNORE INTO inbox(update_id, received_at, payload) VALUES (?, ?, ?)", rows, True)])
+
+    async def inbox_done(self, update_id: int) -> None:
+        await self._transaction([("DELETE FROM inbox WHERE update_id = ?", (update_id,), False)])
+
+    async def inbox_pending(self) -> list[tuple[int, str]]:
+        """Updates received but not handled (a crash, a stop), oldest first."""
+        async with self._db.execute("SELECT update_id, payload FROM inbox ORDER BY received_at, update_id") as cursor:
+            rows = await cursor.fetchall()
+        found = [(int(r[0]), self.unseal_text(r[1])) for r in rows]
+        return [(update_id, raw) for update_id, raw in found if raw is not None]
+
+    async def outbox_for(self, chat_id: int) -> list[tuple[int, dict[str, Any]]]:
+        """The messages of one chat not yet accepted by Telegram, in order."""
+        async with self._db.execute("SELECT id, payload FROM outbox WHERE chat_key = ? ORDER BY id", (self.chat_key(chat_id),)) as cursor:
+            rows = await cursor.fetchall()
+        messages = []
+        for row_id, payload in rows:
+            text = self.unseal_text(payload)
+            try:
+                messages.append((int(row_id), json.loads(text) if text is not None else None))
+            except ValueError:
+                messages.append((int(row_id), None))
+        return messages
+
+    async def outbox_chats(self) -> list[int]:
+        """The chats with messages waiting, in the order of their oldest message."""
+        async with self._db.execute("SELECT chat, MIN(id) FROM outbox GROUP BY chat_key ORDER BY MIN(id)") as cursor:
+            rows = await cursor.fetchall()
+        chats = [self._unseal(r[0]) for r in rows]
+        return [c for c in chats if c is not None]
+
+    async def outbox_done(self, row_id: int) -> None:
+        await self._transaction([("DELETE FROM outbox WHERE id = ?", (row_id,), False)])
+
+    async def reminder_to_outbox(self, reminder: Reminder, outbox: Outgoing, events: Iterable[dict[str, Any]]) -> bool:
+        """Replace a due reminder by its message, in one transaction; False if it was deleted meanwhile."""
+        now = _now()
+        rows = _event_rows(now.isoformat(), reminder.person, events)
+        db = self._db
+        async with self._write:
+            try:
+                cursor = await db.execute("DELETE FROM reminders WHERE id = ?", (reminder.id,))
+                deleted = cursor.rowcount
+                await cursor.close()
+                if deleted:
+                    await self._queue_outgoing(outbox, now)
+                    if rows:
+                        await (await db.executemany("INSERT INTO events(at, person, type, data) VALUES (?, ?, ?, ?)", rows)).close()
+                await db.commit()
+            except BaseException:
+                await db.rollback()
+                raise
+        return bool(deleted)
 
     # -- reminders ------------------------------------------------------------------------------
 
@@ -489,12 +688,15 @@ class Store:
 
     # -- privacy --------------------------------------------------------------------------------
 
-    async def delete_person(self, person: str) -> dict[str, int]:
-        """Remove every row about ``person``; returns how many rows per table."""
+    async def delete_person(self, person: str, outbox: Outgoing | None = None) -> dict[str, int]:
+        """Remove every row about ``person`` (and queue ``outbox``, in the same transaction);
+        returns how many rows per table."""
         tables = ("conversations", "events", "reminders")
-        counts = await self._transaction([(f"DELETE FROM {t} WHERE person = ?", (person,), False) for t in tables])  # noqa: S608 - fixed names
+        statements: list[tuple[str, Any, bool]] = [(f"DELETE FROM {t} WHERE person = ?", (person,), False) for t in tables]  # noqa: S608 - fixed names
+        statements += self._outgoing_statements(outbox, _now())
+        counts = await self._transaction(statements)
         await self._truncate_wal()
-        return dict(zip(tables, counts, strict=True))
+        return dict(zip(tables, counts[: len(tables)], strict=True))
 
     async def purge(self, retention_days: int, now: dt.datetime | None = None) -> dict[str, int]:
         """Delete what is older than the retention period."""

@@ -169,6 +169,8 @@ class Faults:
     fail_rate_5xx: float = 0.0
     methods: set[str] = field(default_factory=lambda: set(DEFAULT_FAULT_METHODS))
     seed: int = 0
+    #: probability that a call is carried out (the message delivered) and then answered 502
+    fail_rate_5xx_after: float = 0.0
 
 
 @dataclass
@@ -189,6 +191,8 @@ class _Forced:
     remaining: int
     retry_after: int
     description: str | None
+    after_delivery: bool = False  # carry the call out, then answer the error (or drop, status 0)
+    delay: float = 0.0  # seconds to wait before answering (a slow Telegram)
 
 
 # --------------------------------------------------------------------------- HTML check
@@ -456,6 +460,8 @@ class FakeBotApi:
         self._forced: list[_Forced] = []
         #: Unexpected exceptions raised inside the fake itself (should stay empty).
         self.internal_errors: list[str] = []
+        #: Calls carried out and then answered with an error or a dropped connection.
+        self.delivered_then_failed = 0
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -691,9 +697,13 @@ class FakeBotApi:
         *,
         retry_after: int | None = None,
         description: str | None = None,
+        after_delivery: bool = False,
     ) -> None:
         """Make the next ``count`` calls of ``method`` fail with ``status``
-        (429 with ``parameters.retry_after``, 502, or any other code)."""
+        (429 with ``parameters.retry_after``, 502, or any other code).
+
+        ``after_delivery``: the call is carried out (a message is delivered) and only then
+        answered with the error; status 0 closes the connection instead of answering."""
         with self._lock:
             self._forced.append(
                 _Forced(
@@ -702,8 +712,21 @@ class FakeBotApi:
                     remaining=count,
                     retry_after=self._faults.retry_after if retry_after is None else retry_after,
                     description=description,
+                    after_delivery=after_delivery,
                 )
             )
+
+    def slow_next(self, method: str, seconds: float, count: int = 1) -> None:
+        """The next ``count`` calls of ``method`` are carried out at once but answered ``seconds`` later."""
+        with self._lock:
+            self._forced.append(
+                _Forced(method=method, status=200, remaining=count, retry_after=0, description=None, delay=seconds)
+            )
+
+    def off(self, method: str) -> None:
+        """Remove what :meth:`on` installed for ``method``."""
+        with self._lock:
+            self._custom.pop(method, None)
 
     def set_down(self, down: bool = True, mode: Literal["close", "502"] = "close") -> None:
         """Simulate a network cut: every request (and pending long poll) gets its
@@ -742,9 +765,22 @@ class FakeBotApi:
         self._record_locked(method, params, token, failed=True, reason="network down", status=0)
         return _Reply(drop=True)
 
+    def _after_fault_locked(self, method: str) -> _Forced | None:
+        """A fault that lets the call happen first (forced, or drawn with ``fail_rate_5xx_after``)."""
+        for forced in self._forced:
+            if forced.method == method and forced.remaining > 0 and (forced.after_delivery or forced.delay):
+                forced.remaining -= 1
+                if forced.remaining == 0:
+                    self._forced.remove(forced)
+                return forced
+        faults = self._faults
+        if method in faults.methods and faults.fail_rate_5xx_after > 0 and self._rng.random() < faults.fail_rate_5xx_after:
+            return _Forced(method, 502, 1, 0, None, after_delivery=True)
+        return None
+
     def _fault_locked(self, method: str) -> ApiError | None:
         for forced in self._forced:
-            if forced.method == method and forced.remaining > 0:
+            if forced.method == method and forced.remaining > 0 and not (forced.after_delivery or forced.delay):
                 forced.remaining -= 1
                 if forced.remaining == 0:
                     self._forced.remove(forced)
@@ -792,13 +828,29 @@ class FakeBotApi:
                         return call_or_reply
                     call = call_or_reply
                 else:
-                    return self._call_method_locked(token, method, params)
+                    after = self._after_fault_locked(method)
+                    reply = self._call_method_locked(token, method, params)
+                    if after is None or reply.status != 200:
+                        return reply
+            if method != "getUpdates" or method in self._custom:
+                return await self._answer_after(after, reply)
             return await self._long_poll(call)
         except Exception as exc:  # a bug in the fake: make it visible, answer 500
             with self._lock:
                 self.internal_errors.append(f"{method}: {exc!r}")
                 self._record_locked(method, params, token, failed=True, reason=repr(exc), status=500)
             return _Reply(500, {"ok": False, "error_code": 500, "description": "Internal Server Error"})
+
+    async def _answer_after(self, after: _Forced, reply: _Reply) -> _Reply:
+        """The call was carried out; now answer late, or with an error, or not at all."""
+        if after.delay:
+            await asyncio.sleep(after.delay)
+            return reply
+        with self._lock:
+            self.delivered_then_failed += 1
+        if after.status == 0:
+            return _Reply(drop=True)
+        return _Reply(after.status, self._fault_error(after.status, after.retry_after, after.description).body())
 
     def _call_method_locked(self, token: str, method: str, params: dict[str, Any]) -> _Reply:
         func = self._custom.get(method)

@@ -14,6 +14,7 @@ from bot.nlu.knowledge import Knowledge
 from bot.service import Assistant
 from bot.storage import Store, load_or_create_key
 from handlers.app import build_application
+from handlers.runtime import Runtime
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,30 +39,21 @@ def copy_knowledge(tmp_path: Path) -> Path:
 
 
 class RunningBot:
-    """The real python-telegram-bot Application, polling the fake server."""
+    """The real python-telegram-bot Application, polling the fake server through the bot's own runtime."""
 
     def __init__(self, config: Config, knowledge: Knowledge, token: str = "123456:TEST-token-secret") -> None:
         self.config = config
         self.store = Store(config.database, load_or_create_key(config.hash_key_file), keep_unknown=config.keep_not_understood)
         self.assistant = Assistant(config, knowledge, self.store)
         self.app = build_application(config, self.assistant, token=token)
+        self.runtime = Runtime(self.app)
 
     async def __aenter__(self) -> RunningBot:
-        await self.app.initialize()
-        if self.app.post_init:
-            await self.app.post_init(self.app)
-        await self.app.updater.start_polling(poll_interval=0, timeout=1, allowed_updates=["message", "callback_query"])  # type: ignore[union-attr]
-        await self.app.start()
+        await self.runtime.start(poll_timeout=1)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        if self.app.updater and self.app.updater.running:
-            await self.app.updater.stop()
-        if self.app.running:
-            await self.app.stop()
-        await self.app.shutdown()
-        if self.app.post_shutdown:
-            await self.app.post_shutdown(self.app)
+        await self.runtime.stop()
 
 
 def texts(messages: list[dict[str, Any]]) -> str:

@@ -446,9 +446,10 @@ async def test_long_replies_are_split_and_user_text_is_escaped(world: World, mon
     assistant = world.bot.assistant
     original = assistant.process
 
-    async def echoing(user_id: int, chat_id: int, user_input: Any, update_id: int | None = None) -> Turn:
-        turn = await original(user_id, chat_id, user_input)
+    async def echoing(user_id: int, chat_id: int, user_input: Any, update_id: int | None = None, *, outbox: Any = None) -> Turn:
         echo = Reply("\n".join([user_input.text] * 200), title="Vous avez écrit <moi> :")
+        # the replies go out through the outbox: the echo is rendered first, with the turn's own
+        turn = await original(user_id, chat_id, user_input, update_id, outbox=lambda replies: outbox((echo, *replies)))
         return Turn(turn.state, (echo, *turn.replies), turn.events, turn.actions)
 
     monkeypatch.setattr(assistant, "process", echoing)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -208,3 +209,117 @@ def test_sighup_reloads_the_knowledge(tmp_path: Path) -> None:
         finally:
             code = _stop(process)
     assert code == 0
+
+
+# -- issue 15: authentication, webhook hardening, vanished key ----------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("method", ["getMe", "getUpdates"])
+def test_a_401_stops_the_process_with_one_french_line_and_no_token(tmp_path: Path, method: str) -> None:
+    """Telegram refuses the token at start (getMe) or later (getUpdates): the process exits 4 with one French
+    line, no traceback, no token (before: a traceback with the token, or alive and deaf forever)."""
+    log = tmp_path / "bot.log"
+    with FakeBotApi() as fake:
+        fake.fail_next(method, status=401, count=10_000, description="Unauthorized")
+        process = _start(_config(tmp_path, fake, level="INFO"), log)
+        try:
+            code = process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            _stop(process, signal.SIGKILL)
+            pytest.fail("the process kept running after a 401")
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 4, output[-2000:]
+    assert "Telegram refuse le jeton du bot (erreur 401)" in output
+    assert "Traceback" not in output
+    assert TOKEN not in output and TOKEN.split(":")[1] not in output
+
+
+def _webhook_config(tmp_path: Path, fake: FakeBotApi, port: int) -> Path:
+    config = _config(tmp_path, fake, level="INFO")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            f"  base_url: {fake.base_url}\n",
+            f"  base_url: {fake.base_url}\n  mode: webhook\n  webhook:\n    listen: 127.0.0.1\n    port: {port}\n"
+            "    url: https://cep.example.org/telegram\n    path: telegram\n",
+        ),
+        encoding="utf-8",
+    )
+    return config
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("secret", ["", "   ", "with space", "é" * 3, "x" * 257])
+def test_webhook_mode_refuses_to_start_without_a_valid_secret(tmp_path: Path, secret: str) -> None:
+    """An empty secret (or one Telegram would refuse) stops at once, before any request (before: accepted forged updates)."""
+    with FakeBotApi() as fake:
+        env = {**os.environ, "CEP_BOT_TOKEN": TOKEN, "CEP_WEBHOOK_SECRET": secret, "PTB_TIMEDELTA": "1"}
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "--config", str(_webhook_config(tmp_path, fake, _free_port())), "run"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False,
+        )
+        assert fake.calls == []
+    assert result.returncode == 2
+    assert "CEP_WEBHOOK_SECRET" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow
+def test_webhook_refuses_malformed_json_and_oversized_bodies_without_logging_them(tmp_path: Path) -> None:
+    """Malformed JSON: 400 (before: 500); a 10 MB body: refused, never logged (before: logged whole)."""
+    import http.client
+
+    port = _free_port()
+    log = tmp_path / "bot.log"
+    marker = "PAYLOAD-MARKER-"
+    with FakeBotApi() as fake:
+        process = _start(_webhook_config(tmp_path, fake, port), log)
+        try:
+            fake.wait_until(lambda: fake.calls_of("setWebhook"), timeout=30, message="no setWebhook")
+
+            def post(body: bytes) -> int:
+                for _ in range(50):
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    try:
+                        connection.request("POST", "/telegram", body=body, headers={
+                            "Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": WEBHOOK_SECRET})
+                        return connection.getresponse().status
+                    except ConnectionRefusedError:
+                        time.sleep(0.2)
+                    except (ConnectionResetError, BrokenPipeError, http.client.RemoteDisconnected):
+                        return 0  # the server closed the connection: refused
+                    finally:
+                        connection.close()
+                raise AssertionError("webhook server never answered")
+
+            assert post(b'{"update_id": 1, "message": ' + marker.encode() + b"}") == 400
+            assert post(b'{"no_update_id": "' + marker.encode() + b'"}') == 400
+            big = b'{"update_id": 2, "message": {"text": "' + (marker.encode() * 700_000) + b'"}}'
+            assert post(big) in (0, 400, 413)
+            assert fake.sent(31) == []
+            update = {"update_id": 3, "message": {"message_id": 1, "date": int(time.time()), "text": "bonjour",
+                      "chat": {"id": 31, "type": "private", "first_name": "A"}, "from": {"id": 31, "is_bot": False, "first_name": "A"}}}
+            assert post(json.dumps(update).encode()) == 200
+            assert fake.wait_for_replies(31, 1, timeout=30)
+        finally:
+            code = _stop(process)
+    output = log.read_text(encoding="utf-8", errors="replace")
+    assert code == 0, output[-2000:]
+    assert marker not in output
+    assert len(output) < 20_000, "no body in the log"
+
+
+@pytest.mark.slow
+def test_a_vanished_hash_key_is_not_recreated(tmp_path: Path) -> None:
+    """The database exists but the key is gone: stop with a clear message (before: a new key, silently)."""
+    log = tmp_path / "bot.log"
+    with FakeBotApi() as fake:
+        config = _config(tmp_path, fake, level="INFO")
+        process = _start(config, log)
+        fake.wait_until(lambda: fake.calls_of("getUpdates"), timeout=30, message="the bot never polled")
+        assert _stop(process) == 0
+        (tmp_path / "hash.key").unlink()
+        process = _start(config, log)
+        code = process.wait(timeout=60)
+    assert code == 5
+    assert "clé de hachage" in log.read_text(encoding="utf-8")
+    assert not (tmp_path / "hash.key").exists()

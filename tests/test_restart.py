@@ -101,8 +101,14 @@ def wait_quiet(fake: FakeBotApi, quiet: float = 0.5, timeout: float = 30) -> Non
 
 
 def wait_confirmed(fake: FakeBotApi, timeout: float = 10) -> None:
-    """PTB confirms fetched updates with the offset of its very next getUpdates call."""
+    """The bot confirms fetched updates with the offset of its very next getUpdates call."""
     fake.wait_until(lambda: not fake.pending_updates, timeout, "updates still unconfirmed")
+
+
+def wait_settled(fake: FakeBotApi, bot: BotProcess, timeout: float = 10) -> None:
+    """Updates confirmed, and every accepted reply crossed off the outbox (between two steps)."""
+    wait_confirmed(fake, timeout)
+    fake.wait_until(lambda: rows(bot.database, "SELECT COUNT(*) FROM outbox") == [(0,)], timeout, "replies still in the outbox")
 
 
 def test_sigkill_between_two_steps_the_conversation_continues(tmp_path: Path, fake: FakeBotApi) -> None:
@@ -113,7 +119,7 @@ def test_sigkill_between_two_steps_the_conversation_continues(tmp_path: Path, fa
         (question,) = fake.wait_for_replies(CHAT, 1, timeout=15)
         assert "question ponctuelle" in question["text"]
         need_button = button_data(question, "accompagnement")
-        wait_confirmed(fake)
+        wait_settled(fake, bot)
         assert state_of(bot, CHAT)["step"] == "need"
 
         bot.kill()
@@ -138,8 +144,8 @@ def test_sigkill_between_two_steps_the_conversation_continues(tmp_path: Path, fa
 
 
 def test_sigkill_while_the_reply_is_being_sent(tmp_path: Path, fake: FakeBotApi) -> None:
-    """The state is committed before the reply goes out: killed while Telegram refuses the reply,
-    the step is kept, and the person's next message is understood in that step."""
+    """The reply is committed with the state, in the outbox: killed while Telegram refuses the reply,
+    the step is kept and, at the next start, the reply is sent by itself (before: never sent)."""
     with BotProcess(tmp_path, fake) as bot:
         fake.send_command(CHAT, "/start")
         wait_welcome(fake, CHAT)
@@ -147,20 +153,24 @@ def test_sigkill_while_the_reply_is_being_sent(tmp_path: Path, fake: FakeBotApi)
         fake.send_text(CHAT, LYON)
         fake.wait_until(lambda: fake.calls_of("sendMessage", failed=True), 15, "the bot never tried to reply")
         bot.kill()
-        assert fake.sent(CHAT)[-1]["text"] != "" and len(fake.sent(CHAT)) == 1  # the question never arrived
+        assert len(fake.sent(CHAT)) == 1  # the question never arrived
         assert state_of(bot, CHAT)["step"] == "need"
         assert events_of(bot, CHAT) == ["conversation_started", "place", "situation"]
+        assert rows(bot.database, "SELECT COUNT(*) FROM outbox") == [(1,)]
 
         next_id = fake._next_update_id
         fake.reset()  # Telegram works again (and forgets the test's earlier messages)
         fake._next_update_id = next_id  # like Telegram, update ids keep growing
         bot.start()
-        fake.send_text(CHAT, "Est-ce que c'est gratuit ?")  # anything: the bot picks up at the need step
-        question = wait_text(fake, CHAT, "question ponctuelle")
+        question = wait_text(fake, CHAT, "question ponctuelle")  # nobody wrote: sent from the outbox
+        assert rows(bot.database, "SELECT COUNT(*) FROM outbox") == [(0,)] or fake.wait_until(
+            lambda: rows(bot.database, "SELECT COUNT(*) FROM outbox") == [(0,)], 10
+        )
         fake.press(CHAT, button_data(question, "accompagnement"))
         answer = wait_text(fake, CHAT, "Avenir Actifs")
         check_answer(answer)
         assert events_of(bot, CHAT)[-2:] == ["need", "answer"]
+        assert len(fake.sent(CHAT)) == 2, "each reply once"
         assert bot.terminate() == 0
 
 
@@ -239,7 +249,7 @@ def test_reminder_survives_a_restart(tmp_path: Path, fake: FakeBotApi) -> None:
         fake.press(CHAT, button_data(offer, "Oui"))
         (noted,) = fake.wait_for_replies(CHAT, 1, timeout=15)
         assert "noté" in noted["text"]
-        wait_confirmed(fake)
+        wait_settled(fake, bot)
         bot.kill()
 
         (due_at,) = rows(bot.database, "SELECT due_at FROM reminders")[0]

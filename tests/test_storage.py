@@ -191,7 +191,7 @@ async def test_turns_of_one_person_are_serialised(tmp_path: Path, knowledge) -> 
         state = await store.load_state(store.person(9))
         assert state is not None and state["rev"] == first.state.rev + 40
         assert await store.count("events") == 41
-        assert assistant._person_locks == {}  # no lock left behind
+        assert len(assistant._person_locks) == 0  # no lock left behind
 
 
 @pytest.mark.slow
