@@ -67,7 +67,7 @@ PERSONAS: tuple[tuple[str, ...], ...] = (
     ("policier à Lille",),
 )
 CONTACT = re.compile(r"https?://\S+|\b0\d(?: ?\d\d){4}\b|\b39 ?49\b|mon-cep\.org", re.IGNORECASE)
-BOOKING = re.compile(r"rendez-vous|réserv|appelez|contactez|adressez-vous|demandez|inscri|prenez", re.IGNORECASE)
+BOOKING = re.compile(r"Première étape : ", re.IGNORECASE)  # the first booking step, as the short answer says it
 
 
 def _text(reply: Reply) -> str:
@@ -93,8 +93,12 @@ def _story_inputs(story: dict[str, Any]) -> list[tuple[str, Any]]:
     return out
 
 
-def run_conversation(engine: Engine, inputs: list[tuple[str, Any]]) -> dict[str, Any]:
-    """Drive one conversation; return the first answer's figures and the repetitions."""
+def run_conversation(engine: Engine, inputs: list[tuple[str, Any]], *, answer_need: bool = False) -> dict[str, Any]:
+    """Drive one conversation; return the first answer's figures and the repetitions.
+
+    With ``answer_need``, a question about the need (one-off or support) is answered with the
+    « question ponctuelle » button: the person's second message.
+    """
     state: Conversation | None = None
     turn: Turn | None = None
     first: Reply | None = None
@@ -119,6 +123,11 @@ def run_conversation(engine: Engine, inputs: list[tuple[str, Any]]) -> dict[str,
             repeats += 1
         previous = texts
         if first is None:
+            first = next((r for r in turn.replies if r.title), None)
+    if first is None and answer_need and turn is not None:
+        need = _press(turn, "ponctuelle")
+        if need is not None:
+            turn = engine.handle(state, need)
             first = next((r for r in turn.replies if r.title), None)
     if first is None:
         return {"answered": False, "repeats": repeats}
@@ -159,7 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", action="store_true", help="print each persona's first answer")
     args = parser.parse_args(argv)
     engine = Engine(load(ROOT / "knowledge"), today=TODAY)
-    persona_results = [run_conversation(engine, [("dit", m) for m in messages]) for messages in PERSONAS]
+    persona_results = [run_conversation(engine, [("dit", m) for m in messages], answer_need=True) for messages in PERSONAS]
     lines = _summary(f"personas ({len(PERSONAS)} first messages)", persona_results)
     if not args.quick:
         data = yaml.safe_load((ROOT / "tests" / "stories.yaml").read_text(encoding="utf-8")) or {}

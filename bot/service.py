@@ -109,7 +109,9 @@ class Assistant:
                 self._stored_reminders.pop(person, None)
                 await store.delete_person(person, outbox=outgoing)
             else:
-                not_understood = user_input.kind == InputKind.TEXT and any(e["type"] == EventType.NOT_UNDERSTOOD for e in turn.events)
+                # texts kept anonymously (when configured): not understood, or feedback after a 👎
+                kept = (EventType.NOT_UNDERSTOOD, EventType.FEEDBACK)
+                not_understood = user_input.kind == InputKind.TEXT and any(e["type"] in kept for e in turn.events)
                 reminder = None
                 if Action.SCHEDULE_REMINDER in turn.actions:
                     reminder = (chat_id, self.reminder_due(), self.reminder_payload(turn.state))

@@ -99,6 +99,9 @@ class EventType(StrEnum):
     REMINDER_SENT = "reminder_sent"
     BOOKING = "booking"
     DETAIL = "detail"  # a detail of the answer was asked (how to book, what to prepare...)
+    FOLLOW_UP = "follow_up"  # a question about the answer just given (phone, address, hours...)
+    SMALL_TALK = "small_talk"  # greetings, thanks, yes/no, goodbyes, rudeness
+    FEEDBACK = "feedback"  # the message after a 👎
 
 
 class Action(StrEnum):

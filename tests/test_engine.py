@@ -409,13 +409,15 @@ def test_a_rating_button_pressed_twice_counts_once(engine: Engine) -> None:
     assert talk.event("satisfaction")
     talk._do(UserInput("button", useful))
     assert "satisfaction" not in [e["type"] for e in talk.events] and talk.event("stale_button")
-    assert talk.merged("Ce bouton a expiré. Voici où nous en sommes.", "Votre réponse est ci-dessus. Vous pouvez changer un élément :")
+    assert talk.merged("Ce bouton a expiré. Voici où nous en sommes.", "Voulez-vous autre chose ?")
 
 
 def test_change_place_then_new_answer_keeps_situation_and_need(engine: Engine) -> None:
     talk = answered_in_lyon(engine).press("Changer de lieu").say("Marseille")
     assert talk.step == "answered" and "https://pacacorse.avenir-actifs.org" in talk.text
-    assert BOOK_PONCTUEL in talk.text
+    assert "même porte" in talk.text and "ara.avenir-actifs" not in talk.text, "only what changed: the contact"
+    talk.press("Comment réserver")
+    assert BOOK_PONCTUEL in talk.text and talk.state.need == "ponctuel"
 
 
 def test_change_need_changes_the_booking_text(engine: Engine) -> None:
@@ -471,9 +473,9 @@ def test_question_after_the_answer_offers_the_change_buttons(engine: Engine) -> 
     talk = answered_in_lyon(engine).say("c'est payant ?")
     assert "gratuit" in talk.text
     assert talk.merged(
-        question_answer(engine.snapshot, "gratuit"), REPRENONS + "Votre réponse est ci-dessus. Vous pouvez changer un élément :"
+        question_answer(engine.snapshot, "gratuit"), REPRENONS + "Voulez-vous autre chose ?"
     )
-    assert talk.buttons == [*CHANGE_LABELS, NOT_MINE] and talk.step == "answered"
+    assert talk.buttons == ["Comment réserver", "Que préparer", "Questions fréquentes", *CHANGE_LABELS, NOT_MINE] and talk.step == "answered"
 
 
 def test_a_question_that_completes_the_slots_comes_before_the_answer(talk: Talk) -> None:
@@ -582,8 +584,10 @@ def test_public_agent_goes_to_the_employer(talk: Talk) -> None:
     assert "mon-cep.org" in talk.text and "avenir-actifs" not in talk.text
     assert "Une collectivité (mairie...)" in talk.buttons, "the employer's kind gives the right door"
     talk.press("Une collectivité")
-    assert "centre de gestion" in talk.text and "https://fncdg.com/annuaire_cdg/" in talk.text
+    assert "centre de gestion" in talk.text and "Ille-et-Vilaine" in talk.text, "the CDG of the département"
     assert talk.event("answer")["door"] == "employeur_territorial"
+    talk.press("Comment réserver")
+    assert "https://fncdg.com/annuaire_cdg/" in talk.text, "the official finder beside the dated directory"
 
 
 def test_public_agent_button(engine: Engine) -> None:
@@ -855,3 +859,124 @@ def test_a_question_about_the_employer_does_not_change_a_self_employed_situation
     asked = engine.handle(turn.state, UserInput("text", "mon employeur sera-t-il au courant ?"))
     assert asked.state.traits == ["independant"]
     assert any(e["type"] == "question" for e in asked.events)
+
+
+# -- issue 12: follow-ups, small talk, feedback, no repetition, local offices ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "door"),
+    [
+        ("aide-soignante titulaire à l'hôpital de Brest", "employeur_hospitalier"),
+        ("agent territorial à la mairie de Nice", "employeur_territorial"),
+        ("professeur des écoles à Dijon", "employeur_etat"),
+        ("je suis militaire à Toulon", "defense_mobilite"),
+        ("je suis en préavis, encore salarié deux mois, à Grenoble, juste une question", "operateur_regional"),
+        ("saisonnier à Annecy, juste une question", "operateur_regional"),
+        ("je suis handicapé sans emploi à Amiens", "cap_emploi"),
+        ("j'ai 23 ans, je viens d'avoir mon master, je cherche du travail à Montpellier", "apec"),
+    ],
+)
+def test_each_person_gets_a_door_a_contact_and_a_first_step_in_one_short_message(engine: Engine, text: str, door: str) -> None:
+    talk = Talk(engine).say(text)
+    answer = talk.one_message()
+    assert talk.event("answer")["door"] == door
+    assert "Première étape : " in answer.text
+    assert "https://" in answer.text or "Tél." in answer.text, "a contact or an official page"
+    assert len(answer.plain()) - len(USEFUL) <= SHORT_LIMIT
+
+
+def test_notice_period_and_seasonal_work_offer_france_travail_too(engine: Engine) -> None:
+    for text in ("je suis en préavis à Lyon, juste une question", "intermittent du spectacle à Paris, juste une question"):
+        talk = Talk(engine).say(text)
+        assert talk.event("answer")["door"] == "operateur_regional" and "France Travail" in talk.text
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ("et comment je prends rendez-vous ?", "Ce que vous pouvez dire"),
+        ("c'est quoi leur numéro ?", "Pour joindre France Travail"),
+        ("ils sont où les bureaux ?", "Lyon"),
+        ("c'est ouvert le samedi ?", "horaires"),
+        ("qu'est-ce que je dois apporter ?", "Que préparer"),
+    ],
+)
+def test_follow_ups_are_answered_for_the_door_just_given(engine: Engine, follow_up: str, expected: str) -> None:
+    talk = Talk(engine).say("Je suis demandeur d'emploi à Lyon").say(follow_up)
+    assert expected.lower() in talk.text.lower(), talk.text
+    assert "Je n'ai pas bien compris" not in talk.text and talk.step == "answered"
+    assert talk.event("follow_up")["door"] == "france_travail"
+
+
+def test_the_nearest_local_office_comes_from_the_dated_directory(engine: Engine) -> None:
+    talk = Talk(engine).say("j'ai 20 ans et je cherche du travail à Rennes")
+    assert "Mission locale de Rennes" in talk.text and "annuaire de 2015-2016" in talk.text
+
+
+@pytest.mark.parametrize(("text", "reply"), [("bonjour", "Bonjour !"), ("merci !", "Avec plaisir"), ("au revoir", "Au revoir"), ("t'es nul", "désolé")])
+def test_small_talk_gets_a_brief_natural_reply(engine: Engine, text: str, reply: str) -> None:
+    talk = Talk(engine).say(text)
+    assert reply in talk.text and "Je n'ai pas bien compris" not in talk.text
+    assert talk.event("small_talk")
+
+
+def test_small_talk_with_a_situation_is_not_small_talk(engine: Engine) -> None:
+    talk = Talk(engine).say("bonjour, je suis salarié à Lyon")
+    assert talk.asks_need() and not [e for e in talk.events if e["type"] == "small_talk"]
+
+
+def test_the_full_help_is_shown_once_per_conversation(engine: Engine) -> None:
+    talk = Talk(engine).say("azertyuiop")
+    assert talk.texts("aide") in talk.text
+    talk.say("qsdfghjk")
+    assert talk.texts("aide") not in talk.text and talk.texts("non_compris_court") in talk.text
+
+
+def test_after_a_thumbs_down_the_next_message_is_feedback(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis demandeur d'emploi à Lyon").press("👎")
+    talk.say("pas assez précis")
+    assert "Merci, c'est noté" in talk.text and "mon-cep.org" in talk.text
+    assert talk.event("feedback") and not [e for e in talk.events if e["type"] == "not_understood"]
+    talk.say("pas assez précis")
+    assert "Merci, c'est noté" not in talk.text, "only the message right after the 👎"
+
+
+def test_feedback_that_asks_something_is_answered(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis demandeur d'emploi à Lyon").press("👎").say("il manque le numéro")
+    assert "Merci, c'est noté" in talk.text and "Pour joindre France Travail" in talk.text
+
+
+def test_an_unchanged_answer_is_not_sent_again(engine: Engine) -> None:
+    talk = Talk(engine).say("salarié à Rennes, juste une question")
+    first = talk.text
+    talk.say("salarié à Rennes")
+    assert talk.text != first and "ne change pas" in talk.text and len(talk.text) < 200
+
+
+def test_a_student_without_a_job_gets_a_clear_answer_not_a_loop(engine: Engine) -> None:
+    talk = Talk(engine).say("je suis étudiant à Lyon")
+    assert talk.buttons == ["J'ai un emploi", "Je cherche un emploi", "Ni l'un ni l'autre"]
+    talk.press("Ni l'un ni l'autre")
+    assert "étudiants" in talk.text and "mon-cep.org" in talk.text
+    assert not talk.asks_situation()
+
+
+def test_a_retiree_who_works_goes_to_the_regional_operator(engine: Engine) -> None:
+    talk = Talk(engine).say("je suis retraitée, j'habite à Nantes").press("J'ai un emploi").press("ponctuelle")
+    assert talk.event("answer")["door"] == "operateur_regional" and "Pays de la Loire" in talk.text
+
+
+def test_oui_typed_after_supprimer_confirms(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis salarié à Lille").command("/supprimer").say("oui")
+    assert "delete_user" in talk.turn.actions
+
+
+def test_engine_from_config_takes_retention_and_reminder(knowledge: Any, tmp_path: Any) -> None:
+    from bot.config import load_config
+
+    path = tmp_path / "config.yaml"
+    path.write_text("privacy:\n  retention_days: 30\nreminders:\n  delay_days: 5\n", encoding="utf-8")
+    engine = Engine.from_config(knowledge, load_config(path), today=TODAY)
+    assert engine.retention_days == 30 and engine.reminder_days == 5
+    assert "30 jours" in Talk(engine).command("/confidentialite").text

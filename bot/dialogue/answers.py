@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "Detail",
+    "follow_up_text",
+    "what_may_help",
     "Place",
     "alternatives_text",
     "booking_text",
@@ -112,18 +114,16 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(a))
 
 
-def office_lines(snapshot: Snapshot, office: Office) -> list[str]:
+def office_lines(snapshot: Snapshot, office: Office, *, short: bool = False) -> list[str]:
     directory = snapshot.guides.offices[office.network]
-    lines = [f"• {office.name}", f"  {office.address}"]
-    if office.phone:
-        lines.append(f"  Tél. : {office.phone}")
-    if office.website:
+    lines = [f"• {office.name}", f"  {office.address}" + (f" — Tél. {office.phone}" if office.phone else "")]
+    if office.website and not short:
         lines.append(f"  Site : {office.website}")
-    lines.append(f"  (annuaire de {directory.date} : vérifiez avant de vous déplacer)")
+    lines.append(f"  (annuaire de {directory.date}, à vérifier avant de vous déplacer)")
     return lines
 
 
-def door_contact_lines(snapshot: Snapshot, rec: Recommendation, network: str, place: Place) -> list[str]:
+def door_contact_lines(snapshot: Snapshot, rec: Recommendation, network: str, place: Place, *, short: bool = False) -> list[str]:
     """How to reach ``network`` from this place: regional contacts, a local office, or the finder page."""
     if network == REGIONAL:
         region = snapshot.regions.get(rec.region or "")
@@ -135,10 +135,10 @@ def door_contact_lines(snapshot: Snapshot, rec: Recommendation, network: str, pl
     lines = []
     office = nearest_office(snapshot, network, place)
     if office is not None:
-        lines.extend(office_lines(snapshot, office))
+        lines.extend(office_lines(snapshot, office, short=short))
     lines.extend(_short_contact(snapshot, snapshot.networks[network].contact))
     guide = _guide(snapshot, network)
-    if guide is not None and guide.finder and not any(guide.finder in line for line in lines):
+    if guide is not None and guide.finder and not any(guide.finder in line for line in lines) and not (short and office):
         dep = snapshot.departements.get(place.departement or "")
         where = f" ({dep.name})" if dep is not None else ""
         lines.append(f"• Trouver le bureau le plus proche{where} : {guide.finder}")
@@ -167,7 +167,7 @@ def short_answer(snapshot: Snapshot, rec: Recommendation, need: str | None, plac
     parts = [rec.rule.explanation if rec.rule is not None else snapshot.networks[network].description]
     step = first_step(snapshot, network, need)
     # a finder page already named in the first step is not repeated above it
-    contact = [line for line in door_contact_lines(snapshot, rec, network, place) if not _url_in(line, step)]
+    contact = [line for line in door_contact_lines(snapshot, rec, network, place, short=True) if not _url_in(line, step)]
     if not contact:
         contact = ["• Point d'entrée national : https://mon-cep.org"]
     parts.append("\n".join(contact))
@@ -186,6 +186,8 @@ def booking_text(snapshot: Snapshot, rec: Recommendation, need: str | None, plac
     if guide is not None:
         lines.append("Ce que vous pouvez dire : " + guide.say)
         lines.append("Ensuite : " + guide.next_step)
+        if guide.finder and guide.finder not in lines[1]:
+            lines.append(f"Trouver un bureau : {guide.finder}")
     extra = _hours_and_modes(snapshot, rec, network, guide)
     lines.extend(extra)
     return "\n\n".join(lines)
@@ -237,3 +239,34 @@ def contact_text(snapshot: Snapshot, rec: Recommendation, place: Place) -> str:
     network = rec.network or REGIONAL
     lines = door_contact_lines(snapshot, rec, network, place)
     return "\n".join([f"Pour joindre {snapshot.networks[network].name} :", *lines])
+
+
+def follow_up_text(snapshot: Snapshot, rec: Recommendation, network: str, kind: str, place: Place) -> str:
+    """A follow-up question about the door just given: phone, address, hours, remote, cost."""
+    guide = _guide(snapshot, network)
+    name = snapshot.networks[network].name
+    contact = door_contact_lines(snapshot, rec, network, place)
+    if kind == "horaires":
+        lines = _hours_and_modes(snapshot, rec, network, guide)[:1] or ["Les horaires ne sont pas connus ici."]
+        return "\n".join([*lines, *contact])
+    if kind == "distance":
+        remote = guide.remote if guide is not None and guide.remote else "Demandez-le lors de la prise de rendez-vous."
+        return remote
+    if kind == "cout":
+        return guide.cost if guide is not None and guide.cost else "Le CEP est gratuit."
+    # "telephone", "adresse": how to reach the door from this place
+    head = f"Pour joindre {name} :"
+    if network == REGIONAL or contact:
+        return "\n".join([head, *contact])
+    return "\n".join([head, first_step(snapshot, network, None), "• Point d'entrée national : https://mon-cep.org"])
+
+
+def what_may_help(snapshot: Snapshot, rec: Recommendation, place: Place) -> str:
+    """After a 👎: the other doors, the contact, the national entry point."""
+    parts = []
+    if rec.network is not None:
+        parts.append("\n".join([f"Pour joindre {snapshot.networks[rec.network].name} :", *door_contact_lines(snapshot, rec, rec.network, place)]))
+    if rec.alternatives:
+        parts.append("Vous pouvez aussi vous adresser à : " + _names(snapshot, rec.alternatives) + ".")
+    parts.append(snapshot.text("national"))
+    return "\n\n".join(parts)

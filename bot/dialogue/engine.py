@@ -12,6 +12,7 @@ conversation picks up where it was ("Reprenons : ...").
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from dataclasses import asdict, dataclass, field, replace
@@ -24,9 +25,13 @@ from bot.dialogue.answers import (
     Place,
     alternatives_text,
     booking_text,
+    door_contact_lines,
+    follow_up_text,
     prepare_text,
     short_answer,
+    what_may_help,
 )
+from bot.dialogue.conversation import follow_up_kind, small_talk_kind
 from bot.dialogue.buttons import ButtonAction, decode, encode, stamp
 from bot.dialogue.render import outside_answer, question_answer
 from bot.nlu.understand import understand
@@ -40,6 +45,7 @@ if TYPE_CHECKING:
 
     from bot.config import Config
     from bot.nlu.knowledge import Knowledge
+    from bot.nlu.understand import Understanding
     from bot.nlu.places import PlaceRef, PlaceResult
 
 __all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
@@ -58,6 +64,11 @@ REMINDER_DAYS = 3
 RETENTION_DAYS = 180
 FAQ_BUTTONS = 4
 EMPLOYER_DOORS = frozenset({"employeur_public"})
+# Questions of questions.yaml that a booking follow-up answers better for the door just given.
+BOOKING_QUESTIONS = frozenset({"trouver_conseiller", "numero_telephone", "operateur_region", "avenir_actifs"})
+ANSWERED_PROMPT = "Voulez-vous autre chose ?"
+NOT_WORKING_TRAITS = frozenset({DetailTrait.ETUDIANT, DetailTrait.RETRAITE})
+QUESTION_FIRST = frozenset({"cout", "distance"})  # follow-ups a matching question of questions.yaml answers better
 _CORRECTION = re.compile(r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b")
 _COORDS = re.compile(r"^\s*(-?[0-9]{1,2}(?:[.,][0-9]+)?)\s*[,; ]\s*(-?[0-9]{1,3}(?:[.,][0-9]+)?)\s*$")
 _DECIMAL = re.compile(r"[.,][0-9]")
@@ -122,6 +133,10 @@ class Conversation:
     answered: bool = False
     rated: bool = False
     return_step: str | None = None  # where to go back after a confirmation
+    help_shown: bool = False  # the full help is shown once per conversation, shorter afterwards
+    awaiting_feedback: bool = False  # after 👎: the next message is taken as feedback
+    last_answer: str | None = None  # digest of the last answer sent: an unchanged answer is not re-sent
+    last_door: str | None = None  # door, situation and need of the last answer
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -382,6 +397,7 @@ class Engine:
         if arg not in ("y", "n") or not state.answered:
             return False
         state.rated = True
+        state.awaiting_feedback = arg == "n"
         out.event(EventType.SATISFACTION, value="yes" if arg == "y" else "no")
         text = "Merci pour votre réponse." if arg == "y" else "Merci. Dites-moi ce qui manque : je ferai de mon mieux, et mon-cep.org reste disponible."
         out.say(
@@ -471,6 +487,10 @@ class Engine:
             self._ask_next(state, out)
             return
         if state.step == Step.CONFIRM_DELETE:
+            talk = small_talk_kind(self.snapshot.guides, fold(text))
+            if talk in ("oui", "non"):  # « oui » typed after /supprimer answers its question
+                self._b_delete(state, "y" if talk == "oui" else "n", out)
+                return
             state.step = state.return_step or Step.START
             state.return_step = None
         u = understand(text, self.knowledge)
@@ -481,6 +501,8 @@ class Engine:
             self._resume(state, out)
             return
         folded = fold(text)
+        if self._converse(state, u, folded, out):
+            return
         correction = bool(_CORRECTION.search(folded))
         changed = False
         if u.place.found:
@@ -518,8 +540,75 @@ class Engine:
             self._resume(state, out)
             return
         out.event(EventType.NOT_UNDERSTOOD, step=state.step)
-        out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
+        if state.help_shown:
+            out.say(self.snapshot.text("non_compris_court"))
+        else:
+            state.help_shown = True
+            out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
         self._resume(state, out)
+
+    # -- small talk, feedback, follow-ups (knowledge/conversation.yaml) -------------------------
+
+    def _converse(self, state: Conversation, u: Understanding, folded: str, out: _Out) -> bool:
+        """Feedback after 👎, small talk, a question about the answer just given; True when handled."""
+        guides = self.snapshot.guides
+        situated = bool(u.place.found or u.situation.traits or u.situation.need)
+        if state.awaiting_feedback:
+            state.awaiting_feedback = False
+            if not situated:
+                self._feedback(state, folded, out)
+                return True
+        talk = small_talk_kind(guides, folded)
+        if talk is not None and not situated and not u.questions:
+            self._small_talk(state, talk, out)
+            return True
+        kind = follow_up_kind(guides, folded) if state.step == Step.ANSWERED and not situated else None
+        if kind is None:
+            return False
+        if u.questions and (kind in QUESTION_FIRST or (kind == "reserver" and not set(u.questions) <= BOOKING_QUESTIONS)):
+            # "combien de temps dure un rendez-vous ?", "c'est payant ?": the sourced answer of questions.yaml
+            return False
+        self._follow_up(state, kind, out)
+        return True
+
+    def _small_talk(self, state: Conversation, kind: str, out: _Out) -> None:
+        talk = self.snapshot.guides.small_talk[kind]
+        out.event(EventType.SMALL_TALK, what=kind)
+        if kind == "au_revoir" or (kind in ("merci", "abandon") and state.step == Step.ANSWERED):
+            out.say(talk.reply)
+            return
+        if state.step == Step.ANSWERED:
+            rec = self._recommendation(state)
+            out.say(talk.reply + " " + ANSWERED_PROMPT, buttons=(*self._detail_buttons(state, rec), *self._change_buttons(state)))
+            return
+        out.say(talk.reply)
+        self._resume(state, out, prefix=False)
+
+    def _follow_up(self, state: Conversation, kind: str, out: _Out) -> None:
+        """A question about the answer just given, answered for its door and place."""
+        rec = self._recommendation(state)
+        out.event(EventType.FOLLOW_UP, what=kind, door=rec.network)
+        place = self._place(state)
+        network = rec.network or REGIONAL
+        if kind == "reserver":
+            self.detail(state, Detail.BOOK, out)
+            return
+        if kind == "preparer":
+            self.detail(state, Detail.PREPARE, out)
+            return
+        out.say(follow_up_text(self.snapshot, rec, network, kind, place), buttons=self._detail_buttons(state, rec))
+
+    def _feedback(self, state: Conversation, folded: str, out: _Out) -> None:
+        """The message after 👎: thanked, counted (and kept anonymously when configured), then what may help."""
+        out.event(EventType.FEEDBACK)
+        thanks = "Merci, c'est noté : votre remarque sert à améliorer ce service."
+        kind = follow_up_kind(self.snapshot.guides, folded) if state.step == Step.ANSWERED else None
+        if kind is not None:
+            out.say(thanks)
+            self._follow_up(state, kind, out)
+            return
+        rec = self._recommendation(state)
+        out.say(thanks + "\n\n" + what_may_help(self.snapshot, rec, self._place(state)), buttons=self._detail_buttons(state, rec))
 
     @staticmethod
     def _add_row(out: _Out, row: tuple[dq.ButtonSpec, ...]) -> None:
@@ -665,7 +754,7 @@ class Engine:
             return
         if rec.rule is None:
             state.step = Step.SITUATION
-            self._ask_situation(out)
+            self._ask_situation(out, state=state)
             return
         if rec.network == "operateur_regional" and state.need is None:
             state.step = Step.NEED
@@ -682,7 +771,7 @@ class Engine:
         elif step == Step.AMBIGUOUS and state.candidates:
             self._ask_ambiguous(state, out, lead)
         elif step == Step.SITUATION:
-            self._ask_situation(out, lead)
+            self._ask_situation(out, lead, state=state)
         elif step == Step.SITUATION_OTHER:
             self._ask_situation_other(out, lead)
         elif step == Step.NEED:
@@ -694,8 +783,8 @@ class Engine:
             )
         elif step == Step.ANSWERED:
             out.say(
-                (lead or "") + "Votre réponse est ci-dessus. Vous pouvez changer un élément :",
-                buttons=self._change_buttons(state),
+                (lead or "") + ANSWERED_PROMPT,
+                buttons=(*self._detail_buttons(state, self._recommendation(state)), *self._change_buttons(state)),
             )
         else:
             self._ask_place(out, lead)
@@ -709,7 +798,16 @@ class Engine:
         rows += ((Button("Un autre lieu", encode(ButtonAction.PLACE, "autre")),),)
         out.say(lead + self.snapshot.text("question_ambigu", lieu=name), buttons=rows)
 
-    def _ask_situation(self, out: _Out, lead: str = "") -> None:
+    def _ask_situation(self, out: _Out, lead: str = "", *, state: Conversation | None = None) -> None:
+        if state is not None and set(state.traits) & NOT_WORKING_TRAITS:
+            # a student or a retiree: the CEP is theirs when they work or look for work
+            rows = (
+                (Button("J'ai un emploi", encode(ButtonAction.SITUATION, Trait.SALARIE)),),
+                (Button("Je cherche un emploi", encode(ButtonAction.SITUATION, Trait.DEMANDEUR_EMPLOI)),),
+                (Button("Ni l'un ni l'autre", encode(ButtonAction.NO_SITUATION)),),
+            )
+            out.say(lead + self.snapshot.text("question_emploi"), buttons=rows)
+            return
         profiles = self.snapshot.profiles
         rows = tuple((Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in SITUATION_BUTTONS if p in profiles)
         rows += ((Button("Une autre situation", encode(ButtonAction.OTHER_SITUATIONS)),),)
@@ -742,7 +840,8 @@ class Engine:
     def _answer(self, state: Conversation, rec: Recommendation, out: _Out) -> None:
         state.step = Step.ANSWERED
         state.answered = True
-        title, body = short_answer(self.snapshot, rec, state.need, self._place(state))
+        place = self._place(state)
+        title, body = short_answer(self.snapshot, rec, state.need, place)
         out.event(
             EventType.ANSWER,
             door=rec.network,
@@ -752,6 +851,21 @@ class Engine:
             region=state.region,
         )
         buttons = (*self._detail_buttons(state, rec), *self._change_buttons(state))
+        digest = hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()[:16]
+        door_key = f"{rec.network}|{','.join(sorted(state.traits))}|{state.need}"
+        same_door = state.last_door == door_key and state.last_answer is not None
+        previous = state.last_answer
+        state.last_answer, state.last_door = digest, door_key
+        if same_door and previous == digest:
+            # nothing changed: one line, not the same answer again
+            out.say(f"Ma réponse ne change pas : {self.snapshot.networks[rec.network or REGIONAL].name}, voir ci-dessus.", buttons=buttons)
+            return
+        if same_door:
+            # the same door, a new place: only what changed (the contact for this place)
+            name = self.snapshot.networks[rec.network or REGIONAL].name
+            lines = door_contact_lines(self.snapshot, rec, rec.network or REGIONAL, place)
+            out.say("\n".join([f"C'est toujours la même porte : {name}. Les coordonnées pour ce lieu :", *lines]), buttons=buttons)
+            return
         if not state.rated:
             # one message: the answer, then the satisfaction question with its two buttons
             body += "\n\nCette réponse vous a-t-elle été utile ?"
@@ -791,6 +905,17 @@ class Engine:
     def _general_answer(self, state: Conversation, out: _Out) -> None:
         """For a situation outside every rule: what the CEP is and the national entry point."""
         out.event(EventType.ANSWER, door=None, profile=None, market=None, lot=None, region=state.region)
+        if set(state.traits) & NOT_WORKING_TRAITS and "etudiant_retraite" in self.snapshot.questions:
+            # a student or a retiree without a job: the sourced eligibility answer, never a loop
+            young = " De 16 à 25 ans, la mission locale peut aussi vous recevoir." if Trait.JEUNE in state.traits else ""
+            out.say(
+                question_answer(self.snapshot, "etudiant_retraite")
+                + young
+                + "\n\nSi vous reprenez ou cherchez un emploi, dites-le-moi : je vous indiquerai la porte.\n\n"
+                + self.snapshot.text("national"),
+                buttons=((Button("Choisir ma situation", encode(ButtonAction.CHANGE, "sit")),),),
+            )
+            return
         out.say(
             "Le CEP est ouvert à toute personne qui travaille ou cherche un emploi. "
             "Selon votre situation, la porte d'entrée change : décrivez-la en quelques mots "

@@ -12,6 +12,9 @@ import io
 from typing import TYPE_CHECKING
 
 from bot.kb.model import (
+    FOLLOW_UPS,
+    SMALL_TALK,
+    SmallTalk,
     CONDITIONS,
     NETWORKS,
     DoorGuide,
@@ -25,13 +28,15 @@ from bot.schema import Field
 from bot.yamlpos import Pos
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     from bot.schema import Checked, Validator
 
-__all__ = ["GUIDES_FILE", "GUIDES_SCHEMA", "OFFICE_COLUMNS", "build_guides"]
+__all__ = ["CONVERSATION_FILE", "CONVERSATION_SCHEMA", "GUIDES_FILE", "GUIDES_SCHEMA", "OFFICE_COLUMNS", "build_guides", "conversation_words"]
 
 GUIDES_FILE = "reservation.yaml"
+CONVERSATION_FILE = "conversation.yaml"
 OFFICES_DIR = "bureaux"
 OFFICE_COLUMNS = ("departement", "nom", "adresse", "telephone", "site", "lat", "lon")
 
@@ -82,6 +87,37 @@ GUIDES_SCHEMA = {
         ),
     ),
 }
+
+
+CONVERSATION_SCHEMA = {
+    "relances": Field("map", required=True, item=Field("list", item=Field("text")), example="relances: {telephone: [numero]}"),
+    "politesses": Field(
+        "map",
+        required=True,
+        item=Field("obj", schema={"mots": Field("list", required=True, item=Field("text")), "reponse": _TEXT}),
+        example='politesses: {merci: {mots: [merci], reponse: "Avec plaisir !"}}',
+    ),
+}
+
+
+def conversation_words(
+    data: Checked, v: Validator, fold: Callable[[str], str]
+) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], dict[str, SmallTalk]]:
+    """The follow-up phrases (in file order) and the small talk of a checked conversation.yaml."""
+    follow_ups: list[tuple[str, tuple[str, ...]]] = []
+    for kind, (phrases, key_pos, _value_pos) in (data.get("relances") or {}).items():
+        if kind not in FOLLOW_UPS:
+            v.error(key_pos, f"relance inconnue « {kind} »", f"relances possibles : {', '.join(FOLLOW_UPS)}")
+            continue
+        follow_ups.append((kind, tuple(p for p in (fold(text) for text, _ in phrases) if p)))
+    small: dict[str, SmallTalk] = {}
+    for kind, (item, key_pos, _value_pos) in (data.get("politesses") or {}).items():
+        if kind not in SMALL_TALK:
+            v.error(key_pos, f"politesse inconnue « {kind} »", f"politesses possibles : {', '.join(SMALL_TALK)}")
+            continue
+        if "mots" in item and "reponse" in item:
+            small[kind] = SmallTalk(kind, tuple(p for p in (fold(text) for text, _ in item["mots"]) if p), item["reponse"])
+    return tuple(follow_ups), small
 
 
 def build_guides(data: Checked, v: Validator, root: Path, question_ids: frozenset[str]) -> Guides:

@@ -17,7 +17,7 @@ import itertools
 import re
 import string
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -77,9 +77,11 @@ TEXT_KEYS: dict[str, tuple[str, ...]] = {
     "confidentialite": ("jours",),
     "question_lieu": (),
     "question_situation": (),
+    "question_emploi": (),
     "question_besoin": (),
     "question_ambigu": ("lieu",),
     "non_compris": (),
+    "non_compris_court": (),
     "reprenons": (),
     "question_pas_sure": (),
 }
@@ -492,14 +494,28 @@ class _Checker:
 
     def _guides(self) -> None:
         """How to book each door (reservation.yaml, bot.kb.guides): after the questions it names."""
-        from bot.kb.guides import GUIDES_FILE, GUIDES_SCHEMA, build_guides  # noqa: PLC0415 - guides imports the model
+        from bot.kb.guides import (  # noqa: PLC0415 - guides imports the model
+            CONVERSATION_FILE,
+            CONVERSATION_SCHEMA,
+            GUIDES_FILE,
+            GUIDES_SCHEMA,
+            build_guides,
+            conversation_words,
+        )
 
         validated = self._validate(self.root / GUIDES_FILE, GUIDES_SCHEMA)
         if validated is None:
             return
         data, v = validated
-        self.guides = build_guides(data, v, self.root, frozenset(self.built.questions))
+        guides = build_guides(data, v, self.root, frozenset(self.built.questions))
         self.problems.extend(v.problems)
+        talk = self._validate(self.root / CONVERSATION_FILE, CONVERSATION_SCHEMA)
+        if talk is not None:
+            talk_data, tv = talk
+            follow_ups, small_talk = conversation_words(talk_data, tv, fold)
+            guides = replace(guides, follow_ups=follow_ups, small_talk=frozen_map(small_talk))
+            self.problems.extend(tv.problems)
+        self.guides = guides
 
     def _language(self) -> None:
         """knowledge/langue/ and the concepts of each question (bot.kb.langue)."""

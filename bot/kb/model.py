@@ -18,7 +18,10 @@ __all__ = [
     "EMPLOYER_KINDS",
     "Commune",
     "DoorGuide",
+    "FOLLOW_UPS",
+    "SMALL_TALK",
     "Guides",
+    "SmallTalk",
     "Office",
     "OfficeDirectory",
     "PrepareItem",
@@ -207,13 +210,29 @@ class OfficeDirectory:
     by_departement: Mapping[str, tuple[Office, ...]]
 
 
+# What a question after an answer may ask about (knowledge/conversation.yaml « relances »).
+FOLLOW_UPS = ("distance", "telephone", "adresse", "horaires", "cout", "reserver", "preparer")
+# Small talk the assistant answers briefly (knowledge/conversation.yaml « politesses »).
+SMALL_TALK = ("bonjour", "merci", "oui", "non", "au_revoir", "abandon", "impolitesse")
+
+
+@dataclass(frozen=True, slots=True)
+class SmallTalk:
+    kind: str
+    phrases: tuple[str, ...]  # folded
+    reply: str
+
+
 @dataclass(frozen=True, slots=True)
 class Guides:
-    """Booking guides per door, preparation items by situation, local office directories."""
+    """Booking guides per door, preparation items by situation, local office directories, and the
+    words of follow-up questions and small talk."""
 
     doors: Mapping[str, DoorGuide] = field(default_factory=dict)
     prepare: tuple[PrepareItem, ...] = ()
     offices: Mapping[str, OfficeDirectory] = field(default_factory=dict)
+    follow_ups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (kind, folded phrases), in file order
+    small_talk: Mapping[str, SmallTalk] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
