@@ -10,6 +10,7 @@ process, so "enqueued -> reply received by the server" is measured on one clock.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import platform
@@ -147,7 +148,9 @@ logging:
     return path
 
 
-def bot_command(config: Path, *, lift_rate_limit: bool = False, profile_to: Path | None = None, profile_on_signal: bool = False) -> list[str]:
+def bot_command(
+    config: Path, *, lift_rate_limit: bool = False, profile_to: Path | None = None, profile_on_signal: bool = False
+) -> list[str]:
     """``python -m bot --config FILE run``; optionally with diagnostics (never the default).
 
     (``--config`` is an option of the top-level parser: ``python -m bot run --config FILE`` is refused.)
@@ -188,12 +191,16 @@ def bot_command(config: Path, *, lift_rate_limit: bool = False, profile_to: Path
         ]
         if not profile_on_signal:
             code.append("_p.enable()")
-        code += [
-            "try:",
-            "    main()",
-            "finally:",
-            "    _off()",
-        ] if not profile_on_signal else ["raise SystemExit(main())"]
+        code += (
+            [
+                "try:",
+                "    main()",
+                "finally:",
+                "    _off()",
+            ]
+            if not profile_on_signal
+            else ["raise SystemExit(main())"]
+        )
     else:
         code.append("raise SystemExit(main())")
     return [sys.executable, "-c", "\n".join(code)]
@@ -217,9 +224,11 @@ class BotProcess:
 
     def start(self) -> BotProcess:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self._log = self.log_path.open("wb")  # closed in stop()
         self.started_at = time.monotonic()
-        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=child_env(self.token), stdout=self._log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen(
+            self.cmd, cwd=ROOT, env=child_env(self.token), stdout=self._log, stderr=subprocess.STDOUT
+        )
         return self
 
     @property
@@ -256,7 +265,9 @@ class BotProcess:
                 if call.method == "getUpdates" and call.token == self.token:
                     return call.time
             if not self.alive():
-                raise RuntimeError(f"bot process exited with {self.proc.returncode if self.proc else '?'}:\n{self.log_tail()}")
+                raise RuntimeError(
+                    f"bot process exited with {self.proc.returncode if self.proc else '?'}:\n{self.log_tail()}"
+                )
             time.sleep(0.01)
         raise RuntimeError(f"bot process did not poll within {timeout} s:\n{self.log_tail()}")
 
@@ -459,88 +470,97 @@ class Driver:
             calls = self.fake.calls
             new, seen = calls[seen:], len(calls)
             now = time.monotonic()
-            touched: set[int] = set()
             for call in new:
-                if call.method != "getUpdates":
-                    self.requests[call.method] = self.requests.get(call.method, 0) + 1
-                    if "chat_id" in call.params:
-                        self.limited_requests += 1
-                if call.method not in ("sendMessage", "editMessageText"):
-                    continue
-                try:
-                    chat = int(call.params.get("chat_id"))
-                except (TypeError, ValueError):
-                    continue
-                user = self.users.get(chat)
-                if user is None:
-                    continue
-                if call.failed:
-                    self.failed_calls.append(f"{call.method} {call.status} {call.reason}")
-                    continue
-                if call.method != "sendMessage":
-                    continue
-                text = str(call.params.get("text", ""))
-                if "problème technique" in text:
-                    self.error_replies += 1
-                markup = call.params.get("reply_markup")
-                message_id = call.result.get("message_id") if isinstance(call.result, dict) else None
-                user.last_message_id = message_id
-                if isinstance(markup, dict) and markup.get("inline_keyboard"):
-                    datas = [b.get("callback_data", "") for row in markup["inline_keyboard"] for b in row if b.get("callback_data")]
-                    if datas:
-                        user.last_keyboard = (message_id, datas)
-                if user.turn is not None:
-                    user.replies.append(call)
-                    touched.add(chat)
+                self._record(call)
             for chat in list(active):
-                user = self.users[chat]
-                turn = user.turn
-                if turn is None:  # thinking
-                    if user.next_at is not None and now >= user.next_at:
-                        user.next_at = None
-                        self._send(user)
-                    continue
-                got = len(user.replies)
-                if got:
-                    turn.first_at = user.replies[0].time
-                    turn.last_at = user.replies[-1].time
-                    turn.replies = got
-                if user.expected is not None:
-                    turn.expected = user.expected[user.index]
-                    done = got >= turn.expected
-                else:
-                    done = got > 0 and now - max(turn.last_at or 0.0, turn.sent_at) >= self.quiet
-                if not done and now - turn.sent_at > self.drop_after:
-                    turn.dropped = True
-                    done = True
-                if not done:
-                    continue
-                self.turns.append(turn)
-                if self.on_turn_done is not None:
-                    self.on_turn_done(turn)
-                user.turn = None
-                user.index += 1
-                if user.index >= len(user.steps):
-                    if self.cycle:
-                        user.index = self.cycle_from
-                    else:
-                        active.discard(chat)
-                        continue
-                if self.until is not None and time.monotonic() >= self.until:
+                if not self._advance(self.users[chat], now):
                     active.discard(chat)
-                    continue
-                if self.think > 0:
-                    user.next_at = time.monotonic() + self.think * self._rng.uniform(0.5, 1.5)
-                else:
-                    self._send(user)
             if active and len(self.fake.calls) == seen:
-                wake = [u.next_at for u in self.users.values() if u.next_at is not None and u.chat in active]
-                timeout = max(0.001, min(0.05, min(wake, default=now + 0.05) - time.monotonic()))
-                try:
-                    self.fake.wait_until(lambda: len(self.fake.calls) > seen, timeout=timeout)
-                except AssertionError:
-                    pass
+                self._wait_for_calls(seen, active, now)
         return self.turns
+
+    def _record(self, call: Call) -> None:
+        """Count one Bot API call and give a reply to the user it is for."""
+        if call.method != "getUpdates":
+            self.requests[call.method] = self.requests.get(call.method, 0) + 1
+            if "chat_id" in call.params:
+                self.limited_requests += 1
+        if call.method not in ("sendMessage", "editMessageText"):
+            return
+        try:
+            chat = int(call.params.get("chat_id"))
+        except (TypeError, ValueError):
+            return
+        user = self.users.get(chat)
+        if user is None:
+            return
+        if call.failed:
+            self.failed_calls.append(f"{call.method} {call.status} {call.reason}")
+            return
+        if call.method != "sendMessage":
+            return
+        if "problème technique" in str(call.params.get("text", "")):
+            self.error_replies += 1
+        markup = call.params.get("reply_markup")
+        message_id = call.result.get("message_id") if isinstance(call.result, dict) else None
+        user.last_message_id = message_id
+        if isinstance(markup, dict) and markup.get("inline_keyboard"):
+            rows = markup["inline_keyboard"]
+            datas = [b.get("callback_data", "") for row in rows for b in row if b.get("callback_data")]
+            if datas:
+                user.last_keyboard = (message_id, datas)
+        if user.turn is not None:
+            user.replies.append(call)
+
+    def _turn_done(self, user: _User, turn: TurnResult, now: float) -> bool:
+        got = len(user.replies)
+        if got:
+            turn.first_at = user.replies[0].time
+            turn.last_at = user.replies[-1].time
+            turn.replies = got
+        if user.expected is not None:
+            turn.expected = user.expected[user.index]
+            done = got >= turn.expected
+        else:
+            done = got > 0 and now - max(turn.last_at or 0.0, turn.sent_at) >= self.quiet
+        if not done and now - turn.sent_at > self.drop_after:
+            turn.dropped = True
+            done = True
+        return done
+
+    def _advance(self, user: _User, now: float) -> bool:
+        """Send a thinking user's next action when due, or close an answered turn; False once the user is done."""
+        turn = user.turn
+        if turn is None:  # thinking
+            if user.next_at is not None and now >= user.next_at:
+                user.next_at = None
+                self._send(user)
+            return True
+        if not self._turn_done(user, turn, now):
+            return True
+        self.turns.append(turn)
+        if self.on_turn_done is not None:
+            self.on_turn_done(turn)
+        user.turn = None
+        user.index += 1
+        if user.index >= len(user.steps):
+            if not self.cycle:
+                return False
+            user.index = self.cycle_from
+        if self.until is not None and time.monotonic() >= self.until:
+            return False
+        if self.think > 0:
+            user.next_at = time.monotonic() + self.think * self._rng.uniform(0.5, 1.5)
+        else:
+            self._send(user)
+        return True
+
+    def _wait_for_calls(self, seen: int, active: set[int], now: float) -> None:
+        """Sleep until a new call arrives or the next thinking user is due (at most 50 ms)."""
+        wake = [u.next_at for u in self.users.values() if u.next_at is not None and u.chat in active]
+        timeout = max(0.001, min(0.05, min(wake, default=now + 0.05) - time.monotonic()))
+        with contextlib.suppress(AssertionError):  # wait_until raises when nothing came: fine
+            self.fake.wait_until(lambda: len(self.fake.calls) > seen, timeout=timeout)
 
     # summaries
 

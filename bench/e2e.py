@@ -37,7 +37,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     BOT_TOKEN,
     ECHO_TOKEN,
     PLACES,
@@ -105,7 +105,9 @@ def run_phase(
         cmd, token = echo_command(fake.base_url, rate_limiter=name == "echo+limiter"), ECHO_TOKEN
     else:
         config = write_config(workdir / name, fake.base_url)
-        cmd = bot_command(config, lift_rate_limit=name == "bot-unlimited", profile_to=profile_to, profile_on_signal=True)
+        cmd = bot_command(
+            config, lift_rate_limit=name == "bot-unlimited", profile_to=profile_to, profile_on_signal=True
+        )
         token = BOT_TOKEN
     variants = min(len(PLACES), users)
     problems: list[str] = []
@@ -140,7 +142,10 @@ def run_phase(
     mismatched = [t for t in turns if t.mismatched]
     if mismatched:
         t = mismatched[0]
-        problems.append(f"{len(mismatched)} turns got another number of replies than expected, e.g. step {t.index} ({t.step.value!r}): {t.replies} for {t.expected}")
+        problems.append(
+            f"{len(mismatched)} turns got another number of replies than expected, e.g. step {t.index} "
+            f"({t.step.value!r}): {t.replies} for {t.expected}"
+        )
     if driver.missing_buttons:
         problems.append(f"{driver.missing_buttons} presses without the expected button")
     start = min(t.sent_at for t in turns)
@@ -199,10 +204,14 @@ def print_results(all_rounds: dict[str, list[PhaseResult]], users: int, messages
         print(
             f"{LABELS[r.name]:30} {r.ups:10.1f} {r.cpu_per_1k:23.2f} {percentile(r.latencies_ms, 0.5):9.1f} ms"
             f" {percentile(r.latencies_ms, 0.99):6.1f} ms {percentile(r.first_ms, 0.5):13.1f} ms"
-            f" {r.replies / max(r.updates, 1):12.2f} {r.requests / max(r.updates, 1):9.2f} ({r.limited_requests / max(r.updates, 1):.2f})"
+            f" {r.replies / max(r.updates, 1):12.2f} {r.requests / max(r.updates, 1):9.2f}"
+            f" ({r.limited_requests / max(r.updates, 1):.2f})"
             f" {r.dropped:8d}"
         )
-    print("  (requests/update: Bot API calls per update, getUpdates excluded; in brackets those with a chat_id, which AIORateLimiter counts)")
+    print(
+        "  (requests/update: Bot API calls per update, getUpdates excluded; in brackets those with a chat_id, which "
+        "AIORateLimiter counts)"
+    )
     for name, rs in all_rounds.items():
         for r in rs:
             print(
@@ -251,10 +260,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=None, help="simulated users (default 50, quick 3)")
     parser.add_argument("--messages", type=int, default=None, help="actions per user (default 8, quick 4)")
-    parser.add_argument("--phases", default=None, help=f"comma-separated among {','.join(PHASES)} (default all; quick: echo,bot)")
+    parser.add_argument(
+        "--phases", default=None, help=f"comma-separated among {','.join(PHASES)} (default all; quick: echo,bot)"
+    )
     parser.add_argument("--rounds", type=int, default=1, help="repeat all phases, alternating (median updates/s)")
     parser.add_argument("--quick", action="store_true", help="tiny run, a few seconds")
-    parser.add_argument("--profile", type=Path, default=None, help="run the bot phases under cProfile, stats in PROFILE.<phase>")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="run the bot phases under cProfile, stats in PROFILE.<phase>"
+    )
     args = parser.parse_args(argv)
     users = args.users or (3 if args.quick else 50)
     messages = args.messages or (4 if args.quick else 8)
@@ -267,9 +280,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cep-bench-e2e-") as tmp, FakeBotApi() as fake:
         for round_ in range(max(1, args.rounds)):
             for name in phases:
-                profile = profile_path(args.profile, name) if (args.profile and name.startswith("bot") and round_ == 0) else None
+                profile = (
+                    profile_path(args.profile, name)
+                    if (args.profile and name.startswith("bot") and round_ == 0)
+                    else None
+                )
                 workdir = Path(tmp) / f"round{round_}"
-                result = run_phase(fake, name, workdir, users, messages, profile_to=profile, quiet=0.15 if args.quick else 0.3)
+                result = run_phase(
+                    fake, name, workdir, users, messages, profile_to=profile, quiet=0.15 if args.quick else 0.3
+                )
                 results[name].append(result)
                 print(f"  {name}: {result.ups:.1f} updates/s", flush=True)
         if fake.internal_errors:

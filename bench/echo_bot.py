@@ -16,8 +16,8 @@ import os
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from telegram import Update  # noqa: E402
-from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters  # noqa: E402
+from telegram import Update
+from telegram.ext import AIORateLimiter, Application, CallbackQueryHandler, ContextTypes, MessageHandler, filters
 
 
 async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -33,15 +33,15 @@ import logging
 import re
 import signal
 import sys
-import threading
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     BOT_TOKEN,
     PLACES,
     ROOT,
@@ -58,12 +58,11 @@ from _common import (  # noqa: E402
     ratio,
     write_config,
 )
-from harness import RunningBot, make_config  # noqa: E402
-
-from bot.kb.load import check_knowledge  # noqa: E402
-from bot.nlu.knowledge import build_knowledge  # noqa: E402
-from bot.service import Assistant  # noqa: E402
-from handlers import staff  # noqa: E402
+from bot.kb.load import check_knowledge
+from bot.nlu.knowledge import build_knowledge
+from bot.service import Assistant
+from handlers import staff
+from harness import RunningBot, make_config
 
 RELOAD_TARGET_MS = 300
 STAFF_CHAT = 999_999
@@ -120,7 +119,9 @@ async def reload_times(config, knowledge, count: int) -> tuple[list[float], list
 # -- part 2 ------------------------------------------------------------------------------------
 
 
-def _driver(fake: FakeBotApi, args: argparse.Namespace, expected_by_variant: dict[int, list[int]], first_chat: int) -> Driver:
+def _driver(
+    fake: FakeBotApi, args: argparse.Namespace, expected_by_variant: dict[int, list[int]], first_chat: int
+) -> Driver:
     variants = len(expected_by_variant)
     steps = len(expected_by_variant[0])
     chats = {first_chat + i: conversation(i % variants, steps) for i in range(args.users)}
@@ -190,8 +191,8 @@ async def run_phase(
     return phase
 
 
-async def _staff_reply(fake: FakeBotApi, seen: int, timeout: float) -> float | None:
-    deadline = time.monotonic() + timeout
+async def _staff_reply(fake: FakeBotApi, seen: int, within: float) -> float | None:
+    deadline = time.monotonic() + within
     while time.monotonic() < deadline:
         for call in fake.calls[seen:]:
             if call.method == "sendMessage" and str(call.params.get("chat_id")) == str(STAFF_CHAT):
@@ -205,7 +206,8 @@ def print_phase_table(phases: list[Phase]) -> None:
     base_p50 = percentile(_ms(base.outside()), 0.5)
     header = (
         f"{'phase':18} {'reloads':>8} {'turns':>6} {'during reload':>14} {'dropped':>8}"
-        f" {'latency p50 outside':>20} {'p99 outside':>12} {'p50 during':>11} {'p99 during':>11} {'extra p50':>10} {'updates/s':>10}"
+        f" {'latency p50 outside':>20} {'p99 outside':>12} {'p50 during':>11} {'p99 during':>11} {'extra p50':>10} "
+        f"{'updates/s':>10}"
     )
     print(header)
     print("-" * len(header))
@@ -217,11 +219,15 @@ def print_phase_table(phases: list[Phase]) -> None:
         print(
             f"{p.name:18} {len(p.windows):8d} {len(p.turns):6d} {len(during):14d} {p.dropped:8d}"
             f" {percentile(outside, 0.5):17.1f} ms {percentile(outside, 0.99):9.1f} ms"
-            f" {percentile(during, 0.5):8.1f} ms {percentile(during, 0.99):8.1f} ms {extra:+7.1f} ms {ratio(len(ok), span):10.1f}"
+            f" {percentile(during, 0.5):8.1f} ms {percentile(during, 0.99):8.1f} ms {extra:+7.1f} ms"
+            f" {ratio(len(ok), span):10.1f}"
         )
     for p in phases:
         if p.reload_ms:
-            print(f"  {p.name}: reload window median {median(p.reload_ms):.0f} ms, max {max(p.reload_ms):.0f} ms under load; {p.failed_reloads} failed")
+            print(
+                f"  {p.name}: reload window median {median(p.reload_ms):.0f} ms, max {max(p.reload_ms):.0f} ms under "
+                f"load; {p.failed_reloads} failed"
+            )
         for problem in p.problems:
             print(f"  PROBLEM ({p.name}): {problem}")
 
@@ -230,7 +236,9 @@ def print_phase_table(phases: list[Phase]) -> None:
 
 
 def _logged_reloads(proc: BotProcess) -> list[float]:
-    return [float(ms) for ms in re.findall(r"knowledge reloaded in (\d+) ms", proc.log_path.read_text(errors="replace"))]
+    return [
+        float(ms) for ms in re.findall(r"knowledge reloaded in (\d+) ms", proc.log_path.read_text(errors="replace"))
+    ]
 
 
 def _sighup_and_wait(proc: BotProcess, done_before: int, timeout: float = 30.0) -> float:
@@ -245,7 +253,9 @@ def _sighup_and_wait(proc: BotProcess, done_before: int, timeout: float = 30.0) 
     raise RuntimeError(f"reload not logged within {timeout} s:\n{proc.log_tail()}")
 
 
-def process_reloads(fake: FakeBotApi, workdir: Path, args: argparse.Namespace) -> tuple[list[Phase], list[float], list[float], float]:
+def process_reloads(
+    fake: FakeBotApi, workdir: Path, args: argparse.Namespace
+) -> tuple[list[Phase], list[float], list[float], float]:
     """The real process (``python -m bot ... run``), reloaded by SIGHUP, with users talking to it.
 
     Returns (phases "no reload" and "SIGHUP reloads", reload ms as logged, RSS MB after each
@@ -305,12 +315,18 @@ async def amain(args: argparse.Namespace) -> int:
         wall, reported = await reload_times(config, knowledge, args.reloads)
         print(f"\nPart 1: Assistant.reload() x {args.reloads}, idle")
         print(f"  first load (cold, check_knowledge in the main thread): {cold_ms:.0f} ms")
-        print(f"  reload time: median {median(wall):.0f} ms, max {max(wall):.0f} ms (as reported by the assistant: median {median(reported):.0f} ms)")
+        print(
+            f"  reload time: median {median(wall):.0f} ms, max {max(wall):.0f} ms (as reported by the assistant: "
+            f"median {median(reported):.0f} ms)"
+        )
         verdict = "met" if median(wall) <= RELOAD_TARGET_MS else "MISSED"
-        print(f"  target reload <= {RELOAD_TARGET_MS} ms: {verdict}; reload/cold load {ratio(median(wall), cold_ms):.2f}x")
+        print(
+            f"  target reload <= {RELOAD_TARGET_MS} ms: {verdict}; reload/cold load {ratio(median(wall), cold_ms):.2f}x"
+        )
 
         print(
-            f"\nPart 2: {args.users} users talking for {args.seconds:.1f} s per phase (a pause of {args.think:.2f} s between"
+            f"\nPart 2: {args.users} users talking for {args.seconds:.1f} s per phase (a pause of {args.think:.2f} s "
+            "between"
             " an answer and the next action) while the knowledge reloads, in-process"
         )
         async with RunningBot(config, knowledge) as bot:
@@ -318,7 +334,10 @@ async def amain(args: argparse.Namespace) -> int:
             steps = CYCLE_FROM if args.quick else CALIBRATION_STEPS
             expected, warmup = await asyncio.to_thread(calibrate, fake, variants, steps, 10_000, quiet=args.quiet)
             if any(t.dropped for t in warmup.turns) or warmup.error_replies:
-                print(f"  PROBLEM: warm-up had {sum(t.dropped for t in warmup.turns)} unanswered turns, {warmup.error_replies} error replies")
+                print(
+                    f"  PROBLEM: warm-up had {sum(t.dropped for t in warmup.turns)} unanswered turns, "
+                    f"{warmup.error_replies} error replies"
+                )
             phases = []
             for index, name in enumerate(("no reload", "reload-task", "reload-command")):
                 phase = await run_phase(name, bot, fake, args, expected, 20_000 + 1000 * index)
@@ -338,13 +357,23 @@ async def amain(args: argparse.Namespace) -> int:
         if args.process:
             print(
                 f"\nPart 3: the real process (python -m bot ... run, its own process, the fake server in this one),"
-                f" {args.users} users talking for {args.seconds:.1f} s per phase, reloads by SIGHUP (the file watcher's path)"
+                f" {args.users} users talking for {args.seconds:.1f} s per phase, reloads by SIGHUP (the file "
+                "watcher's path)"
             )
-            proc_phases, logged, rss, before = await asyncio.to_thread(process_reloads, fake, Path(tmp) / "process", args)
+            proc_phases, logged, rss, before = await asyncio.to_thread(
+                process_reloads, fake, Path(tmp) / "process", args
+            )
             print()
             print_phase_table(proc_phases)
-            print(f"  reload time logged by the bot under load: median {median(logged):.0f} ms, max {max(logged, default=0):.0f} ms")
-            print(f"  process RSS: {before:.0f} MB before the first reload; after each: " + ", ".join(f"{r:.0f}" for r in rss) + " MB")
+            print(
+                f"  reload time logged by the bot under load: median {median(logged):.0f} ms,"
+                f" max {max(logged, default=0):.0f} ms"
+            )
+            print(
+                f"  process RSS: {before:.0f} MB before the first reload; after each: "
+                + ", ".join(f"{r:.0f}" for r in rss)
+                + " MB"
+            )
             print(f"  dropped: {sum(p.dropped for p in proc_phases)}")
         else:
             print("\nPart 3 (the real process reloaded by SIGHUP while users talk): skipped")
@@ -357,14 +386,23 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reloads", type=int, default=None, help="idle reloads timed in part 1 (default 10, quick 2)")
     parser.add_argument("--users", type=int, default=None, help="users talking in part 2 (default 10, quick 3)")
-    parser.add_argument("--seconds", type=float, default=None, help="length of each phase of part 2 (default 8, quick 1.2)")
+    parser.add_argument(
+        "--seconds", type=float, default=None, help="length of each phase of part 2 (default 8, quick 1.2)"
+    )
     parser.add_argument("--pause", type=float, default=0.3, help="pause between two reloads (s)")
     parser.add_argument(
-        "--think", type=float, default=None,
-        help="a user's pause before its next action (default 1.0 s, quick 0.2): keeps the stream under the bot's 30 requests/s limiter",
+        "--think",
+        type=float,
+        default=None,
+        help="a user's pause before its next action (default 1.0 s, quick 0.2): keeps the stream under the bot's 30 "
+        "requests/s limiter",
     )
-    parser.add_argument("--drop-after", type=float, default=15.0, help="a turn not answered after this many seconds is dropped")
-    parser.add_argument("--no-process", dest="process", action="store_false", help="skip part 3 (skipped anyway with --quick)")
+    parser.add_argument(
+        "--drop-after", type=float, default=15.0, help="a turn not answered after this many seconds is dropped"
+    )
+    parser.add_argument(
+        "--no-process", dest="process", action="store_false", help="skip part 3 (skipped anyway with --quick)"
+    )
     parser.add_argument("--quick", action="store_true", help="tiny run, a few seconds")
     args = parser.parse_args(argv)
     args.process = args.process and not args.quick

@@ -17,6 +17,7 @@ need button, a question, a correction...). The echo bot (bench/echo_bot.py) is t
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -25,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import (  # noqa: E402
+from _common import (
     BOT_TOKEN,
     ECHO_TOKEN,
     BotProcess,
@@ -63,14 +64,14 @@ def first_reply_time(fake: FakeBotApi, chat: int, proc: BotProcess, timeout: flo
                 return call.time
         if not proc.alive():
             raise RuntimeError(f"process exited with {proc.proc.returncode if proc.proc else '?'}:\n{proc.log_tail()}")
-        try:
+        with contextlib.suppress(AssertionError):  # a 5 ms pause that wakes up on a new call
             fake.wait_until(lambda: False, timeout=0.005)
-        except AssertionError:
-            pass
     raise RuntimeError(f"no reply within {timeout} s:\n{proc.log_tail()}")
 
 
-def one_start(fake: FakeBotApi, kind: str, workdir: Path, chat: int, steps: int, quiet: float, profile_to: Path | None = None) -> StartResult:
+def one_start(
+    fake: FakeBotApi, kind: str, workdir: Path, chat: int, steps: int, quiet: float, profile_to: Path | None = None
+) -> StartResult:
     fake.reset()
     if kind == "bot":
         config = write_config(workdir, fake.base_url)
@@ -90,7 +91,15 @@ def one_start(fake: FakeBotApi, kind: str, workdir: Path, chat: int, steps: int,
         turns = driver.run()
         rss_conv = proc.peak_rss_mb()
         rss_now = proc.rss_mb()
-        return StartResult(first - proc.started_at, polling - proc.started_at, rss_first, rss_conv, rss_now, len(turns), sum(t.dropped for t in turns))
+        return StartResult(
+            first - proc.started_at,
+            polling - proc.started_at,
+            rss_first,
+            rss_conv,
+            rss_now,
+            len(turns),
+            sum(t.dropped for t in turns),
+        )
     finally:
         proc.stop()
 
@@ -98,9 +107,13 @@ def one_start(fake: FakeBotApi, kind: str, workdir: Path, chat: int, steps: int,
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=None, help="starts of each bot (default 5, quick 1)")
-    parser.add_argument("--steps", type=int, default=None, help="conversation actions after /start (default 7, quick 2)")
+    parser.add_argument(
+        "--steps", type=int, default=None, help="conversation actions after /start (default 7, quick 2)"
+    )
     parser.add_argument("--quick", action="store_true", help="tiny run, a few seconds")
-    parser.add_argument("--profile", type=Path, default=None, help="one more start of the bot under cProfile; stats written there")
+    parser.add_argument(
+        "--profile", type=Path, default=None, help="one more start of the bot under cProfile; stats written there"
+    )
     args = parser.parse_args(argv)
     repeat = args.repeat or (1 if args.quick else 5)
     steps = args.steps or (2 if args.quick else 7)
@@ -124,13 +137,17 @@ def main(argv: list[str] | None = None) -> int:
         return median([getattr(r, attr) for r in results[kind]])
 
     print(f"\nmedian of {repeat} start(s) each\n")
-    header = f"{'':24} {'start to first reply':>21} {'start to polling':>17} {'peak RSS after first reply':>27} {'peak RSS after conversation':>28} {'RSS now':>8}"
+    header = (
+        f"{'':24} {'start to first reply':>21} {'start to polling':>17} {'peak RSS after first reply':>27}"
+        f" {'peak RSS after conversation':>28} {'RSS now':>8}"
+    )
     print(header)
     print("-" * len(header))
     for kind, label in (("echo", "echo bot (baseline)"), ("bot", "bot (python -m bot ... run)")):
         print(
             f"{label:24} {med(kind, 'first_reply_s'):19.2f} s {med(kind, 'polling_s'):15.2f} s"
-            f" {med(kind, 'rss_first_mb'):24.0f} MB {med(kind, 'rss_conv_mb'):25.0f} MB {med(kind, 'rss_now_mb'):5.0f} MB"
+            f" {med(kind, 'rss_first_mb'):24.0f} MB {med(kind, 'rss_conv_mb'):25.0f} MB {med(kind, 'rss_now_mb'):5.0f} "
+            "MB"
         )
     start_bot, start_echo = med("bot", "first_reply_s"), med("echo", "first_reply_s")
     rss_bot, rss_echo = med("bot", "rss_conv_mb"), med("echo", "rss_conv_mb")
@@ -139,16 +156,19 @@ def main(argv: list[str] | None = None) -> int:
         f"peak RSS {ratio(rss_bot, rss_echo):.1f}x (+{rss_bot - rss_echo:.0f} MB)"
     )
     print(
-        f"targets: start <= {START_TARGET_S} s: {'met' if start_bot <= START_TARGET_S else 'MISSED'} ({start_bot:.2f} s); "
+        f"targets: start <= {START_TARGET_S} s: {'met' if start_bot <= START_TARGET_S else 'MISSED'} ({start_bot:.2f} "
+        "s); "
         f"peak RSS <= {RSS_TARGET_MB} MB: {'met' if rss_bot <= RSS_TARGET_MB else 'MISSED'} ({rss_bot:.0f} MB)"
     )
     dropped = sum(r.dropped for rs in results.values() for r in rs)
     if dropped:
         print(f"PROBLEM: {dropped} conversation turns not answered")
     if args.profile:
-        import pstats  # noqa: PLC0415
+        import pstats
 
-        print(f"\nprofile of one bot start (to the end of the conversation), top 25 by cumulative time ({args.profile}):")
+        print(
+            f"\nprofile of one bot start (to the end of the conversation), top 25 by cumulative time ({args.profile}):"
+        )
         pstats.Stats(str(args.profile)).sort_stats("cumulative").print_stats(25)
     return 0
 

@@ -64,11 +64,20 @@ async def conversations(assistant: Assistant, users: int) -> list[float]:
 
 def summary_ms(times: list[float]) -> tuple[float, float, float]:
     ordered = sorted(times)
-    return (statistics.fmean(ordered) * 1000, ordered[len(ordered) // 2] * 1000, ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000)
+    return (
+        statistics.fmean(ordered) * 1000,
+        ordered[len(ordered) // 2] * 1000,
+        ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000,
+    )
 
 
 async def per_update(knowledge, folder: Path, users: int) -> dict[str, tuple[float, float, float]]:  # type: ignore[no-untyped-def]
-    config = Config(path=folder / "config.yaml", knowledge_dir=ROOT / "knowledge", database=folder / "turns.sqlite3", hash_key_file=folder / "hash.key")
+    config = Config(
+        path=folder / "config.yaml",
+        knowledge_dir=ROOT / "knowledge",
+        database=folder / "turns.sqlite3",
+        hash_key_file=folder / "hash.key",
+    )
     await conversations(Assistant(config, knowledge, None), 5)  # warm caches
     without = await conversations(Assistant(config, knowledge, None), users)
     async with Store(config.database, load_or_create_key(config.hash_key_file)) as store:
@@ -76,7 +85,16 @@ async def per_update(knowledge, folder: Path, users: int) -> dict[str, tuple[flo
     return {"without": summary_ms(without), "with": summary_ms(with_store)}
 
 
-STATE = Conversation(step="need", region="84", departement="69", commune="69123", place_label="Lyon (69)", traits=["salarie"], source="affiche", rev=2).to_dict()
+STATE = Conversation(
+    step="need",
+    region="84",
+    departement="69",
+    commune="69123",
+    place_label="Lyon (69)",
+    traits=["salarie"],
+    source="affiche",
+    rev=2,
+).to_dict()
 EVENTS = [{"type": "place", "how": "nom", "region": "84"}, {"type": "situation", "profile": "salarie", "how": "texte"}]
 
 
@@ -88,7 +106,9 @@ async def writes(folder: Path, name: str, count: int, *, synchronous: str, batch
         await store.db.execute(f"PRAGMA synchronous={synchronous}")
         started = time.perf_counter()
         for first in range(0, count, batch):
-            await asyncio.gather(*(store.save_turn(f"p{i % 500}", STATE, EVENTS) for i in range(first, min(count, first + batch))))
+            await asyncio.gather(
+                *(store.save_turn(f"p{i % 500}", STATE, EVENTS) for i in range(first, min(count, first + batch)))
+            )
         seconds = time.perf_counter() - started
     return count / seconds
 
@@ -107,7 +127,10 @@ async def run(quick: bool) -> None:
     knowledge = load(ROOT / "knowledge")
     with tempfile.TemporaryDirectory(prefix="cep-bench-", dir=os.environ.get("BENCH_DIR")) as tmp:
         folder = Path(tmp)
-        print(f"python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.machine()}, {os.cpu_count()} CPU; files in {folder}")
+        print(
+            f"python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.machine()}, "
+            f"{os.cpu_count()} CPU; files in {folder}"
+        )
         print(f"{users} conversations x {len(SCRIPT)} updates, one at a time ...", flush=True)
         cost = await per_update(knowledge, folder, users)
         rates = {}

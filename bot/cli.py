@@ -32,9 +32,13 @@ def _date(value: str) -> dt.date:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cep-bot", description="Assistant CEP : trouver son conseil en évolution professionnelle.")
+    parser = argparse.ArgumentParser(
+        prog="cep-bot", description="Assistant CEP : trouver son conseil en évolution professionnelle."
+    )
     parser.add_argument("--version", action="version", version=f"cep-bot {__version__}")
-    parser.add_argument("--config", default=None, help="fichier de configuration (défaut : config.yaml du dossier courant)")
+    parser.add_argument(
+        "--config", default=None, help="fichier de configuration (défaut : config.yaml du dossier courant)"
+    )
     # --config is accepted before or after the sub-command ("cep-bot run --config x.yaml")
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=argparse.SUPPRESS, help="fichier de configuration")
@@ -63,7 +67,9 @@ def _config(path: str | None):  # type: ignore[no-untyped-def]
     if path:
         candidate = Path(path)
         if not candidate.is_file():
-            print(f"{path}: fichier de configuration introuvable — vérifiez le chemin donné à --config", file=sys.stderr)
+            print(
+                f"{path}: fichier de configuration introuvable — vérifiez le chemin donné à --config", file=sys.stderr
+            )
             raise SystemExit(2)
     else:
         # the current folder's config.yaml, else the one beside the code (a checkout run from elsewhere)
@@ -116,13 +122,21 @@ def _main(argv: list[str] | None = None) -> int:
         from bot.console import run_console  # noqa: PLC0415
 
         knowledge = _knowledge(config.knowledge_dir)
-        intro = "" if command == "chat" else (
-            "Mode terminal (aucun jeton de bot). Pour Telegram : export CEP_BOT_TOKEN=<jeton de @BotFather> puis relancez cep-bot."
+        intro = (
+            ""
+            if command == "chat"
+            else (
+                "Mode terminal (aucun jeton de bot). Pour Telegram : export CEP_BOT_TOKEN=<jeton de @BotFather> puis "
+                "relancez cep-bot."
+            )
         )
         return run_console(knowledge, intro=intro, config=config)
     if command in (None, "run"):
         if not config.token:
-            print("Aucun jeton : définissez la variable d'environnement CEP_BOT_TOKEN (jeton donné par @BotFather).", file=sys.stderr)
+            print(
+                "Aucun jeton : définissez la variable d'environnement CEP_BOT_TOKEN (jeton donné par @BotFather).",
+                file=sys.stderr,
+            )
             return 2
         from handlers.app import serve  # noqa: PLC0415
 
@@ -148,7 +162,7 @@ def _ask(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-de
     def one(text: str) -> str:
         try:
             result = analyse(text, knowledge, day, config)
-        except Exception as exc:  # noqa: BLE001 - a batch never stops early
+        except Exception as exc:
             log.exception("cannot analyse a message")
             result = {"text": text, "error": type(exc).__name__}
             if not args.json:

@@ -14,7 +14,12 @@ from bot.yamlpos import Pos, PosDict, YamlSyntaxError, empty_mapping, load_yaml
 __all__ = ["Config", "ConfigError", "load_config"]
 
 TOKEN_VARS = ("CEP_BOT_TOKEN", "TELEGRAM_BOT_TOKEN")
-SECRET_VAR = "CEP_WEBHOOK_SECRET"
+SECRET_VAR = "CEP_WEBHOOK_SECRET"  # noqa: S105 - the name of the variable, not a secret
+# Upper bounds of the numeric settings (the defaults are the fields of Config).
+MAX_PORT = 65535
+MAX_RETRIES = 50
+MAX_RETENTION_DAYS = 3650
+MAX_REMINDER_DAYS = 60
 
 SCHEMA = {
     "knowledge_dir": Field("text"),
@@ -28,7 +33,12 @@ SCHEMA = {
             "mode": Field("text", choices=("polling", "webhook")),
             "webhook": Field(
                 "obj",
-                schema={"listen": Field("text"), "port": Field("scalar"), "url": Field("scalar"), "path": Field("text")},
+                schema={
+                    "listen": Field("text"),
+                    "port": Field("scalar"),
+                    "url": Field("scalar"),
+                    "path": Field("text"),
+                },
             ),
             "staff_ids": Field("list", item=Field("scalar")),
             "max_retries": Field("scalar"),
@@ -37,7 +47,9 @@ SCHEMA = {
     ),
     "privacy": Field("obj", schema={"retention_days": Field("scalar"), "keep_not_understood": Field("scalar")}),
     "reminders": Field("obj", schema={"delay_days": Field("scalar")}),
-    "logging": Field("obj", schema={"level": Field("text", choices=("DEBUG", "INFO", "WARNING", "ERROR")), "format": Field("text")}),
+    "logging": Field(
+        "obj", schema={"level": Field("text", choices=("DEBUG", "INFO", "WARNING", "ERROR")), "format": Field("text")}
+    ),
 }
 
 
@@ -108,7 +120,9 @@ def _refuse_secrets(v: Validator, raw: Any) -> None:
     def walk(node: Any) -> None:
         if isinstance(node, PosDict):
             for key, value in node.items():
-                if any(word in str(key).lower() for word in _SECRET_WORDS) or (isinstance(value, str) and _TOKEN_RE.search(value)):
+                if any(word in str(key).lower() for word in _SECRET_WORDS) or (
+                    isinstance(value, str) and _TOKEN_RE.search(value)
+                ):
                     found.append(node.key_pos[key])
                 else:
                     walk(value)
@@ -126,7 +140,8 @@ def _refuse_secrets(v: Validator, raw: Any) -> None:
         v.error(
             pos,
             "un jeton ou un secret ne doit jamais être écrit dans config.yaml",
-            "supprimez cette ligne ; donnez le jeton du bot par la variable d'environnement CEP_BOT_TOKEN (et le secret du webhook par CEP_WEBHOOK_SECRET)",
+            "supprimez cette ligne ; donnez le jeton du bot par la variable d'environnement CEP_BOT_TOKEN (et le "
+            "secret du webhook par CEP_WEBHOOK_SECRET)",
         )
 
 
@@ -136,13 +151,28 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     base = path.parent
     name = path.name
     if not path.exists():
-        return Config(path=path, knowledge_dir=base / "knowledge", database=base / "data/cep-bot.sqlite3", hash_key_file=base / "data/hash.key")
+        return Config(
+            path=path,
+            knowledge_dir=base / "knowledge",
+            database=base / "data/cep-bot.sqlite3",
+            hash_key_file=base / "data/hash.key",
+        )
     content = path.read_bytes()
     try:
         text = content.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = content[: exc.start].count(b"\n") + 1
-        raise ConfigError([Problem(name, line, 1, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8")]) from None
+        raise ConfigError(
+            [
+                Problem(
+                    name,
+                    line,
+                    1,
+                    "caractère illisible (le fichier n'est pas en UTF-8)",
+                    "enregistrez le fichier en UTF-8",
+                )
+            ]
+        ) from None
     try:
         raw = load_yaml(text)
     except YamlSyntaxError as exc:
@@ -150,7 +180,7 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     if raw is None:  # empty, or only comments: every setting takes its default
         raw = empty_mapping()
     v = Validator(name, text.splitlines())
-    data = v.obj(raw, SCHEMA, Pos(1, 1), "") or {}
+    data: dict[str, Any] = v.obj(raw, SCHEMA, Pos(1, 1), "") or {}
     _refuse_secrets(v, raw)
     vpos = getattr(raw, "value_pos", {})
     tg = data.get("telegram", {})
@@ -162,7 +192,11 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     staff: set[int] = set()
     for value, spos in tg.get("staff_ids", []):
         if not str(value).lstrip("-").isdigit():
-            v.error(spos, f"identifiant Telegram invalide « {value} »", "écrivez le numéro d'utilisateur Telegram, par exemple 123456789")
+            v.error(
+                spos,
+                f"identifiant Telegram invalide « {value} »",
+                "écrivez le numéro d'utilisateur Telegram, par exemple 123456789",
+            )
         else:
             staff.add(int(value))
     privacy = data.get("privacy", {})
@@ -170,37 +204,61 @@ def load_config(path: str | Path = "config.yaml") -> Config:
     p_pos = getattr(p_raw, "value_pos", {})
     keep = str(privacy.get("keep_not_understood", "false")).lower()
     if keep not in ("true", "false", "oui", "non"):
-        v.error(p_pos.get("keep_not_understood", Pos(1, 1)), "« keep_not_understood » doit valoir true ou false", "écrivez keep_not_understood: false")
+        v.error(
+            p_pos.get("keep_not_understood", Pos(1, 1)),
+            "« keep_not_understood » doit valoir true ou false",
+            "écrivez keep_not_understood: false",
+        )
     reminders = data.get("reminders", {})
     r_pos = getattr(raw.get("reminders", {}) if isinstance(raw, dict) else {}, "value_pos", {})
     logging_cfg = data.get("logging", {})
-    mode = tg.get("mode", "polling")
+    mode = tg.get("mode", Config.mode)
     if mode == "webhook" and not wh.get("url", "").startswith("https://"):
-        v.error(wh_pos.get("url", tg_pos.get("mode", Pos(1, 1))), "le mode webhook demande une adresse publique en https dans telegram.webhook.url", "écrivez url: https://votre-domaine/telegram sous « webhook: », ou revenez à mode: polling")
-    watch = data.get("knowledge_watch_seconds", "2")
+        v.error(
+            wh_pos.get("url", tg_pos.get("mode", Pos(1, 1))),
+            "le mode webhook demande une adresse publique en https dans telegram.webhook.url",
+            "écrivez url: https://votre-domaine/telegram sous « webhook: », ou revenez à mode: polling",
+        )
+    watch = data.get("knowledge_watch_seconds", str(Config.knowledge_watch_seconds))
     try:
         watch_seconds = float(watch)
     except ValueError:
-        v.error(vpos.get("knowledge_watch_seconds", Pos(1, 1)), f"« knowledge_watch_seconds » doit être un nombre, pas « {watch} »", "écrivez knowledge_watch_seconds: 2")
-        watch_seconds = 2.0
+        v.error(
+            vpos.get("knowledge_watch_seconds", Pos(1, 1)),
+            f"« knowledge_watch_seconds » doit être un nombre, pas « {watch} »",
+            f"écrivez knowledge_watch_seconds: {Config.knowledge_watch_seconds:g}",
+        )
+        watch_seconds = Config.knowledge_watch_seconds
     config = Config(
         path=path,
         knowledge_dir=base / data.get("knowledge_dir", "knowledge"),
         knowledge_watch_seconds=watch_seconds,
-        database=base / data.get("database", "data/cep-bot.sqlite3"),
-        hash_key_file=base / data.get("hash_key_file", "data/hash.key"),
-        base_url=tg.get("base_url", "https://api.telegram.org/bot"),
+        database=base / data.get("database", str(Config.database)),
+        hash_key_file=base / data.get("hash_key_file", str(Config.hash_key_file)),
+        base_url=tg.get("base_url", Config.base_url),
         mode=mode,
-        webhook_listen=wh.get("listen", "127.0.0.1"),
-        webhook_port=_int(v, wh, "port", wh_pos.get("port", Pos(1, 1)), 8443, 1, 65535),
-        webhook_url=wh.get("url", ""),
-        webhook_path=wh.get("path", "telegram"),
+        webhook_listen=wh.get("listen", Config.webhook_listen),
+        webhook_port=_int(v, wh, "port", wh_pos.get("port", Pos(1, 1)), Config.webhook_port, 1, MAX_PORT),
+        webhook_url=wh.get("url", Config.webhook_url),
+        webhook_path=wh.get("path", Config.webhook_path),
         staff_ids=frozenset(staff),
-        max_retries=_int(v, tg, "max_retries", tg_pos.get("max_retries", Pos(1, 1)), 5, 0, 50),
-        retention_days=_int(v, privacy, "retention_days", p_pos.get("retention_days", Pos(1, 1)), 180, 1, 3650),
+        max_retries=_int(
+            v, tg, "max_retries", tg_pos.get("max_retries", Pos(1, 1)), Config.max_retries, 0, MAX_RETRIES
+        ),
+        retention_days=_int(
+            v,
+            privacy,
+            "retention_days",
+            p_pos.get("retention_days", Pos(1, 1)),
+            Config.retention_days,
+            1,
+            MAX_RETENTION_DAYS,
+        ),
         keep_not_understood=keep in ("true", "oui"),
-        reminder_days=_int(v, reminders, "delay_days", r_pos.get("delay_days", Pos(1, 1)), 3, 1, 60),
-        log_level=logging_cfg.get("level", "INFO"),
+        reminder_days=_int(
+            v, reminders, "delay_days", r_pos.get("delay_days", Pos(1, 1)), Config.reminder_days, 1, MAX_REMINDER_DAYS
+        ),
+        log_level=logging_cfg.get("level", Config.log_level),
         log_format=logging_cfg.get("format", Config.log_format),
     )
     errors = sorted((p for p in v.problems if p.severity == "error"), key=lambda p: (p.line, p.column))

@@ -13,7 +13,6 @@ from bot.dialogue.engine import Button, Conversation, Engine, Reply, UserInput
 from bot.vocab import InputKind
 
 if TYPE_CHECKING:
-    from bot.config import Config
     from bot.nlu.knowledge import Knowledge
 
 __all__ = ["render_plain", "run_console"]

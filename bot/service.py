@@ -35,7 +35,7 @@ if TYPE_CHECKING:
 
     Renderer = Callable[[tuple[Reply, ...]], list[dict[str, Any]]]
 
-__all__ = ["Assistant", "ReloadResult"]
+__all__ = ["Assistant", "ReloadResult", "ScheduledReminder"]
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +50,12 @@ class ReloadResult:
     version: str
 
 
+@dataclass(frozen=True, slots=True)
+class ScheduledReminder:
+    id: int
+    due_at: dt.datetime  # computed once, when the turn that asked for it was committed
+
+
 @dataclass
 class Assistant:
     config: Config
@@ -59,7 +65,7 @@ class Assistant:
     _reload_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     _mtimes: dict[str, float] = field(default_factory=dict)
     _person_locks: KeyedLock[str] = field(default_factory=KeyedLock)
-    _stored_reminders: dict[str, int] = field(default_factory=dict)  # stored by process(), for schedule_reminder()
+    _stored_reminders: dict[str, ScheduledReminder] = field(default_factory=dict)  # stored by process(), for schedule_reminder()
 
     @property
     def snapshot(self) -> Snapshot:
@@ -113,8 +119,9 @@ class Assistant:
                 kept = (EventType.NOT_UNDERSTOOD, EventType.FEEDBACK)
                 not_understood = user_input.kind == InputKind.TEXT and any(e["type"] in kept for e in turn.events)
                 reminder = None
+                due = self.reminder_due()
                 if Action.SCHEDULE_REMINDER in turn.actions:
-                    reminder = (chat_id, self.reminder_due(), self.reminder_payload(turn.state))
+                    reminder = (chat_id, due, self.reminder_payload(turn.state))
                 saved = turn.state.to_dict()
                 if update_id is not None:
                     previous = [u for u in (data or {}).get("recent_updates", []) if isinstance(u, int)]
@@ -124,7 +131,7 @@ class Assistant:
                     person, saved, turn.events, [user_input.text] if not_understood else [], reminder=reminder, outbox=outgoing
                 )
                 if reminder_id is not None:
-                    self._stored_reminders[person] = reminder_id
+                    self._stored_reminders[person] = ScheduledReminder(reminder_id, due)
         return turn
 
     def reminder_due(self) -> dt.datetime:
@@ -135,15 +142,16 @@ class Assistant:
         """What the reminder needs to repeat the contacts: no free text, no id."""
         return {"region": state.region, "place_label": state.place_label, "traits": list(state.traits), "need": state.need}
 
-    async def schedule_reminder(self, user_id: int, chat_id: int, state: Conversation) -> int | None:
-        """The id of the reminder the last turn stored (with its state), or store one now."""
+    async def schedule_reminder(self, user_id: int, chat_id: int, state: Conversation) -> ScheduledReminder | None:
+        """The reminder the last turn stored (with its state), or one stored now: its id and due time."""
         if self.store is None:
             return None
         person = self.store.person(user_id)
         stored = self._stored_reminders.pop(person, None)
         if stored is not None:
             return stored
-        return await self.store.add_reminder(person, chat_id, self.reminder_due(), self.reminder_payload(state))
+        due = self.reminder_due()
+        return ScheduledReminder(await self.store.add_reminder(person, chat_id, due, self.reminder_payload(state)), due)
 
     # -- knowledge reload ---------------------------------------------------------------------
 

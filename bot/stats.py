@@ -18,7 +18,20 @@ if TYPE_CHECKING:
 
 __all__ = ["Summary", "run_purge", "run_stats", "summarise"]
 
-COLUMNS = ("groupe", "conversations", "personnes", "reponses", "questions", "utile_oui", "utile_non", "satisfaction_pct", "rdv_pris", "rappels_demandes", "rappels_envoyes", "non_compris")
+COLUMNS = (
+    "groupe",
+    "conversations",
+    "personnes",
+    "reponses",
+    "questions",
+    "utile_oui",
+    "utile_non",
+    "satisfaction_pct",
+    "rdv_pris",
+    "rappels_demandes",
+    "rappels_envoyes",
+    "non_compris",
+)
 DIMENSIONS = {"region": "region", "lot": "lot", "situation": "profile", "door": "door"}
 
 
@@ -36,9 +49,11 @@ class Summary:
             head = f"[{row['groupe']}] " if self.by else ""
             pct = f"{row['satisfaction_pct']} %" if row["satisfaction_pct"] != "" else "n/d"
             lines.append(
-                f"{head}{row['conversations']} conversations ({row['personnes']} personnes), {row['reponses']} réponses, "
-                f"{row['questions']} questions, utile : {row['utile_oui']} oui / {row['utile_non']} non ({pct}), "
-                f"{row['rdv_pris']} rendez-vous déclarés, rappels : {row['rappels_demandes']} demandés / {row['rappels_envoyes']} envoyés, "
+                f"{head}{row['conversations']} conversations ({row['personnes']} personnes), "
+                f"{row['reponses']} réponses, {row['questions']} questions, "
+                f"utile : {row['utile_oui']} oui / {row['utile_non']} non ({pct}), "
+                f"{row['rdv_pris']} rendez-vous déclarés, "
+                f"rappels : {row['rappels_demandes']} demandés / {row['rappels_envoyes']} envoyés, "
                 f"{row['non_compris']} messages non compris"
             )
         return "\n".join(lines)
@@ -48,23 +63,41 @@ class Summary:
         if not self.rows:
             return "Aucun événement sur la période."
         heads = {
-            "groupe": self.by or "", "conversations": "conversations", "personnes": "personnes", "reponses": "réponses",
-            "questions": "questions", "utile_oui": "utile oui", "utile_non": "utile non", "satisfaction_pct": "% utile",
-            "rdv_pris": "rdv pris", "rappels_demandes": "rappels demandés", "rappels_envoyes": "rappels envoyés",
+            "groupe": self.by or "",
+            "conversations": "conversations",
+            "personnes": "personnes",
+            "reponses": "réponses",
+            "questions": "questions",
+            "utile_oui": "utile oui",
+            "utile_non": "utile non",
+            "satisfaction_pct": "% utile",
+            "rdv_pris": "rdv pris",
+            "rappels_demandes": "rappels demandés",
+            "rappels_envoyes": "rappels envoyés",
             "non_compris": "non compris",
         }
         columns = [c for c in COLUMNS if c != "groupe" or self.by]
-        cells = [[heads[c] for c in columns]] + [[str(row[c]) if row[c] != "" else "-" for c in columns] for row in self.rows]
+        cells = [[heads[c] for c in columns]] + [
+            [str(row[c]) if row[c] != "" else "-" for c in columns] for row in self.rows
+        ]
         widths = [max(len(r[i]) for r in cells) for i in range(len(columns))]
         lines = []
         for n, r in enumerate(cells):
-            lines.append("  ".join(v.ljust(w) if i == 0 and self.by else v.rjust(w) for i, (v, w) in enumerate(zip(r, widths, strict=True))).rstrip())
+            lines.append(
+                "  ".join(
+                    v.ljust(w) if i == 0 and self.by else v.rjust(w)
+                    for i, (v, w) in enumerate(zip(r, widths, strict=True))
+                ).rstrip()
+            )
             if n == 0:
                 lines.append("  ".join("-" * w for w in widths))
         return "\n".join(lines)
 
 
-def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None = None) -> Summary:
+Event = tuple[str, str, str, dict[str, Any]]  # (date, person, type, data)
+
+
+def summarise(events: list[Event], by: str | None = None) -> Summary:
     """Count events, overall or per group (region, lot, source, situation, door).
 
     By source: every event goes to the group of the person's last deep link. By an answer
@@ -73,6 +106,22 @@ def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None
     """
     if by not in (None, "source", *DIMENSIONS):
         by = None
+    group_of = _person_groups(events, by)
+    counters: dict[str, Counter[str]] = defaultdict(Counter)
+    persons: dict[str, set[str]] = defaultdict(set)
+    for _, person, kind, data in events:
+        group = _event_group(by, group_of, person, kind, data)
+        counters[group][kind] += 1
+        if kind == EventType.SATISFACTION:
+            counters[group]["utile_" + ("oui" if data.get("value") == "yes" else "non")] += 1
+        if kind == EventType.BOOKING and data.get("value") == "booked":
+            counters[group]["rdv_pris"] += 1
+        persons[group].add(person)
+    return Summary([_row(group, counters[group], len(persons[group])) for group in sorted(counters)], by)
+
+
+def _person_groups(events: list[Event], by: str | None) -> dict[str, str]:
+    """The group of each person: their last deep link (by source) or their last answer's value."""
     group_of: dict[str, str] = {}
     if by == "source":
         for _, person, kind, data in events:
@@ -83,48 +132,43 @@ def summarise(events: list[tuple[str, str, str, dict[str, Any]]], by: str | None
         for _, person, kind, data in events:
             if kind == EventType.ANSWER:
                 group_of[person] = str(data.get(field) or "(inconnu)")
-    counters: dict[str, Counter[str]] = defaultdict(Counter)
-    persons: dict[str, set[str]] = defaultdict(set)
-    for _, person, kind, data in events:
-        if not by:
-            group = "total"
-        elif kind == EventType.ANSWER and by != "source":
-            group = str(data.get(DIMENSIONS[by]) or "(inconnu)")
-        else:
-            group = group_of.get(person, "(direct)" if by == "source" else "(sans réponse)")
-        counters[group][kind] += 1
-        if kind == EventType.SATISFACTION:
-            counters[group]["utile_" + ("oui" if data.get("value") == "yes" else "non")] += 1
-        if kind == EventType.BOOKING and data.get("value") == "booked":
-            counters[group]["rdv_pris"] += 1
-        persons[group].add(person)
-    rows = []
-    for group in sorted(counters):
-        c = counters[group]
-        rated = c["utile_oui"] + c["utile_non"]
-        rows.append(
-            {
-                "groupe": group,
-                "conversations": c["conversation_started"],
-                "personnes": len(persons[group]),
-                "reponses": c["answer"],
-                "questions": c["question"],
-                "utile_oui": c["utile_oui"],
-                "utile_non": c["utile_non"],
-                "satisfaction_pct": round(100 * c["utile_oui"] / rated) if rated else "",
-                "rdv_pris": c["rdv_pris"],
-                "rappels_demandes": c["reminder_asked"],
-                "rappels_envoyes": c["reminder_sent"],
-                "non_compris": c[EventType.NOT_UNDERSTOOD],
-            }
-        )
-    return Summary(rows, by)
+    return group_of
+
+
+def _event_group(by: str | None, group_of: dict[str, str], person: str, kind: str, data: dict[str, Any]) -> str:
+    if not by:
+        return "total"
+    if kind == EventType.ANSWER and by != "source":
+        return str(data.get(DIMENSIONS[by]) or "(inconnu)")
+    return group_of.get(person, "(direct)" if by == "source" else "(sans réponse)")
+
+
+def _row(group: str, c: Counter[str], persons: int) -> dict[str, Any]:
+    rated = c["utile_oui"] + c["utile_non"]
+    return {
+        "groupe": group,
+        "conversations": c[EventType.CONVERSATION_STARTED],
+        "personnes": persons,
+        "reponses": c[EventType.ANSWER],
+        "questions": c[EventType.QUESTION],
+        "utile_oui": c["utile_oui"],
+        "utile_non": c["utile_non"],
+        "satisfaction_pct": round(100 * c["utile_oui"] / rated) if rated else "",
+        "rdv_pris": c["rdv_pris"],
+        "rappels_demandes": c[EventType.REMINDER_ASKED],
+        "rappels_envoyes": c[EventType.REMINDER_SENT],
+        "non_compris": c[EventType.NOT_UNDERSTOOD],
+    }
 
 
 def _missing(config: Config) -> bool:
     if Path(config.database).exists():
         return False
-    print(f"Aucune base de données à {config.database} (le bot a-t-il déjà tourné ? vérifiez « database » dans {config.path}).", file=sys.stderr)
+    print(
+        f"Aucune base de données à {config.database} (le bot a-t-il déjà tourné ? vérifiez « database » dans "
+        f"{config.path}).",
+        file=sys.stderr,
+    )
     return True
 
 
@@ -137,7 +181,9 @@ async def _with_store(config: Config, action):  # type: ignore[no-untyped-def]
         return await action(store)
 
 
-def run_stats(config: Config, since: dt.date | None, until: dt.date | None, by: str | None, csv_path: str | None) -> int:
+def run_stats(
+    config: Config, since: dt.date | None, until: dt.date | None, by: str | None, csv_path: str | None
+) -> int:
     from bot.storage import DatabaseUnavailable  # noqa: PLC0415
 
     if _missing(config):
@@ -156,7 +202,7 @@ def run_stats(config: Config, since: dt.date | None, until: dt.date | None, by: 
     print(f"Chiffres d'usage {period}" + (f", par {by}" if by else ""))
     print(summary.table())
     if csv_path:
-        with open(csv_path, "w", newline="", encoding="utf-8") as handle:
+        with Path(csv_path).open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS)
             writer.writeheader()
             writer.writerows(summary.rows)
@@ -178,6 +224,14 @@ def run_purge(config: Config) -> int:
     except DatabaseUnavailable as exc:
         print(exc, file=sys.stderr)
         return 1
-    labels = {"conversations": "conversations", "events": "événements", "reminders": "rappels", "unknown_texts": "messages non compris"}
-    print(f"Supprimé (plus de {config.retention_days} jours) : " + ", ".join(f"{labels.get(k, k)} {v}" for k, v in counts.items()))
+    labels = {
+        "conversations": "conversations",
+        "events": "événements",
+        "reminders": "rappels",
+        "unknown_texts": "messages non compris",
+    }
+    print(
+        f"Supprimé (plus de {config.retention_days} jours) : "
+        + ", ".join(f"{labels.get(k, k)} {v}" for k, v in counts.items())
+    )
     return 0

@@ -513,10 +513,13 @@ class Store:
         if row is None:
             return None
         try:
-            return json.loads(row[0])
+            state = json.loads(row[0])
         except ValueError:
-            log.warning("unreadable conversation state, starting afresh")
-            return None
+            state = None
+        if isinstance(state, dict):
+            return state
+        log.warning("unreadable conversation state, starting afresh")
+        return None
 
     async def save_turn(
         self,
@@ -601,11 +604,11 @@ class Store:
         found = [(int(r[0]), self.unseal_text(r[1])) for r in rows]
         return [(update_id, raw) for update_id, raw in found if raw is not None]
 
-    async def outbox_for(self, chat_id: int) -> list[tuple[int, dict[str, Any]]]:
+    async def outbox_for(self, chat_id: int) -> list[tuple[int, dict[str, Any] | None]]:
         """The messages of one chat not yet accepted by Telegram, in order."""
         async with self._db.execute("SELECT id, payload FROM outbox WHERE chat_key = ? ORDER BY id", (self.chat_key(chat_id),)) as cursor:
             rows = await cursor.fetchall()
-        messages = []
+        messages: list[tuple[int, dict[str, Any] | None]] = []
         for row_id, payload in rows:
             text = self.unseal_text(payload)
             try:
@@ -725,7 +728,7 @@ class Store:
 
     async def unknown_texts(self) -> list[tuple[str, str, int]]:
         async with self._db.execute("SELECT day, text, count FROM unknown_texts ORDER BY day, text") as cursor:
-            return [tuple(r) for r in await cursor.fetchall()]  # type: ignore[misc]
+            return [(str(r[0]), str(r[1]), int(r[2])) for r in await cursor.fetchall()]
 
     async def count(self, table: str) -> int:
         if table not in TABLES:

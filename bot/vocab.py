@@ -9,7 +9,18 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["QUALIFIER_TRAITS", "STATUS_TRAITS", "Action", "DetailTrait", "EventType", "InputKind", "Need", "PlaceKind", "Step", "Trait"]
+__all__ = [
+    "QUALIFIER_TRAITS",
+    "STATUS_TRAITS",
+    "Action",
+    "DetailTrait",
+    "EventType",
+    "InputKind",
+    "Need",
+    "PlaceKind",
+    "Step",
+    "Trait",
+]
 
 
 class Step(StrEnum):

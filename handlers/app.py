@@ -28,8 +28,8 @@ from telegram.ext import (
     BaseHandler,
     CallbackQueryHandler,
     CommandHandler,
-    MessageHandler,
     ExtBot,
+    MessageHandler,
     filters,
 )
 from telegram.request import HTTPXRequest
@@ -196,10 +196,9 @@ async def _run_turn(update: Update, context: Context, user_input: UserInput) -> 
         turn = await assistant.process(user.id, chat.id, user_input, update.update_id, outbox=_render_json)
         await outbox.flush(chat.id)
     if Action.SCHEDULE_REMINDER in turn.actions:
-        reminder_id = await assistant.schedule_reminder(user.id, chat.id, turn.state)
-        if reminder_id is not None and context.application.job_queue is not None:
-            due = dt.datetime.now(dt.UTC) + dt.timedelta(days=assistant.config.reminder_days)
-            _schedule_job(context.application, reminder_id, due)
+        reminder = await assistant.schedule_reminder(user.id, chat.id, turn.state)
+        if reminder is not None and context.application.job_queue is not None:
+            _schedule_job(context.application, reminder.id, reminder.due_at)
     # after /supprimer, a scheduled reminder job finds its row gone and sends nothing
 
 

@@ -6,7 +6,7 @@ import asyncio
 from enum import Enum
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
+from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot
 
 if TYPE_CHECKING:
     from bot.service import Assistant
@@ -61,5 +61,6 @@ class BotData:
 
 
 Context: TypeAlias = CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], BotData]
-App: TypeAlias = Application[ExtBot[Any], Context, dict[Any, Any], dict[Any, Any], BotData, JobQueue[Context]]
+# what handlers see as ``context.application`` (PTB types its other parameters loosely there)
+App: TypeAlias = Application[Any, Any, Any, Any, BotData, Any]
 CONTEXT_TYPES = ContextTypes(bot_data=BotData)

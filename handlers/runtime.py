@@ -165,7 +165,7 @@ class Runtime:
             await self.scheduler.cancel()
         if self.app.running:
             await self.app.stop()
-        if self.app._initialized:  # noqa: SLF001 - PTB has no public "initialized" flag
+        if self.app._initialized:
             await self.app.shutdown()
         if self.app.post_shutdown is not None:
             await self.app.post_shutdown(self.app)

@@ -676,6 +676,7 @@ class FakeBotApi:
         fail_rate_5xx: float = 0.0,
         methods: Iterable[str] | None = None,
         seed: int = 0,
+        fail_rate_5xx_after: float = 0.0,
     ) -> Faults:
         """Replace the random fault settings and reseed the RNG."""
         with self._lock:
@@ -685,6 +686,7 @@ class FakeBotApi:
                 fail_rate_5xx=fail_rate_5xx,
                 methods=set(DEFAULT_FAULT_METHODS if methods is None else methods),
                 seed=seed,
+                fail_rate_5xx_after=fail_rate_5xx_after,
             )
             self._rng = random.Random(seed)
             return self._faults

@@ -15,6 +15,6 @@ KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "knowledge"
 @cache
 def shipped_knowledge() -> Knowledge:
     """``knowledge/`` with its indexes; the one copy every test shares."""
-    from bot.nlu.knowledge import load  # noqa: PLC0415 - imported when first needed
+    from bot.nlu.knowledge import load
 
     return load(KNOWLEDGE_DIR)

@@ -12,7 +12,20 @@ import pytest
 from bot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-KEYS = {"text", "place", "candidates", "profile", "network", "alternatives", "need", "question", "market", "lot", "operator", "reply"}
+KEYS = {
+    "text",
+    "place",
+    "candidates",
+    "profile",
+    "network",
+    "alternatives",
+    "need",
+    "question",
+    "market",
+    "lot",
+    "operator",
+    "reply",
+}
 PLACE_KEYS = {"region", "region_name", "departement", "commune", "commune_name", "postal_code", "outside"}
 
 
@@ -24,8 +37,12 @@ def _ask(capsys: pytest.CaptureFixture[str], *args: str) -> dict:  # type: ignor
 def test_auto_entrepreneur_in_ajaccio(capsys: pytest.CaptureFixture[str]) -> None:
     """Region 94, independant, the regional operator, the 2024-2027 lot covering Corsica and its contacts."""
     result = _ask(capsys, "Auto-entrepreneur à Ajaccio")
-    assert KEYS <= result.keys() and PLACE_KEYS <= result["place"].keys()
-    assert result["place"]["region"] == "94" and result["place"]["departement"] == "2A" and result["place"]["commune"] == "2A004"
+    assert result.keys() >= KEYS and result["place"].keys() >= PLACE_KEYS
+    assert (
+        result["place"]["region"] == "94"
+        and result["place"]["departement"] == "2A"
+        and result["place"]["commune"] == "2A004"
+    )
     assert result["profile"] == "independant" and result["network"] == "operateur_regional"
     assert result["market"] == "2024-2027"
     assert result["lot"] == {"id": "2024-paca-corse", "name": "Lot Provence-Alpes-Côte d'Azur et Corse"}
@@ -69,22 +86,46 @@ def test_outside_and_unknown_places(capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.slow
 def test_plain_text_reply() -> None:
-    result = subprocess.run([sys.executable, "-m", "bot", "ask", "demandeur d'emploi à Rennes"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "demandeur d'emploi à Rennes"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     assert "France Travail" in result.stdout and "<b>" not in result.stdout
 
 
 @pytest.mark.slow
 def test_batch_from_stdin_gives_one_json_object_per_line_in_order() -> None:
     """JSON Lines, flushed line by line; a line it cannot handle still gets its object; never stops early."""
-    lines = ["salariée à Lille", "", "🙂🙂🙂", "<b>x</b> & co", "x" * 5000, "29", "j'ai 29 ans", "Saint-Denis", "\x00\x07 bizarre", "fin"]
+    lines = [
+        "salariée à Lille",
+        "",
+        "🙂🙂🙂",
+        "<b>x</b> & co",
+        "x" * 5000,
+        "29",
+        "j'ai 29 ans",
+        "Saint-Denis",
+        "\x00\x07 bizarre",
+        "fin",
+    ]
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"], cwd=ROOT, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=120, check=True
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        cwd=ROOT,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     out = result.stdout.splitlines()
     assert len(out) == len(lines)
     objects = [json.loads(line) for line in out]
     assert [o["text"] for o in objects] == lines
-    assert all(KEYS <= o.keys() for o in objects)
+    assert all(o.keys() >= KEYS for o in objects)
     assert objects[0]["place"]["region"] == "32"
     assert objects[5]["place"]["departement"] == "29" and objects[6]["place"]["region"] is None
 
@@ -92,7 +133,13 @@ def test_batch_from_stdin_gives_one_json_object_per_line_in_order() -> None:
 @pytest.mark.slow
 def test_batch_output_is_flushed_line_by_line() -> None:
     """A consumer gets each result as soon as its line is read (the process is not waiting for the end)."""
-    process = subprocess.Popen([sys.executable, "-m", "bot", "ask", "--json"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdin is not None and process.stdout is not None
         process.stdin.write("salarié à Brest\n")
@@ -111,7 +158,21 @@ def test_batch_output_is_flushed_line_by_line() -> None:
 @pytest.mark.slow
 def test_cli_finds_its_configuration_from_another_folder(tmp_path: Path) -> None:
     """Run from elsewhere, cep-bot uses the config.yaml beside the code; a wrong --config is said clearly."""
-    ok = subprocess.run([sys.executable, "-m", "bot", "ask", "--json", "salarié à Brest"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    ok = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json", "salarié à Brest"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert ok.returncode == 0 and json.loads(ok.stdout)["lot"]["id"] == "2024-bretagne"
-    bad = subprocess.run([sys.executable, "-m", "bot", "ask", "--config", "nope.yaml", "x"], cwd=tmp_path, capture_output=True, text=True, timeout=60, check=False)
+    bad = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--config", "nope.yaml", "x"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert bad.returncode == 2 and "nope.yaml: fichier de configuration introuvable" in bad.stderr

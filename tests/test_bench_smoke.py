@@ -22,7 +22,14 @@ BENCH = ROOT / "bench"
 OURS = {
     "e2e.py": ("updates/s", "CPU s per 1000 updates", "latency p50", "ratio bot/echo", "requests/update"),
     "startup.py": ("start to first reply", "peak RSS after first reply", "peak RSS after conversation", "bot/echo"),
-    "reload.py": ("reload time: median", "messages answered during reloads", "dropped: 0", "no reload", "reload-task", "reload-command"),
+    "reload.py": (
+        "reload time: median",
+        "messages answered during reloads",
+        "dropped: 0",
+        "no reload",
+        "reload-task",
+        "reload-command",
+    ),
 }
 OTHERS = {
     "understanding.py": ("p50", "p99"),

@@ -136,7 +136,7 @@ def test_shipped_file_says_where_secrets_come_from() -> None:
     header = text.split("\n\n")[0]
     assert "CEP_BOT_TOKEN" in header
     assert "CEP_WEBHOOK_SECRET" in header
-    assert TOKEN.split(":")[0] not in text
+    assert TOKEN.split(":", maxsplit=1)[0] not in text
 
 
 # -- mistakes, each with its line and column -----------------------------------------------------
@@ -144,7 +144,9 @@ def test_shipped_file_says_where_secrets_come_from() -> None:
 
 def test_unknown_key_with_did_you_mean(cfg: Edited) -> None:
     line = cfg.set("telegram:", "webhook:", "port:", to="prot: 8443")
-    assert cfg.problems() == [problem(line, cfg.col(line, "prot"), "clé inconnue « prot »", "vouliez-vous dire « port » ?")]
+    assert cfg.problems() == [
+        problem(line, cfg.col(line, "prot"), "clé inconnue « prot »", "vouliez-vous dire « port » ?")
+    ]
 
 
 def test_unknown_top_level_key_lists_the_keys(cfg: Edited) -> None:
@@ -154,25 +156,40 @@ def test_unknown_top_level_key_lists_the_keys(cfg: Edited) -> None:
             line,
             1,
             "clé inconnue « couleur »",
-            "clés possibles ici : knowledge_dir, knowledge_watch_seconds, database, hash_key_file, telegram, privacy, reminders, logging",
+            "clés possibles ici : knowledge_dir, knowledge_watch_seconds, database, hash_key_file, telegram, "
+            "privacy, reminders, logging",
         )
     ]
 
 
 def test_port_not_a_number(cfg: Edited) -> None:
     line = cfg.set("telegram:", "webhook:", "port:", to="port: abc")
-    assert cfg.problems() == [problem(line, cfg.col(line, "abc"), "« port » doit être un nombre entier, pas « abc »", "écrivez par exemple port: 8443")]
+    assert cfg.problems() == [
+        problem(
+            line,
+            cfg.col(line, "abc"),
+            "« port » doit être un nombre entier, pas « abc »",
+            "écrivez par exemple port: 8443",
+        )
+    ]
 
 
 def test_port_out_of_range(cfg: Edited) -> None:
     line = cfg.set("telegram:", "webhook:", "port:", to="port: 99999")
-    assert cfg.problems() == [problem(line, cfg.col(line, "99999"), "« port » doit être entre 1 et 65535", "écrivez par exemple port: 8443")]
+    assert cfg.problems() == [
+        problem(line, cfg.col(line, "99999"), "« port » doit être entre 1 et 65535", "écrivez par exemple port: 8443")
+    ]
 
 
 def test_retention_not_a_number(cfg: Edited) -> None:
     line = cfg.set("privacy:", "retention_days:", to='retention_days: "six mois"')
     assert cfg.problems() == [
-        problem(line, cfg.col(line, '"six'), "« retention_days » doit être un nombre entier, pas « six mois »", "écrivez par exemple retention_days: 180")
+        problem(
+            line,
+            cfg.col(line, '"six'),
+            "« retention_days » doit être un nombre entier, pas « six mois »",
+            "écrivez par exemple retention_days: 180",
+        )
     ]
 
 
@@ -191,7 +208,12 @@ def test_bad_log_level(cfg: Edited, level: str, hint: str) -> None:
 def test_unknown_mode(cfg: Edited) -> None:
     line = cfg.set("telegram:", "mode:", to="mode: webhooks")
     assert cfg.problems() == [
-        problem(line, cfg.col(line, "webhooks"), "valeur inconnue « webhooks » pour « mode »", "vouliez-vous dire « webhook » ? valeurs possibles : polling, webhook")
+        problem(
+            line,
+            cfg.col(line, "webhooks"),
+            "valeur inconnue « webhooks » pour « mode »",
+            "vouliez-vous dire « webhook » ? valeurs possibles : polling, webhook",
+        )
     ]
 
 
@@ -199,7 +221,8 @@ SECRET = problem(
     0,
     0,
     "un jeton ou un secret ne doit jamais être écrit dans config.yaml",
-    "supprimez cette ligne ; donnez le jeton du bot par la variable d'environnement CEP_BOT_TOKEN (et le secret du webhook par CEP_WEBHOOK_SECRET)",
+    "supprimez cette ligne ; donnez le jeton du bot par la variable d'environnement CEP_BOT_TOKEN (et le secret du "
+    "webhook par CEP_WEBHOOK_SECRET)",
 )
 
 
@@ -232,7 +255,7 @@ def test_token_in_a_url_is_refused(cfg: Edited) -> None:
 
 def test_webhook_mode_without_url(cfg: Edited) -> None:
     cfg.set("telegram:", "mode:", to="mode: webhook")
-    line = [i for i, text in enumerate(cfg.lines, start=1) if text.strip().startswith("url:")][0]
+    line = next(i for i, text in enumerate(cfg.lines, start=1) if text.strip().startswith("url:"))
     assert cfg.problems() == [
         problem(
             line,
@@ -266,25 +289,49 @@ def test_webhook_mode_with_https_url_loads(cfg: Edited) -> None:
 def test_staff_id_not_a_number(cfg: Edited) -> None:
     line = cfg.set("telegram:", "staff_ids:", to="staff_ids: [123456789, abc]")
     assert cfg.problems() == [
-        problem(line, cfg.col(line, "abc"), "identifiant Telegram invalide « abc »", "écrivez le numéro d'utilisateur Telegram, par exemple 123456789")
+        problem(
+            line,
+            cfg.col(line, "abc"),
+            "identifiant Telegram invalide « abc »",
+            "écrivez le numéro d'utilisateur Telegram, par exemple 123456789",
+        )
     ]
 
 
 def test_staff_ids_not_a_list(cfg: Edited) -> None:
     line = cfg.set("telegram:", "staff_ids:", to="staff_ids: 123456789")
     assert cfg.problems() == [
-        problem(line, cfg.col(line, "123"), "« staff_ids » doit être une liste, même pour un seul élément", "mettez la valeur entre crochets : staff_ids: [123456789]")
+        problem(
+            line,
+            cfg.col(line, "123"),
+            "« staff_ids » doit être une liste, même pour un seul élément",
+            "mettez la valeur entre crochets : staff_ids: [123456789]",
+        )
     ]
 
 
 def test_keep_not_understood_not_a_boolean(cfg: Edited) -> None:
     line = cfg.set("privacy:", "keep_not_understood:", to="keep_not_understood: peut-être")
-    assert cfg.problems() == [problem(line, cfg.col(line, "peut"), "« keep_not_understood » doit valoir true ou false", "écrivez keep_not_understood: false")]
+    assert cfg.problems() == [
+        problem(
+            line,
+            cfg.col(line, "peut"),
+            "« keep_not_understood » doit valoir true ou false",
+            "écrivez keep_not_understood: false",
+        )
+    ]
 
 
 def test_yaml_syntax_error_in_config(cfg: Edited) -> None:
     line = cfg.set("logging:", "level:", to="\tlevel: INFO", keep_indent=False)
-    assert cfg.problems() == [problem(line, 1, "tabulation interdite", "remplacez la tabulation par des espaces (2 espaces par niveau de décalage)")]
+    assert cfg.problems() == [
+        problem(
+            line,
+            1,
+            "tabulation interdite",
+            "remplacez la tabulation par des espaces (2 espaces par niveau de décalage)",
+        )
+    ]
 
 
 def test_every_problem_is_reported_at_once(cfg: Edited) -> None:
@@ -298,7 +345,9 @@ def test_config_not_utf8(cfg: Edited) -> None:
     data = cfg.path.read_bytes().split(b"\n")
     data[line - 1] += " # défaut".encode("latin-1")
     cfg.path.write_bytes(b"\n".join(data))
-    assert cfg.problems() == [problem(line, 1, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8")]
+    assert cfg.problems() == [
+        problem(line, 1, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8")
+    ]
 
 
 def test_cli_refuses_to_start_with_a_broken_config(cfg: Edited, capsys: pytest.CaptureFixture[str]) -> None:
@@ -307,7 +356,14 @@ def test_cli_refuses_to_start_with_a_broken_config(cfg: Edited, capsys: pytest.C
         main(["--config", str(cfg.path), "check", str(ROOT / "knowledge")])
     assert raised.value.code == 2
     err = capsys.readouterr().err
-    assert err.strip().split("\n") == [problem(line, cfg.col(line, "abc"), "« port » doit être un nombre entier, pas « abc »", "écrivez par exemple port: 8443")]
+    assert err.strip().split("\n") == [
+        problem(
+            line,
+            cfg.col(line, "abc"),
+            "« port » doit être un nombre entier, pas « abc »",
+            "écrivez par exemple port: 8443",
+        )
+    ]
 
 
 # -- secrets come from the environment -----------------------------------------------------------

@@ -113,7 +113,7 @@ def _read_until(proc: subprocess.Popen[bytes], marker: bytes, timeout: float = T
         selector.register(proc.stdout, selectors.EVENT_READ)
         while marker not in seen:
             remaining = deadline - time.monotonic()
-            if remaining <= 0 or proc.poll() is not None and not selector.select(0):
+            if remaining <= 0 or (proc.poll() is not None and not selector.select(0)):
                 raise AssertionError(f"{marker!r} not seen; output so far:\n{seen.decode(errors='replace')}")
             if selector.select(min(remaining, 0.5)):
                 chunk = os.read(proc.stdout.fileno(), 65536)
@@ -135,7 +135,7 @@ def test_ctrl_c_exits_cleanly_without_a_traceback() -> None:
     try:
         assert proc.stdin is not None
         _read_until(proc, "Où habitez-vous".encode())
-        proc.stdin.write("Lyon\n".encode())
+        proc.stdin.write(b"Lyon\n")
         proc.stdin.flush()
         _read_until(proc, b"5. Une autre situation")
         proc.send_signal(signal.SIGINT)  # Ctrl-C while waiting for the next line

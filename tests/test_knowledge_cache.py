@@ -23,7 +23,10 @@ def test_place_index_is_reused_only_while_the_geography_is_unchanged(tmp_path: P
     assert first.places.snapshot is first.snapshot  # the first is left as it was
     assert second.places.find("Quimper").place.region == "53"
     geo = knowledge / "geographie.yaml"
-    geo.write_text(geo.read_text(encoding="utf-8").replace('alias: ["la Bretagne"', 'alias: ["Armorique", "la Bretagne"', 1), encoding="utf-8")
+    geo.write_text(
+        geo.read_text(encoding="utf-8").replace('alias: ["la Bretagne"', 'alias: ["Armorique", "la Bretagne"', 1),
+        encoding="utf-8",
+    )
     third = load(knowledge)
     assert third.places.names is not first.places.names
     assert third.places.find("je vis en Armorique").place.region == "53"

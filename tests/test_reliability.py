@@ -16,16 +16,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakebotapi import BOT_USER, FakeBotApi
-from harness import RunningBot, make_config
 
 from bot.storage import DatabaseUnavailable, Store, load_or_create_key
+from fakebotapi import BOT_USER, FakeBotApi
 from handlers.context import Exit
+from harness import RunningBot, make_config
 
 NAME = "Zébulon"
 SECRET_TEXT = "mon voisin Trucmuche"
 GROUP = -100777
 BOT_LINK = f"https://t.me/{BOT_USER['username']}"
+
+pytestmark = pytest.mark.slow  # drives the real Application over the fake Bot API
 
 
 def poll_message(chat: int, user: int, first_name: str = NAME) -> dict[str, Any]:
@@ -55,7 +57,7 @@ def group_message(text: str, *, user: int = 51, chat: int = GROUP, chat_type: st
         "text": text,
     }
     if entities and text.startswith("/"):
-        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split(maxsplit=1)[0])}]
     return {"message": message}
 
 
@@ -93,7 +95,6 @@ async def test_an_update_that_cannot_be_parsed_is_dropped_and_everyone_else_answ
     assert not [r for r in caplog.records if r.levelno >= logging.CRITICAL]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("answer", [[{"no_update_id": 1}, "junk"], {"not": "a list"}])
 async def test_a_broken_get_updates_answer_is_asked_again_later_and_later(tmp_path: Path, knowledge: Any, answer: object) -> None:
     """Junk or an update without update_id: the poller waits 1 s, 2 s, 4 s... instead of asking again at once."""
@@ -219,7 +220,7 @@ async def test_one_chats_backlog_does_not_hold_up_the_others(tmp_path: Path, kno
 
 async def test_debug_logs_hold_no_id_name_or_text(tmp_path: Path, knowledge: Any, caplog: pytest.LogCaptureFixture) -> None:
     """With the bot at DEBUG, telegram and httpx stay at WARNING; no line names the person or their text."""
-    from handlers.runtime import setup_logging  # noqa: PLC0415
+    from handlers.runtime import setup_logging
 
     user = 918273645
     with FakeBotApi() as fake:
@@ -263,9 +264,9 @@ async def test_database_and_wal_are_private(tmp_path: Path, knowledge: Any) -> N
 
 async def test_a_read_only_database_is_not_treated_as_corrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """SQLite says the file is read-only: the store refuses to open, and nothing is moved aside or replaced."""
-    import aiosqlite  # noqa: PLC0415
+    import aiosqlite
 
-    import bot.storage  # noqa: PLC0415
+    import bot.storage
 
     path = tmp_path / "cep.sqlite3"
     async with Store(path, load_or_create_key(tmp_path / "k")) as store:
@@ -294,7 +295,6 @@ async def test_a_database_without_write_permission_is_refused_not_replaced(tmp_p
     assert not list(tmp_path.glob("*.corrupt-*"))
 
 
-@pytest.mark.slow
 async def test_a_data_folder_removed_while_running_stops_the_bot(tmp_path: Path, knowledge: Any) -> None:
     """The database and key deleted under the running bot: it stops (status 5) instead of going on blind."""
     with FakeBotApi() as fake:

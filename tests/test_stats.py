@@ -14,8 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from fakebotapi import FakeBotApi
-from harness import RunningBot
 
 from bot.cli import main
 from bot.config import load_config
@@ -23,6 +21,8 @@ from bot.dialogue.engine import UserInput
 from bot.service import Assistant
 from bot.stats import summarise
 from bot.storage import Store, load_or_create_key
+from fakebotapi import FakeBotApi
+from harness import RunningBot
 
 ROOT = Path(__file__).resolve().parent.parent
 STAFF = 5005
@@ -101,7 +101,8 @@ def row(out: str, group: str | None = None) -> list[str]:
     return line.split()[1:]
 
 
-# columns: conversations personnes reponses questions utile_oui utile_non % rdv rappels_demandes rappels_envoyes non_compris
+# columns: conversations personnes reponses questions utile_oui utile_non % rdv
+#          rappels_demandes rappels_envoyes non_compris
 
 
 def test_stats_totals(tmp_path: Path, knowledge, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
@@ -136,10 +137,14 @@ def test_stats_by_dimension_and_csv(tmp_path: Path, knowledge, capsys: pytest.Ca
     target = tmp_path / "out.csv"
     out = stats(capsys, config_path, "--by", "source", "--csv", str(target))
     assert f"Tableau écrit dans {target}" in out
-    with open(target, encoding="utf-8") as handle:
+    with target.open(encoding="utf-8") as handle:
         table = {r["groupe"]: r for r in csv.DictReader(handle)}
     assert set(table) == {"affiche", "flyer", "(direct)"}
-    assert table["affiche"]["conversations"] == "2" and table["affiche"]["rdv_pris"] == "1" and table["flyer"]["utile_non"] == "1"
+    assert (
+        table["affiche"]["conversations"] == "2"
+        and table["affiche"]["rdv_pris"] == "1"
+        and table["flyer"]["utile_non"] == "1"
+    )
 
 
 def test_stats_period(tmp_path: Path, knowledge, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
@@ -162,9 +167,13 @@ def test_stats_in_a_subprocess(tmp_path: Path, knowledge) -> None:  # type: igno
     fill(config_path, knowledge)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     env.pop("CEP_BOT_TOKEN", None)
-    result = subprocess.run(  # noqa: S603
+    result = subprocess.run(
         [sys.executable, "-m", "bot", "--config", str(config_path), "stats", "--by", "region"],
-        capture_output=True, text=True, env=env, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "par region" in result.stdout and row(result.stdout, "84")[:3] == ["2", "2", "2"]
@@ -199,7 +208,9 @@ def test_purge_command(tmp_path: Path, knowledge, capsys: pytest.CaptureFixture[
     capsys.readouterr()
     assert main(["--config", str(config_path), "purge"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Supprimé (plus de 30 jours) : conversations 1, événements 9, rappels 1, messages non compris 0")
+    assert out.startswith(
+        "Supprimé (plus de 30 jours) : conversations 1, événements 9, rappels 1, messages non compris 0"
+    )
     with closing(sqlite3.connect(database)) as db:
         assert db.execute("SELECT COUNT(*) FROM events WHERE person = ?", (persons["1"],)).fetchone() == (0,)
         assert db.execute("SELECT COUNT(*) FROM events").fetchone() == (before,)
@@ -219,7 +230,9 @@ def test_summarise_counts_each_answer_in_its_own_group() -> None:
     assert rows["11"]["utile_oui"] == 1 and rows["11"]["conversations"] == 1  # the person's last answer
     assert rows["(sans réponse)"]["conversations"] == 1
     total = summarise(events).rows
-    assert [(r["groupe"], r["conversations"], r["personnes"], r["reponses"], r["satisfaction_pct"]) for r in total] == [("total", 2, 2, 2, 100)]
+    assert [(r["groupe"], r["conversations"], r["personnes"], r["reponses"], r["satisfaction_pct"]) for r in total] == [
+        ("total", 2, 2, 2, 100)
+    ]
     assert summarise([]).text == "Aucun événement sur la période."
 
 
@@ -231,7 +244,9 @@ async def test_staff_stats_command_and_ordinary_help_for_others(tmp_path: Path, 
     config_path = write_config(tmp_path)
     await _fill(config_path, knowledge)
     with FakeBotApi() as fake:
-        config = replace(load_config(config_path), base_url=fake.base_url, staff_ids=frozenset({STAFF}), knowledge_watch_seconds=0)
+        config = replace(
+            load_config(config_path), base_url=fake.base_url, staff_ids=frozenset({STAFF}), knowledge_watch_seconds=0
+        )
         async with RunningBot(config, knowledge):
             fake.send_command(STAFF, "/stats")
             (figures,) = await fake.areplies(STAFF, 1)

@@ -142,7 +142,9 @@ async def test_a_reminder_is_committed_with_the_turn_that_asks_for_it(tmp_path: 
         assert reminder.chat_id == 7 and reminder.payload["region"] == "84"
         assert dt.timedelta(days=2, hours=23) < reminder.due_at - dt.datetime.now(dt.UTC) <= dt.timedelta(days=3)
         # the channel then asks for it: the same reminder, not a second one
-        assert await assistant.schedule_reminder(7, 7, turn.state) == reminder.id
+        scheduled = await assistant.schedule_reminder(7, 7, turn.state)
+        assert scheduled is not None and scheduled.id == reminder.id
+        assert scheduled.due_at == reminder.due_at  # the due time is computed once, stored and scheduled alike
         assert await store.count("reminders") == 1
 
 

@@ -36,7 +36,6 @@ sys.path.insert(0, str(ROOT))
 
 from bot.textnorm import fold, strip_article  # noqa: E402
 
-
 COMMON_ZIPF = 3.0  # a dictionary word at least this frequent is an ordinary word
 PHRASE_ZIPF = 5.0  # every word of an ordinary phrase is at least this frequent
 
@@ -69,7 +68,12 @@ def main() -> None:
         names.add(strip_article(name))
         for variant in (name, strip_article(name)):
             parts = variant.split()
-            if len(parts) > 1 and parts[0] not in ("saint", "sainte", "saints", "saintes") and all(ordinary(w, PHRASE_ZIPF) or w in glue for w in parts) and any(w not in glue for w in parts):
+            if (
+                len(parts) > 1
+                and parts[0] not in ("saint", "sainte", "saints", "saintes")
+                and all(ordinary(w, PHRASE_ZIPF) or w in glue for w in parts)
+                and any(w not in glue for w in parts)
+            ):
                 phrases.add(variant)
     import yaml  # noqa: PLC0415
 

@@ -18,6 +18,7 @@ import secrets
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from bot.config import Config
 from bot.dialogue import questions as dq
 from bot.dialogue.answers import (
     DETAIL_LABELS,
@@ -43,7 +44,6 @@ from bot.vocab import QUALIFIER_TRAITS, STATUS_TRAITS, Action, DetailTrait, Even
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from bot.config import Config
     from bot.nlu.knowledge import Knowledge
     from bot.nlu.understand import Understanding
     from bot.nlu.places import PlaceRef, PlaceResult
@@ -60,8 +60,6 @@ EMPLOYER_BUTTONS = {
     DetailTrait.MILITAIRE: "Les armées",
 }
 NEED_LABELS = {Need.PONCTUEL: "Une question ponctuelle", Need.ACCOMPAGNEMENT: "Un accompagnement dans la durée"}
-REMINDER_DAYS = 3
-RETENTION_DAYS = 180
 FAQ_BUTTONS = 4
 EMPLOYER_DOORS = frozenset({"employeur_public"})
 # Questions of questions.yaml that a booking follow-up answers better for the door just given.
@@ -96,7 +94,7 @@ class Reply:
 
 @dataclass(frozen=True, slots=True)
 class UserInput:
-    kind: str  # an InputKind
+    kind: InputKind
     text: str = ""
     lat: float = 0.0
     lon: float = 0.0
@@ -158,7 +156,7 @@ class Turn:
     state: Conversation
     replies: tuple[Reply, ...]
     events: tuple[dict[str, Any], ...] = ()
-    actions: tuple[str, ...] = ()  # Action values
+    actions: tuple[Action, ...] = ()
 
 
 class _Out:
@@ -167,7 +165,7 @@ class _Out:
     def __init__(self) -> None:
         self.replies: list[Reply] = []
         self.events: list[dict[str, Any]] = []
-        self.actions: list[str] = []
+        self.actions: list[Action] = []
 
     def say(self, text: str, title: str = "", buttons: tuple[tuple[Button, ...], ...] = (), location: bool = False) -> None:
         self.replies.append(Reply(text, title, buttons, location))
@@ -209,8 +207,8 @@ class Engine:
         knowledge: Knowledge,
         today: dt.date | None = None,
         *,
-        retention_days: int = RETENTION_DAYS,
-        reminder_days: int = REMINDER_DAYS,
+        retention_days: int = Config.retention_days,
+        reminder_days: int = Config.reminder_days,
     ) -> None:
         self.knowledge = knowledge
         self.snapshot = knowledge.snapshot
@@ -720,7 +718,8 @@ class Engine:
         market = self.snapshot.market_on(self.today)
         if market is None or not state.candidates:
             return False
-        lots = {market.lot_for(c["region"]).id if market.lot_for(c["region"]) else None for c in state.candidates}
+        found = [market.lot_for(c["region"]) for c in state.candidates]
+        lots = {lot.id if lot is not None else None for lot in found}
         if len(lots) != 1 or None in lots:
             return False
         lot = market.lot_for(state.candidates[0]["region"])

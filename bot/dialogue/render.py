@@ -49,7 +49,7 @@ def final_answer(snapshot: Snapshot, rec: Recommendation, need: str | None, plac
         parts.append(_regional_block(snapshot, rec, place_label))
         parts.append("Comment réserver\n" + snapshot.text("reserver_accompagnement" if need == "accompagnement" else "reserver_ponctuel"))
     else:
-        parts.append(_network_block(snapshot, rec.network))
+        parts.append(_network_block(snapshot, network.id))
     if rec.alternatives:
         alt_lines = ["Vous pouvez aussi choisir :"]
         for alt in rec.alternatives:

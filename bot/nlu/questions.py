@@ -92,6 +92,7 @@ MAX_QUESTIONS = 3  # questions answered in one message
 OTHER_QUESTION = 0.5  # score a part of a message needs, alone, to be answered as a further question
 
 _REGION = "region"  # the word for the kind of a French place (see bot.nlu.understand.place_kind_word)
+_STOP = ""  # what a typo of a stop word reads as: nothing
 _ANCHOR = "cep"  # the word the CEP reads as ("le cep", "le conseil en évolution professionnelle", "ce dispositif"...)
 # Pieces of a message: sentences and comma-separated parts, a "?" kept with its piece.
 _PIECES = re.compile(r"[^.?!;,\n]+[?]*")
@@ -136,25 +137,39 @@ class QuestionIndex:
                 stems = lex.content_stems(phrasing)
                 if stems:
                     phrasings.append((question.id, stems))
+        self.idf = self._weights(phrasings)
+        self._typo_indexes()
+        self._phrasing_indexes(phrasings)
+        self.concepts = {qid: lex.concept_groups(q.concepts) for qid, q in self.snapshot.questions.items()}
+        self.excluded = {qid: lex.concept_groups(q.excludes) for qid, q in self.snapshot.questions.items()}
+        # stems that say how a question is asked, not what it is about
+        self.cues = lex.question_words | {c for c in map(lex.canonical, self.snapshot.language.cues) if c is not None}
+        # words that say what a piece of a message asks about, however common
+        topics = (groups[0] for groups in self.concepts.values() if groups)  # the first concept says the topic
+        self.concept_stems = frozenset(next(iter(alt)) for group in topics for alt in group if len(alt) == 1) - {_ANCHOR}
+
+    def _weights(self, phrasings: list[tuple[str, list[str]]]) -> dict[str, float]:
+        """How rare each stem is among phrasings, and among questions (IDF): a word that many
+        phrasings of one question use ("transco") says more than one a single phrasing uses in passing."""
         doc_freq: dict[str, int] = defaultdict(int)
-        for _, stems in phrasings:
-            for s in set(stems):
-                doc_freq[s] += 1
-        total = max(len(phrasings), 1)
         question_freq: dict[str, set[str]] = defaultdict(set)
         for qid, stems in phrasings:
-            for s in stems:
+            for s in set(stems):
+                doc_freq[s] += 1
                 question_freq[s].add(qid)
-        # how rare a word is among phrasings, and among questions: a word that many phrasings of one
-        # question use ("transco") says more than one a single phrasing uses in passing
+        total = max(len(phrasings), 1)
         nq = max(len(self.snapshot.questions), 1)
         scale = math.log(1 + total) / math.log(1 + nq)
         mix = QUESTION_IDF_SHARE
-        self.idf = {
+        return {
             s: ((1 - mix) * math.log(1 + total / df) + mix * scale * math.log(1 + nq / len(question_freq[s])))
-            * (QUESTION_WORD_WEIGHT if s in lex.question_words else 1.0)
+            * (QUESTION_WORD_WEIGHT if s in self.lex.question_words else 1.0)
             for s, df in doc_freq.items()
         }
+
+    def _typo_indexes(self) -> None:
+        """Known stems and words by their first two letters, for typo correction."""
+        lex = self.lex
         self.vocab = sorted(s for s in self.idf if len(s) >= 4)
         # typos rarely touch the first two letters: "mission" is not a typo of "demission", nor
         # "campagne" of "compagne"
@@ -171,6 +186,14 @@ class QuestionIndex:
         self.lexicon_by_prefix: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self.lexicon):
             self.lexicon_by_prefix[word[:2]].append(word)
+        # the long words that say nothing, for their typos ("exactemnt")
+        self.stop_by_prefix: dict[str, list[str]] = defaultdict(list)
+        for word in sorted(lex.stopwords):
+            if len(word) >= TYPO_LENGTH:
+                self.stop_by_prefix[word[:TYPO_PREFIX]].append(word)
+
+    def _phrasing_indexes(self, phrasings: list[tuple[str, list[str]]]) -> None:
+        """Each phrasing's stem weights, the phrasings of each stem, each question's vocabulary."""
         self.phrasings = []  # (question, stem weights, total weight, heaviest weight)
         for qid, stems in phrasings:
             weights = {s: self.idf[s] for s in set(stems)}
@@ -182,13 +205,6 @@ class QuestionIndex:
         self.question_vocab: dict[str, set[str]] = defaultdict(set)
         for qid, weights, _, _ in self.phrasings:
             self.question_vocab[qid].update(weights)
-        self.concepts = {qid: lex.concept_groups(q.concepts) for qid, q in self.snapshot.questions.items()}
-        self.excluded = {qid: lex.concept_groups(q.excludes) for qid, q in self.snapshot.questions.items()}
-        # stems that say how a question is asked, not what it is about
-        self.cues = lex.question_words | {c for c in map(lex.canonical, self.snapshot.language.cues) if c is not None}
-        # words that say what a piece of a message asks about, however common
-        topics = (groups[0] for groups in self.concepts.values() if groups)  # the first concept says the topic
-        self.concept_stems = frozenset(next(iter(alt)) for group in topics for alt in group if len(alt) == 1) - {_ANCHOR}
 
     def _read(
         self, stems: list[str], lookup: dict[str, str | None] | None = None, words: dict[str, str] | None = None
@@ -206,6 +222,8 @@ class QuestionIndex:
             if s not in lookup:
                 lookup[s] = self._correct(s, (words or {}).get(s, s))
             found = lookup[s]
+            if found == _STOP:
+                continue
             if found is not None:
                 known.add(found)
             elif s not in self.lex.question_words:  # "combien" says little, whether the phrasings use it or not
@@ -224,10 +242,14 @@ class QuestionIndex:
                 return known
         for text, index in ((s, self.vocab_by_prefix), (word, self.lexicon_by_prefix)):
             if len(text) >= TYPO_LENGTH:
-                edits = 1 if len(text) < 10 else 2
-                match = process.extractOne(text, index.get(text[:2], ()), scorer=Levenshtein.distance, score_cutoff=edits)
+                edits = 1 if len(text) < TYPO_EDITS_LONG else 2
+                match = process.extractOne(text, index.get(text[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits)
                 if match is not None:
                     return match[0] if index is self.vocab_by_prefix else self.lexicon[match[0]]
+        if len(word) >= TYPO_LENGTH:
+            edits = 1 if len(word) < TYPO_EDITS_LONG else 2
+            if process.extractOne(word, self.stop_by_prefix.get(word[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits):
+                return _STOP  # "exactemnt": a typo of a word that says nothing, not an unknown word
         return None
 
     def match(
@@ -299,6 +321,50 @@ class QuestionIndex:
             best = replace(best, asked=False)
         return best
 
+    def _phrasing_scores(self, known: set[str], message_weight: float) -> dict[str, float]:
+        """Each question's best phrasing score: coverage of the phrasing, damped by what of the message it leaves out."""
+        # the phrasings that share a telling word with the message (all that share one if it has none)
+        telling = [s for s in known if self.idf[s] >= TELLING] or list(known)
+        minor = [s for s in known if s not in telling]
+        shared: dict[int, float] = defaultdict(float)
+        for s in telling:
+            weight = self.idf[s]
+            for index in self.by_stem.get(s, ()):
+                shared[index] += weight
+        scores: dict[str, float] = {}
+        phrasings = self.phrasings
+        for index, common in shared.items():
+            qid, weights, total, heaviest = phrasings[index]
+            for s in minor:
+                common += weights.get(s, 0.0)
+            base = BASE if len(weights) > 1 else BASE_SINGLE
+            score = common / total * (base + (1 - base) * common / message_weight)
+            if len(weights) > 1 and common < heaviest * 1.01 and common < total * 0.5:
+                score *= SINGLE_WORD  # one word shared, and not the phrasing's most telling one
+            if score > scores.get(qid, 0.0):
+                scores[qid] = score
+        return scores
+
+    def _concept_factors(
+        self, scores: dict[str, float], known: set[str], stems: list[str], context: frozenset[str], message_weight: float
+    ) -> None:
+        """Scale each score by how much of the message its question explains and by its concepts."""
+        topic = max(known, key=lambda t: self.idf[t])
+        present = known | set(stems)
+        for qid in scores:
+            vocab = self.question_vocab[qid]
+            explained = sum(self.idf[s] for s in known if s in vocab) / message_weight
+            factor = 0.8 + 0.3 * explained
+            if topic not in vocab:
+                factor *= TOPIC_PENALTY  # the message's rarest word is not what this question is about
+            for group in self.concepts.get(qid, ()):
+                if not any(alternative <= present for alternative in group):
+                    factor *= CONCEPT_MISSING  # "le prix de l'essence" is not about the employer
+            for group in self.excluded.get(qid, ()):
+                if any(alternative <= present or alternative <= context for alternative in group):
+                    factor *= CONCEPT_EXCLUDED  # "j'ai une RQTH, quel organisme ?" is not the general case
+            scores[qid] = min(1.0, scores[qid] * factor)
+
     def match_many(
         self,
         text: str,
@@ -318,7 +384,9 @@ class QuestionIndex:
             return best
         lex = self.lex
         # only the sentences that ask, each cut at "et" / "ou"; the situation told around them is context
-        sentences = [t for t in _QUESTIONS.findall(text[:MAX_TEXT]) if "?" in t or lex.asking.search(lex.normalize(t))]
+        # in a message with question marks, the sentences that carry one are its questions
+        marked = "?" in text
+        sentences = [t for t in _QUESTIONS.findall(text[:MAX_TEXT]) if ("?" in t if marked else lex.asking.search(lex.normalize(t)))]
         parts = [p for sentence in sentences for p in _AND.split(sentence) if p.strip()]
         if len(parts) < 2:
             return best
@@ -365,43 +433,10 @@ class QuestionIndex:
         lone_word = long_unknown > 0 and len({t for t in known if self.idf[t] >= STRONG and t not in self.lex.question_words and t != free}) <= 1
         # the words of a person's situation (her job, her employer) are not off-topic words
         message_weight = known_weight + (SITUATED_UNKNOWN_WEIGHT if situated else UNKNOWN_WEIGHT) * unknown + ELSEWHERE_WEIGHT * elsewhere
-        # the phrasings that share a telling word with the message (all that share one if it has none)
-        telling = [s for s in known if self.idf[s] >= TELLING] or list(known)
-        minor = [s for s in known if s not in telling]
-        shared: dict[int, float] = defaultdict(float)
-        for s in telling:
-            weight = self.idf[s]
-            for index in self.by_stem.get(s, ()):
-                shared[index] += weight
-        scores: dict[str, float] = {}
-        phrasings = self.phrasings
-        for index, common in shared.items():
-            qid, weights, total, heaviest = phrasings[index]
-            for s in minor:
-                common += weights.get(s, 0.0)
-            base = BASE if len(weights) > 1 else BASE_SINGLE
-            score = common / total * (base + (1 - base) * common / message_weight)
-            if len(weights) > 1 and common < heaviest * 1.01 and common < total * 0.5:
-                score *= SINGLE_WORD  # one word shared, and not the phrasing's most telling one
-            if score > scores.get(qid, 0.0):
-                scores[qid] = score
+        scores = self._phrasing_scores(known, message_weight)
         if not scores:
             return None
-        topic = max(known, key=lambda t: self.idf[t])
-        present = known | set(stems)
-        for qid in scores:
-            vocab = self.question_vocab[qid]
-            explained = sum(self.idf[s] for s in known if s in vocab) / message_weight
-            factor = 0.8 + 0.3 * explained
-            if topic not in vocab:
-                factor *= TOPIC_PENALTY  # the message's rarest word is not what this question is about
-            for group in self.concepts.get(qid, ()):
-                if not any(alternative <= present for alternative in group):
-                    factor *= CONCEPT_MISSING  # "le prix de l'essence" is not about the employer
-            for group in self.excluded.get(qid, ()):
-                if any(alternative <= present or alternative <= context for alternative in group):
-                    factor *= CONCEPT_EXCLUDED  # "j'ai une RQTH, quel organisme ?" is not the general case
-            scores[qid] = min(1.0, scores[qid] * factor)
+        self._concept_factors(scores, known, stems, context, message_weight)
         if long_unknown:
             # one known word among words the knowledge base never uses: "le prix de l'essence";
             # the less so when the message names the CEP ("le cep, je peux en bénéficier ?").
