@@ -35,7 +35,8 @@ __all__ = [
 ]
 
 REGIONAL = "operateur_regional"
-SHORT_LIMIT = 700  # characters of the first answer (title included)
+SHORT_LIMIT = 700  # characters of the first answer (title and satisfaction question included)
+RATING_ROOM = 42  # "\n\nCette réponse vous a-t-elle été utile ?" added by the engine
 EARTH_KM = 6371.0
 
 
@@ -114,8 +115,11 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_KM * math.asin(math.sqrt(a))
 
 
-def office_lines(snapshot: Snapshot, office: Office, *, short: bool = False) -> list[str]:
+def office_lines(snapshot: Snapshot, office: Office, *, short: bool = False, compact: bool = False) -> list[str]:
     directory = snapshot.guides.offices[office.network]
+    if compact:  # one line, when the first answer would not fit on a phone screen
+        phone = f" — Tél. {office.phone}" if office.phone else ""
+        return [f"• {office.name}{phone} (annuaire de {directory.date}, à vérifier)"]
     lines = [f"• {office.name}", f"  {office.address}" + (f" — Tél. {office.phone}" if office.phone else "")]
     if office.website and not short:
         lines.append(f"  Site : {office.website}")
@@ -123,7 +127,9 @@ def office_lines(snapshot: Snapshot, office: Office, *, short: bool = False) -> 
     return lines
 
 
-def door_contact_lines(snapshot: Snapshot, rec: Recommendation, network: str, place: Place, *, short: bool = False) -> list[str]:
+def door_contact_lines(
+    snapshot: Snapshot, rec: Recommendation, network: str, place: Place, *, short: bool = False, compact: bool = False
+) -> list[str]:
     """How to reach ``network`` from this place: regional contacts, a local office, or the finder page."""
     if network == REGIONAL:
         region = snapshot.regions.get(rec.region or "")
@@ -135,7 +141,7 @@ def door_contact_lines(snapshot: Snapshot, rec: Recommendation, network: str, pl
     lines = []
     office = nearest_office(snapshot, network, place)
     if office is not None:
-        lines.extend(office_lines(snapshot, office, short=short))
+        lines.extend(office_lines(snapshot, office, short=short, compact=compact))
     lines.extend(_short_contact(snapshot, snapshot.networks[network].contact))
     guide = _guide(snapshot, network)
     if guide is not None and guide.finder and not any(guide.finder in line for line in lines) and not (short and office):
@@ -164,18 +170,25 @@ def short_answer(snapshot: Snapshot, rec: Recommendation, need: str | None, plac
     """(title, body): the door and why, the contact, the first booking step — on one phone screen."""
     network = rec.network or REGIONAL
     title = f"À qui vous adresser : {snapshot.networks[network].name}"
+    body = _short_body(snapshot, rec, need, place, network, compact=False)
+    if len(title) + len(body) + RATING_ROOM > SHORT_LIMIT:
+        body = _short_body(snapshot, rec, need, place, network, compact=True)
+    return title, body
+
+
+def _short_body(snapshot: Snapshot, rec: Recommendation, need: str | None, place: Place, network: str, *, compact: bool) -> str:
     parts = [rec.rule.explanation if rec.rule is not None else snapshot.networks[network].description]
     step = first_step(snapshot, network, need)
     # a finder page already named in the first step is not repeated above it
-    contact = [line for line in door_contact_lines(snapshot, rec, network, place, short=True) if not _url_in(line, step)]
+    lines = door_contact_lines(snapshot, rec, network, place, short=True, compact=compact)
+    contact = [line for line in lines if not _url_in(line, step)]
     if not contact:
         contact = ["• Point d'entrée national : https://mon-cep.org"]
     parts.append("\n".join(contact))
     parts.append("Première étape : " + step)
     if rec.alternatives:
-        parts.append("Autre possibilité : " + _names(snapshot, rec.alternatives) + " (bouton « Autres possibilités »).")
-    body = "\n\n".join(parts)
-    return title, body
+        parts.append("Autre possibilité : " + _names(snapshot, rec.alternatives) + ".")
+    return "\n\n".join(parts)
 
 
 def booking_text(snapshot: Snapshot, rec: Recommendation, need: str | None, place: Place) -> str:
@@ -213,6 +226,8 @@ def prepare_text(snapshot: Snapshot, network: str, traits: Iterable[str], need: 
     guide = _guide(snapshot, network)
     items = list(guide.prepare) if guide is not None else []
     for item in snapshot.guides.prepare:
+        if "agent_public" in have and "salarie" in item.when:
+            continue  # a public agent named by a job ("aide-soignante titulaire") is no private employee
         if item.when <= have and item.text not in items:
             if "démissionner" in item.text and need != "accompagnement":
                 continue  # resigning for a career change is a project: only with support over time

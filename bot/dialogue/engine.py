@@ -65,7 +65,9 @@ EMPLOYER_DOORS = frozenset({"employeur_public"})
 # Questions of questions.yaml that a booking follow-up answers better for the door just given.
 BOOKING_QUESTIONS = frozenset({"trouver_conseiller", "numero_telephone", "operateur_region", "avenir_actifs"})
 ANSWERED_PROMPT = "Voulez-vous autre chose ?"
+SAID_ABOVE = "Je vous ai donné cette information juste au-dessus. Voulez-vous autre chose ?"
 NOT_WORKING_TRAITS = frozenset({DetailTrait.ETUDIANT, DetailTrait.RETRAITE})
+PUBLIC_EMPLOYER_DOORS = frozenset({"employeur_public", "employeur_etat", "employeur_territorial", "employeur_hospitalier", "defense_mobilite"})
 QUESTION_FIRST = frozenset({"cout", "distance"})  # follow-ups a matching question of questions.yaml answers better
 _CORRECTION = re.compile(r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b")
 _COORDS = re.compile(r"^\s*(-?[0-9]{1,2}(?:[.,][0-9]+)?)\s*[,; ]\s*(-?[0-9]{1,3}(?:[.,][0-9]+)?)\s*$")
@@ -135,6 +137,7 @@ class Conversation:
     awaiting_feedback: bool = False  # after 👎: the next message is taken as feedback
     last_answer: str | None = None  # digest of the last answer sent: an unchanged answer is not re-sent
     last_door: str | None = None  # door, situation and need of the last answer
+    last_reply: str | None = None  # digest of the last turn's replies: the same ones are not sent twice in a row
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -256,8 +259,22 @@ class Engine:
         else:
             self._text(state, user.text, out)
         state.rev += 1
-        replies = tuple(self._stamp(reply, state.rev) for reply in _merge(out.replies))
+        merged = _merge(out.replies)
+        if user.kind != InputKind.COMMAND:
+            merged = self._not_twice(state, merged)
+        replies = tuple(self._stamp(reply, state.rev) for reply in merged)
         return Turn(state, replies, tuple(out.events), tuple(out.actions))
+
+    @staticmethod
+    def _not_twice(state: Conversation, replies: list[Reply]) -> list[Reply]:
+        """The same replies as the turn before are not sent again: one line instead, same choices."""
+        digest = hashlib.sha256("\n\n".join(r.plain() for r in replies).encode()).hexdigest()[:16]
+        repeated = digest == state.last_reply and bool(replies)
+        state.last_reply = digest
+        if not repeated:
+            return replies
+        last = replies[-1]
+        return [Reply(SAID_ABOVE, buttons=last.buttons, request_location=last.request_location)]
 
     @staticmethod
     def _stamp(reply: Reply, rev: int) -> Reply:
@@ -563,7 +580,8 @@ class Engine:
         kind = follow_up_kind(guides, folded) if state.step == Step.ANSWERED and not situated else None
         if kind is None:
             return False
-        if u.questions and (kind in QUESTION_FIRST or (kind == "reserver" and not set(u.questions) <= BOOKING_QUESTIONS)):
+        employer = self._recommendation(state).network in PUBLIC_EMPLOYER_DOORS  # their own terms: the guide says them
+        if u.questions and ((kind in QUESTION_FIRST and not employer) or (kind == "reserver" and not set(u.questions) <= BOOKING_QUESTIONS)):
             # "combien de temps dure un rendez-vous ?", "c'est payant ?": the sourced answer of questions.yaml
             return False
         self._follow_up(state, kind, out)
