@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import inspect
 import io
 import logging
@@ -55,19 +56,17 @@ def _knowledge(tree: Path) -> Any:
     return snapshot
 
 
-async def _play(fake: Any, users: list[int], timeout: float) -> None:
+async def _play(fake: Any, users: list[int], seconds: float) -> None:
     for step, _ in SCRIPT:
         for user in users:
             (fake.send_command if step.startswith("/") else fake.send_text)(user, step)
-        deadline = time.monotonic() + timeout
+        deadline = time.monotonic() + seconds
         for user in users:
-            try:
+            with contextlib.suppress(AssertionError):  # counted as lost below
                 await fake.areplies(user, 1, timeout=max(0.1, deadline - time.monotonic()))
-            except AssertionError:
-                pass  # counted as lost below
 
 
-async def delivery(tree: Path, knowledge: Any, users: int) -> None:
+async def delivery(knowledge: Any, users: int) -> None:
     import tempfile
 
     from fakebotapi import FakeBotApi
@@ -91,7 +90,7 @@ async def delivery(tree: Path, knowledge: Any, users: int) -> None:
                 elif name.startswith("one answer"):
                     fake.slow_next("sendMessage", 7.0, count=1)
                 group = list(range(1000, 1000 + users))
-                await _play(fake, group, timeout=120)
+                await _play(fake, group, seconds=120)
                 await asyncio.sleep(2.0)
                 expected = users * sum(n for _, n in SCRIPT)
                 got = [len(fake.sent(u)) for u in group]
@@ -99,7 +98,7 @@ async def delivery(tree: Path, knowledge: Any, users: int) -> None:
                 print(f"| {name} | {expected} | {sum(got)} | {lost} | {sum(got) - expected + lost} |")
 
 
-async def poison(tree: Path, knowledge: Any, window: float) -> None:
+async def poison(knowledge: Any, window: float) -> None:
     import tempfile
 
     from fakebotapi import FakeBotApi
@@ -110,11 +109,24 @@ async def poison(tree: Path, knowledge: Any, window: float) -> None:
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
-    update = {"message": {"message_id": 1, "date": 0, "chat": {"id": 5, "type": "private", "first_name": "Zoé"},
-                          "from": {"id": 5, "is_bot": False, "first_name": "Zoé"},
-                          "poll": {"id": "p", "question": "secret?", "options": [{"text": "a", "voter_count": 0}],
-                                   "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
-                                   "allows_multiple_answers": False}}}
+    update = {
+        "message": {
+            "message_id": 1,
+            "date": 0,
+            "chat": {"id": 5, "type": "private", "first_name": "Zoé"},
+            "from": {"id": 5, "is_bot": False, "first_name": "Zoé"},
+            "poll": {
+                "id": "p",
+                "question": "secret?",
+                "options": [{"text": "a", "voter_count": 0}],
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
+                "allows_multiple_answers": False,
+            },
+        }
+    }
     with tempfile.TemporaryDirectory() as tmp, FakeBotApi() as fake:
         async with RunningBot(make_config(Path(tmp), fake), knowledge):
             before = len(fake.calls_of("getUpdates"))
@@ -126,11 +138,13 @@ async def poison(tree: Path, knowledge: Any, window: float) -> None:
             logged = len(stream.getvalue().encode()) - start
             answered = bool(fake.sent(6))
     root.removeHandler(handler)
-    print(f"\n## poison update\n\ngetUpdates calls in {window:.0f} s: {calls}; bytes logged: {logged}; "
-          f"the other person answered: {answered}")
+    print(
+        f"\n## poison update\n\ngetUpdates calls in {window:.0f} s: {calls}; bytes logged: {logged}; "
+        f"the other person answered: {answered}"
+    )
 
 
-async def fairness(tree: Path, knowledge: Any, backlog: int) -> None:
+async def fairness(knowledge: Any, backlog: int) -> None:
     import tempfile
 
     from fakebotapi import FakeBotApi
@@ -148,11 +162,15 @@ async def fairness(tree: Path, knowledge: Any, backlog: int) -> None:
             waits = []
             for user in others:
                 await fake.areplies(user, 1, timeout=600)
-                (message,) = [c for c in fake.calls_of("sendMessage", failed=False) if c.params.get("chat_id") == user][:1]
+                (message,) = [c for c in fake.calls_of("sendMessage", failed=False) if c.params.get("chat_id") == user][
+                    :1
+                ]
                 waits.append(message.time - sent_at[user])
             await fake.auntil(lambda: len(fake.sent(500)) >= backlog, timeout=600)
-    print(f"\n## fairness ({backlog} messages queued from one chat, then 20 people)\n\n"
-          f"wait of the 20 others: median {statistics.median(waits):.2f} s, max {max(waits):.2f} s")
+    print(
+        f"\n## fairness ({backlog} messages queued from one chat, then 20 people)\n\n"
+        f"wait of the 20 others: median {statistics.median(waits):.2f} s, max {max(waits):.2f} s"
+    )
 
 
 def main() -> None:
@@ -165,11 +183,11 @@ def main() -> None:
     knowledge = _knowledge(args.tree.resolve())
     print(f"tree: {args.tree}")
     if args.only in (None, "poison"):
-        asyncio.run(poison(args.tree, knowledge, 5.0 if args.quick else 10.0))
+        asyncio.run(poison(knowledge, 5.0 if args.quick else 10.0))
     if args.only in (None, "delivery"):
-        asyncio.run(delivery(args.tree, knowledge, 10 if args.quick else 50))
+        asyncio.run(delivery(knowledge, 10 if args.quick else 50))
     if args.only in (None, "fairness"):
-        asyncio.run(fairness(args.tree, knowledge, 100 if args.quick else 300))
+        asyncio.run(fairness(knowledge, 100 if args.quick else 300))
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from handlers import staff
 from handlers.context import CONTEXT_TYPES, App, Context, Exit
 from handlers.delivery import Outbox
 from handlers.intake import PollingBot
-from handlers.sending import SEND_READ_TIMEOUT, AuthFailed, RetryingRateLimiter, render, send_replies, split_text
+from handlers.sending import SEND_READ_TIMEOUT, RetryingRateLimiter, TokenRefusedError, render, send_replies, split_text
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -226,7 +226,9 @@ async def on_location(update: Update, context: Context) -> None:
     message = update.effective_message
     if message is None or message.location is None:
         return
-    await _run_turn(update, context, UserInput(InputKind.LOCATION, lat=message.location.latitude, lon=message.location.longitude))
+    await _run_turn(
+        update, context, UserInput(InputKind.LOCATION, lat=message.location.latitude, lon=message.location.longitude)
+    )
 
 
 async def on_button(update: Update, context: Context) -> None:
@@ -255,14 +257,18 @@ async def on_error(update: object, context: Context) -> None:
     if isinstance(error, Conflict):
         context.bot_data.stop(Exit.CONFLICT)
         return
-    if isinstance(error, (AuthFailed, InvalidToken)):
+    if isinstance(error, (TokenRefusedError, InvalidToken)):
         context.bot_data.stop(Exit.AUTH)
         return
     if isinstance(error, (NetworkError, TimedOut)) and update is None:
         log.warning("network problem (%s); it resumes by itself", type(error).__name__)
         return
     log.error("error while handling an update", exc_info=error)
-    if isinstance(update, Update) and update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE:
+    if (
+        isinstance(update, Update)
+        and update.effective_chat is not None
+        and update.effective_chat.type == ChatType.PRIVATE
+    ):
         try:
             await context.bot.send_message(update.effective_chat.id, GENERIC_ERROR)
         except TelegramError:
@@ -345,7 +351,9 @@ async def _check_data(context: Context) -> None:
 
 
 async def _set_commands(application: App) -> None:
-    await application.bot.set_my_commands([BotCommand(n, d) for n, d in PUBLIC_COMMANDS], scope=BotCommandScopeDefault())
+    await application.bot.set_my_commands(
+        [BotCommand(n, d) for n, d in PUBLIC_COMMANDS], scope=BotCommandScopeDefault()
+    )
     for staff_id in application.bot_data.assistant.config.staff_ids:
         try:
             await application.bot.set_my_commands(
@@ -418,11 +426,15 @@ def build_application(config: Config, assistant: Assistant, *, token: str | None
     application.add_handler(NotPrivate(application.bot), group=-1)
     application.add_handler(CommandHandler(staff.COMMANDS, on_command, filters=~filters.UpdateType.EDITED))
     application.add_handler(MessageHandler(filters.COMMAND & ~filters.UpdateType.EDITED, on_command))
-    application.add_handler(MessageHandler(filters.LOCATION & ~filters.UpdateType.EDITED, on_location))  # not live-location edits
+    application.add_handler(
+        MessageHandler(filters.LOCATION & ~filters.UpdateType.EDITED, on_location)
+    )  # not live-location edits
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND & ~filters.UpdateType.EDITED, on_text))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(
-        MessageHandler(filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED & ~filters.TEXT & ~filters.LOCATION, on_other)
+        MessageHandler(
+            filters.ChatType.PRIVATE & ~filters.UpdateType.EDITED & ~filters.TEXT & ~filters.LOCATION, on_other
+        )
     )
     application.add_error_handler(on_error)
     return application

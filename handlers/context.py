@@ -20,7 +20,13 @@ class Exit(Enum):
 
     OK = (0, "")
     CONFLICT = (3, "Une autre instance du bot tourne déjà avec ce jeton : celle-ci s'arrête.")
-    AUTH = (4, "Telegram refuse le jeton du bot (erreur 401) : vérifiez CEP_BOT_TOKEN (jeton révoqué ou mal copié) ; le bot s'arrête.")
+    AUTH = (
+        4,
+        (
+            "Telegram refuse le jeton du bot (erreur 401) : vérifiez CEP_BOT_TOKEN (jeton révoqué ou mal copié) ; "
+            "le bot s'arrête."
+        ),
+    )
     DATA = (5, "Les données du bot ont disparu ou sont inutilisables : le bot s'arrête sans rien recréer.")
 
     @property

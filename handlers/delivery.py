@@ -65,7 +65,9 @@ class Outbox:
                 log.warning("a reply was refused by Telegram (%s): not sent", type(exc).__name__)
                 self.dropped += 1
                 return True
-            log.warning("a reply could not be sent yet (%s, %s): kept for the next attempt", type(exc).__name__, outcome.value)
+            log.warning(
+                "a reply could not be sent yet (%s, %s): kept for the next attempt", type(exc).__name__, outcome.value
+            )
             return False
         self.sent += 1
         return True

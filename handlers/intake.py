@@ -27,7 +27,7 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, TelegramError
 from telegram.ext import ExtBot
 
-from handlers.sending import AuthFailed
+from handlers.sending import TokenRefusedError
 
 if TYPE_CHECKING:
     from bot.storage import Store
@@ -42,18 +42,18 @@ BACKOFF_FIRST = 1.0  # seconds to wait after a first broken getUpdates answer
 BACKOFF_MAX = 30.0
 MAX_WEBHOOK_BODY = 1024 * 1024  # bytes; a real update is a few kilobytes
 SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")  # Telegram's rule for secret_token
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 - the header's name, not a secret
 ALLOWED_UPDATES = ("message", "channel_post", "callback_query")
 
 
 class PollingBot(ExtBot[Any]):
     """The bot, plus ``getUpdates`` returning the raw JSON, so that each update is read on its own."""
 
-    async def get_raw_updates(self, offset: int | None, timeout: float, allowed: Sequence[str]) -> object:
-        data: dict[str, object] = {"timeout": timeout, "allowed_updates": list(allowed)}
+    async def get_raw_updates(self, offset: int | None, poll_seconds: float, allowed: Sequence[str]) -> object:
+        data: dict[str, object] = {"timeout": poll_seconds, "allowed_updates": list(allowed)}
         if offset is not None:
             data["offset"] = offset
-        return await self._post("getUpdates", data, read_timeout=timeout + POLL_READ_MARGIN)
+        return await self._post("getUpdates", data, read_timeout=poll_seconds + POLL_READ_MARGIN)
 
 
 def read_update(raw: object, bot: ExtBot[Any]) -> tuple[int | None, Update | None]:
@@ -109,16 +109,16 @@ class Intake:
         except Exception as exc:  # noqa: BLE001 - a full disk: answer anyway (the turn will say so)
             log.error("the inbox cannot be written (%s): handling the updates without keeping them", type(exc).__name__)
 
-    async def poll(self, timeout: float = POLL_TIMEOUT, allowed: Sequence[str] = ALLOWED_UPDATES) -> None:
-        """Long polling until cancelled. Raises :class:`AuthFailed` (401) and ``Conflict`` (409)."""
+    async def poll(self, poll_seconds: float = POLL_TIMEOUT, allowed: Sequence[str] = ALLOWED_UPDATES) -> None:
+        """Long polling until cancelled. Raises :class:`TokenRefusedError` (401) and ``Conflict`` (409)."""
         offset: int | None = None
         failures = 0
         while True:
             self.polls += 1
             try:
-                raws = await self.bot.get_raw_updates(offset, timeout, allowed)
+                raws = await self.bot.get_raw_updates(offset, poll_seconds, allowed)
             except InvalidToken as exc:
-                raise AuthFailed(str(exc)) from None
+                raise TokenRefusedError(str(exc)) from None
             except Conflict:
                 raise
             except TelegramError as exc:
@@ -128,14 +128,21 @@ class Intake:
                 continue
             if not isinstance(raws, list):
                 failures += 1
-                log.warning("getUpdates answered something that is not a list of updates: next try in %.0f s", _backoff(failures))
+                log.warning(
+                    "getUpdates answered something that is not a list of updates: next try in %.0f s",
+                    _backoff(failures),
+                )
                 await asyncio.sleep(_backoff(failures))
                 continue
             highest = await self.accept(raws)
             if raws and highest is None:
                 # nothing in the batch can be confirmed: Telegram would send the same again at once
                 failures += 1
-                log.warning("getUpdates answered %d updates without update_id: next try in %.0f s", len(raws), _backoff(failures))
+                log.warning(
+                    "getUpdates answered %d updates without update_id: next try in %.0f s",
+                    len(raws),
+                    _backoff(failures),
+                )
                 await asyncio.sleep(_backoff(failures))
                 continue
             failures = 0
@@ -171,7 +178,7 @@ class _WebhookHandler(tornado.web.RequestHandler):
         # 200 also for an update that cannot be read: Telegram must not send it again
         self.set_status(200 if highest is not None else 400)
 
-    def log_exception(self, typ: Any, value: Any, tb: Any) -> None:
+    def log_exception(self, typ: Any, _value: Any, _tb: Any) -> None:
         log.error("webhook: error while receiving an update (%s)", getattr(typ, "__name__", "?"))
 
 

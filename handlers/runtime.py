@@ -26,7 +26,7 @@ from telegram.error import Conflict, InvalidToken
 from handlers.context import App, Exit
 from handlers.intake import ALLOWED_UPDATES, POLL_TIMEOUT, SECRET_RE, Intake, PollingBot, WebhookServer, read_update
 from handlers.scheduler import ChatScheduler
-from handlers.sending import AuthFailed
+from handlers.sending import TokenRefusedError
 
 if TYPE_CHECKING:
     from bot.config import Config
@@ -112,12 +112,17 @@ class Runtime:
             else:
                 self._submit(update)
         if outbox.sent > before or pending or waiting:
-            log.info("recovery: %d messages sent, %d chats still waiting, %d updates handled again", outbox.sent - before, waiting, len(pending))
+            log.info(
+                "recovery: %d messages sent, %d chats still waiting, %d updates handled again",
+                outbox.sent - before,
+                waiting,
+                len(pending),
+            )
 
-    async def _poll(self, timeout: float) -> None:
+    async def _poll(self, poll_seconds: float) -> None:
         try:
-            await self.intake.poll(timeout, ALLOWED_UPDATES)
-        except AuthFailed:
+            await self.intake.poll(poll_seconds, ALLOWED_UPDATES)
+        except TokenRefusedError:
             self.data.stop(Exit.AUTH)
         except Conflict:
             self.data.stop(Exit.CONFLICT)
@@ -125,12 +130,12 @@ class Runtime:
     # -- lifecycle -----------------------------------------------------------------------------
 
     async def start(self, webhook: WebhookSettings | None = None, poll_timeout: float = POLL_TIMEOUT) -> None:
-        """Raises :class:`AuthFailed` when Telegram refuses the token."""
+        """Raises :class:`TokenRefusedError` when Telegram refuses the token."""
         self._started = True
         try:
             await self.app.initialize()
         except InvalidToken as exc:
-            raise AuthFailed(str(exc)) from None
+            raise TokenRefusedError(str(exc)) from None
         if self.app.post_init is not None:
             await self.app.post_init(self.app)
         await self.app.start()
@@ -142,7 +147,10 @@ class Runtime:
         self._webhook = WebhookServer(self.intake, webhook.secret, webhook.path)
         self._webhook.listen(webhook.port, webhook.listen)
         await self.app.bot.set_webhook(
-            webhook.url, secret_token=webhook.secret, allowed_updates=list(ALLOWED_UPDATES), max_connections=WEBHOOK_MAX_CONNECTIONS
+            webhook.url,
+            secret_token=webhook.secret,
+            allowed_updates=list(ALLOWED_UPDATES),
+            max_connections=WEBHOOK_MAX_CONNECTIONS,
         )
 
     async def wait(self) -> Exit:
@@ -161,7 +169,10 @@ class Runtime:
             await self._webhook.close()
             self._webhook = None
         if not await self.scheduler.join(drain):
-            log.warning("stopping with %d updates not handled: they stay in the inbox for the next start", self.scheduler.backlog)
+            log.warning(
+                "stopping with %d updates not handled: they stay in the inbox for the next start",
+                self.scheduler.backlog,
+            )
             await self.scheduler.cancel()
         if self.app.running:
             await self.app.stop()
@@ -234,7 +245,9 @@ def _webhook_settings(config: Config) -> WebhookSettings | str | None:
     if not secret:
         return "Le mode webhook demande un secret : définissez CEP_WEBHOOK_SECRET (1 à 256 caractères A-Z a-z 0-9 _ -)."
     if not SECRET_RE.fullmatch(secret):
-        return "CEP_WEBHOOK_SECRET n'est pas accepté par Telegram : 1 à 256 caractères parmi A-Z a-z 0-9 _ et - seulement."
+        return (
+            "CEP_WEBHOOK_SECRET n'est pas accepté par Telegram : 1 à 256 caractères parmi A-Z a-z 0-9 _ et - seulement."
+        )
     return WebhookSettings(config.webhook_listen, config.webhook_port, config.webhook_path, config.webhook_url, secret)
 
 
@@ -265,7 +278,7 @@ async def _run(application: App, webhook: WebhookSettings | None) -> Exit:
     try:
         await runtime.start(webhook)
         result = await runtime.wait()
-    except AuthFailed:
+    except TokenRefusedError:
         result = Exit.AUTH
     except DatabaseUnavailable as exc:
         data.stop(Exit.DATA, str(exc))

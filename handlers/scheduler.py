@@ -68,10 +68,10 @@ class ChatScheduler(Generic[T]):
             if not self._queues:
                 self._idle.set()
 
-    async def join(self, timeout: float | None = None) -> bool:
-        """Wait until every queue is empty; False if ``timeout`` passed first."""
+    async def join(self, seconds: float | None = None) -> bool:
+        """Wait until every queue is empty; False if ``seconds`` passed first."""
         try:
-            await asyncio.wait_for(self._idle.wait(), timeout)
+            await asyncio.wait_for(self._idle.wait(), seconds)
         except TimeoutError:
             return False
         return True

@@ -12,7 +12,7 @@ Retry policy (the README's « Garantie de livraison » section states it for ope
   never gets is worse than one they get twice. Each such fault can add at most one copy;
   a generous read time-out (:data:`SEND_READ_TIMEOUT`) keeps a slow answer from being one;
 * a request Telegram **refused** (400, 403) is not retried; 401 (the token was revoked) stops
-  the whole process (see :class:`AuthFailed`).
+  the whole process (see :class:`TokenRefusedError`).
 """
 
 from __future__ import annotations
@@ -37,10 +37,10 @@ __all__ = [
     "AMBIGUOUS_RETRIES",
     "MESSAGE_LIMIT",
     "SEND_READ_TIMEOUT",
-    "AuthFailed",
     "OutMessage",
     "Outcome",
     "RetryingRateLimiter",
+    "TokenRefusedError",
     "classify",
     "render",
     "send_message",
@@ -62,7 +62,7 @@ MAX_DELAY = 5.0
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-class AuthFailed(Exception):
+class TokenRefusedError(Exception):
     """Telegram refused the token (401, or 404 for a malformed one): nothing can work any more."""
 
 
@@ -103,14 +103,19 @@ class OutMessage:
     request_location: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {"text": self.text, "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
-                "location": self.request_location}
+        return {
+            "text": self.text,
+            "buttons": [[[b.label, b.data] for b in row] for row in self.buttons],
+            "location": self.request_location,
+        }
 
     @classmethod
     def from_json(cls, data: Any) -> OutMessage | None:
         """The message stored in the outbox, or None when the row cannot be read."""
         try:
-            rows = tuple(tuple(Button(str(label), str(value)) for label, value in row) for row in data.get("buttons", []))
+            rows = tuple(
+                tuple(Button(str(label), str(value)) for label, value in row) for row in data.get("buttons", [])
+            )
             return cls(str(data["text"]), rows, bool(data.get("location")))
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
@@ -164,10 +169,11 @@ def split_text(text: str, limit: int = MESSAGE_LIMIT) -> list[str]:
         if current:
             pieces.append(current)
             current = ""
-        while not fits(line):
-            head, line = _cut_long_line(line, fits)
+        rest = line
+        while not fits(rest):
+            head, rest = _cut_long_line(rest, fits)
             pieces.append(head)
-        current = line
+        current = rest
     if current or not pieces:
         pieces.append(current)
     return [p for p in pieces if p.strip()] or ["…"]
@@ -245,7 +251,14 @@ class RetryingRateLimiter(AIORateLimiter):
                         raise
                 attempt += 1
                 delay = _retry_delay(exc, attempt)
-                log.warning("%s failed (%s, %s), retry %d in %.1f s", endpoint, type(exc).__name__, outcome.value, attempt, delay)
+                log.warning(
+                    "%s failed (%s, %s), retry %d in %.1f s",
+                    endpoint,
+                    type(exc).__name__,
+                    outcome.value,
+                    attempt,
+                    delay,
+                )
                 await asyncio.sleep(delay)
 
 

@@ -58,12 +58,16 @@ async def reload_and_report(application: App, *, reason: str, chat_id: int | Non
     assistant = application.bot_data.assistant
     result = await assistant.reload()
     if result.ok:
-        text = f"Connaissances rechargées ({reason}) en {result.seconds * 1000:.0f} ms : version {result.version}.\n{result.report.summary()}"
+        text = (
+            f"Connaissances rechargées ({reason}) en {result.seconds * 1000:.0f} ms : version {result.version}.\n"
+            f"{result.report.summary()}"
+        )
         targets = {chat_id} if chat_id is not None else set()
     else:
         errors = "\n".join(str(p) for p in result.report.errors[:MAX_ERRORS_SHOWN])
         text = (
-            f"Rechargement refusé ({reason}) : la base a des erreurs. Le bot continue avec la version {result.version}.\n\n{errors}"
+            f"Rechargement refusé ({reason}) : la base a des erreurs. "
+            f"Le bot continue avec la version {result.version}.\n\n{errors}"
         )
         targets = set(assistant.config.staff_ids) | ({chat_id} if chat_id is not None else set())
     for target in targets:
@@ -87,14 +91,18 @@ async def _check(call: _Call) -> None:
 
 async def _version(call: _Call) -> None:
     snap = call.assistant.snapshot
-    await call.say(f"cep-bot {__version__}\nConnaissances : version {snap.version}, chargées le {snap.loaded_at:%Y-%m-%d %H:%M} UTC")
+    await call.say(
+        f"cep-bot {__version__}\n"
+        f"Connaissances : version {snap.version}, chargées le {snap.loaded_at:%Y-%m-%d %H:%M} UTC"
+    )
 
 
 def _understood(result: dict[str, Any]) -> str:
     place = result["place"]
     where = place["commune_name"] or place["region_name"] or ("hors champ" if place["outside"] else "non trouvé")
     return (
-        f"Lieu : {where} ; profil : {result['profile'] or '?'} ; porte : {result['network'] or '?'} ; besoin : {result['need'] or '?'}"
+        f"Lieu : {where} ; profil : {result['profile'] or '?'} ; porte : {result['network'] or '?'}"
+        f" ; besoin : {result['need'] or '?'}"
         f" ; marché : {result['market'] or '?'} ; lot : {result['lot']['name'] if result['lot'] else '-'}"
         f" ; question : {result['question'] or '-'}"
     )

@@ -113,8 +113,10 @@ def test_random_kills_under_load_lose_no_answer(tmp_path: Path, fake: FakeBotApi
     expected = USERS * len(STEPS)
     delivered = sum(len(texts) for texts in sent.values())
     duplicates = delivered - expected
-    print(f"\ncrash run: {KILLS} kills, {USERS} people, {expected} answers expected, "
-          f"{delivered} delivered, {len(lost)} lost, {duplicates} duplicates")
+    print(
+        f"\ncrash run: {KILLS} kills, {USERS} people, {expected} answers expected, "
+        f"{delivered} delivered, {len(lost)} lost, {duplicates} duplicates"
+    )
     assert lost == []
     for chat, texts in sent.items():
         for _, needle in STEPS:

@@ -7,6 +7,7 @@ Each test drives the real Application through the bot's own runtime (``tests/har
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import shutil
@@ -39,16 +40,28 @@ def poll_message(chat: int, user: int, first_name: str = NAME) -> dict[str, Any]
             "chat": {"id": chat, "type": "private", "first_name": first_name},
             "from": {"id": user, "is_bot": False, "first_name": first_name},
             "poll": {
-                "id": "p1", "question": SECRET_TEXT, "options": [{"text": "oui", "voter_count": 0}],
-                "total_voter_count": 0, "is_closed": False, "is_anonymous": True, "type": "regular",
+                "id": "p1",
+                "question": SECRET_TEXT,
+                "options": [{"text": "oui", "voter_count": 0}],
+                "total_voter_count": 0,
+                "is_closed": False,
+                "is_anonymous": True,
+                "type": "regular",
                 "allows_multiple_answers": False,
             },
         }
     }
 
 
-def group_message(text: str, *, user: int = 51, chat: int = GROUP, chat_type: str = "supergroup",
-                  is_bot: bool = False, entities: bool = True) -> dict[str, Any]:
+def group_message(
+    text: str,
+    *,
+    user: int = 51,
+    chat: int = GROUP,
+    chat_type: str = "supergroup",
+    is_bot: bool = False,
+    entities: bool = True,
+) -> dict[str, Any]:
     message: dict[str, Any] = {
         "message_id": 10,
         "date": int(time.time()),
@@ -80,7 +93,9 @@ async def test_an_update_that_cannot_be_parsed_is_dropped_and_everyone_else_answ
             fake.send_text(72, "Lyon", first_name=NAME)
             (reply,) = await fake.areplies(72, 1, timeout=30)
             assert "situation" in reply["text"].lower()
-            await fake.auntil(lambda: not fake.pending_updates, timeout=10, message="the poison update was never confirmed")
+            await fake.auntil(
+                lambda: not fake.pending_updates, timeout=10, message="the poison update was never confirmed"
+            )
             fake.send_text(73, "Quimper")
             assert await fake.areplies(73, 1, timeout=30)
             asking_again = [c for c in fake.calls_of("getUpdates") if int(c.params.get("offset") or 0) <= poison]
@@ -96,15 +111,17 @@ async def test_an_update_that_cannot_be_parsed_is_dropped_and_everyone_else_answ
 
 
 @pytest.mark.parametrize("answer", [[{"no_update_id": 1}, "junk"], {"not": "a list"}])
-async def test_a_broken_get_updates_answer_is_asked_again_later_and_later(tmp_path: Path, knowledge: Any, answer: object) -> None:
+async def test_a_broken_get_updates_answer_is_asked_again_later_and_later(
+    tmp_path: Path, knowledge: Any, answer: object
+) -> None:
     """Junk or an update without update_id: the poller waits 1 s, 2 s, 4 s... instead of asking again at once."""
     with FakeBotApi() as fake:
-        fake.on("getUpdates", lambda params: answer)
+        fake.on("getUpdates", lambda _params: answer)
         async with RunningBot(make_config(tmp_path, fake), knowledge):
             await fake.auntil(lambda: len(fake.calls_of("getUpdates")) >= 4, timeout=60)
             fake.off("getUpdates")
             times = [c.time for c in fake.calls_of("getUpdates")[:4]]
-            gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
+            gaps = [b - a for a, b in itertools.pairwise(times)]
             assert gaps[0] >= 0.9 and gaps[1] >= 1.9 and gaps[2] >= 3.9, gaps  # lower bounds only
             fake.send_text(74, "Lyon")
             assert await fake.areplies(74, 1, timeout=60), "polling resumes once the answers are sound"
@@ -126,7 +143,13 @@ async def test_groups_get_one_short_notice_and_nothing_private(tmp_path: Path, k
             (notice,) = await fake.areplies(GROUP, 1)
             assert "en privé" in notice["text"] and BOT_LINK in notice["text"]
             assert "reply_markup" not in notice
-            for text in ("/start", "/stats", "Je suis à Lyon", f"@{BOT_USER['username']} où aller ?", "/aide@other_bot"):
+            for text in (
+                "/start",
+                "/stats",
+                "Je suis à Lyon",
+                f"@{BOT_USER['username']} où aller ?",
+                "/aide@other_bot",
+            ):
                 fake.push_update(group_message(text))
             fake.push_update(group_message("/start", chat=-100888, chat_type="group"))  # another group
             (other,) = await fake.areplies(-100888, 1)
@@ -161,10 +184,22 @@ async def test_a_button_pressed_in_a_group_changes_nothing(tmp_path: Path, knowl
     with FakeBotApi() as fake:
         cfg = make_config(tmp_path, fake)
         async with RunningBot(cfg, knowledge):
-            fake.push_update({"callback_query": {
-                "id": "cb-group", "from": {"id": 91, "is_bot": False, "first_name": NAME}, "chat_instance": "x", "data": "1|n|accompagnement",
-                "message": {"message_id": 3, "date": 0, "chat": {"id": GROUP, "type": "group", "title": "g"}, "text": "old"},
-            }})
+            fake.push_update(
+                {
+                    "callback_query": {
+                        "id": "cb-group",
+                        "from": {"id": 91, "is_bot": False, "first_name": NAME},
+                        "chat_instance": "x",
+                        "data": "1|n|accompagnement",
+                        "message": {
+                            "message_id": 3,
+                            "date": 0,
+                            "chat": {"id": GROUP, "type": "group", "title": "g"},
+                            "text": "old",
+                        },
+                    }
+                }
+            )
             await fake.auntil(lambda: not fake.pending_updates, timeout=10)
             await asyncio.sleep(0.3)
         assert fake.sent(GROUP) == []
@@ -218,7 +253,9 @@ async def test_one_chats_backlog_does_not_hold_up_the_others(tmp_path: Path, kno
 # -- 9. logs ----------------------------------------------------------------------------------------
 
 
-async def test_debug_logs_hold_no_id_name_or_text(tmp_path: Path, knowledge: Any, caplog: pytest.LogCaptureFixture) -> None:
+async def test_debug_logs_hold_no_id_name_or_text(
+    tmp_path: Path, knowledge: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     """With the bot at DEBUG, telegram and httpx stay at WARNING; no line names the person or their text."""
     from handlers.runtime import setup_logging
 
@@ -248,18 +285,27 @@ async def test_debug_logs_hold_no_id_name_or_text(tmp_path: Path, knowledge: Any
 # -- 7. files -----------------------------------------------------------------------------------------
 
 
+def _mode(path: Path) -> int | None:
+    return path.stat().st_mode & 0o777 if path.exists() else None
+
+
+def _set_aside(folder: Path) -> list[Path]:
+    return list(folder.glob("*.corrupt-*"))
+
+
 async def test_database_and_wal_are_private(tmp_path: Path, knowledge: Any) -> None:
     """Created with mode 0600 (before: 0644, world-readable)."""
-    os.umask(0o022)
-    with FakeBotApi() as fake:
-        cfg = make_config(tmp_path, fake)
-        async with RunningBot(cfg, knowledge):
-            fake.send_text(96, "Lyon")
-            await fake.areplies(96, 1)
-            wal = Path(f"{cfg.database}-wal")
-            assert wal.exists()
-            assert wal.stat().st_mode & 0o777 == 0o600
-        assert cfg.database.stat().st_mode & 0o777 == 0o600
+    umask = os.umask(0o022)  # the usual default, under which SQLite alone creates 0644 files
+    try:
+        with FakeBotApi() as fake:
+            cfg = make_config(tmp_path, fake)
+            async with RunningBot(cfg, knowledge):
+                fake.send_text(96, "Lyon")
+                await fake.areplies(96, 1)
+                assert _mode(Path(f"{cfg.database}-wal")) == 0o600
+            assert _mode(cfg.database) == 0o600
+    finally:
+        os.umask(umask)
 
 
 async def test_a_read_only_database_is_not_treated_as_corrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -280,7 +326,7 @@ async def test_a_read_only_database_is_not_treated_as_corrupt(tmp_path: Path, mo
     monkeypatch.setattr(bot.storage.aiosqlite, "connect", read_only)
     with pytest.raises(DatabaseUnavailable):
         await Store(path, load_or_create_key(tmp_path / "k")).open()
-    assert not list(tmp_path.glob("*.corrupt-*"))
+    assert not _set_aside(tmp_path)
     assert path.read_bytes() == before
 
 
@@ -292,7 +338,7 @@ async def test_a_database_without_write_permission_is_refused_not_replaced(tmp_p
     path.chmod(0o400)
     with pytest.raises(DatabaseUnavailable, match="écriture"):
         await Store(path, load_or_create_key(tmp_path / "k")).open()
-    assert not list(tmp_path.glob("*.corrupt-*"))
+    assert not _set_aside(tmp_path)
 
 
 async def test_a_data_folder_removed_while_running_stops_the_bot(tmp_path: Path, knowledge: Any) -> None:

@@ -387,18 +387,22 @@ class QuestionIndex:
         # in a message with question marks, the sentences that carry one are its questions
         marked = "?" in text
         sentences = [t for t in _QUESTIONS.findall(text[:MAX_TEXT]) if ("?" in t if marked else lex.asking.search(lex.normalize(t)))]
-        parts = [p for sentence in sentences for p in _AND.split(sentence) if p.strip()]
+        # each part, and whether it is a whole sentence asked on its own ("Je suis cadre, je passe
+        # par l'APEC ? Et c'est gratuit ?") or a piece of one cut at "et" ("je bosse à Monaco et
+        # j'habite à Nice, j'y ai droit ?")
+        parts = [(p, len(pieces) == 1) for sentence in sentences for pieces in [_AND.split(sentence)] for p in pieces if p.strip()]
         if len(parts) < 2:
             return best
-        found: list[str] = []  # every question a part asks, in the message's order
-        for part in parts:
-            m = self.match(part, ignore, extra, situated, need, asked=True)
-            if m is not None and m.confident and (m.score >= OTHER_QUESTION or m.id == best.id) and m.id not in found:
-                found.append(m.id)
-        # a part read alone loses what the rest says: a general question ("j'y ai droit ?") the
-        # whole message leaves to a particular one (Monaco, a resignation) is not asked
         present = frozenset(lex.content_stems(text))
-        found = [q for q in found if q == best.id or not any(alt <= present for group in self.excluded.get(q, ()) for alt in group)]
+        found: list[str] = []  # every question a part asks, in the message's order
+        for part, whole in parts:
+            m = self.match(part, ignore, extra, situated, need, asked=True)
+            if m is None or not m.confident or m.id in found or (m.score < OTHER_QUESTION and m.id != best.id):
+                continue
+            # a piece read alone loses what the rest of its sentence says: a general question
+            # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
+            if m.id == best.id or whole or not any(alt <= present for group in self.excluded.get(m.id, ()) for alt in group):
+                found.append(m.id)
         if best.id not in found:
             found.insert(0, best.id)
         if len(found) < 2:
