@@ -260,7 +260,8 @@ class Engine:
             self._text(state, user.text, out)
         state.rev += 1
         merged = _merge(out.replies)
-        if user.kind != InputKind.COMMAND:
+        if user.kind != InputKind.COMMAND and state.step == Step.ANSWERED:
+            # after an answer (follow-ups, questions); before it, asking the current question again is right
             merged = self._not_twice(state, merged)
         replies = tuple(self._stamp(reply, state.rev) for reply in merged)
         return Turn(state, replies, tuple(out.events), tuple(out.actions))
