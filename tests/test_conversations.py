@@ -267,7 +267,7 @@ async def test_one_thing_at_a_time_with_buttons(world: World) -> None:
     await chat.collect(chat.send_data(*chat.button("Indépendant", [pressed])))
     (stale,) = chat.last
     assert stale["text"].startswith("Ce bouton a expiré. Voici où nous en sommes.\n\n")
-    assert chat.buttons == ["Changer de lieu", "Changer de situation", "Changer de besoin"]
+    assert chat.buttons == ["Comment réserver", "Que préparer", "Questions fréquentes", "Changer de lieu", "Changer de situation", "Changer de besoin"]
     state = await world.bot.store.load_state(world.bot.store.person(chat.id))
     assert state["traits"] == ["salarie"] and state["step"] == "answered"
 
