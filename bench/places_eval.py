@@ -106,7 +106,9 @@ def score_item(item: dict[str, Any], reading: Reading) -> Outcome:
 
 @dataclass
 class PlaceScore:
-    per_family: dict[str, collections.Counter[Outcome]] = field(default_factory=lambda: collections.defaultdict(collections.Counter))
+    per_family: dict[str, collections.Counter[Outcome]] = field(
+        default_factory=lambda: collections.defaultdict(collections.Counter)
+    )
     failures: list[tuple[str, str, Outcome, Reading]] = field(default_factory=list)
 
     def total(self) -> collections.Counter[Outcome]:
@@ -171,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="list the dev set's messages that are not right")
     parser.add_argument("--frozen", action="store_true", help="also score the frozen set (aggregate only)")
     args = parser.parse_args(argv)
-    from bot.nlu.knowledge import load as load_knowledge  # noqa: PLC0415
+    from bot.nlu.knowledge import load as load_knowledge
 
     knowledge = load_knowledge(ROOT / "knowledge")
     report(knowledge, frozen=args.frozen, verbose=args.verbose)

@@ -24,9 +24,13 @@ def analyse(text: str, knowledge: Knowledge, day: dt.date, config: Config | None
     """The JSON object for one message (every key present; null when unknown)."""
     u = understand(text, knowledge)
     place = _place(u.place, knowledge.snapshot)
+    # how sure the reading is (0..1), and whether the bot asks the person to confirm it
+    place["confidence"] = round(u.place.confidence, 2) if u.place.place is not None else 0.0
+    place["confirm"] = u.place.confirm
+    asked = (u.place.place,) if u.place.place is not None and u.place.confirm else u.place.candidates
     candidates = [
         {"region": c.region, "departement": c.departement, "commune": c.commune, "label": c.label}
-        for c in u.place.candidates
+        for c in asked
     ]
     rec = route(u.situation.traits, place["region"], day, knowledge.snapshot)
     lot = rec.lot if rec.lot is not None else _shared_lot(rec.market, candidates)

@@ -43,14 +43,28 @@ def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--config", default=argparse.SUPPRESS, help="fichier de configuration")
     sub = parser.add_subparsers(dest="command")
-    sub.add_parser("chat", parents=[common], help="discuter avec l'assistant dans le terminal")
-    ask = sub.add_parser("ask", parents=[common], help="ce que le bot comprend d'un message et ce qu'il répondrait")
+    folder = argparse.ArgumentParser(add_help=False)
+    folder.add_argument(
+        "--knowledge",
+        metavar="DIR",
+        default=None,
+        help="dossier de connaissances à utiliser (par exemple une copie modifiée, pour l'essayer avant de la publier)",
+    )
+    sub.add_parser("chat", parents=[common, folder], help="discuter avec l'assistant dans le terminal")
+    ask = sub.add_parser("ask", parents=[common, folder], help="ce que le bot comprend d'un message et ce qu'il répondrait")
     ask.add_argument("--date", type=_date, default=None, help="répondre comme à cette date (AAAA-MM-JJ)")
     ask.add_argument("--json", action="store_true", help="une ligne JSON par message")
     ask.add_argument("text", nargs="*", help="le message (sinon : un message par ligne sur l'entrée standard)")
     check = sub.add_parser("check", parents=[common], help="vérifier les fichiers de connaissances")
     check.add_argument("dir", nargs="?", default=None, help="dossier à vérifier (défaut : knowledge)")
     check.add_argument("--date", type=_date, default=None, help="vérifier comme à cette date")
+    check.add_argument(
+        "--compare",
+        metavar="REF",
+        default=None,
+        help="rejouer les histoires et les jeux étiquetés, et lister les réponses qui changent par rapport à REF "
+        "(une version git du dossier, par exemple HEAD, ou un dossier copié)",
+    )
     sub.add_parser("run", parents=[common], help="servir Telegram (jeton dans CEP_BOT_TOKEN)")
     stats = sub.add_parser("stats", parents=[common], help="chiffres d'usage anonymes")
     stats.add_argument("--since", type=_date, default=None)
@@ -85,6 +99,20 @@ def _config(path: str | None):  # type: ignore[no-untyped-def]
         raise SystemExit(2) from None
 
 
+def _other_knowledge(directory: Path) -> str | None:
+    """A first line for ``ask`` and ``chat`` when they do not use the installation's knowledge."""
+    from bot.config import ConfigError, load_config  # noqa: PLC0415
+
+    beside_code = Path(__file__).resolve().parent.parent / "config.yaml"
+    try:
+        installed = load_config(beside_code).knowledge_dir
+    except ConfigError:
+        installed = beside_code.parent / "knowledge"
+    if directory.resolve() == installed.resolve():
+        return None
+    return f"Connaissances utilisées : {directory.resolve()} (et non celles de l'installation : {installed.resolve()})"
+
+
 def _knowledge(directory: Path, day: dt.date | None = None) -> Knowledge:
     from bot.kb.load import check_knowledge  # noqa: PLC0415
     from bot.nlu.knowledge import build_knowledge  # noqa: PLC0415
@@ -113,15 +141,22 @@ def _main(argv: list[str] | None = None) -> int:
         from bot.kb.load import check_knowledge  # noqa: PLC0415
 
         directory = Path(args.dir) if args.dir else config.knowledge_dir
+        print(f"Dossier vérifié : {directory.resolve()}")
         report = check_knowledge(directory, today=args.date)
         print(report.render())
-        return 1 if report.errors else 0
+        if report.errors or not args.compare:
+            return 1 if report.errors else 0
+        return _compare(directory, args.compare, args.date)
     if command == "ask":
         return _ask(args, config)
     if command == "chat" or (command is None and not config.token):
         from bot.console import run_console  # noqa: PLC0415
 
-        knowledge = _knowledge(config.knowledge_dir)
+        directory = Path(args.knowledge) if getattr(args, "knowledge", None) else config.knowledge_dir
+        notice = _other_knowledge(directory)
+        if notice:
+            print(notice)
+        knowledge = _knowledge(directory)
         intro = (
             ""
             if command == "chat"
@@ -152,12 +187,28 @@ def _main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def _compare(directory: Path, reference: str, day: dt.date | None) -> int:
+    from bot.compare import CompareError, compare  # noqa: PLC0415
+
+    print()
+    try:
+        print(compare(directory, reference, day))
+    except CompareError as exc:
+        print(f"Comparaison impossible : {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _ask(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-def]
     from bot.ask import analyse  # noqa: PLC0415
     from bot.console import render_plain  # noqa: F401,PLC0415
 
     day = args.date or dt.date.today()
-    knowledge = _knowledge(config.knowledge_dir)  # validated as of today; answered as of ``day``
+    directory = Path(args.knowledge) if args.knowledge else config.knowledge_dir
+    notice = _other_knowledge(directory)
+    if notice:
+        print(notice, file=sys.stderr if args.json else sys.stdout)  # JSON Lines stay parseable
+    knowledge = _knowledge(directory)  # validated as of today; answered as of ``day``
 
     def one(text: str) -> str:
         try:

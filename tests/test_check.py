@@ -163,8 +163,9 @@ def test_cep_bot_check_knowledge_exits_0_and_prints_the_summary(capsys: pytest.C
     code = main(["--config", str(ROOT / "config.yaml"), "check", str(KNOWLEDGE)])
     out = capsys.readouterr().out.rstrip("\n").split("\n")
     assert code == 0
+    assert out[0] == f"Dossier vérifié : {KNOWLEDGE.resolve()}"
     assert re.fullmatch(r"18 régions, .* lots, \d+ contacts dont \d+ à vérifier, .* — 0 erreur\(s\), \d+ avertissement\(s\)", out[-1])
-    assert all(line.endswith("(avertissement)") for line in out[:-1])
+    assert all(line.endswith("(avertissement)") for line in out[1:-1])
 
 
 @pytest.mark.slow
@@ -188,6 +189,8 @@ def test_broken_knowledge_exits_1_errors_before_warnings_summary_last(kb: KB, ca
     code = main(["--config", str(ROOT / "config.yaml"), "check", "--date", TODAY.isoformat(), str(kb.root)])
     out = capsys.readouterr().out.rstrip("\n").split("\n")
     assert code == 1
+    assert out[0] == f"Dossier vérifié : {kb.root.resolve()}"
+    out = out[1:]
     kinds = ["warning" if line.endswith("(avertissement)") else "error" for line in out[:-1]]
     assert kinds == sorted(kinds), "errors come before warnings"
     assert kinds.count("error") == 1

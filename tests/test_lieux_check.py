@@ -60,7 +60,9 @@ def test_an_entry_needs_exactly_one_place_and_a_source_or_note(root: Path) -> No
 
 
 def test_one_name_for_two_places_is_refused(root: Path) -> None:
-    _append(root, "lieux_connus.yaml", '  - noms: ["la Def"]\n    commune: "75056"\n    type: quartier\n    note: "x"\n')
+    _append(
+        root, "lieux_connus.yaml", '  - noms: ["la Def"]\n    commune: "75056"\n    type: quartier\n    note: "x"\n'
+    )
     errs = _errors(root)
     assert any("désigne déjà un autre lieu" in e for e in errs), errs
 

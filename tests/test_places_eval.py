@@ -9,7 +9,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from places_eval import Outcome, Reading, score_item  # noqa: E402
+from places_eval import Outcome, Reading, score_item
 
 REGION = {"expect": "region", "region": "84"}
 

@@ -62,6 +62,7 @@ def test_the_cep_named_beside_a_work_subject_is_a_cep_question(snapshot: Any, kn
 def test_contesting_a_dismissal_is_not_being_unemployed(knowledge: Any) -> None:
     assert "demandeur_emploi" not in knowledge.questions.situation.find("je voudrais contester mon licenciement").traits
     assert "demandeur_emploi" in knowledge.questions.situation.find("j'ai été licenciée en mars").traits
+    assert "demandeur_emploi" in knowledge.questions.situation.find("je ne travaille plus depuis mon licenciement").traits
 
 
 @pytest.mark.parametrize(

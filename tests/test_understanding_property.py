@@ -110,12 +110,14 @@ def test_understand_any_text(text: str) -> None:
     if place.place is not None:
         _check_ref(place.place)
     for cand in place.candidates:
-        _check_ref(cand)
-        assert cand.kind != "outside"
+        _check_ref(cand)  # a choice may include a place outside the regions ("Marigot", issue 10)
     if place.candidates:
         assert len(place.candidates) >= 2
+        assert place.confidence == 0.0 and not place.confirm
+    assert 0.0 <= place.confidence <= 1.0
+    assert place.confirm == (place.place is not None and place.confidence < CONFIRM_BELOW)
     if place.found:
-        assert place.how in {"nom", "code_postal", "numero", "faute"}
+        assert place.how in {"nom", "code_postal", "numero", "faute", "tete", "ancien_nom", "gentile", "autre_nom", "lieu_connu", "pays", "arrondissement", "deux_lieux", "abrev", "debut"}
         assert place.span is not None and 0 <= place.span[0] < place.span[1]
     else:
         assert place.place is None and not place.candidates

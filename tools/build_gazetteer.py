@@ -16,7 +16,7 @@ Sources (fetched with ``npm pack``, which downloads a package's tarball without 
 Outputs:
 
 - ``knowledge/communes.csv.gz``: columns insee, type (COM, COMD, COMA, ARM), name, departement,
-  region, population, postal_codes (space separated), lat, lon. Delegated and associated
+  region, population, postal_codes (";" separated), lat, lon. Delegated and associated
   communes carry no population in the source: their population is the one they had as
   communes in the older release (``PACKAGES["old"]``), else the previous file's.
 - ``knowledge/lieux/anciens_noms.csv``: insee, nom (a name the commune's territory had in the
@@ -63,7 +63,7 @@ TYPES = {
 # The 18 regions (the overseas collectivities are outside: geographie.yaml's hors_champ).
 REGIONS = ("01", "02", "03", "04", "06", "11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94")
 # Country codes that are France, its regions or its overseas collectivities (geographie.yaml).
-FRENCH = frozenset("FR GP MQ GF RE YT PM MF BL WF PF NC TF".split())
+FRENCH = frozenset(["FR", "GP", "MQ", "GF", "RE", "YT", "PM", "MF", "BL", "WF", "PF", "NC", "TF"])
 COLUMNS = ("insee", "type", "name", "departement", "region", "population", "postal_codes", "lat", "lon")
 
 
@@ -133,14 +133,31 @@ def communes_rows(cog: Path, old: Path, postal: Path) -> tuple[list[list[str]], 
         kind = TYPES.get(c["type"])
         if kind is None or c.get("region") not in regions:
             continue  # overseas collectivities: geographie.yaml's hors_champ
-        codes = sorted(set(c.get("codesPostaux", ())) | (postal_by_code.get(c["code"], set()) if kind in ("COM", "ARM") else set()))
+        codes = sorted(
+            set(c.get("codesPostaux", ())) | (postal_by_code.get(c["code"], set()) if kind in ("COM", "ARM") else set())
+        )
         before = previous.get(c["code"] + kind) or previous.get(c["code"]) or {}
         if not before.get("lat"):  # a new commune: where one of the communes it replaced was
-            before = {**next((previous[a] for a in c.get("anciensCodes", ()) if a in previous), {}), **{k: v for k, v in before.items() if v}}
+            before = {
+                **next((previous[a] for a in c.get("anciensCodes", ()) if a in previous), {}),
+                **{k: v for k, v in before.items() if v},
+            }
         population = c.get("population")
         if population is None and kind in ("COMD", "COMA"):
             population = old_population.get(c["code"]) or int(before.get("population") or 0)
-        rows.append([c["code"], kind, c["nom"], c["departement"], c["region"], str(population or 0), " ".join(codes), before.get("lat", ""), before.get("lon", "")])
+        rows.append(
+            [
+                c["code"],
+                kind,
+                c["nom"],
+                c["departement"],
+                c["region"],
+                str(population or 0),
+                ";".join(codes),
+                before.get("lat", ""),
+                before.get("lon", ""),
+            ]
+        )
     rows.sort(key=lambda r: (r[0], ("COM", "ARM", "COMD", "COMA").index(r[1]), r[2]))
     former_rows = sorted([code, name] for code, names in formers.items() for name in names)
     return rows, former_rows
@@ -188,7 +205,9 @@ def main(argv: list[str] | None = None) -> int:
         work = args.dir or Path(tmp)
         work.mkdir(parents=True, exist_ok=True)
         countries = fetch(PACKAGES["countries"], work)
-        (KNOWLEDGE / "lieux" / "pays.yaml").write_text(countries_yaml(countries, PACKAGES["countries"].rsplit("@", 1)[1]), encoding="utf-8")
+        (KNOWLEDGE / "lieux" / "pays.yaml").write_text(
+            countries_yaml(countries, PACKAGES["countries"].rsplit("@", 1)[1]), encoding="utf-8"
+        )
         if args.countries_only:
             return 0
         cog = fetch(PACKAGES["cog"], work)
@@ -196,7 +215,13 @@ def main(argv: list[str] | None = None) -> int:
         postal = fetch(PACKAGES["postal"], work)
         rows, former = communes_rows(cog, old, postal)
         write_communes(rows, KNOWLEDGE / "communes.csv.gz")
-        header = "# anciens noms de communes : tools/build_gazetteer.py, " + PACKAGES["old"] + " comparé à " + PACKAGES["cog"] + "\n"
+        header = (
+            "# anciens noms de communes : tools/build_gazetteer.py, "
+            + PACKAGES["old"]
+            + " comparé à "
+            + PACKAGES["cog"]
+            + "\n"
+        )
         out = io.StringIO()
         csv.writer(out, lineterminator="\n").writerows([["insee", "nom"], *former])
         (KNOWLEDGE / "lieux" / "anciens_noms.csv").write_text(header + out.getvalue(), encoding="utf-8")

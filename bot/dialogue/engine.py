@@ -15,10 +15,12 @@ import datetime as dt
 import hashlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Config
+from bot.dialogue import place_prompt
 from bot.dialogue import questions as dq
 from bot.dialogue.answers import (
     DETAIL_LABELS,
@@ -704,17 +706,38 @@ class Engine:
             self._clear_place(state)
             state.step = Step.PLACE
             return True
-        if result.place is not None:
+        if result.place is not None and not result.confirm:
             self._set_place_dict(state, self._ref_dict(result.place))
             out.event(EventType.PLACE, how=result.how, region=state.region)
             return False
-        if result.candidates:
+        candidates = place_prompt.candidate_dicts(result, self._ref_dict)
+        if candidates:  # a choice, or one reading to confirm (bot.dialogue.place_prompt)
             self._clear_place(state)
-            state.candidates = [self._ref_dict(c) for c in result.candidates]
-            out.event(EventType.PLACE_AMBIGUOUS, how=result.how, count=len(result.candidates))
+            state.candidates = candidates
+            out.event(EventType.PLACE_AMBIGUOUS, how=result.how, count=len(candidates))
         return False
 
+    def _choose_candidate(self, state: Conversation, cand: dict[str, Any], out: _Out) -> bool:
+        """Take one of the offered places; False when it is outside the regions (answered here)."""
+        if cand.get("outside"):
+            out.event(EventType.PLACE, how="bouton", region=None, outside=True)
+            out.say(outside_answer(self.snapshot, str(cand["outside"])), location=True)
+            self._clear_place(state)
+            state.step = Step.PLACE
+            return False
+        self._set_place_dict(state, cand)
+        out.event(EventType.PLACE, how="bouton", region=state.region)
+        return True
+
     def _pick_candidate(self, state: Conversation, text: str, out: _Out) -> bool:
+        yes = place_prompt.answer_to_confirm(state.candidates, text)
+        if yes is not None:
+            if yes:
+                self._choose_candidate(state, state.candidates[0], out)
+            else:
+                self._clear_place(state)
+                state.step = Step.PLACE
+            return True
         folded = fold(text)
         if folded.isdigit() and 1 <= int(folded) <= len(state.candidates) and len(state.candidates) < 10:
             # "2" after a list of numbered choices (terminal), unless it names a département
@@ -755,7 +778,7 @@ class Engine:
         rec = self._recommendation(state)
         needs_place = rec.rule is None or rec.needs_regional
         if state.candidates and needs_place:
-            if self._candidates_share_contact(state):
+            if self._candidates_share_contact(state) and place_prompt.prompt_of(state.candidates) != place_prompt.CONFIRM:
                 # every candidate falls in the same lot with the same contacts: no need to ask
                 first = state.candidates[0]
                 labels = " ou ".join(dict.fromkeys(c["label"] for c in state.candidates))
@@ -811,6 +834,11 @@ class Engine:
         out.say(lead + self.snapshot.text("question_lieu"), location=True)
 
     def _ask_ambiguous(self, state: Conversation, out: _Out, lead: str = "") -> None:
+        asked = place_prompt.question(state.candidates)
+        if asked is not None:
+            text, button_rows = asked
+            out.say(lead + text, buttons=tuple(tuple(Button(label, encode(ButtonAction.PLACE, arg)) for label, arg in row) for row in button_rows))
+            return
         name = state.candidates[0]["label"].split(" (")[0]
         rows = tuple((Button(c["label"][:60], encode(ButtonAction.PLACE, str(i))),) for i, c in enumerate(state.candidates[:8]))
         rows += ((Button("Un autre lieu", encode(ButtonAction.PLACE, "autre")),),)

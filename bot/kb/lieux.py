@@ -7,6 +7,10 @@ Files (all YAML, UTF-8; each entry names the place it means by a code, with a so
   regional languages, old names, nicknames);
 - ``lieux_connus.yaml`` key ``lieux``: well-known places that are not communes (business districts,
   stations, airports, islands, ski resorts, neighbourhoods, theme parks...);
+- ``anciens_noms.csv`` insee,nom: former commune names (built by ``tools/build_gazetteer.py``);
+- ``mots_lieux.txt.gz``, ``mots_proches.txt.gz``: folded French words, one a line (built by
+  ``tools/build_wordlists.py``): place names that are also ordinary words, and words one or two
+  edits from a place name, never corrected into it;
 - ``pays.yaml``        key ``pays``: the countries in French (built by ``tools/build_gazetteer.py``);
 - ``contexte.yaml``    the words around a name that change its reading (see :class:`PlaceContext`).
 
@@ -24,6 +28,8 @@ This module only reads and checks; the place index (``bot.nlu``) is built from t
 
 from __future__ import annotations
 
+import csv
+import gzip
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
@@ -31,13 +37,14 @@ from pathlib import Path
 from typing import Any
 
 from bot.schema import Checked, Field, Problem, Validator
-from bot.yamlpos import Pos, YamlSyntaxError, load_yaml
 from bot.textnorm import fold
+from bot.yamlpos import Pos, YamlSyntaxError, load_yaml
 
 __all__ = [
     "LANDMARK_TYPES",
     "LIEUX_DIR",
     "Country",
+    "FormerName",
     "NamedPlace",
     "PlaceContext",
     "PlaceLists",
@@ -46,6 +53,10 @@ __all__ = [
 ]
 
 LIEUX_DIR = "lieux"
+FORMER_FILE = "anciens_noms.csv"
+FORMER_COLUMNS = 2
+PLACE_WORDS_FILE = "mots_lieux.txt.gz"
+NEAR_WORDS_FILE = "mots_proches.txt.gz"
 
 
 class Target(Enum):
@@ -103,6 +114,14 @@ class Country:
 
 
 @dataclass(frozen=True, slots=True)
+class FormerName:
+    """A name a commune's territory had (anciens_noms.csv, built by tools/build_gazetteer.py)."""
+
+    insee: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
 class PlaceContext:
     """Words around a name that change how it is read (all as people write them)."""
 
@@ -121,6 +140,9 @@ class PlaceLists:
     other_names: tuple[NamedPlace, ...] = ()
     landmarks: tuple[NamedPlace, ...] = ()
     countries: tuple[Country, ...] = ()
+    former_names: tuple[FormerName, ...] = ()
+    place_words: frozenset[str] = frozenset()  # place names that are also ordinary French words
+    near_words: frozenset[str] = frozenset()  # French words close to a place name: never corrected
     context: PlaceContext = field(default_factory=PlaceContext)
 
     @property
@@ -182,7 +204,15 @@ class _Reader:
         path = self.root / LIEUX_DIR / name
         validator = Validator(self.rel(path))
         if not path.exists():
-            self.problems.append(Problem(validator.file, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    1,
+                    1,
+                    "fichier manquant",
+                    f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet",
+                )
+            )
             return None
         data = path.read_bytes()
         self.raw.append(name.encode() + b"\0" + data)
@@ -190,7 +220,15 @@ class _Reader:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
-            self.problems.append(Problem(validator.file, line, 1, "caractère illisible (le fichier n'est pas en UTF-8)", "enregistrez le fichier en UTF-8"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    line,
+                    1,
+                    "caractère illisible (le fichier n'est pas en UTF-8)",
+                    "enregistrez le fichier en UTF-8",
+                )
+            )
             return None
         validator.lines = text.splitlines()
         try:
@@ -205,11 +243,71 @@ class _Reader:
             return None
         return list(checked[key]), validator
 
+    def read_former(self, communes: Collection[str]) -> tuple[FormerName, ...]:
+        path = self.root / LIEUX_DIR / FORMER_FILE
+        rel = self.rel(path)
+        if not path.exists():
+            self.problems.append(
+                Problem(
+                    rel, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{FORMER_FILE} livré avec le projet"
+                )
+            )
+            return ()
+        data = path.read_bytes()
+        self.raw.append(FORMER_FILE.encode() + b"\0" + data)
+        out: list[FormerName] = []
+        lines = data.decode("utf-8", "replace").splitlines()
+        for line_no, row in enumerate(csv.reader(lines), start=1):
+            if not row or row[0].startswith("#") or row == ["insee", "nom"]:
+                continue
+            if len(row) != FORMER_COLUMNS or not row[1].strip():
+                self.problems.append(
+                    Problem(rel, line_no, 1, "ligne mal formée", "deux colonnes : code INSEE, ancien nom")
+                )
+            elif row[0] not in communes:
+                self.problems.append(
+                    Problem(
+                        rel,
+                        line_no,
+                        1,
+                        f"commune inconnue « {row[0]} »",
+                        "écrivez le code INSEE d'une commune actuelle",
+                    )
+                )
+            else:
+                out.append(FormerName(row[0], row[1].strip()))
+        return tuple(out)
+
+    def read_words(self, name: str) -> frozenset[str]:
+        path = self.root / LIEUX_DIR / name
+        rel = self.rel(path)
+        if not path.exists():
+            self.problems.append(
+                Problem(rel, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet")
+            )
+            return frozenset()
+        data = path.read_bytes()
+        self.raw.append(name.encode() + b"\0" + data)
+        try:
+            text = gzip.decompress(data).decode("utf-8")
+        except (OSError, EOFError, UnicodeDecodeError):
+            self.problems.append(Problem(rel, 1, 1, "fichier illisible", "régénérez-le avec tools/build_wordlists.py"))
+            return frozenset()
+        return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
     def read_context(self) -> PlaceContext:
         path = self.root / LIEUX_DIR / "contexte.yaml"
         validator = Validator(self.rel(path))
         if not path.exists():
-            self.problems.append(Problem(validator.file, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/contexte.yaml livré avec le projet"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    1,
+                    1,
+                    "fichier manquant",
+                    f"remettez le fichier {LIEUX_DIR}/contexte.yaml livré avec le projet",
+                )
+            )
             return PlaceContext()
         data = path.read_bytes()
         self.raw.append(b"contexte.yaml\0" + data)
@@ -217,7 +315,15 @@ class _Reader:
             parsed = load_yaml(data.decode("utf-8"))
         except (UnicodeDecodeError, YamlSyntaxError) as exc:
             pos = exc.pos if isinstance(exc, YamlSyntaxError) else Pos(1, 1)
-            self.problems.append(Problem(validator.file, pos.line, pos.column, "fichier illisible", "enregistrez le fichier en UTF-8 et vérifiez les guillemets"))
+            self.problems.append(
+                Problem(
+                    validator.file,
+                    pos.line,
+                    pos.column,
+                    "fichier illisible",
+                    "enregistrez le fichier en UTF-8 et vérifiez les guillemets",
+                )
+            )
             return PlaceContext()
         validator.lines = data.decode("utf-8", "replace").splitlines()
         checked = validator.obj(parsed, CONTEXT_SCHEMA, Pos(1, 1), "") or Checked()
@@ -240,10 +346,16 @@ class _Reader:
 def _entry(item: Checked, pos: Pos, list_name: ListName, known: KnownCodes, validator: Validator) -> NamedPlace | None:
     targets = [key for key in _TARGETS if key in item]
     if len(targets) != 1:
-        validator.error(pos, "chaque entrée désigne un seul lieu", "écrivez une seule de ces clés : " + ", ".join(_TARGETS))
+        validator.error(
+            pos, "chaque entrée désigne un seul lieu", "écrivez une seule de ces clés : " + ", ".join(_TARGETS)
+        )
         return None
     if "source" not in item and "note" not in item:
-        validator.error(pos, "entrée sans source ni note", 'ajoutez source: "https://..." ou note: "pourquoi ce nom désigne ce lieu"')
+        validator.error(
+            pos,
+            "entrée sans source ni note",
+            'ajoutez source: "https://..." ou note: "pourquoi ce nom désigne ce lieu"',
+        )
         return None
     target = Target(targets[0])
     code = str(item[targets[0]])
@@ -258,7 +370,9 @@ def _entry(item: Checked, pos: Pos, list_name: ListName, known: KnownCodes, vali
         validator.error(item.where(targets[0]), f"{targets[0]} inconnu « {code} »", _code_hint(target))
         return None
     names = tuple(text for text, _pos in item["noms"])
-    return NamedPlace(names, target, code, list_name.value, str(item.get("type", "")), item.get("source"), item.get("note"))
+    return NamedPlace(
+        names, target, code, list_name.value, str(item.get("type", "")), item.get("source"), item.get("note")
+    )
 
 
 def _code_hint(target: Target) -> str:
@@ -279,7 +393,11 @@ def _duplicates(lists: list[tuple[NamedPlace, Pos, Validator]]) -> None:
             key = fold(name)
             old = seen.setdefault(key, (entry.target, entry.code))
             if old != (entry.target, entry.code):
-                validator.error(pos, f"« {name} » désigne déjà un autre lieu ({old[0].value} {old[1]})", "gardez une seule entrée pour ce nom, ou précisez le nom")
+                validator.error(
+                    pos,
+                    f"« {name} » désigne déjà un autre lieu ({old[0].value} {old[1]})",
+                    "gardez une seule entrée pour ce nom, ou précisez le nom",
+                )
 
 
 def check_lieux(root: Path, rel: Callable[[Path], str], known: KnownCodes) -> tuple[PlaceLists, list[Problem], bytes]:
@@ -289,7 +407,9 @@ def check_lieux(root: Path, rel: Callable[[Path], str], known: KnownCodes) -> tu
     read = reader.read("pays.yaml", "pays", Field("obj", schema=COUNTRY_SCHEMA))
     if read is not None:
         for item, _pos in read[0]:
-            countries.append(Country(str(item["code"]), str(item["nom"]), tuple(t for t, _p in item.get("alias") or ())))
+            countries.append(
+                Country(str(item["code"]), str(item["nom"]), tuple(t for t, _p in item.get("alias") or ()))
+            )
     known = replace(known, countries=frozenset(c.code for c in countries))
     entries: dict[ListName, list[NamedPlace]] = {name: [] for name in ListName}
     placed: list[tuple[NamedPlace, Pos, Validator]] = []
@@ -306,11 +426,16 @@ def check_lieux(root: Path, rel: Callable[[Path], str], known: KnownCodes) -> tu
         _duplicates([p for p in placed if p[2] is validator])
         reader.problems.extend(validator.problems)
     context = reader.read_context()
+    former = reader.read_former(known.communes)
+    place_words, near_words = reader.read_words(PLACE_WORDS_FILE), reader.read_words(NEAR_WORDS_FILE)
     lists = PlaceLists(
         demonyms=tuple(entries[ListName.GENTILES]),
         other_names=tuple(entries[ListName.AUTRES_NOMS]),
         landmarks=tuple(entries[ListName.LIEUX]),
         countries=tuple(countries),
+        former_names=former,
+        place_words=place_words,
+        near_words=near_words,
         context=context,
     )
     return lists, reader.problems, b"\0".join(reader.raw)

@@ -22,18 +22,22 @@ the text. Strategy:
 
 from __future__ import annotations
 
-import gzip
+import enum
+import sys
 import math
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
-from importlib import resources
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from bot.kb.lieux import NamedPlace, Target
+from bot.nlu.place_abbrev import SHORT_JOINS, AbbreviationIndex
+from bot.nlu.place_lists import HEAD_CONNECTORS, PhraseSet, head_groups, pick_by_size
 from bot.textnorm import fold, strip_article
 
 if TYPE_CHECKING:
@@ -62,9 +66,16 @@ class PlaceResult:
 
     place: PlaceRef | None = None
     candidates: tuple[PlaceRef, ...] = ()
-    how: str | None = None  # nom, code_postal, numero, faute, localisation
+    how: str | None = None  # nom, tete, code_postal, numero, faute, gentile, lieu_connu, deux_lieux...
     span: tuple[int, int] | None = None  # folded-token span of the match
     matched: str = ""
+    confidence: float = 0.0  # how sure the place is right (0..1); 0 when nothing or a choice
+    roles: tuple[str, ...] = ()  # with candidates of "deux_lieux": "domicile" / "travail" for each
+
+    @property
+    def confirm(self) -> bool:
+        """One place, but not sure enough: the bot asks the person to confirm it."""
+        return self.place is not None and self.confidence < CONFIRM_BELOW
 
     @property
     def outside(self) -> bool:
@@ -76,6 +87,43 @@ class PlaceResult:
 
 
 _EMPTY = PlaceResult()
+
+# Confidence of a reading, by how it was found; below CONFIRM_BELOW the bot asks to confirm.
+CONFIRM_BELOW = 0.75
+CONF_POSTAL = 0.98
+CONF_LOCATION = 0.98  # a shared Telegram location
+CONF_NAME = 0.95
+CONF_NAME_WEAK = 0.8  # a name accepted on weaker evidence (strength below _STRONG)
+CONF_NAME_WEAKEST = 0.6  # a name accepted on little evidence (strength below _FAIR)
+CONF_KNOWN = 0.9  # a name of knowledge/lieux/ (other name, well-known place, country)
+CONF_FORMER = 0.85
+CONF_NUMBER = 0.9
+CONF_HEAD = 0.7  # "Brive" for Brive-la-Gaillarde: asked to confirm
+CONF_DEMONYM = 0.7
+CONF_FIX = 0.65  # a spelling mistake corrected, one edit
+CONF_ABBREV = 0.8  # "Clermont-Fd", "Vitry s/ Seine": one name fits
+CONF_PREFIX = 0.65  # "Stras", "Montpel'": asked to confirm
+CONF_CONSISTENT = 0.15  # a region or département named beside the place and agreeing with it
+_FIX_HOWS = frozenset(("faute", "abrev", "debut"))  # readings that replace the exact mentions they cover
+CONF_FIX_PER_EDIT = 0.15
+CONF_REFINED = 0.05  # a consistent second mention ("Valence, dans la Drôme") adds this
+CONF_ARRONDISSEMENT_ONLY = 0.9  # "dans le 19e": only Paris has one
+_STRONG = 3.0
+_FAIR = 2.5
+_HOW_CONFIDENCE = {
+    "nom": CONF_NAME,
+    "tete": CONF_HEAD,
+    "ancien_nom": CONF_FORMER,
+    "gentile": CONF_DEMONYM,
+    "autre_nom": CONF_KNOWN,
+    "lieu_connu": CONF_KNOWN,
+    "pays": CONF_KNOWN,
+    "numero": CONF_NUMBER,
+    "faute": CONF_FIX,
+    "abrev": CONF_ABBREV,
+    "debut": CONF_PREFIX,
+    "code_postal": CONF_POSTAL,
+}
 
 
 def _words(text: str) -> frozenset[str]:
@@ -170,17 +218,36 @@ _ARM_REVERSED = re.compile(
 )
 _ARM_LIMITS = {"paris": ("751", 20), "lyon": ("6938", 9), "marseille": ("132", 16)}
 _ROMAN = {"i": 1, "v": 5, "x": 10}
+# "dans le 15e", "le 16ème arrondissement": an arrondissement without its city.
+_BARE_ARM = re.compile(r"\b(?:dans|au|du|sur|le|j habite|je vis) (?:le )?(\d{1,2}) ?(?:e|eme|ieme|em|me)\b(?: arrondissement| arr| arrdt)?")
 _POSTAL = re.compile(r"^(?:\d{5}|2[ab]\d{3})$")
+# Role adjustments of moving verbs ("déménagé de X à Y"): X is the past, Y the present.
+_TWO_PLACES_MARGIN = 1.0
+_SOLID_HOWS = frozenset(("nom", "ancien_nom", "autre_nom", "lieu_connu", "numero"))  # a second place this close to the first one in score is asked about
+_MOVED_FROM = -1.5
+_MOVED_TO = 1.25
+_SKIPPABLE = frozenset("a au aux en dans sur de d du des le la les l pres vers".split())
+_MAX_SKIPPED = 2
+_COUNTRY_JOINS = frozenset(("en", "au", "aux"))
+_COMPOUND_MAX_POP = 20000  # a smaller commune's name beside an unknown capitalised word is part of a longer name
+_HYPHENS = frozenset(("-", "\u2010", "\u2011"))
+# Words that join the parts of a longer name ("Val d'Europe", "Saint-Truc-sur-Mer").
+_NAME_JOINS = frozenset("de d du des sur sous en les lez aux la le l".split())
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]\n/]|\s-\s")
 _FAR_KM = 30.0
 _FUZZY_MIN_POP = 2000  # communes smaller than this are not corrected into
+_FUZZY_MIN_LETTERS = 6  # shorter names are corrected into only when the town is large
+_FUZZY_MIN_LETTERS_AREA = 4  # never correct into a name shorter than this
+_SHORT_FUZZY_MIN_POP = 20000  # a short name ("Nantes", "Lyon") may be corrected into above this size
 _KIND_ORDER = {"commune": 0, "departement": 1, "region": 2, "outside": 3}
-
-
-def _word_list(name: str) -> frozenset[str]:
-    data = resources.files("bot.nlu").joinpath("data", name).read_bytes()
-    lines = gzip.decompress(data).decode("utf-8").splitlines()
-    return frozenset(line for line in lines if line and not line.startswith("#"))
+_KIND_PRIORITY = {"region": 0, "departement": 2, "outside": 3, "commune": 4}
+_COMMUNE_PRIORITY = 4
+_NAMED_HOW = {"gentiles": "gentile", "autres_noms": "autre_nom", "lieux": "lieu_connu"}
+_NAMED_HOWS = frozenset(("autre_nom", "lieu_connu"))
+_NAMED_POPULATION = 20000
+_PREFIX_MIN_POP = 40000  # "Stras", "Montpel": only large towns are read from the start of their name  # a name of knowledge/lieux/ is as sure as the name of a sizeable town
+_WEAK_STRENGTH = 2.25
+_AREA_POPULATION = 100000  # a known place spread over a département or region counts as this large  # a demonym loses to any real place name
 
 
 @dataclass(slots=True)
@@ -188,6 +255,7 @@ class _Tokens:
     words: list[str]
     capitals: list[bool]
     clause_start: list[bool]
+    hyphen_before: list[bool] = field(default_factory=list)  # written "X-word": part of a compound
 
 
 def _tokenize_full(text: str) -> _Tokens:
@@ -195,6 +263,7 @@ def _tokenize_full(text: str) -> _Tokens:
     words: list[str] = []
     capitals: list[bool] = []
     starts: list[bool] = []
+    hyphens: list[bool] = []
     last_end = 0
     for match in re.finditer(r"[^\W_]+", text):
         raw = match.group()
@@ -205,17 +274,24 @@ def _tokenize_full(text: str) -> _Tokens:
         last_end = match.end()
         new_clause = not words or bool(_CLAUSE_BREAK.search(gap))
         capital = (unicodedata.category(raw[0]) == "Lu" and not raw.isupper()) or (raw.isupper() and len(raw) > 1)
+        hyphen = bool(words) and gap in _HYPHENS
         for k, part in enumerate(folded.split()):
             words.append(part)
             capitals.append(capital and k == 0)
             starts.append(new_clause and k == 0)
-    return _Tokens(words, capitals, starts)
+            hyphens.append(hyphen and k == 0)
+    return _Tokens(words, capitals, starts, hyphens)
 
 
 def _tokenize(text: str) -> tuple[list[str], list[bool]]:
     """Folded words and, for each, whether it was written with a capital letter."""
     tokens = _tokenize_full(text)
     return tokens.words, tokens.capitals
+
+
+def _context_words(snapshot: Snapshot) -> frozenset[str]:
+    """Ordinary words of knowledge/lieux/contexte.yaml (never read as, or corrected into, a place)."""
+    return frozenset(fold(w) for w in snapshot.lieux.context.common_words if fold(w))
 
 
 @dataclass(slots=True)
@@ -225,6 +301,9 @@ class _Entry:
     priority: int = 0  # region 0, ambiguous alias 1, departement 2, outside 3, commune 4
     stripped: bool = False  # reached by dropping a leading article ("havre")
     common: bool = False  # also an ordinary French word
+    how: str = "nom"  # nom, tete (head word), ancien_nom, gentile, autre_nom, lieu_connu, pays
+    weak: bool = False  # a demonym: weaker evidence than a name
+    shadowed: bool = False  # compound names of comparable size start with this name: confirm
 
     @property
     def top(self) -> PlaceRef:
@@ -233,6 +312,16 @@ class _Entry:
     @property
     def area(self) -> bool:
         return self.priority < 4
+
+
+class Role(enum.Flag):
+    """What a place is to the person, from the words before it."""
+
+    HOME = enum.auto()
+    WORK = enum.auto()
+    PAST = enum.auto()  # where the person used to be ("j'ai déménagé de Lyon")
+    NOW = enum.auto()  # where the person is now ("muté à Brest")
+    LANDMARK = enum.auto()  # "à côté de X"
 
 
 @dataclass(slots=True)
@@ -245,6 +334,7 @@ class _Mention:
     strength: float
     role: float = 0.0
     loose: bool = False  # a bare number: only refines another mention
+    flags: Role = field(default_factory=lambda: Role(0))
 
     @property
     def score(self) -> float:
@@ -259,85 +349,201 @@ class PlaceIndex:
 
     def __post_init__(self) -> None:
         snap = self.snapshot
-        self.common_words = _word_list("mots_lieux.txt.gz")
-        self.near_words = _word_list("mots_proches.txt.gz")
+        self.common_words = snap.lieux.place_words | _context_words(snap)
+        self.near_words = snap.lieux.near_words
         self.names: dict[str, _Entry] = {}
         self.postal: dict[str, list[Commune]] = defaultdict(list)
         self.communes_by_insee: dict[str, Commune] = {}
         self.outside_prefixes: list[tuple[str, PlaceRef]] = []
-        regions = snap.regions
-        deps = snap.departements
+        # every commune (current, delegated, associated) by folded name: homonyms filtered by area
+        self.homonyms: dict[str, list[Commune]] = defaultdict(list)
+        context = snap.lieux.context
+        self.not_after = PhraseSet.of(context.not_after)
+        self.idioms = PhraseSet.of(context.idioms)
+        self.move_from = PhraseSet.of(context.move_from)
+        self.move_to = PhraseSet.of(context.move_to)
+        self.work_phrases = PhraseSet.of(context.work)
+        self.home_phrases = PhraseSet.of(context.home)
+        self._index_areas()
+        self._index_communes()
+        self._index_named()
+        self._index_countries()
+        # first words of names of several words ("porte" of "porte maillot"); one-word names are keys
+        self.first_words = frozenset(sys.intern(key.partition(" ")[0]) for key in self.names if " " in key)
+        self.max_words = min(8, max(len(key.split()) for key in self.names))
+        self._index_fuzzy()
+        fold.cache_clear()  # the names folded while building would otherwise stay cached
+        big = [key for key, entry in self.names.items() if entry.ref is not None and entry.ref.kind == "commune" and entry.how == "nom" and entry.top.population >= _PREFIX_MIN_POP]
+        self.abbreviations = AbbreviationIndex.build((k for k, e in self.names.items() if not e.stripped and e.how in ("nom", "lieu_connu", "autre_nom") and not e.weak), big)
 
-        def region_ref(code: str) -> PlaceRef:
-            return PlaceRef("region", regions[code].name, region=code, label=regions[code].name)
+    def _region_ref(self, code: str) -> PlaceRef:
+        region = self.snapshot.regions[code]
+        return PlaceRef("region", region.name, region=code, label=region.name)
 
-        def add(key: str, entry: _Entry) -> None:
-            if not key:
-                return
-            # a name of several words is an ordinary phrase only for communes ("entre deux")
-            entry.common = self._is_common(key) and " " not in strip_article(key)
-            old = self.names.get(key)
-            if old is None or (old.stripped and not entry.stripped) or (old.stripped == entry.stripped and entry.priority < old.priority):
-                self.names[key] = entry
+    def _add(self, key: str, entry: _Entry) -> None:
+        if not key:
+            return
+        # a name of several words is an ordinary phrase only for communes ("entre deux")
+        entry.common = self._is_common(key) and " " not in strip_article(key)
+        old = self.names.get(key)
+        if old is None or (old.stripped and not entry.stripped) or (old.stripped == entry.stripped and entry.priority < old.priority):
+            self.names[key] = entry
 
-        def add_all(names: tuple[str, ...], make: object) -> None:
-            for name in names:
-                folded = fold(name)
-                for key, stripped in ((folded, False), (strip_article(folded), True)):
-                    add(key, make(stripped))  # type: ignore[operator]
-                    # "pays de la loire" is also written "pays de loire"
-                    inner = re.sub(r" (?:de la|de l|du|des) ", " de ", f" {key} ").strip()
-                    if inner != key and " " in inner:
-                        add(inner, make(True))  # type: ignore[operator]
+    def _add_all(self, names: Iterable[str], ref: PlaceRef | None, priority: int, candidates: tuple[PlaceRef, ...] = ()) -> None:
+        for name in names:
+            folded = fold(name)
+            for key, stripped in ((folded, False), (strip_article(folded), True)):
+                self._add(key, _Entry(ref, candidates, priority, stripped))
+                # "pays de la loire" is also written "pays de loire"
+                inner = re.sub(r" (?:de la|de l|du|des) ", " de ", f" {key} ").strip()
+                if inner != key and " " in inner:
+                    self._add(inner, _Entry(ref, candidates, priority, True))
 
-        for code, region in regions.items():
-            ref = region_ref(code)
-            add_all((region.name, *region.aliases), lambda stripped, ref=ref: _Entry(ref, priority=0, stripped=stripped))
+    def _index_areas(self) -> None:
+        snap = self.snapshot
+        for code, region in snap.regions.items():
+            ref = self._region_ref(code)
+            self._add_all((region.name, *region.aliases), ref, 0)
         for alias in snap.ambiguous_aliases:
-            cands = tuple(region_ref(code) for code in alias.regions if code in regions)
-            add_all((alias.alias,), lambda stripped, cands=cands: _Entry(None, cands, priority=1, stripped=stripped))
-        for code, dep in deps.items():
-            ref = self._dep_ref(code)
-            add_all((dep.name, *dep.aliases), lambda stripped, ref=ref: _Entry(ref, priority=2, stripped=stripped))
+            cands = tuple(self._region_ref(code) for code in alias.regions if code in snap.regions)
+            self._add_all((alias.alias,), None, 1, cands)
+        for code, dep in snap.departements.items():
+            self._add_all((dep.name, *dep.aliases), self._dep_ref(code), 2)
         for out in snap.outside:
-            ref = PlaceRef("outside", out.name, label=out.name)
-            add_all((out.name, *out.aliases), lambda stripped, ref=ref: _Entry(ref, priority=3, stripped=stripped))
-            self.outside_prefixes.extend((prefix, ref) for prefix in out.postal_prefixes)
+            out_ref = PlaceRef("outside", out.name, label=out.name)
+            self._add_all((out.name, *out.aliases), out_ref, 3)
+            self.outside_prefixes.extend((prefix, out_ref) for prefix in out.postal_prefixes)
         self.outside_prefixes.sort(key=lambda item: -len(item[0]))
 
-        # communes: group by folded name; COMD/COMA only when no commune has that name
+    def _index_communes(self) -> None:
+        """Communes by name (delegated and associated ones too), head words, former names."""
         groups: dict[str, list[Commune]] = defaultdict(list)
-        secondary: dict[str, list[Commune]] = defaultdict(list)
+        spellings: dict[str, set[str]] = defaultdict(set)  # stripped name -> names as written
         self._points: dict[tuple[int, int], list[Commune]] = defaultdict(list)
-        for commune in snap.communes:
+        for commune in self.snapshot.communes:
             if commune.kind in ("COM", "ARM"):
                 self.communes_by_insee.setdefault(commune.insee, commune)
                 for code in commune.postal_codes:
                     self.postal[code].append(commune)
                 if commune.lat is not None and commune.lon is not None:
                     self._points[self._cell(commune.lat, commune.lon)].append(commune)
-            if commune.kind == "COM":
-                groups[fold(commune.name)].append(commune)
-            elif commune.kind in ("COMD", "COMA"):
-                secondary[fold(commune.name)].append(commune)
-        for key, items in secondary.items():
-            if key not in groups:
-                groups[key].extend(c for c in items if c.region)
+            if commune.kind == "ARM" or not commune.region:
+                continue
+            full = fold(commune.name)
+            key = strip_article(full)  # "Le Lamentin" and "Lamentin" are homonyms
+            same = groups[key]
+            if not any(c.insee == commune.insee for c in same):  # a delegated commune named like its commune
+                same.append(commune)
+                spellings[key].add(full)
+        self.homonyms = {key: items for key, items in groups.items() if len(items) > 1}  # single ones: their entry
         self.commune_entries: dict[str, _Entry] = {}
+        heads = head_groups([(key, c) for key, items in groups.items() for c in items if c.kind != "COMA"])
+        self.head_members: dict[str, list[Commune]] = heads
         for key, items in groups.items():
-            entry = self._commune_entry(items)
-            self.commune_entries[key] = entry
-            self._add_commune_key(key, entry, stripped=False)
-        for key, entry in list(self.commune_entries.items()):
-            self._add_commune_key(strip_article(key), entry, stripped=True)
+            self.commune_entries[key] = self._commune_entry(items)
+        for head, items in heads.items():
+            if head in self.common_words or head in _STOP:
+                continue
+            self.commune_entries[head] = self._head_entry(head, groups.get(head, []), items)
+            spellings[head].add(head)
+        for key, entry in self.commune_entries.items():
+            for full in sorted(spellings[key]):
+                many = len(groups.get(key, ())) > 1 and full == key and entry.how == "nom"
+                bare = [c for c in groups[key] if fold(c.name) == key] if many else []
+                if bare and len(bare) < len(groups[key]):
+                    # "Langon" without its article is not "Le Langon"; "au Lamentin" may be either
+                    self._add_commune_key(full, self._commune_entry(bare), stripped=False)
+                else:
+                    self._add_commune_key(full, entry, stripped=False)
+            if key not in spellings[key]:
+                self._add_commune_key(key, entry, stripped=True)
+        # keep only the communes hidden behind a region or département of the same name ("Vienne")
+        self.commune_entries = {k: e for k, e in self.commune_entries.items() if k in self.names and self.names[k].priority < _COMMUNE_PRIORITY}
+        self._index_tails(groups, heads)
+        for former in self.snapshot.lieux.former_names:
+            current = self.communes_by_insee.get(former.insee)
+            key = fold(former.name)
+            if current is not None and key not in self.names:
+                self._add_commune_key(key, _Entry(self._commune_ref(current), priority=4, how="ancien_nom"), stripped=False)
         for code in self.postal:
             self.postal[code].sort(key=lambda c: (c.kind != "ARM", -c.population))
-        self.max_words = min(8, max(len(key.split()) for key in self.names))
+
+    def _named_ref(self, place: NamedPlace) -> PlaceRef | None:
+        snap = self.snapshot
+        label_name = place.names[0]
+        if place.target is Target.COMMUNE:
+            commune = self.communes_by_insee.get(place.code)
+            if commune is None:
+                return None
+            ref = self._commune_ref(commune)
+            label = ref.label if place.list_name != "lieux" else f"{label_name} ({commune.departement})"
+            return PlaceRef("commune", ref.name, ref.region, ref.departement, ref.commune, ref.population, label=label)
+        if place.target is Target.DEPARTEMENT:
+            dep = snap.departements.get(place.code)
+            return None if dep is None else PlaceRef("departement", label_name, region=dep.region, departement=place.code, label=f"{label_name} ({place.code})")
+        if place.target is Target.REGION:
+            return self._region_ref(place.code) if place.code in snap.regions else None
+        name = place.code if place.target is Target.HORS_CHAMP else label_name
+        label = f"{label_name} ({place.code})" if place.target is Target.HORS_CHAMP and fold(label_name) != fold(place.code) else label_name
+        return PlaceRef("outside", name, label=label)
+
+    def _index_named(self) -> None:
+        """Demonyms, other names and well-known places of knowledge/lieux/."""
+        for place in self.snapshot.lieux.named:
+            ref = self._named_ref(place)
+            if ref is None:
+                continue
+            how = _NAMED_HOW.get(place.list_name, "nom")
+            priority = _KIND_PRIORITY[ref.kind]
+            for name in place.names:
+                folded = fold(name)
+                for key, stripped in ((folded, False), (strip_article(folded), True)):
+                    self._add_named(key, _Entry(ref, priority=priority, stripped=stripped, how=how, weak=how == "gentile"))
+
+    def _add_named(self, key: str, entry: _Entry) -> None:
+        if not key or key in _STOP:
+            return
+        entry.common = self._is_common(key) and " " not in key
+        old = self.names.get(key)
+        if old is None:
+            self.names[key] = entry
+            return
+        clash = old.priority == 4 and old.ref is not None and old.how == "nom" and old.top.region != entry.top.region
+        if clash and not entry.weak and old.ref is not None:
+            # a commune and a known place of another region share the name: the much larger one,
+            # else ask ("Vieux-Port" is Marseille's; "Marigot" is asked about)
+            known = entry.top
+            size = known.population if known.kind == "commune" else (_AREA_POPULATION if known.kind != "outside" else 0)
+            kept = pick_by_size([old.ref.population, size]) if size else (0, 1)
+            if kept == (1,):
+                self.names[key] = entry
+            elif kept != (0,):
+                self.names[key] = _Entry(None, (old.ref, known), priority=4, stripped=entry.stripped and old.stripped, how=entry.how)
+        elif (old.stripped and not entry.stripped and not clash) or old.how == "tete":
+            self.names[key] = entry
+
+    def _index_countries(self) -> None:
+        for country in self.snapshot.lieux.countries:
+            ref = PlaceRef("outside", country.name, label=country.name)
+            for name in (country.name, *country.aliases):
+                folded = fold(name)
+                for key, stripped in ((folded, False), (strip_article(folded), True)):
+                    if key and key not in self.names and key not in _STOP:
+                        entry = _Entry(ref, priority=3, stripped=stripped, how="pays")
+                        entry.common = self._is_common(key) and " " not in key
+                        self.names[key] = entry
+
+    def _index_fuzzy(self) -> None:
         # spelling mistakes: names of six letters or more, by (words, length, first or last letter)
         self._fuzzy: dict[tuple[int, int, str], list[str]] = defaultdict(list)
         for key, entry in self.names.items():
             letters = len(key.replace(" ", ""))
-            if letters < 6 or entry.stripped:
+            if entry.stripped or entry.weak or entry.how in ("pays", "tete"):
+                continue
+            short_ok = entry.ref is not None and entry.top.population >= _SHORT_FUZZY_MIN_POP and entry.how == "nom"
+            if letters < _FUZZY_MIN_LETTERS and not short_ok:
+                continue  # short names: only large towns' own names (the word lists are built for those)
+            if letters < _FUZZY_MIN_LETTERS_AREA:
                 continue
             if not entry.area and entry.top.population < _FUZZY_MIN_POP:
                 continue
@@ -369,7 +575,7 @@ class PlaceIndex:
                 return
         if existing is not None and existing.priority == 4 and (stripped or not existing.stripped):
             return
-        clone = _Entry(entry.ref, entry.candidates, 4, stripped)
+        clone = _Entry(entry.ref, entry.candidates, 4, stripped, how=entry.how, shadowed=entry.shadowed)
         clone.common = self._is_common(key)
         self.names[key] = clone
 
@@ -390,19 +596,42 @@ class PlaceIndex:
             label=label,
         )
 
-    def _commune_entry(self, communes: list[Commune]) -> _Entry:
+    def _index_tails(self, groups: dict[str, list[Commune]], heads: dict[str, list[Commune]]) -> None:
+        """ "Jallieu", "Courcouronnes": the second name of a merged commune ("Bourgoin-Jallieu")."""
+        tails: dict[str, list[Commune]] = defaultdict(list)
+        for key, items in groups.items():
+            parts = key.split()
+            if len(parts) == 2 and parts[0] in heads and not HEAD_CONNECTORS & set(parts):
+                tails[parts[1]].extend(c for c in items if c.kind == "COM")
+        for tail, items in tails.items():
+            if len(tail) < _FUZZY_MIN_LETTERS_AREA or tail in self.names or tail in self.common_words or tail in _STOP or not items:
+                continue
+            self._add_commune_key(tail, self._commune_entry(items, head=tail), stripped=False)
+
+    def _head_entry(self, head: str, exact: list[Commune], compounds: list[Commune]) -> _Entry:
+        """A head word: its own communes keep it unless a compound name is ten times larger."""
+        everyone = [*exact, *(c for c in compounds if c not in exact)]
+        kept = [everyone[k] for k in pick_by_size([c.population for c in everyone])]
+        if any(c in exact for c in kept):
+            entry = self._commune_entry(exact)
+            entry.shadowed = any(c not in exact for c in kept)  # "Montauban" / Montauban-de-Bretagne
+            return entry
+        return self._commune_entry(kept, head=head)
+
+    def _commune_entry(self, communes: list[Commune], *, head: str | None = None) -> _Entry:
+        """One name's communes: the largest when it dominates or all share a region, else a choice.
+
+        ``head``: the name is the head word of compound names ("brive" -> Brive-la-Gaillarde).
+        """
+        if len(communes) == 1 and head is None:
+            return _Entry(self._commune_ref(communes[0]), priority=4)
         ranked = sorted(communes, key=lambda c: -c.population)
-        top = ranked[0]
-        others = ranked[1:]
-        if not others or all(c.region == top.region for c in others):
-            return _Entry(self._commune_ref(top), priority=4)
-        if all(top.population >= 10 * max(c.population, 1) for c in others):
-            return _Entry(self._commune_ref(top), priority=4)
-        threshold = top.population / 10
-        kept = [c for c in ranked if c.population >= threshold] or ranked
-        if len({c.region for c in kept}) == 1:
-            return _Entry(self._commune_ref(top), priority=4)
-        return _Entry(None, tuple(self._commune_ref(c) for c in kept), priority=4)
+        kept = [ranked[k] for k in pick_by_size([c.population for c in ranked])]
+        top = kept[0]
+        how = "tete" if head is not None and fold(top.name) != head and strip_article(fold(top.name)) != head else "nom"
+        if len(kept) == 1 or len({c.region for c in kept}) == 1:
+            return _Entry(self._commune_ref(top), priority=4, how=how)
+        return _Entry(None, tuple(self._commune_ref(c) for c in kept), priority=4, how=how)
 
     # -- lookup ------------------------------------------------------------------------------
 
@@ -412,40 +641,96 @@ class PlaceIndex:
         words = tokens.words
         if not words:
             return _EMPTY
-        found = self._postal_code(words) or self._arrondissement(words)
-        if found is not None:
-            return found
+        postal = self._postal_code(words)
+        if postal is None:
+            found = self._arrondissement(words)
+            if found is not None:
+                return replace(found, confidence=CONF_NAME)
         mentions = self._names(tokens)
         mentions.extend(self._dep_numbers(words, mentions))
         firm = [m for m in mentions if not m.loose]
         if not firm or max(m.score for m in firm) < 3.0 or max(m.strength for m in firm) < 3.0 or all(m.entry.area for m in firm):
-            mentions.extend(self._misspelt(tokens, mentions))
-        return self._choose(mentions, words)
+            mentions.extend(self._shortened(tokens, mentions, prefixes=True) or self._misspelt(tokens, mentions))
+        elif any(m.how == "tete" for m in firm):
+            mentions.extend(self._shortened(tokens, mentions, prefixes=False))  # "Vitry s/ Seine" beats the head word "Vitry"
+        named = self._choose(mentions, words)
+        if postal is not None:
+            return self._with_postal(postal, named)
+        if named.found:
+            return named
+        return self._bare_arrondissement(words) or _EMPTY
 
     # postal codes and arrondissements
 
-    def _postal_code(self, words: list[str]) -> PlaceResult | None:
+    def _with_postal(self, postal: PlaceResult, named: PlaceResult) -> PlaceResult:
+        """A postal code and a name: the same place, or ask when they disagree ("Rennes 44000")."""
+        code = postal.place
+        if code is None or not named.found or code.kind == "outside":
+            return postal
+        if named.place is None:  # a choice among homonyms: the code settles it
+            inside = [c for c in named.candidates if c.departement is not None and c.departement == code.departement]
+            return replace(postal, place=replace(inside[0], postal_code=code.postal_code)) if len(inside) == 1 else postal
+        ref = named.place
+        if ref.kind == "outside":
+            return PlaceResult(None, (code, ref), how="code_postal", span=postal.span, matched=postal.matched)
+        same = ref.region == code.region and (ref.departement is None or ref.departement == code.departement)
+        if not same:
+            return PlaceResult(None, (ref, code), how="code_postal", span=named.span, matched=named.matched)
+        if ref.kind == "commune" and ref.commune != code.commune:
+            commune = self.communes_by_insee.get(ref.commune or "")
+            if commune is not None and code.postal_code in commune.postal_codes:
+                return replace(named, place=replace(ref, postal_code=code.postal_code), confidence=CONF_POSTAL)
+        return postal
+
+    def _postal_candidates(self, words: list[str]) -> Iterable[tuple[int, int, str]]:
+        """(start, end, code) of every postal code, "69007" or spaced "69 007"."""
         for i, word in enumerate(words):
-            if not _POSTAL.match(word):
-                continue
-            nxt = words[i + 1] if i + 1 < len(words) else ""
+            if _POSTAL.match(word):
+                yield i, i + 1, word
+            elif len(word) == 2 and i + 1 < len(words) and len(words[i + 1]) == 3 and (word + words[i + 1]) in self.postal and (word + words[i + 1]).isdigit():
+                yield i, i + 2, word + words[i + 1]
+
+    def _postal_code(self, words: list[str]) -> PlaceResult | None:
+        for i, end, word in self._postal_candidates(words):
+            nxt = words[end] if end < len(words) else ""
             if nxt in UNIT_WORDS or (i > 0 and words[i - 1] in ("n", "no", "numero", "tel", "siret", "siren")):
                 continue
             code = word.upper() if word[:2] in ("2a", "2b") else word
             for prefix, ref in self.outside_prefixes:
                 if code.startswith(prefix):
-                    return PlaceResult(ref, how="code_postal", span=(i, i + 1), matched=code)
+                    return PlaceResult(ref, how="code_postal", span=(i, end), matched=code, confidence=CONF_POSTAL)
             communes = self.postal.get(code)
             if communes:
-                commune = communes[0]
-                ref = self._commune_ref(commune)
-                ref = PlaceRef(ref.kind, ref.name, ref.region, ref.departement, ref.commune, ref.population, code, ref.label)
-                return PlaceResult(ref, how="code_postal", span=(i, i + 1), matched=code)
+                ref = replace(self._commune_ref(communes[0]), postal_code=code)
+                return PlaceResult(ref, how="code_postal", span=(i, end), matched=code, confidence=CONF_POSTAL)
             dep = self._dep_from_postal(code)
             if dep is not None:
                 d = self.snapshot.departements[dep]
                 ref = PlaceRef("departement", d.name, region=d.region, departement=dep, postal_code=code, label=f"{d.name} ({dep})")
-                return PlaceResult(ref, how="code_postal", span=(i, i + 1), matched=code)
+                return PlaceResult(ref, how="code_postal", span=(i, end), matched=code, confidence=CONF_POSTAL)
+        return None
+
+    def _bare_arrondissement(self, words: list[str]) -> PlaceResult | None:
+        """ "dans le 15e": the arrondissements of that number (Paris, Marseille, Lyon)."""
+        text = " ".join(words)
+        match = _BARE_ARM.search(text)
+        if match is None:
+            return None
+        after = text[match.end() :].split()
+        if after and after[0] in UNIT_WORDS:
+            return None
+        n = int(match.group(1))
+        refs: list[PlaceRef] = []
+        for prefix, limit in _ARM_LIMITS.values():
+            commune = self.communes_by_insee.get(prefix + (f"{n:02d}" if len(prefix) == 3 else str(n)))
+            if 1 <= n <= limit and commune is not None:
+                refs.append(self._commune_ref(commune))
+        start = len(text[: match.start(1)].split())
+        span = (start, start + 1)
+        if len(refs) == 1:
+            return PlaceResult(refs[0], how="arrondissement", span=span, matched=match.group(0), confidence=CONF_ARRONDISSEMENT_ONLY)
+        if refs:
+            return PlaceResult(None, tuple(refs), how="arrondissement", span=span, matched=match.group(0))
         return None
 
     def _dep_from_postal(self, code: str) -> str | None:
@@ -523,13 +808,44 @@ class PlaceIndex:
             role -= 0.75
         return role
 
+    def _phrase_before(self, phrases: PhraseSet, words: list[str], start: int, skippable: frozenset[str] = _SKIPPABLE) -> bool:
+        """A phrase just before ``start``, maybe followed by a preposition and an article."""
+        k = start
+        for _ in range(_MAX_SKIPPED + 1):
+            if phrases.ends_at(words, k):
+                return True
+            if k == 0 or words[k - 1] not in skippable:
+                return False
+            k -= 1
+        return False
+
+    def _role_and_flags(self, words: list[str], starts: list[bool], start: int) -> tuple[float, Role]:
+        """The role score of a mention and what the place is to the person."""
+        role = self._role(words, starts, start)
+        flags = Role(0)
+        if self._phrase_before(self.move_from, words, start):
+            role += _MOVED_FROM
+            flags |= Role.PAST
+        elif self._phrase_before(self.move_to, words, start):
+            role += _MOVED_TO
+            flags |= Role.NOW
+        if self._phrase_before(self.work_phrases, words, start):
+            flags |= Role.WORK
+        elif self._phrase_before(self.home_phrases, words, start):
+            flags |= Role.HOME
+        lo = max(0, start - 3)
+        if any(w in LANDMARK for w in words[lo:start]):
+            flags |= Role.LANDMARK
+        return role, flags
+
     def _whole(self, words: list[str], start: int, end: int) -> bool:
         return all(w in FILLER for w in words[:start]) and all(w in FILLER for w in words[end:])
 
     def _names(self, tokens: _Tokens) -> list[_Mention]:
-        words, capitals, starts = tokens.words, tokens.capitals, tokens.clause_start
+        words, starts = tokens.words, tokens.clause_start
         found: list[_Mention] = []
         taken = [False] * len(words)
+        idioms = self.idioms.spans(words)
         n = len(words)
         for size in range(min(self.max_words, n), 0, -1):
             for start in range(n - size + 1):
@@ -545,19 +861,73 @@ class PlaceIndex:
                     with_article = self.names.get(article + key)
                     if with_article is not None and not with_article.stripped:
                         entry, key, lead = with_article, article + key, start - 1
-                if entry is None:
+                if entry is None or self._cancelled(tokens, lead, start + size, idioms):
                     continue
                 strength = self._accept(entry, key, tokens, start, start + size, lead)
                 if strength is None:
                     continue
-                found.append(_Mention(lead, start + size, entry, key, "nom", strength, self._role(words, starts, lead)))
+                role, flags = self._role_and_flags(words, starts, lead)
+                found.append(_Mention(lead, start + size, entry, key, entry.how, strength, role, flags=flags))
                 for k in range(lead, start + size):
                     taken[k] = True
-        del capitals
         return found
+
+    def _cancelled(self, tokens: _Tokens, start: int, end: int, idioms: list[tuple[int, int]]) -> bool:
+        """A name inside an idiom, after "je m'appelle" / "chez", or a piece of a longer name."""
+        words = tokens.words
+        if any(a <= start and end <= b for a, b in idioms):
+            return True
+        if self._phrase_before(self.not_after, words, start, _NAME_JOINS):
+            return True  # "je m'appelle Nancy", "chez Vittel", "rue de la Gare"
+        if start > 0 and tokens.capitals[start - 1] and not tokens.clause_start[start - 1] and self.not_after.ends_at(words, start - 1):
+            return True  # "il s'appelle Laurent Vienne": a first name, then the name
+        n = len(words)
+        if tokens.hyphen_before[start] or (end < n and tokens.hyphen_before[end]):
+            return True  # "Truc-sur-Mer": "Mer" is a piece of an unknown compound name
+        return self._inside_longer_name(tokens, start, end)
+
+    def _starts_name(self, word: str) -> bool:
+        return word in self.first_words or word in self.names
+
+    def _inside_longer_name(self, tokens: _Tokens, start: int, end: int) -> bool:
+        """ "Val d'Europe", "Porte Maillot", "Val Tho": one word of a longer name the index does not know."""
+        words, capitals = tokens.words, tokens.capitals
+        n = len(words)
+        entry = self.names.get(" ".join(words[start:end]))
+        one_word = len(strip_article(" ".join(words[start:end])).split()) == 1
+        if not one_word or entry is None or entry.area:
+            return False
+        if end + 1 < n and words[end] in _NAME_JOINS and capitals[end + 1] and not tokens.clause_start[end]:
+            return not self._starts_name(words[end + 1])  # "Val d'Europe", not "Rennes en Bretagne"
+        small = entry.top.population < _COMPOUND_MAX_POP
+        after = end < n and capitals[end] and not tokens.clause_start[end] and words[end] not in _STOP
+        if small and after and not self._starts_name(words[end]):
+            return True  # "Val Tho", "Port Marianne"
+        prev = start - 1
+        joined = prev > 0 and words[prev] in _NAME_JOINS and words[prev] not in ARTICLES
+        if small and joined and capitals[prev - 1] and words[prev - 1] not in FILLER and not self._starts_name(words[prev - 1]):
+            return True  # "Olonne sur Mer": "Mer" ends a longer name
+        return (
+            small
+            and prev >= 0
+            and capitals[prev]
+            and not tokens.clause_start[prev]
+            and words[prev] not in _STOP
+            and not self._starts_name(words[prev])
+        )  # "Porte Maillot", "Laurent Vienne": a capitalised word before makes one longer name
 
     def _accept(self, entry: _Entry, key: str, tokens: _Tokens, start: int, end: int, lead: int) -> float | None:
         """How sure ``key`` at ``start:end`` is a place (None: it is not)."""
+        strength = self._accept_base(entry, key, tokens, start, end, lead)
+        if strength is None:
+            return None
+        if entry.weak:
+            return min(strength, _WEAK_STRENGTH)  # "je suis bretonne mais je vis à Paris": Paris
+        if len(strip_article(key).split()) > 1 and not entry.common:
+            return max(strength, _FAIR)  # a name of several words is rarely anything else
+        return strength
+
+    def _accept_base(self, entry: _Entry, key: str, tokens: _Tokens, start: int, end: int, lead: int) -> float | None:
         words, capitals, starts = tokens.words, tokens.capitals, tokens.clause_start
         if key in _STOP or key.isdigit():
             return None
@@ -586,7 +956,7 @@ class PlaceIndex:
             if clause_start and (article or end == len(words) or starts[end]):
                 return 2.5  # "le Jura, on a...", "Calvados, côte fleurie"
             return None
-        pop = top.population
+        pop = top.population if entry.how not in _NAMED_HOWS else _NAMED_POPULATION
         base = 3.0 if pop >= 20000 else 2.5 if pop >= 2000 else 2.0
         if entry.stripped and not capital and not whole and level < 1:
             if pop < 20000 or entry.common:
@@ -683,7 +1053,7 @@ class PlaceIndex:
                     continue
                 key = " ".join(chunk)
                 letters = len(key) - size + 1
-                if letters < 6 or key in self.names:
+                if letters < _FUZZY_MIN_LETTERS_AREA or key in self.names:
                     continue
                 if size == 1 and (key in self.common_words or key in NOT_PLACES or (key in self.near_words and level < 2)):
                     continue
@@ -698,6 +1068,36 @@ class PlaceIndex:
                 if best is None or rank > best[0]:
                     best = (rank, mention)
         return [best[1]] if best is not None else []
+
+    def _shortened(self, tokens: _Tokens, mentions: list[_Mention], *, prefixes: bool) -> list[_Mention]:
+        """ "Clermont-Fd", "Vitry s/ Seine", "Stras": names written short, read as "abrev" (confirmed)."""
+        words, starts = tokens.words, tokens.clause_start
+        taken = {k for m in mentions if m.how != "tete" for k in range(m.start, m.end)}
+        found: list[_Mention] = []
+        for start, word in enumerate(words):
+            if start in taken or word in _STOP or word in FILLER or word.isdigit():
+                continue
+            matches = [
+                (name, n)
+                for name, n in self.abbreviations.compounds_at(words, start)
+                if not any((w in _STOP or w in FILLER) and w not in SHORT_JOINS for w in words[start + 1 : start + n] if w not in name.split())
+            ]  # "au port, je" is not "Port-Joinville"
+            size = max((n for _name, n in matches), default=1)
+            names = [name for name, _n in matches]
+            if not names and prefixes and (tokens.capitals[start] or self._context(words, start)[0] >= 1 or self._whole(words, start, start + 1)):
+                if word not in self.common_words and word not in self.near_words and word not in self.names:
+                    names = self.abbreviations.prefix_of(word)
+            entries = [self.names[n] for n in names if n in self.names]
+            if not entries:
+                continue
+            best = max(entries, key=lambda e: e.top.population)
+            if len(entries) > 1 and len(pick_by_size([e.top.population for e in entries])) > 1:
+                continue  # several towns fit: too unsure to ask about one
+            role, flags = self._role_and_flags(words, starts, start)
+            how = "abrev" if size > 1 else "debut"  # "Clermont-Fd" is surer than "Stras"
+            found.append(_Mention(start, start + size, best, " ".join(words[start : start + size]), how, _FAIR, role, flags=flags))
+            taken.update(range(start, start + size))
+        return found
 
     def _pool(self, n: int, length: int, first: str, last: str) -> tuple[str, ...]:
         cache_key = (n, length, first, last)
@@ -719,7 +1119,7 @@ class PlaceIndex:
         if not pool:
             return None
         matches = process.extract(key, pool, scorer=OSA.distance, score_cutoff=2, limit=12)
-        good: list[tuple[int, int, int, str]] = []
+        good: list[tuple[int, int, bool, int, str]] = []
         for name, distance, _ in matches:
             distance = int(distance)
             if distance == 0:
@@ -731,15 +1131,17 @@ class PlaceIndex:
             letters = len(name) - len(name_parts) + 1
             pop = entry.top.population
             allowed = 2 if (letters >= 9 or entry.area or pop >= 10000) else 1
+            if letters < _FUZZY_MIN_LETTERS or len(key) < _FUZZY_MIN_LETTERS:
+                allowed = 1 if pop >= _SHORT_FUZZY_MIN_POP else 0  # "Nise", "Reins": one edit, large towns only
             if distance > allowed:
                 continue
             if distance == 2 and letters < 8 and key[0] != name[0]:
                 continue
-            good.append((distance, entry.priority if entry.area else 4, -pop, name))
+            good.append((distance, entry.priority if entry.area else 4, entry.how != "nom", -pop, name))
         if not good:
             return None
         good.sort()
-        distance, _, _, name = good[0]
+        distance, _, _, _, name = good[0]
         return name, distance
 
     # choice
@@ -748,9 +1150,9 @@ class PlaceIndex:
         if not mentions:
             return _EMPTY
         mentions = [self._vienne_rule(m, words) for m in mentions]
-        fixes = [m for m in mentions if m.how == "faute"]
+        fixes = [m for m in mentions if m.how in _FIX_HOWS]
         if fixes:
-            mentions = [m for m in mentions if m.how == "faute" or not any(f.start <= m.start and m.end <= f.end for f in fixes)]
+            mentions = [m for m in mentions if m.how in _FIX_HOWS or not any(f.start <= m.start and m.end <= f.end for f in fixes)]
         firm = [m for m in mentions if not m.loose]
         if not firm:
             return _EMPTY
@@ -758,36 +1160,154 @@ class PlaceIndex:
         if primary.entry.ref is not None and primary.entry.ref.kind == "outside":
             # living abroad but working in France (or the reverse): the service covers the
             # French side ("je vis à Genève et je travaille à Annemasse")
-            french = [m for m in firm if m.entry.ref is not None and m.entry.ref.kind != "outside"]
+            french = [m for m in firm if m.entry.ref is not None and m.entry.ref.kind != "outside" and not m.flags & Role.PAST]
             if french:
                 primary = max(french, key=lambda m: (m.score, -m.start))
-        # an ambiguous name settled by another place of one of its regions
+        settled = self._abroad(primary, mentions, words) or self._settle(primary, mentions)
+        if settled is not None:
+            return settled
+        two = self._two_places(primary, firm, words)
+        if two is not None:
+            return two
+        return self._refine(primary, mentions, words)
+
+    def _abroad(self, primary: _Mention, mentions: list[_Mention], words: list[str]) -> PlaceResult | None:
+        """ "Valence en Espagne", "Abidjan, Côte d'Ivoire": a town followed by its foreign country."""
+        if primary.entry.ref is not None and primary.entry.ref.kind == "outside":
+            return None
+        for m in mentions:
+            ref = m.entry.ref
+            if ref is None or ref.kind != "outside" or m.start <= primary.start:
+                continue
+            gap = words[primary.end : m.start]
+            if len(gap) <= 1 and all(w in _COUNTRY_JOINS for w in gap):
+                return PlaceResult(ref, how=m.how, span=(m.start, m.end), matched=m.key, confidence=CONF_KNOWN)
+        return None
+
+    def _settle(self, primary: _Mention, mentions: list[_Mention]) -> PlaceResult | None:
+        """An ambiguous name, or a name with homonyms, settled or filtered by the other mentions.
+
+        "Saint-Denis, dans le 93", "Saint-Pierre (Martinique)", "St Maur dans le 94".
+        """
+        areas = [m.entry.ref for m in mentions if m is not primary and m.entry.ref is not None and m.entry.ref.kind in ("region", "departement")]
+        span = (primary.start, primary.end)
         if primary.entry.ref is None:
-            regions = {m.entry.ref.region for m in mentions if m is not primary and m.entry.ref is not None}
-            for cand in primary.entry.candidates:
-                if cand.region in regions:
-                    return PlaceResult(cand, how=primary.how, span=(primary.start, primary.end), matched=primary.key)
-            return PlaceResult(None, primary.entry.candidates, how=primary.how, span=(primary.start, primary.end), matched=primary.key)
+            cands = primary.entry.candidates
+            for area in areas:
+                inside = tuple(c for c in cands if c.region == area.region and (area.departement is None or c.departement == area.departement))
+                if inside:
+                    cands = inside
+            if len(cands) == 1:
+                return PlaceResult(cands[0], how=primary.how, span=span, matched=primary.key, confidence=_HOW_CONFIDENCE.get(primary.how, CONF_NAME))
+            return PlaceResult(None, cands, how=primary.how, span=span, matched=primary.key)
         ref = primary.entry.ref
+        if ref.kind != "commune" or not areas:
+            return None
+        for area in areas:
+            if area.region == ref.region and (area.departement is None or area.departement == ref.departement):
+                return None  # consistent: refined below
+        homonyms = self._homonyms_in(primary.key, areas)
+        if homonyms is None:
+            return None
+        return PlaceResult(homonyms, how=primary.how, span=span, matched=primary.key, confidence=CONF_NAME)
+
+    def _homonyms_in(self, key: str, areas: list[PlaceRef]) -> PlaceRef | None:
+        """The largest commune named ``key`` (or with ``key`` as head word) inside one of ``areas``."""
+        pool = list(self.homonyms.get(key) or self.homonyms.get(strip_article(key)) or ())
+        single = self.names.get(key)
+        if not pool and single is not None and single.ref is not None and single.ref.kind == "commune":
+            commune = self.communes_by_insee.get(single.ref.commune or "")
+            pool = [commune] if commune is not None else []
+        pool += self.head_members.get(key, ())
+        for area in areas:
+            inside = [c for c in pool if c.region == area.region and (area.departement is None or c.departement == area.departement)]
+            if inside:
+                return self._commune_ref(max(inside, key=lambda c: c.population))
+        return None
+
+    def _two_places(self, primary: _Mention, firm: list[_Mention], words: list[str]) -> PlaceResult | None:
+        """Living in one region and working in another: ask which one to use."""
+        if primary.entry.ref is None or primary.flags & Role.PAST or primary.entry.weak or primary.how not in _SOLID_HOWS:
+            return None
+        region = primary.entry.ref.region
+        others = [
+            m
+            for m in firm
+            if m is not primary
+            and m.entry.ref is not None
+            and m.entry.ref.kind != "outside"
+            and m.entry.ref.region != region
+            and not m.flags & (Role.PAST | Role.LANDMARK)
+            and not m.entry.weak
+            and m.strength >= _FAIR
+            and m.how in _SOLID_HOWS
+        ]
+        if not others or primary.entry.ref.kind == "outside":
+            return None
+        other = max(others, key=lambda m: (m.score, -m.start))
+        roles = {primary.flags & (Role.HOME | Role.WORK), other.flags & (Role.HOME | Role.WORK)}
+        home_and_work = roles == {Role.HOME, Role.WORK}
+        if not home_and_work and (primary.flags & Role.NOW or other.score < primary.score - _TWO_PLACES_MARGIN):
+            return None
+        first, second = sorted((primary, other), key=lambda m: (not m.flags & Role.HOME, m.start))
+        refs = (self._final_ref(first, words), self._final_ref(second, words))
+        labels = tuple("travail" if m.flags & Role.WORK else "domicile" if m.flags & Role.HOME else "" for m in (first, second))
+        return PlaceResult(None, refs, how="deux_lieux", span=(first.start, first.end), matched=first.key, roles=labels)
+
+    def _final_ref(self, m: _Mention, words: list[str]) -> PlaceRef:
+        ref = m.entry.ref
+        assert ref is not None
+        return self._commune_for_dep(m, words) if ref.kind == "departement" else ref
+
+    def _refine(self, primary: _Mention, mentions: list[_Mention], words: list[str]) -> PlaceResult:
+        """A consistent, more precise mention refines the primary one ("Valence, dans la Drôme")."""
+        ref = primary.entry.ref
+        assert ref is not None
         chosen = primary
         if ref.kind != "outside":
-            # a consistent, more precise mention refines it
             for m in mentions:
                 other = m.entry.ref
-                if m is primary or other is None or other.kind == "outside" or other.region != ref.region:
-                    continue
-                if _KIND_ORDER[other.kind] >= _KIND_ORDER[chosen.entry.ref.kind]:  # type: ignore[union-attr]
-                    continue
                 current = chosen.entry.ref
-                if current.departement is not None and other.departement != current.departement:  # type: ignore[union-attr]
+                if m is primary or other is None or current is None or other.kind == "outside" or other.region != ref.region:
+                    continue
+                if _KIND_ORDER[other.kind] >= _KIND_ORDER[current.kind]:
+                    continue
+                if current.departement is not None and other.departement != current.departement:
                     continue
                 if m.loose and not (m.start == primary.end or m.start == primary.end + 1):
                     continue
                 if not m.loose and m.score < primary.score - 1.5:
                     continue
                 chosen = m
-            ref = self._commune_for_dep(chosen, words) if chosen.entry.ref.kind == "departement" else chosen.entry.ref  # type: ignore[union-attr]
-        return PlaceResult(ref, how=chosen.how, span=(chosen.start, chosen.end), matched=chosen.key)
+            final = chosen.entry.ref
+            assert final is not None
+            ref = self._commune_for_dep(chosen, words) if final.kind == "departement" else final
+        confidence = self._confidence(chosen)
+        if chosen is not primary:
+            confidence = max(confidence, self._confidence(primary)) + CONF_REFINED
+        elif ref.kind == "commune" and any(self._agrees(m, ref) for m in mentions if m is not chosen):
+            confidence = max(confidence, min(CONF_NAME, confidence + CONF_CONSISTENT))  # "St Etienne (Loire)"
+        return PlaceResult(ref, how=chosen.how, span=(chosen.start, chosen.end), matched=chosen.key, confidence=min(1.0, confidence))
+
+    @staticmethod
+    def _agrees(m: _Mention, ref: PlaceRef) -> bool:
+        area = m.entry.ref
+        if area is None or area.kind not in ("region", "departement"):
+            return False
+        return area.region == ref.region and (area.departement is None or area.departement == ref.departement)
+
+    @staticmethod
+    def _confidence(m: _Mention) -> float:
+        base = _HOW_CONFIDENCE.get(m.how, CONF_NAME)
+        if m.entry.shadowed:
+            base = min(base, CONF_HEAD)
+        if m.how == "faute":
+            return base - CONF_FIX_PER_EDIT * max(0.0, (_STRONG - m.strength) / 0.5 - 1)
+        if m.strength < _FAIR or (m.entry.common and m.strength < _STRONG):
+            return min(base, CONF_NAME_WEAKEST)  # little evidence, or an ordinary word ("maçon") read as a place
+        if m.strength < _STRONG:
+            return min(base, CONF_NAME_WEAK)
+        return base
 
     def _vienne_rule(self, m: _Mention, words: list[str]) -> _Mention:
         """"dans la Vienne" is the département; "à Vienne" the town, when both exist."""
@@ -827,10 +1347,10 @@ class PlaceIndex:
     def locate(self, lat: float, lon: float) -> PlaceResult:
         """The nearest commune to a point, or an outside place when none is within 30 km."""
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation")
+            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation", confidence=CONF_LOCATION)
         for out in self.snapshot.outside:
             if out.contains(lat, lon):  # Monaco, Andorra: next to French communes, yet outside
-                return PlaceResult(PlaceRef("outside", out.name, label=out.name), how="localisation")
+                return PlaceResult(PlaceRef("outside", out.name, label=out.name), how="localisation", confidence=CONF_LOCATION)
         cy, cx = self._cell(lat, lon)
         best: tuple[float, Commune] | None = None
         for dy in range(-2, 3):
@@ -840,8 +1360,8 @@ class PlaceIndex:
                     if best is None or d < best[0]:
                         best = (d, commune)
         if best is None or best[0] > _FAR_KM:
-            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation")
-        return PlaceResult(self._commune_ref(best[1]), how="localisation")
+            return PlaceResult(PlaceRef("outside", "ce point", label="ce point"), how="localisation", confidence=CONF_LOCATION)
+        return PlaceResult(self._commune_ref(best[1]), how="localisation", confidence=CONF_LOCATION)
 
 
 def _roman(text: str) -> int | None:
