@@ -872,7 +872,7 @@ def test_a_question_about_the_employer_does_not_change_a_self_employed_situation
         ("professeur des écoles à Dijon", "employeur_etat"),
         ("je suis militaire à Toulon", "defense_mobilite"),
         ("je suis en préavis, encore salarié deux mois, à Grenoble, juste une question", "operateur_regional"),
-        ("saisonnier à Annecy, juste une question", "operateur_regional"),
+        ("saisonnier à Lyon, juste une question", "operateur_regional"),
         ("je suis handicapé sans emploi à Amiens", "cap_emploi"),
         ("j'ai 23 ans, je viens d'avoir mon master, je cherche du travail à Montpellier", "apec"),
     ],
