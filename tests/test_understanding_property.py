@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.kb.model import CONDITIONS
-from bot.nlu.places import PlaceRef, PlaceResult
+from bot.nlu.places import CONFIRM_BELOW, PlaceRef, PlaceResult
 from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation
 from bot.nlu.understand import Understanding, understand

@@ -378,9 +378,8 @@ class Engine:
 
     def _b_place(self, state: Conversation, arg: str, out: _Out) -> bool:
         if _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
-            self._set_place_dict(state, state.candidates[int(arg)])
-            out.event(EventType.PLACE, how="bouton", region=state.region)
-            self._ask_next(state, out)
+            if self._choose_candidate(state, state.candidates[int(arg)], out):  # an outside place is answered there
+                self._ask_next(state, out)
             return True
         if arg == "autre":
             state.candidates = []
