@@ -12,6 +12,7 @@ from bot.routing import route
 from bot.vocab import InputKind, PlaceKind
 
 if TYPE_CHECKING:
+    from bot.config import Config
     from bot.kb.model import Contact, Lot, Market, Snapshot
     from bot.nlu.knowledge import Knowledge
     from bot.nlu.places import PlaceResult
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["analyse"]
 
 
-def analyse(text: str, knowledge: Knowledge, day: dt.date) -> dict[str, Any]:
+def analyse(text: str, knowledge: Knowledge, day: dt.date, config: Config | None = None) -> dict[str, Any]:
     """The JSON object for one message (every key present; null when unknown)."""
     u = understand(text, knowledge)
     place = _place(u.place, knowledge.snapshot)
@@ -49,7 +50,7 @@ def analyse(text: str, knowledge: Knowledge, day: dt.date) -> dict[str, Any]:
         "market": rec.market.id if rec.market else None,
         "lot": {"id": shown.id, "name": shown.name} if shown else None,
         "operator": _operator(shown, rec.contact) if shown else None,
-        "reply": _reply(text, knowledge, day),
+        "reply": _reply(text, knowledge, day, config),
     }
 
 
@@ -89,8 +90,9 @@ def _operator(lot: Lot, contact: Contact | None) -> dict[str, Any]:
     return {"name": lot.operator.name, "website": lot.operator.website, "contacts": contacts}
 
 
-def _reply(text: str, knowledge: Knowledge, day: dt.date) -> str:
+def _reply(text: str, knowledge: Knowledge, day: dt.date, config: Config | None = None) -> str:
     """What the bot would answer to this message as the first of a conversation, as plain text."""
     user = UserInput.from_text(text) if not text.strip().startswith("/") else UserInput(InputKind.TEXT, text)
-    turn = Engine(knowledge, today=day).handle(None, user)
+    engine = Engine.from_config(knowledge, config, today=day) if config is not None else Engine(knowledge, today=day)
+    turn = engine.handle(None, user)
     return "\n\n".join(render_plain(r) for r in turn.replies)

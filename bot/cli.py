@@ -167,7 +167,7 @@ def _main(argv: list[str] | None = None) -> int:
                 "relancez cep-bot."
             )
         )
-        return run_console(knowledge, intro=intro)
+        return run_console(knowledge, intro=intro, config=config)
     if command in (None, "run"):
         if not config.token:
             print(
@@ -214,7 +214,7 @@ def _ask(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-de
 
     def one(text: str) -> str:
         try:
-            result = analyse(text, knowledge, day)
+            result = analyse(text, knowledge, day, config)
         except Exception as exc:
             log.exception("cannot analyse a message")
             result = {"text": text, "error": type(exc).__name__}

@@ -13,6 +13,7 @@ from bot.dialogue.engine import Button, Conversation, Engine, Reply, UserInput
 from bot.vocab import InputKind
 
 if TYPE_CHECKING:
+    from bot.config import Config
     from bot.nlu.knowledge import Knowledge
 
 __all__ = ["render_plain", "run_console"]
@@ -34,12 +35,17 @@ def render_plain(reply: Reply, numbered: list[Button] | None = None) -> str:
 
 
 def run_console(
-    knowledge: Knowledge, stdin: TextIO | None = None, stdout: TextIO | None = None, *, intro: str = ""
+    knowledge: Knowledge,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+    *,
+    intro: str = "",
+    config: Config | None = None,
 ) -> int:
     """Chat in the terminal until end of input; returns the exit code."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    engine = Engine(knowledge)
+    engine = Engine.from_config(knowledge, config) if config is not None else Engine(knowledge)
     state = Conversation()
     interactive = stdin.isatty()
 

@@ -74,10 +74,7 @@ class Assistant:
         return self.knowledge.snapshot
 
     def engine(self) -> Engine:
-        engine = Engine(self.knowledge)
-        engine.retention_days = self.config.retention_days
-        engine.reminder_days = self.config.reminder_days
-        return engine
+        return Engine.from_config(self.knowledge, self.config)
 
     async def process(
         self,
@@ -126,9 +123,9 @@ class Assistant:
                 self._stored_reminders.pop(person, None)
                 await store.delete_person(person, outbox=outgoing)
             else:
-                not_understood = user_input.kind == InputKind.TEXT and any(
-                    e["type"] == EventType.NOT_UNDERSTOOD for e in turn.events
-                )
+                # texts kept anonymously (when configured): not understood, or feedback after a 👎
+                kept = (EventType.NOT_UNDERSTOOD, EventType.FEEDBACK)
+                not_understood = user_input.kind == InputKind.TEXT and any(e["type"] in kept for e in turn.events)
                 reminder = None
                 due = self.reminder_due()
                 if Action.SCHEDULE_REMINDER in turn.actions:

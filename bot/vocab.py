@@ -13,6 +13,7 @@ __all__ = [
     "QUALIFIER_TRAITS",
     "STATUS_TRAITS",
     "Action",
+    "DetailTrait",
     "EventType",
     "InputKind",
     "Need",
@@ -63,6 +64,20 @@ class Trait(StrEnum):
     CADRE = "cadre"
 
 
+class DetailTrait(StrEnum):
+    """Details that refine a door without being a situation of their own (no button, no rule alone)."""
+
+    FP_ETAT = "fp_etat"  # State civil service
+    FP_TERRITORIALE = "fp_territoriale"  # local government
+    FP_HOSPITALIERE = "fp_hospitaliere"  # public hospitals
+    MILITAIRE = "militaire"  # armed forces
+    PREAVIS = "preavis"  # serving a notice period: still employed
+    SAISONNIER = "saisonnier"  # seasonal or intermittent work: employed part of the year
+    ETUDIANT = "etudiant"
+    RETRAITE = "retraite"
+    DIPLOME = "diplome"  # young graduate
+
+
 # The traits that are an employment status, and those that qualify one.
 STATUS_TRAITS = frozenset({Trait.SALARIE, Trait.INDEPENDANT, Trait.DEMANDEUR_EMPLOI, Trait.AGENT_PUBLIC})
 QUALIFIER_TRAITS = frozenset(Trait) - STATUS_TRAITS
@@ -94,6 +109,10 @@ class EventType(StrEnum):
     REMINDER_ASKED = "reminder_asked"
     REMINDER_SENT = "reminder_sent"
     BOOKING = "booking"
+    DETAIL = "detail"  # a detail of the answer was asked (how to book, what to prepare...)
+    FOLLOW_UP = "follow_up"  # a question about the answer just given (phone, address, hours...)
+    SMALL_TALK = "small_talk"  # greetings, thanks, yes/no, goodbyes, rudeness
+    FEEDBACK = "feedback"  # the message after a 👎
 
 
 class Action(StrEnum):

@@ -599,7 +599,8 @@ def test_unknown_region_code_in_a_lot(kb: KB) -> None:
             kb.col(MARKET, line, '"99"'),
             "code de région inconnu « 99 »",
             (
-                "utilisez un des codes de geographie.yaml : 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, "
+                "utilisez un des codes de geographie.yaml : 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, "
+                "76, "
                 "84, 93, 94"
             ),
         )
@@ -615,7 +616,8 @@ def test_unknown_region_code_of_a_departement(kb: KB) -> None:
             kb.col("geographie.yaml", line, '"33"'),
             "code de région inconnu « 33 » pour le département 29",
             (
-                "utilisez un des codes de « regions » : 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, 84, "
+                "utilisez un des codes de « regions » : 01, 02, 03, 04, 06, 11, 24, 27, 28, 32, 44, 52, 53, 75, 76, "
+                "84, "
                 "93, 94"
             ),
         )
@@ -724,7 +726,8 @@ def test_markets_overlap(kb: KB) -> None:
             line,
             kb.col(MARKET, line, '"'),
             (
-                "le marché 2024-2027 commence le 2023-12-01, avant la fin du marché 2020-2023 (le 2023-12-31) : les deux "
+                "le marché 2024-2027 commence le 2023-12-01, avant la fin du marché 2020-2023 (le 2023-12-31) : les "
+                "deux "
                 "se chevauchent"
             ),
             'écrivez debut: "2024-01-01", ou corrigez « fin » du marché 2020-2023',
@@ -801,7 +804,8 @@ def test_market_ends_within_180_days_and_no_next_one(kb: KB) -> None:
         line,
         kb.col(file, line, '"'),
         (
-            f"le marché {data['id']} se termine le {last_day.isoformat()} (dans 121 jours) et aucun marché suivant n'est "
+            f"le marché {data['id']} se termine le {last_day.isoformat()} (dans 121 jours) et aucun marché suivant "
+            "n'est "
             "défini"
         ),
         "préparez le fichier du marché suivant dans marches/ (voir README, « Préparer le prochain marché »)",
@@ -1276,7 +1280,8 @@ def test_same_phrasing_under_two_questions(kb: KB) -> None:
             line,
             kb.col("questions.yaml", line, '"'),
             (
-                "la formulation « phrase de TEST unique » est déjà utilisée par la question « qu_est_ce_que_cep » (ligne "
+                "la formulation « phrase de TEST unique » est déjà utilisée par la question « qu_est_ce_que_cep » "
+                "(ligne "
                 f"{first})"
             ),
             "gardez-la sous une seule des deux questions",

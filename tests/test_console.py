@@ -24,10 +24,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-def chat(script: str) -> subprocess.CompletedProcess[str]:
+def chat(script: str, *extra: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m bot chat`` with ``script`` on standard input, until end of input."""
     return subprocess.run(
-        [sys.executable, "-m", "bot", "chat"],
+        [sys.executable, "-m", "bot", "chat", *extra],
         input=script,
         capture_output=True,
         text=True,
@@ -51,10 +51,19 @@ def test_salariee_in_lille_gets_the_hauts_de_france_lot() -> None:
     out = result.stdout
     assert "> Je suis salariée à Lille et je veux changer de métier" in out, "the script is echoed"
     answer = out.split("> Je suis salariée", 1)[1]
-    assert "Lot Hauts-de-France" in answer
+    assert "Hauts-de-France" in answer
     assert "https://hdf.avenir-actifs.org" in answer
-    assert "Pour être accompagné tout au long d'un projet" in answer
-    assert "https://mon-cep.org" in answer
+    assert "Première étape" in answer and "être accompagné sur un projet" in answer
+    assert "Comment réserver" in answer, "the details are numbered choices"
+
+
+def test_chat_takes_the_retention_from_the_configuration(tmp_path: Path) -> None:
+    """Bug fixed: ``cep-bot chat`` built its engine without the configuration and always said 180 days."""
+    config = tmp_path / "config.yaml"
+    config.write_text(f"knowledge_dir: {ROOT / 'knowledge'}\nprivacy:\n  retention_days: 30\n", encoding="utf-8")
+    result = chat("/confidentialite\n", "--config", str(config))
+    assert_clean(result)
+    assert "30 jours" in result.stdout and "180 jours" not in result.stdout
 
 
 def test_buttons_are_numbered_choices_and_a_number_selects() -> None:
@@ -70,7 +79,7 @@ def test_buttons_are_numbered_choices_and_a_number_selects() -> None:
     assert "  1. Une question ponctuelle" in need and "  2. Un accompagnement dans la durée" in need
     answer = out.split("> 1", 1)[1]
     assert "Les travailleurs indépendants" in answer, "2 chose « Indépendant(e) »"
-    assert "Pour une question ponctuelle" in answer, "1 chose « Une question ponctuelle »"
+    assert "question précise" in answer, "1 chose « Une question ponctuelle »"
     assert "https://ara.avenir-actifs.org" in answer
 
 

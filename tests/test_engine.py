@@ -42,9 +42,11 @@ CHANGE_ROWS = [["Changer de lieu", "Changer de situation"], ["Changer de besoin"
 USEFUL = "Cette réponse vous a-t-elle été utile ?"
 RATING_ROW = [("👍 Oui, utile", "u|y"), ("👎 Non", "u|n")]
 REPRENONS = "Reprenons : "
-BOOK_PONCTUEL = "Pour une question ponctuelle"
-BOOK_ACCOMPAGNEMENT = "Pour être accompagné tout au long d'un projet"
-PREPARE = "Avant votre premier rendez-vous, préparez"
+BOOK_PONCTUEL = "dites que c'est pour une question précise"
+BOOK_ACCOMPAGNEMENT = "dites que vous souhaitez être accompagné sur un projet"
+DETAIL_ROWS = [["Comment réserver", "Que préparer"], ["Questions fréquentes"]]
+DETAIL_ROWS_ALT = [["Comment réserver", "Que préparer"], ["Autres possibilités", "Questions fréquentes"]]
+SHORT_LIMIT = 700
 
 
 @pytest.fixture(scope="module")
@@ -190,7 +192,7 @@ def test_everything_in_one_message_goes_straight_to_the_answer(talk: Talk) -> No
     talk.say("Je suis indépendant à Ajaccio et je voudrais être accompagné dans la durée")
     assert talk.step == "answered"
     assert talk.turn.replies[0].title.startswith("À qui vous adresser")
-    assert "Lot Provence-Alpes-Côte d'Azur et Corse" in talk.text
+    assert "Corse :" in talk.text
     assert "https://pacacorse.avenir-actifs.org" in talk.text
     assert BOOK_ACCOMPAGNEMENT in talk.text and BOOK_PONCTUEL not in talk.text
     answer = talk.event("answer")
@@ -371,7 +373,7 @@ def test_correction_drops_the_old_status_and_extras(engine: Engine) -> None:
 def test_change_buttons_on_the_answer(engine: Engine, label: str, check: Any) -> None:
     talk = answered_in_lyon(engine)
     answer = talk.one_message()
-    assert answer.title and row_labels(answer) == [[label for label, _ in RATING_ROW], *CHANGE_ROWS]
+    assert answer.title and row_labels(answer) == [[label for label, _ in RATING_ROW], *DETAIL_ROWS, *CHANGE_ROWS]
     talk.press(label)
     assert check(talk)
 
@@ -385,6 +387,8 @@ def test_the_answer_carries_the_satisfaction_question_and_its_buttons(engine: En
     rev = talk.state.rev
     assert [[(b.label, b.data) for b in row] for row in answer.buttons] == [
         [("👍 Oui, utile", f"{rev}|u|y"), ("👎 Non", f"{rev}|u|n")],
+        [("Comment réserver", f"{rev}|d|r"), ("Que préparer", f"{rev}|d|p")],
+        [("Questions fréquentes", f"{rev}|d|f")],
         [("Changer de lieu", f"{rev}|c|place"), ("Changer de situation", f"{rev}|c|sit")],
         [("Changer de besoin", f"{rev}|c|need")],
     ]
@@ -397,7 +401,7 @@ def test_the_satisfaction_buttons_come_before_the_change_rows_for_every_door(eng
     talk = Talk(engine).say("Je suis demandeur d'emploi")
     answer = talk.one_message()
     assert "France Travail" in answer.title and answer.text.endswith("\n\n" + USEFUL)
-    assert row_labels(answer) == [[label for label, _ in RATING_ROW], CHANGE_ROWS[0]]
+    assert row_labels(answer) == [[label for label, _ in RATING_ROW], *DETAIL_ROWS, CHANGE_ROWS[0]]
 
 
 def test_a_new_answer_after_rating_does_not_ask_again(engine: Engine) -> None:
@@ -406,7 +410,7 @@ def test_a_new_answer_after_rating_does_not_ask_again(engine: Engine) -> None:
     talk.say("non, en fait je suis à Lille")
     answer = talk.one_message()
     assert "https://hdf.avenir-actifs.org" in answer.text and USEFUL not in answer.text
-    assert row_labels(answer) == CHANGE_ROWS
+    assert row_labels(answer) == [*DETAIL_ROWS, *CHANGE_ROWS]
 
 
 def test_a_rating_button_pressed_twice_counts_once(engine: Engine) -> None:
@@ -417,15 +421,15 @@ def test_a_rating_button_pressed_twice_counts_once(engine: Engine) -> None:
     assert talk.event("satisfaction")
     talk._do(UserInput("button", useful))
     assert "satisfaction" not in [e["type"] for e in talk.events] and talk.event("stale_button")
-    assert talk.merged(
-        "Ce bouton a expiré. Voici où nous en sommes.", "Votre réponse est ci-dessus. Vous pouvez changer un élément :"
-    )
+    assert talk.merged("Ce bouton a expiré. Voici où nous en sommes.", "Voulez-vous autre chose ?")
 
 
 def test_change_place_then_new_answer_keeps_situation_and_need(engine: Engine) -> None:
     talk = answered_in_lyon(engine).press("Changer de lieu").say("Marseille")
     assert talk.step == "answered" and "https://pacacorse.avenir-actifs.org" in talk.text
-    assert BOOK_PONCTUEL in talk.text
+    assert "même porte" in talk.text and "ara.avenir-actifs" not in talk.text, "only what changed: the contact"
+    talk.press("Comment réserver")
+    assert BOOK_PONCTUEL in talk.text and talk.state.need == "ponctuel"
 
 
 def test_change_need_changes_the_booking_text(engine: Engine) -> None:
@@ -480,11 +484,11 @@ def test_question_while_choosing_between_places_keeps_the_choices(talk: Talk) ->
 def test_question_after_the_answer_offers_the_change_buttons(engine: Engine) -> None:
     talk = answered_in_lyon(engine).say("c'est payant ?")
     assert "gratuit" in talk.text
-    assert talk.merged(
-        question_answer(engine.snapshot, "gratuit"),
-        REPRENONS + "Votre réponse est ci-dessus. Vous pouvez changer un élément :",
+    assert talk.merged(question_answer(engine.snapshot, "gratuit"), REPRENONS + "Voulez-vous autre chose ?")
+    assert (
+        talk.buttons == ["Comment réserver", "Que préparer", "Questions fréquentes", *CHANGE_LABELS, NOT_MINE]
+        and talk.step == "answered"
     )
-    assert talk.buttons == [*CHANGE_LABELS, NOT_MINE] and talk.step == "answered"
 
 
 def test_a_question_that_completes_the_slots_comes_before_the_answer(talk: Talk) -> None:
@@ -513,23 +517,53 @@ def test_places_in_the_same_lot_are_said_before_the_answer(talk: Talk) -> None:
     notice, answer = talk.turn.replies
     assert notice == Reply("Guadeloupe ou Martinique : ces lieux relèvent du même lot, avec les mêmes contacts.")
     assert answer.title.startswith("À qui vous adresser") and BOOK_ACCOMPAGNEMENT in answer.text
-    assert row_labels(answer) == [[label for label, _ in RATING_ROW], *CHANGE_ROWS]
+    assert row_labels(answer) == [[label for label, _ in RATING_ROW], *DETAIL_ROWS, *CHANGE_ROWS]
 
 
 # -- the final answer -----------------------------------------------------------------------
 
 
-def test_regional_answer_has_lot_operator_contacts_booking_modes_preparation(engine: Engine) -> None:
+def test_regional_answer_is_short_with_the_contact_and_the_first_step(engine: Engine) -> None:
     talk = answered_in_lyon(engine)
-    body = talk.turn.replies[0].text
-    assert "Votre opérateur régional : Mon CEP par Avenir Actifs" in body
-    assert "Lot Auvergne-Rhône-Alpes" in body
+    answer = talk.turn.replies[0]
+    body = answer.text
+    assert answer.title == "À qui vous adresser : Votre opérateur régional Mon CEP par Avenir Actifs"
+    assert "Auvergne-Rhône-Alpes" in body
     assert "09 72 01 02 03" in body and "https://ara.avenir-actifs.org" in body
-    assert "Rendez-vous en personne, par téléphone, en visio" in body
-    assert "Comment réserver" in body and BOOK_PONCTUEL in body
-    assert PREPARE in body
-    assert "https://mon-cep.org" in body
-    assert body.endswith("https://mon-cep.org\n\n" + USEFUL), "the satisfaction question closes the answer"
+    assert "Première étape" in body and BOOK_PONCTUEL in body
+    assert len(answer.plain()) <= SHORT_LIMIT, "satisfaction question included"
+    assert "Ce que vous pouvez dire" not in body and "Que préparer" not in body, "details are behind buttons"
+
+
+def test_the_details_are_behind_buttons_and_each_offers_the_others(engine: Engine) -> None:
+    talk = answered_in_lyon(engine).press("Comment réserver")
+    assert "Ce que vous pouvez dire" in talk.text and "Ensuite" in talk.text
+    assert "Rendez-vous en personne, par téléphone, en visio" in talk.text and "Horaires" in talk.text
+    assert "Comment réserver" not in talk.buttons and "Que préparer" in talk.buttons
+    assert talk.event("detail")["what"] == "book"
+    talk.press("Que préparer")
+    assert "entretiens professionnels" in talk.text and "CPF" in talk.text
+    talk.press("Questions fréquentes")
+    assert any("gratuit" in b.lower() or "payant" in b.lower() for b in talk.buttons)
+
+
+def test_what_to_prepare_fits_the_door_and_the_situation(engine: Engine) -> None:
+    young = Talk(engine).say("j'ai 19 ans, sans emploi, j'habite à Lens").press("Que préparer")
+    assert "entretiens professionnels" not in young.text and "parcours" in young.text
+    disabled = Talk(engine).say("je suis travailleur handicapé et je cherche un emploi à Metz").press("Que préparer")
+    assert "RQTH" in disabled.text
+    support = Talk(engine).say("salarié à Rennes, je veux me reconvertir").press("Que préparer")
+    assert "démissionner" in support.text
+    one_off = Talk(engine).say("salarié à Rennes, juste une question").press("Que préparer")
+    assert "démissionner" not in one_off.text
+
+
+def test_detail_buttons_stay_usable_after_a_rating(engine: Engine) -> None:
+    talk = answered_in_lyon(engine)
+    book = talk.data("Comment réserver")
+    talk.press("Oui, utile")
+    talk._do(UserInput("button", book))
+    assert "Ce que vous pouvez dire" in talk.text and "expiré" not in talk.text
 
 
 def test_booking_text_follows_the_need(engine: Engine) -> None:
@@ -545,7 +579,9 @@ def test_alternatives_when_the_person_may_choose(engine: Engine) -> None:
     talk.say("Lyon")
     assert talk.step == "answered"
     assert "À qui vous adresser : L'APEC" in talk.text
-    assert "Vous pouvez aussi choisir" in talk.text and "https://ara.avenir-actifs.org" in talk.text
+    assert "Autre possibilité" in talk.text and "Votre opérateur régional" in talk.text
+    talk.press("Autres possibilités")
+    assert "https://ara.avenir-actifs.org" in talk.text and "mon-cep.org" in talk.text
 
 
 def test_job_seeker_goes_to_france_travail_without_a_place(talk: Talk) -> None:
@@ -559,8 +595,13 @@ def test_job_seeker_goes_to_france_travail_without_a_place(talk: Talk) -> None:
 def test_public_agent_goes_to_the_employer(talk: Talk) -> None:
     talk.say("Je suis fonctionnaire à Rennes")
     assert "À qui vous adresser : Votre employeur public" in talk.text
-    assert "centre de gestion" in talk.text and "mon-cep.org" in talk.text
-    assert "avenir-actifs" not in talk.text
+    assert "mon-cep.org" in talk.text and "avenir-actifs" not in talk.text
+    assert "Une collectivité (mairie...)" in talk.buttons, "the employer's kind gives the right door"
+    talk.press("Une collectivité")
+    assert "centre de gestion" in talk.text and "Ille-et-Vilaine" in talk.text, "the CDG of the département"
+    assert talk.event("answer")["door"] == "employeur_territorial"
+    talk.press("Comment réserver")
+    assert "https://fncdg.com/annuaire_cdg/" in talk.text, "the official finder beside the dated directory"
 
 
 def test_public_agent_button(engine: Engine) -> None:
@@ -576,7 +617,9 @@ def test_young_person_goes_to_the_mission_locale(talk: Talk) -> None:
 def test_disabled_person_may_choose_cap_emploi_or_the_region(engine: Engine) -> None:
     talk = Talk(engine).say("Lyon").press("autre situation").press("Handicap")
     assert talk.step == "answered"
-    assert "Cap emploi" in talk.text and "Vous pouvez aussi choisir" in talk.text and "ara.avenir-actifs" in talk.text
+    assert "Cap emploi" in talk.text and "Autre possibilité" in talk.text
+    talk.press("Autres possibilités")
+    assert "France Travail" in talk.text and "ara.avenir-actifs" in talk.text
 
 
 def test_rating_then_reminder(engine: Engine) -> None:
@@ -644,8 +687,7 @@ def test_recommencer_forgets_everything_but_the_source(engine: Engine) -> None:
 
 
 def test_confidentialite_gives_the_retention(engine: Engine, knowledge: Any) -> None:
-    custom = Engine(knowledge, today=TODAY)
-    custom.retention_days = 30
+    custom = Engine(knowledge, today=TODAY, retention_days=30)
     talk = Talk(custom).command("/confidentialite")
     assert "30 jours" in talk.text and "/supprimer" in talk.text
     assert talk.merged(custom._privacy_text(), REPRENONS + talk.texts("question_lieu")) and talk.asks_place()
@@ -831,8 +873,7 @@ def test_the_outside_answer_offers_the_location_button(knowledge) -> None:  # ty
 def test_the_reminder_delay_comes_from_the_configuration(knowledge) -> None:  # type: ignore[no-untyped-def]
     from bot.dialogue.engine import Engine
 
-    engine = Engine(knowledge)
-    engine.reminder_days = 5
+    engine = Engine(knowledge, reminder_days=5)
     turn = engine.handle(None, UserInput("text", "salariée à Lyon, je veux changer de métier"))
     data = turn.replies[-1].buttons[0][0].data
     rated = engine.handle(turn.state, UserInput("button", data))
@@ -849,3 +890,142 @@ def test_a_question_about_the_employer_does_not_change_a_self_employed_situation
     asked = engine.handle(turn.state, UserInput("text", "mon employeur sera-t-il au courant ?"))
     assert asked.state.traits == ["independant"]
     assert any(e["type"] == "question" for e in asked.events)
+
+
+# -- issue 12: follow-ups, small talk, feedback, no repetition, local offices ------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "door"),
+    [
+        ("aide-soignante titulaire à l'hôpital de Brest", "employeur_hospitalier"),
+        ("agent territorial à la mairie de Nice", "employeur_territorial"),
+        ("professeur des écoles à Dijon", "employeur_etat"),
+        ("je suis militaire à Toulon", "defense_mobilite"),
+        ("je suis en préavis, encore salarié deux mois, à Grenoble, juste une question", "operateur_regional"),
+        ("saisonnier à Lyon, juste une question", "operateur_regional"),
+        ("je suis handicapé sans emploi à Amiens", "cap_emploi"),
+        ("j'ai 23 ans, je viens d'avoir mon master, je cherche du travail à Montpellier", "apec"),
+    ],
+)
+def test_each_person_gets_a_door_a_contact_and_a_first_step_in_one_short_message(
+    engine: Engine, text: str, door: str
+) -> None:
+    talk = Talk(engine).say(text)
+    answer = talk.one_message()
+    assert talk.event("answer")["door"] == door
+    assert "Première étape : " in answer.text
+    assert "https://" in answer.text or "Tél." in answer.text, "a contact or an official page"
+    assert len(answer.plain()) <= SHORT_LIMIT, "satisfaction question included"
+
+
+def test_notice_period_and_seasonal_work_offer_france_travail_too(engine: Engine) -> None:
+    for text in (
+        "je suis en préavis à Lyon, juste une question",
+        "intermittent du spectacle à Paris, juste une question",
+    ):
+        talk = Talk(engine).say(text)
+        assert talk.event("answer")["door"] == "operateur_regional" and "France Travail" in talk.text
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        ("et comment je prends rendez-vous ?", "Ce que vous pouvez dire"),
+        ("c'est quoi leur numéro ?", "Pour joindre France Travail"),
+        ("ils sont où les bureaux ?", "Lyon"),
+        ("c'est ouvert le samedi ?", "horaires"),
+        ("qu'est-ce que je dois apporter ?", "Que préparer"),
+    ],
+)
+def test_follow_ups_are_answered_for_the_door_just_given(engine: Engine, follow_up: str, expected: str) -> None:
+    talk = Talk(engine).say("Je suis demandeur d'emploi à Lyon").say(follow_up)
+    assert expected.lower() in talk.text.lower(), talk.text
+    assert "Je n'ai pas bien compris" not in talk.text and talk.step == "answered"
+    assert talk.event("follow_up")["door"] == "france_travail"
+
+
+def test_the_nearest_local_office_comes_from_the_dated_directory(engine: Engine) -> None:
+    talk = Talk(engine).say("j'ai 20 ans et je cherche du travail à Rennes")
+    assert "Mission locale de Rennes" in talk.text and "annuaire de 2015-2016" in talk.text
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [("bonjour", "Bonjour !"), ("merci !", "Avec plaisir"), ("au revoir", "Au revoir"), ("t'es nul", "désolé")],
+)
+def test_small_talk_gets_a_brief_natural_reply(engine: Engine, text: str, reply: str) -> None:
+    talk = Talk(engine).say(text)
+    assert reply in talk.text and "Je n'ai pas bien compris" not in talk.text
+    assert talk.event("small_talk")
+
+
+def test_small_talk_with_a_situation_is_not_small_talk(engine: Engine) -> None:
+    talk = Talk(engine).say("bonjour, je suis salarié à Lyon")
+    assert talk.asks_need() and not [e for e in talk.events if e["type"] == "small_talk"]
+
+
+def test_the_full_help_is_shown_once_per_conversation(engine: Engine) -> None:
+    talk = Talk(engine).say("azertyuiop")
+    assert talk.texts("aide") in talk.text
+    talk.say("qsdfghjk")
+    assert talk.texts("aide") not in talk.text and talk.texts("non_compris_court") in talk.text
+
+
+def test_after_a_thumbs_down_the_next_message_is_feedback(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis demandeur d'emploi à Lyon").press("👎")
+    talk.say("pas assez précis")
+    assert "Merci, c'est noté" in talk.text and "mon-cep.org" in talk.text
+    assert talk.event("feedback") and not [e for e in talk.events if e["type"] == "not_understood"]
+    talk.say("pas assez précis")
+    assert "Merci, c'est noté" not in talk.text, "only the message right after the 👎"
+
+
+def test_feedback_that_asks_something_is_answered(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis demandeur d'emploi à Lyon").press("👎").say("il manque le numéro")
+    assert "Merci, c'est noté" in talk.text and "Pour joindre France Travail" in talk.text
+
+
+def test_an_unchanged_answer_is_not_sent_again(engine: Engine) -> None:
+    talk = Talk(engine).say("salarié à Rennes, juste une question")
+    first = talk.text
+    talk.say("salarié à Rennes")
+    assert talk.text != first and "ne change pas" in talk.text and len(talk.text) < 200
+
+
+def test_a_student_without_a_job_gets_a_clear_answer_not_a_loop(engine: Engine) -> None:
+    talk = Talk(engine).say("je suis étudiant à Lyon")
+    assert talk.buttons == ["J'ai un emploi", "Je cherche un emploi", "Ni l'un ni l'autre"]
+    talk.press("Ni l'un ni l'autre")
+    assert "étudiants" in talk.text and "mon-cep.org" in talk.text
+    assert not talk.asks_situation()
+
+
+def test_a_retiree_who_works_goes_to_the_regional_operator(engine: Engine) -> None:
+    talk = Talk(engine).say("je suis retraitée, j'habite à Nantes").press("J'ai un emploi").press("ponctuelle")
+    assert talk.event("answer")["door"] == "operateur_regional" and "Pays de la Loire" in talk.text
+
+
+def test_oui_typed_after_supprimer_confirms(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis salarié à Lille").command("/supprimer").say("oui")
+    assert "delete_user" in talk.turn.actions
+
+
+def test_engine_from_config_takes_retention_and_reminder(knowledge: Any, tmp_path: Any) -> None:
+    from bot.config import load_config
+
+    path = tmp_path / "config.yaml"
+    path.write_text("privacy:\n  retention_days: 30\nreminders:\n  delay_days: 5\n", encoding="utf-8")
+    engine = Engine.from_config(knowledge, load_config(path), today=TODAY)
+    assert engine.retention_days == 30 and engine.reminder_days == 5
+    assert "30 jours" in Talk(engine).command("/confidentialite").text
+
+
+def test_the_same_replies_are_never_sent_twice_in_a_row(engine: Engine) -> None:
+    talk = Talk(engine).say("Je suis demandeur d'emploi à Lyon").say("ils sont où les bureaux ?")
+    first = talk.text
+    talk.say("et c'est quoi leur numéro ?")  # the same contact lines
+    assert talk.text != first and "juste au-dessus" in talk.text
+    assert "Comment réserver" in talk.buttons, "the same choices stay offered"
+    talk.say("c'est ouvert quand ?")
+    assert "juste au-dessus" not in talk.text

@@ -93,7 +93,7 @@ async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_sta
             assert bot.assistant.knowledge is current
             fake.press(5, button_data(first[-1], "accompagnement"))
             (answer,) = await fake.areplies(5, 1)  # the answer carries its satisfaction question
-            assert "Lot Bretagne" in answer["text"] and answer["text"].endswith(USEFUL)
+            assert "https://bretagne.avenir-actifs.org" in answer["text"] and answer["text"].endswith(USEFUL)
             assert button_data(answer, "Oui, utile").endswith("|u|y")
 
 
@@ -222,7 +222,7 @@ async def test_a_network_cut_of_several_seconds_loses_no_reply(tmp_path: Path, k
             await asyncio.sleep(1)
             fake.send_text(61, "je veux changer de métier")
             first = await fake.areplies(61, 2, timeout=40)
-            assert "ponctuelle" in first[0]["text"] and "Lot Pays de la Loire" in first[1]["text"]
+            assert "ponctuelle" in first[0]["text"] and "Pays de la Loire" in first[1]["text"]
             assert await fake.areplies(62, 1, timeout=40)
             await asyncio.sleep(1)
             answers = _answers(fake, 61)

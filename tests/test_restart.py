@@ -28,7 +28,7 @@ pytestmark = pytest.mark.slow
 
 CHAT = 5550001
 LYON = "J'habite à Lyon et je suis salarié"
-LYON_LOT = "Lot Auvergne-Rhône-Alpes"
+LYON_LOT = "Auvergne-Rhône-Alpes"
 USEFUL = "Cette réponse vous a-t-elle été utile ?"
 
 

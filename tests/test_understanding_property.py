@@ -5,6 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.kb.model import CONDITIONS
 from bot.nlu.places import CONFIRM_BELOW, PlaceRef, PlaceResult
 from bot.nlu.questions import QuestionMatch
 from bot.nlu.situation import Situation
@@ -13,7 +14,7 @@ from shipped import shipped_knowledge
 
 KNOWLEDGE = shipped_knowledge()  # the session's one copy; a module constant, not a fixture, for hypothesis
 SNAPSHOT = KNOWLEDGE.snapshot
-TRAITS = {"salarie", "independant", "demandeur_emploi", "agent_public", "jeune", "handicap", "cadre"}
+TRAITS = set(CONDITIONS)  # the situations and their details (bot.kb.model)
 KINDS = {"region", "departement", "commune", "outside"}
 
 # Words that reach the interesting paths: places, numbers, traits, questions, typos.

@@ -33,6 +33,7 @@ class ButtonAction(StrEnum):
     REMINDER = "r"  # argument: "y" or "n"
     BOOKING = "b"  # argument: "y" (booked), "w" (not yet), "x" (no longer needed)
     DELETE = "del"  # argument: "y" or "n"
+    DETAIL = "d"  # argument: a bot.dialogue.answers.Detail value (how to book, what to prepare...)
 
 
 @dataclass(frozen=True, slots=True)

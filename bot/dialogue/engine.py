@@ -12,6 +12,7 @@ conversation picks up where it was ("Reprenons : ...").
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from collections.abc import Callable
@@ -21,22 +22,67 @@ from typing import TYPE_CHECKING, Any
 from bot.config import Config
 from bot.dialogue import place_prompt
 from bot.dialogue import questions as dq
-from bot.dialogue.buttons import ButtonAction, ButtonData, decode, encode, stamp
-from bot.dialogue.render import final_answer, outside_answer, question_answer
+from bot.dialogue.answers import (
+    DETAIL_LABELS,
+    Detail,
+    Place,
+    alternatives_text,
+    booking_text,
+    door_contact_lines,
+    follow_up_text,
+    prepare_text,
+    short_answer,
+    what_may_help,
+)
+from bot.dialogue.buttons import ButtonAction, decode, encode, stamp
+from bot.dialogue.conversation import follow_up_kind, small_talk_kind
+from bot.dialogue.render import outside_answer, question_answer
 from bot.nlu.understand import understand
-from bot.routing import Recommendation, pick_rule, route
+from bot.routing import REGIONAL, Recommendation, pick_rule, route
 from bot.textnorm import fold
-from bot.vocab import QUALIFIER_TRAITS, STATUS_TRAITS, Action, EventType, InputKind, Need, PlaceKind, Step, Trait
+from bot.vocab import (
+    QUALIFIER_TRAITS,
+    STATUS_TRAITS,
+    Action,
+    DetailTrait,
+    EventType,
+    InputKind,
+    Need,
+    PlaceKind,
+    Step,
+    Trait,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from bot.nlu.knowledge import Knowledge
     from bot.nlu.places import PlaceRef, PlaceResult
+    from bot.nlu.understand import Understanding
 
 __all__ = ["Button", "Conversation", "Engine", "Reply", "Turn", "UserInput"]
 
 SITUATION_BUTTONS = (Trait.SALARIE, Trait.INDEPENDANT, Trait.DEMANDEUR_EMPLOI, Trait.AGENT_PUBLIC)
 OTHER_BUTTONS = (Trait.CADRE, Trait.JEUNE, Trait.HANDICAP)
+# The public employer's kind, offered as buttons when a public agent did not say it.
+EMPLOYER_BUTTONS = {
+    DetailTrait.FP_ETAT: "L'État (ministère, éducation...)",
+    DetailTrait.FP_TERRITORIALE: "Une collectivité (mairie...)",
+    DetailTrait.FP_HOSPITALIERE: "Un hôpital public",
+    DetailTrait.MILITAIRE: "Les armées",
+}
 NEED_LABELS = {Need.PONCTUEL: "Une question ponctuelle", Need.ACCOMPAGNEMENT: "Un accompagnement dans la durée"}
+FAQ_BUTTONS = 4
+EMPLOYER_DOORS = frozenset({"employeur_public"})
+# Questions of questions.yaml that a booking follow-up answers better for the door just given.
+BOOKING_QUESTIONS = frozenset({"trouver_conseiller", "numero_telephone", "operateur_region", "avenir_actifs"})
+ANSWERED_PROMPT = "Voulez-vous autre chose ?"
+SAID_ABOVE = "Je vous ai donné cette information juste au-dessus. Voulez-vous autre chose ?"
+NOT_WORKING_TRAITS = frozenset({DetailTrait.ETUDIANT, DetailTrait.RETRAITE})
+PUBLIC_EMPLOYER_DOORS = frozenset(
+    {"employeur_public", "employeur_etat", "employeur_territorial", "employeur_hospitalier", "defense_mobilite"}
+)
+QUESTION_FIRST = frozenset({"cout", "distance"})  # follow-ups a matching question of questions.yaml answers better
 _CORRECTION = re.compile(
     r"\b(?:non|en fait|enfait|plutot|je me suis trompe\w*|erreur|pardon|correction|finalement|je voulais dire)\b"
 )
@@ -105,6 +151,11 @@ class Conversation:
     answered: bool = False
     rated: bool = False
     return_step: str | None = None  # where to go back after a confirmation
+    help_shown: bool = False  # the full help is shown once per conversation, shorter afterwards
+    awaiting_feedback: bool = False  # after 👎: the next message is taken as feedback
+    last_answer: str | None = None  # digest of the last answer sent: an unchanged answer is not re-sent
+    last_door: str | None = None  # door, situation and need of the last answer
+    last_reply: str | None = None  # digest of the last turn's replies: the same ones are not sent twice in a row
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -174,10 +225,39 @@ def _merge(replies: list[Reply]) -> list[Reply]:
 class Engine:
     """Pure dialogue logic over one knowledge snapshot and its indexes."""
 
-    def __init__(self, knowledge: Knowledge, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        knowledge: Knowledge,
+        today: dt.date | None = None,
+        *,
+        retention_days: int = Config.retention_days,
+        reminder_days: int = Config.reminder_days,
+    ) -> None:
         self.knowledge = knowledge
         self.snapshot = knowledge.snapshot
         self._today = today
+        self.retention_days = retention_days
+        self.reminder_days = reminder_days
+        self._buttons: dict[str, Callable[[Conversation, str, _Out], bool]] = {
+            ButtonAction.SITUATION: self._b_situation,
+            ButtonAction.OTHER_SITUATIONS: self._b_other,
+            ButtonAction.NO_SITUATION: self._b_none,
+            ButtonAction.NEED: self._b_need,
+            ButtonAction.PLACE: self._b_place,
+            ButtonAction.CHANGE: self._b_change,
+            ButtonAction.QUESTION: self._b_question,
+            ButtonAction.NOT_MINE: self._b_not_mine,
+            ButtonAction.USEFUL: self._b_rating,
+            ButtonAction.REMINDER: self._b_reminder,
+            ButtonAction.BOOKING: self._b_booking,
+            ButtonAction.DELETE: self._b_delete,
+            ButtonAction.DETAIL: self._b_detail,
+        }
+
+    @classmethod
+    def from_config(cls, knowledge: Knowledge, config: Config, today: dt.date | None = None) -> Engine:
+        """The engine with the configuration's retention and reminder delays."""
+        return cls(knowledge, today, retention_days=config.retention_days, reminder_days=config.reminder_days)
 
     @property
     def today(self) -> dt.date:
@@ -199,8 +279,23 @@ class Engine:
         else:
             self._text(state, user.text, out)
         state.rev += 1
-        replies = tuple(self._stamp(reply, state.rev) for reply in _merge(out.replies))
+        merged = _merge(out.replies)
+        if user.kind != InputKind.COMMAND and state.step == Step.ANSWERED:
+            # after an answer (follow-ups, questions); before it, asking the current question again is right
+            merged = self._not_twice(state, merged)
+        replies = tuple(self._stamp(reply, state.rev) for reply in merged)
         return Turn(state, replies, tuple(out.events), tuple(out.actions))
+
+    @staticmethod
+    def _not_twice(state: Conversation, replies: list[Reply]) -> list[Reply]:
+        """The same replies as the turn before are not sent again: one line instead, same choices."""
+        digest = hashlib.sha256("\n\n".join(r.plain() for r in replies).encode()).hexdigest()[:16]
+        repeated = digest == state.last_reply and bool(replies)
+        state.last_reply = digest
+        if not repeated:
+            return replies
+        last = replies[-1]
+        return [Reply(SAID_ABOVE, buttons=last.buttons, request_location=last.request_location)]
 
     @staticmethod
     def _stamp(reply: Reply, rev: int) -> Reply:
@@ -257,56 +352,50 @@ class Engine:
     def _privacy_text(self, days: int | None = None) -> str:
         return self.snapshot.text("confidentialite", jours=days if days is not None else self.retention_days)
 
-    retention_days = Config.retention_days
-    reminder_days = Config.reminder_days
-
     # -- buttons ------------------------------------------------------------------------------
 
     def _button(self, state: Conversation, data: str, out: _Out) -> None:
         button = decode(data)
-        handler = _BUTTON_HANDLERS.get(button.action) if button is not None else None
+        fresh = button is not None and button.rev == state.rev
+        if button is not None and button.action in (ButtonAction.QUESTION, ButtonAction.NOT_MINE):
+            fresh = True  # a question can be asked at any step
         if (
-            button is None
-            or handler is None
-            or not self._fresh(state, button)
-            or not handler(self, state, button.arg, out)
+            button is not None
+            and button.action in (ButtonAction.CHANGE, ButtonAction.DETAIL)
+            and state.step == Step.ANSWERED
         ):
-            self._stale_button(state, out)
+            # the answer's "change" and detail buttons stay usable after a rating or a question
+            fresh = True
+        handler = self._buttons.get(button.action) if button is not None and fresh else None
+        if button is None or handler is None or not handler(state, button.arg, out):
+            out.say("Ce bouton a expiré. Voici où nous en sommes.")
+            out.event(EventType.STALE_BUTTON)
+            self._resume(state, out, prefix=False)
 
-    @staticmethod
-    def _fresh(state: Conversation, button: ButtonData) -> bool:
-        if button.action in (ButtonAction.QUESTION, ButtonAction.NOT_MINE):
-            return True  # a question can be asked at any step
-        if button.action == ButtonAction.CHANGE and state.step == Step.ANSWERED:
-            return True  # the answer's "change" buttons stay usable after a rating or a question
-        return button.rev == state.rev
+    # Each button handler returns False when its argument does not fit the conversation.
 
-    def _stale_button(self, state: Conversation, out: _Out) -> None:
-        out.say("Ce bouton a expiré. Voici où nous en sommes.")
-        out.event(EventType.STALE_BUTTON)
-        self._resume(state, out, prefix=False)
-
-    # One handler per button action: each returns False when the button does not apply (any more).
-
-    def _on_situation(self, state: Conversation, arg: str, out: _Out) -> bool:
-        if arg not in self.snapshot.profiles:
+    def _b_situation(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg in EMPLOYER_BUTTONS:
+            self._set_traits(state, {Trait.AGENT_PUBLIC, arg}, replace_all=False)
+        elif arg in self.snapshot.profiles:
+            self._set_traits(state, {arg}, replace_all=True)
+        else:
             return False
-        self._set_traits(state, {arg}, replace_all=True)
         out.event(EventType.SITUATION, profile=self._profile(state), how="bouton")
         self._ask_next(state, out)
         return True
 
-    def _on_other_situations(self, state: Conversation, _arg: str, out: _Out) -> bool:
+    def _b_other(self, state: Conversation, _arg: str, out: _Out) -> bool:
         state.step = Step.SITUATION_OTHER
         self._ask_situation_other(out)
         return True
 
-    def _on_no_situation(self, state: Conversation, _arg: str, out: _Out) -> bool:
+    def _b_none(self, state: Conversation, _arg: str, out: _Out) -> bool:
         state.step = Step.SITUATION
         self._general_answer(state, out)
         return True
 
-    def _on_need(self, state: Conversation, arg: str, out: _Out) -> bool:
+    def _b_need(self, state: Conversation, arg: str, out: _Out) -> bool:
         if arg not in NEED_LABELS:
             return False
         state.need = arg
@@ -314,7 +403,7 @@ class Engine:
         self._ask_next(state, out)
         return True
 
-    def _on_place(self, state: Conversation, arg: str, out: _Out) -> bool:
+    def _b_place(self, state: Conversation, arg: str, out: _Out) -> bool:
         if _NUMBER.fullmatch(arg) and int(arg) < len(state.candidates):
             if self._choose_candidate(state, state.candidates[int(arg)], out):  # an outside place is answered there
                 self._ask_next(state, out)
@@ -326,11 +415,11 @@ class Engine:
             return True
         return False
 
-    def _on_change(self, state: Conversation, arg: str, out: _Out) -> bool:
+    def _b_change(self, state: Conversation, arg: str, out: _Out) -> bool:
         self._change(state, arg, out)
         return True
 
-    def _on_question(self, state: Conversation, arg: str, out: _Out) -> bool:
+    def _b_question(self, state: Conversation, arg: str, out: _Out) -> bool:
         if arg == dq.OTHER_ARG:
             out.event(EventType.QUESTION_OTHER)
             out.say(self.snapshot.text("question_pas_sure"))
@@ -343,15 +432,16 @@ class Engine:
         self._resume(state, out)
         return True
 
-    def _on_not_mine(self, _state: Conversation, arg: str, out: _Out) -> bool:
+    def _b_not_mine(self, _state: Conversation, arg: str, out: _Out) -> bool:
         out.event(EventType.QUESTION_NOT_MINE)
         self._say_all(out, [dq.not_mine(self.snapshot, arg)])
         return True
 
-    def _on_useful(self, state: Conversation, arg: str, out: _Out) -> bool:
+    def _b_rating(self, state: Conversation, arg: str, out: _Out) -> bool:
         if arg not in ("y", "n") or not state.answered:
             return False
         state.rated = True
+        state.awaiting_feedback = arg == "n"
         out.event(EventType.SATISFACTION, value="yes" if arg == "y" else "no")
         text = (
             "Merci pour votre réponse."
@@ -370,7 +460,7 @@ class Engine:
         )
         return True
 
-    def _on_reminder(self, state: Conversation, arg: str, out: _Out) -> bool:
+    def _b_reminder(self, state: Conversation, arg: str, out: _Out) -> bool:
         if arg not in ("y", "n") or not state.answered:
             return False
         if arg == "y":
@@ -383,10 +473,10 @@ class Engine:
             out.say("Entendu. Bonne suite dans votre projet !")
         return True
 
-    def _on_booking(self, _state: Conversation, arg: str, out: _Out) -> bool:
-        if arg not in ("y", "w", "x"):
+    def _b_booking(self, _state: Conversation, arg: str, out: _Out) -> bool:
+        value = {"y": "booked", "w": "not_yet", "x": "no_longer_needed"}.get(arg)
+        if value is None:
             return False
-        value = {"y": "booked", "w": "not_yet", "x": "no_longer_needed"}[arg]
         out.event(EventType.BOOKING, value=value)
         out.say(
             {
@@ -397,13 +487,13 @@ class Engine:
         )
         return True
 
-    def _on_delete(self, state: Conversation, arg: str, out: _Out) -> bool:
-        if state.step != Step.CONFIRM_DELETE:
+    def _b_delete(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if arg not in ("y", "n") or state.step != Step.CONFIRM_DELETE:
             return False
         if arg == "y":
             out.actions.append(Action.DELETE_USER)
-            blank = Conversation(rev=state.rev)
-            state.__dict__.update(blank.__dict__)
+            fresh = Conversation(rev=state.rev)
+            state.__dict__.update(fresh.__dict__)
             out.say(
                 "C'est fait : tout ce que ce service gardait sur vous a été supprimé. Écrivez /start pour recommencer."
             )
@@ -412,6 +502,12 @@ class Engine:
             state.return_step = None
             out.say("Rien n'a été supprimé.")
             self._resume(state, out)
+        return True
+
+    def _b_detail(self, state: Conversation, arg: str, out: _Out) -> bool:
+        if state.step != Step.ANSWERED or arg not in {d.value for d in Detail}:
+            return False
+        self.detail(state, Detail(arg), out)
         return True
 
     def _change(self, state: Conversation, what: str, out: _Out) -> None:
@@ -449,6 +545,10 @@ class Engine:
             self._ask_next(state, out)
             return
         if state.step == Step.CONFIRM_DELETE:
+            talk = small_talk_kind(self.snapshot.guides, fold(text))
+            if talk in ("oui", "non"):  # « oui » typed after /supprimer answers its question
+                self._b_delete(state, "y" if talk == "oui" else "n", out)
+                return
             state.step = state.return_step or Step.START
             state.return_step = None
         u = understand(text, self.knowledge)
@@ -459,6 +559,8 @@ class Engine:
             self._resume(state, out)
             return
         folded = fold(text)
+        if self._converse(state, u, folded, out):
+            return
         correction = bool(_CORRECTION.search(folded))
         changed = False
         if u.place.found:
@@ -496,8 +598,85 @@ class Engine:
             self._resume(state, out)
             return
         out.event(EventType.NOT_UNDERSTOOD, step=state.step)
-        out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
+        if state.help_shown:
+            out.say(self.snapshot.text("non_compris_court"))
+        else:
+            state.help_shown = True
+            out.say(self.snapshot.text("non_compris") + "\n\n" + self.snapshot.text("aide"))
         self._resume(state, out)
+
+    # -- small talk, feedback, follow-ups (knowledge/conversation.yaml) -------------------------
+
+    def _converse(self, state: Conversation, u: Understanding, folded: str, out: _Out) -> bool:
+        """Feedback after 👎, small talk, a question about the answer just given; True when handled."""
+        guides = self.snapshot.guides
+        situated = bool(u.place.found or u.situation.traits or u.situation.need)
+        if state.awaiting_feedback:
+            state.awaiting_feedback = False
+            if not situated:
+                self._feedback(state, folded, out)
+                return True
+        talk = small_talk_kind(guides, folded)
+        if talk is not None and not situated and not u.questions:
+            self._small_talk(state, talk, out)
+            return True
+        kind = follow_up_kind(guides, folded) if state.step == Step.ANSWERED and not situated else None
+        if kind is None:
+            return False
+        employer = self._recommendation(state).network in PUBLIC_EMPLOYER_DOORS  # their own terms: the guide says them
+        if u.questions and (
+            (kind in QUESTION_FIRST and not employer)
+            or (kind == "reserver" and not set(u.questions) <= BOOKING_QUESTIONS)
+        ):
+            # "combien de temps dure un rendez-vous ?", "c'est payant ?": the sourced answer of questions.yaml
+            return False
+        self._follow_up(state, kind, out)
+        return True
+
+    def _small_talk(self, state: Conversation, kind: str, out: _Out) -> None:
+        talk = self.snapshot.guides.small_talk[kind]
+        out.event(EventType.SMALL_TALK, what=kind)
+        if kind == "au_revoir" or (kind in ("merci", "abandon") and state.step == Step.ANSWERED):
+            out.say(talk.reply)
+            return
+        if state.step == Step.ANSWERED:
+            rec = self._recommendation(state)
+            out.say(
+                talk.reply + " " + ANSWERED_PROMPT,
+                buttons=(*self._detail_buttons(state, rec), *self._change_buttons(state)),
+            )
+            return
+        out.say(talk.reply)
+        self._resume(state, out, prefix=False)
+
+    def _follow_up(self, state: Conversation, kind: str, out: _Out) -> None:
+        """A question about the answer just given, answered for its door and place."""
+        rec = self._recommendation(state)
+        out.event(EventType.FOLLOW_UP, what=kind, door=rec.network)
+        place = self._place(state)
+        network = rec.network or REGIONAL
+        if kind == "reserver":
+            self.detail(state, Detail.BOOK, out)
+            return
+        if kind == "preparer":
+            self.detail(state, Detail.PREPARE, out)
+            return
+        out.say(follow_up_text(self.snapshot, rec, network, kind, place), buttons=self._detail_buttons(state, rec))
+
+    def _feedback(self, state: Conversation, folded: str, out: _Out) -> None:
+        """The message after 👎: thanked, counted (and kept anonymously when configured), then what may help."""
+        out.event(EventType.FEEDBACK)
+        thanks = "Merci, c'est noté : votre remarque sert à améliorer ce service."
+        kind = follow_up_kind(self.snapshot.guides, folded) if state.step == Step.ANSWERED else None
+        if kind is not None:
+            out.say(thanks)
+            self._follow_up(state, kind, out)
+            return
+        rec = self._recommendation(state)
+        out.say(
+            thanks + "\n\n" + what_may_help(self.snapshot, rec, self._place(state)),
+            buttons=self._detail_buttons(state, rec),
+        )
 
     @staticmethod
     def _add_row(out: _Out, row: tuple[dq.ButtonSpec, ...]) -> None:
@@ -674,7 +853,7 @@ class Engine:
             return
         if rec.rule is None:
             state.step = Step.SITUATION
-            self._ask_situation(out)
+            self._ask_situation(out, state=state)
             return
         if rec.network == "operateur_regional" and state.need is None:
             state.step = Step.NEED
@@ -691,7 +870,7 @@ class Engine:
         elif step == Step.AMBIGUOUS and state.candidates:
             self._ask_ambiguous(state, out, lead)
         elif step == Step.SITUATION:
-            self._ask_situation(out, lead)
+            self._ask_situation(out, lead, state=state)
         elif step == Step.SITUATION_OTHER:
             self._ask_situation_other(out, lead)
         elif step == Step.NEED:
@@ -708,8 +887,8 @@ class Engine:
             )
         elif step == Step.ANSWERED:
             out.say(
-                (lead or "") + "Votre réponse est ci-dessus. Vous pouvez changer un élément :",
-                buttons=self._change_buttons(state),
+                (lead or "") + ANSWERED_PROMPT,
+                buttons=(*self._detail_buttons(state, self._recommendation(state)), *self._change_buttons(state)),
             )
         else:
             self._ask_place(out, lead)
@@ -735,13 +914,22 @@ class Engine:
         rows += ((Button("Un autre lieu", encode(ButtonAction.PLACE, "autre")),),)
         out.say(lead + self.snapshot.text("question_ambigu", lieu=name), buttons=rows)
 
-    def _ask_situation(self, out: _Out, lead: str = "") -> None:
+    def _ask_situation(self, out: _Out, lead: str = "", *, state: Conversation | None = None) -> None:
+        if state is not None and set(state.traits) & NOT_WORKING_TRAITS:
+            # a student or a retiree: the CEP is theirs when they work or look for work
+            rows = (
+                (Button("J'ai un emploi", encode(ButtonAction.SITUATION, Trait.SALARIE)),),
+                (Button("Je cherche un emploi", encode(ButtonAction.SITUATION, Trait.DEMANDEUR_EMPLOI)),),
+                (Button("Ni l'un ni l'autre", encode(ButtonAction.NO_SITUATION)),),
+            )
+            out.say(lead + self.snapshot.text("question_emploi"), buttons=rows)
+            return
         profiles = self.snapshot.profiles
-        rows = tuple(
+        choices: tuple[tuple[Button, ...], ...] = tuple(
             (Button(profiles[p].button, encode(ButtonAction.SITUATION, p)),) for p in SITUATION_BUTTONS if p in profiles
         )
-        rows += ((Button("Une autre situation", encode(ButtonAction.OTHER_SITUATIONS)),),)
-        out.say(lead + self.snapshot.text("question_situation"), buttons=rows)
+        choices += ((Button("Une autre situation", encode(ButtonAction.OTHER_SITUATIONS)),),)
+        out.say(lead + self.snapshot.text("question_situation"), buttons=choices)
 
     def _ask_situation_other(self, out: _Out, lead: str = "") -> None:
         profiles = self.snapshot.profiles
@@ -772,19 +960,46 @@ class Engine:
 
     # -- answers ------------------------------------------------------------------------------
 
+    def _place(self, state: Conversation) -> Place:
+        commune = self.knowledge.places.communes_by_insee.get(state.commune) if state.commune else None
+        lat, lon = (commune.lat, commune.lon) if commune is not None else (None, None)
+        return Place(state.place_label, state.departement, state.commune, lat, lon)
+
     def _answer(self, state: Conversation, rec: Recommendation, out: _Out) -> None:
         state.step = Step.ANSWERED
         state.answered = True
-        title, body = final_answer(self.snapshot, rec, state.need, state.place_label)
+        place = self._place(state)
+        title, body = short_answer(self.snapshot, rec, state.need, place)
         out.event(
-            "answer",
+            EventType.ANSWER,
             door=rec.network,
             profile=rec.profile,
             market=rec.market.id if rec.market else None,
             lot=rec.lot.id if rec.lot and rec.needs_regional else None,
             region=state.region,
         )
-        buttons = self._change_buttons(state)
+        buttons = (*self._detail_buttons(state, rec), *self._change_buttons(state))
+        digest = hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()[:16]
+        door_key = f"{rec.network}|{','.join(sorted(state.traits))}|{state.need}"
+        same_door = state.last_door == door_key and state.last_answer is not None
+        previous = state.last_answer
+        state.last_answer, state.last_door = digest, door_key
+        if same_door and previous == digest:
+            # nothing changed: one line, not the same answer again
+            out.say(
+                f"Ma réponse ne change pas : {self.snapshot.networks[rec.network or REGIONAL].name}, voir ci-dessus.",
+                buttons=buttons,
+            )
+            return
+        if same_door:
+            # the same door, a new place: only what changed (the contact for this place)
+            name = self.snapshot.networks[rec.network or REGIONAL].name
+            lines = door_contact_lines(self.snapshot, rec, rec.network or REGIONAL, place)
+            out.say(
+                "\n".join([f"C'est toujours la même porte : {name}. Les coordonnées pour ce lieu :", *lines]),
+                buttons=buttons,
+            )
+            return
         if not state.rated:
             # one message: the answer, then the satisfaction question with its two buttons
             body += "\n\nCette réponse vous a-t-elle été utile ?"
@@ -797,9 +1012,62 @@ class Engine:
             )
         out.say(body, title=title, buttons=buttons)
 
+    def _detail_buttons(
+        self, state: Conversation, rec: Recommendation, shown: Detail | None = None
+    ) -> tuple[tuple[Button, ...], ...]:
+        """« Comment réserver », « Que préparer », « Autres possibilités », « Questions fréquentes »."""
+        details = [d for d in Detail if d is not shown and not (d is Detail.OTHERS and not rec.alternatives)]
+        if (
+            rec.network in EMPLOYER_DOORS
+            and Trait.AGENT_PUBLIC in state.traits
+            and not set(state.traits) & set(EMPLOYER_BUTTONS)
+        ):
+            # a public agent who did not say for whom: the employer's kind gives the right door
+            rows = tuple(
+                (Button(label, encode(ButtonAction.SITUATION, kind)),) for kind, label in EMPLOYER_BUTTONS.items()
+            )
+        else:
+            rows = ()
+        buttons = [Button(DETAIL_LABELS[d], encode(ButtonAction.DETAIL, d.value)) for d in details]
+        return (*rows, *(tuple(buttons[i : i + 2]) for i in range(0, len(buttons), 2)))
+
+    def detail(self, state: Conversation, what: Detail, out: _Out) -> None:
+        """One detail of the answer, with the other details as buttons."""
+        rec = self._recommendation(state)
+        network = rec.network or REGIONAL
+        place = self._place(state)
+        buttons = self._detail_buttons(state, rec, shown=what)
+        out.event(EventType.DETAIL, what=what.name.lower(), door=rec.network)
+        if what is Detail.BOOK:
+            out.say(booking_text(self.snapshot, rec, state.need, place), buttons=buttons)
+        elif what is Detail.PREPARE:
+            out.say(prepare_text(self.snapshot, network, state.traits, state.need), buttons=buttons)
+        elif what is Detail.OTHERS:
+            out.say(alternatives_text(self.snapshot, rec, place), buttons=buttons)
+        else:
+            guide = self.snapshot.guides.doors.get(network)
+            ids = guide.questions[:FAQ_BUTTONS] if guide is not None else ()
+            rows = tuple(
+                (Button(self.snapshot.questions[q].phrasings[0][:60], encode(ButtonAction.QUESTION, q)),) for q in ids
+            )
+            out.say("Questions fréquentes : choisissez, ou écrivez votre question.", buttons=rows + buttons)
+
     def _general_answer(self, state: Conversation, out: _Out) -> None:
         """For a situation outside every rule: what the CEP is and the national entry point."""
         out.event(EventType.ANSWER, door=None, profile=None, market=None, lot=None, region=state.region)
+        if set(state.traits) & NOT_WORKING_TRAITS and "etudiant_retraite" in self.snapshot.questions:
+            # a student or a retiree without a job: the sourced eligibility answer, never a loop
+            young = (
+                " De 16 à 25 ans, la mission locale peut aussi vous recevoir." if Trait.JEUNE in state.traits else ""
+            )
+            out.say(
+                question_answer(self.snapshot, "etudiant_retraite")
+                + young
+                + "\n\nSi vous reprenez ou cherchez un emploi, dites-le-moi : je vous indiquerai la porte.\n\n"
+                + self.snapshot.text("national"),
+                buttons=((Button("Choisir ma situation", encode(ButtonAction.CHANGE, "sit")),),),
+            )
+            return
         out.say(
             "Le CEP est ouvert à toute personne qui travaille ou cherche un emploi. "
             "Selon votre situation, la porte d'entrée change : décrivez-la en quelques mots "
@@ -807,20 +1075,3 @@ class Engine:
             "d'entrée national.\n\n" + self.snapshot.text("national"),
             buttons=((Button("Choisir ma situation", encode(ButtonAction.CHANGE, "sit")),),),
         )
-
-
-_ButtonHandler = Callable[[Engine, Conversation, str, _Out], bool]
-_BUTTON_HANDLERS: dict[str, _ButtonHandler] = {
-    ButtonAction.SITUATION: Engine._on_situation,
-    ButtonAction.OTHER_SITUATIONS: Engine._on_other_situations,
-    ButtonAction.NO_SITUATION: Engine._on_no_situation,
-    ButtonAction.NEED: Engine._on_need,
-    ButtonAction.PLACE: Engine._on_place,
-    ButtonAction.CHANGE: Engine._on_change,
-    ButtonAction.QUESTION: Engine._on_question,
-    ButtonAction.NOT_MINE: Engine._on_not_mine,
-    ButtonAction.USEFUL: Engine._on_useful,
-    ButtonAction.REMINDER: Engine._on_reminder,
-    ButtonAction.BOOKING: Engine._on_booking,
-    ButtonAction.DELETE: Engine._on_delete,
-}

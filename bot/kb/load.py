@@ -17,7 +17,7 @@ import itertools
 import re
 import string
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from rapidfuzz import process, utils
 from bot.kb.langue import check_concepts, read_language
 from bot.kb.lieux import KnownCodes, check_lieux
 from bot.kb.model import (
+    CONDITIONS,
     MODES,
     NETWORKS,
     PROFILES,
@@ -35,6 +36,7 @@ from bot.kb.model import (
     Commune,
     Contact,
     Departement,
+    Guides,
     Lot,
     Market,
     Network,
@@ -94,9 +96,11 @@ TEXT_KEYS: dict[str, tuple[str, ...]] = {
     "confidentialite": ("jours",),
     "question_lieu": (),
     "question_situation": (),
+    "question_emploi": (),
     "question_besoin": (),
     "question_ambigu": ("lieu",),
     "non_compris": (),
+    "non_compris_court": (),
     "reprenons": (),
     "question_pas_sure": (),
 }
@@ -381,6 +385,7 @@ class _Checker:
         self.question_lines: dict[str, int] = {}
         self.cited: list[tuple[str, str, Pos]] = []  # (file, source address, where) of every source read
         self.built = Built(today)
+        self.guides = Guides()  # knowledge/reservation.yaml (bot.kb.guides)
         self.geo: tuple[Checked, Validator] | None = None
 
     # helpers
@@ -400,7 +405,8 @@ class _Checker:
                     1,
                     "fichier manquant",
                     (
-                        f"remettez le fichier {path.name} livré avec le projet (voir README, section « Pour l'équipe qui "
+                        f"remettez le fichier {path.name} livré avec le projet (voir README, section « Pour l'équipe "
+                        "qui "
                         "tient les connaissances à jour »)"
                     ),
                 )
@@ -499,6 +505,7 @@ class _Checker:
             geo_version=self.geo_hasher.hexdigest(),
             language=language,
             lieux=lieux,
+            guides=self.guides,
         )
         report.snapshot = snapshot
         return report
@@ -514,6 +521,7 @@ class _Checker:
             self._routing,
             self._questions,
             self._texts,
+            self._guides,
             self._language,
             *(partial(self._extra, extra) for extra in extra_sections()),
             self._sources,
@@ -528,6 +536,31 @@ class _Checker:
         self.hasher.update(raw)
         self.geo_hasher.update(raw)
         b.lieux = lists
+
+    def _guides(self) -> None:
+        """How to book each door (reservation.yaml, bot.kb.guides): after the questions it names."""
+        from bot.kb.guides import (  # noqa: PLC0415 - guides imports the model
+            CONVERSATION_FILE,
+            CONVERSATION_SCHEMA,
+            GUIDES_FILE,
+            GUIDES_SCHEMA,
+            build_guides,
+            conversation_words,
+        )
+
+        validated = self._validate(self.root / GUIDES_FILE, GUIDES_SCHEMA)
+        if validated is None:
+            return
+        data, v = validated
+        guides = build_guides(data, v, self.root, frozenset(self.built.questions))
+        self.problems.extend(v.problems)
+        talk = self._validate(self.root / CONVERSATION_FILE, CONVERSATION_SCHEMA)
+        if talk is not None:
+            talk_data, tv = talk
+            follow_ups, small_talk = conversation_words(talk_data, tv, fold)
+            guides = replace(guides, follow_ups=follow_ups, small_talk=frozen_map(small_talk))
+            self.problems.extend(tv.problems)
+        self.guides = guides
 
     def _language(self) -> None:
         """knowledge/langue/ and the concepts of each question (bot.kb.langue)."""
@@ -731,7 +764,8 @@ class _Checker:
                             line_no,
                             1,
                             (
-                                f"commune {commune.insee} : département {commune.departement} ou région {commune.region} "
+                                f"commune {commune.insee} : département {commune.departement} ou région "
+                                f"{commune.region} "
                                 "inconnu"
                             ),
                             "corrigez les codes ou ajoutez le département dans geographie.yaml",
@@ -852,7 +886,8 @@ class _Checker:
                     v.error(
                         data.key_pos["lots"],
                         (
-                            f"la région {code} ({self.built.regions[code].name}) n'est couverte par aucun lot du marché "
+                            f"la région {code} ({self.built.regions[code].name}) n'est couverte par aucun lot du "
+                            "marché "
                             f"{data['id']}"
                         ),
                         f'ajoutez "{code}" à la liste « regions » du lot qui la couvre',
@@ -974,11 +1009,13 @@ class _Checker:
                 cv.warning(
                     cd.where("fin"),
                     (
-                        f"le marché {market.id} se termine le {market.last_day.isoformat()} (dans {days} jours) et aucun "
+                        f"le marché {market.id} se termine le {market.last_day.isoformat()} (dans {days} jours) et "
+                        "aucun "
                         "marché suivant n'est défini"
                     ),
                     (
-                        "préparez le fichier du marché suivant dans marches/ (voir README, « Préparer le prochain marché "
+                        "préparez le fichier du marché suivant dans marches/ (voir README, « Préparer le prochain "
+                        "marché "
                         "»)"
                     ),
                 )
@@ -1050,8 +1087,8 @@ class _Checker:
                 continue
             ok = True
             for trait, tpos in item["si"]:
-                if trait not in PROFILES:
-                    v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(PROFILES)}")
+                if trait not in CONDITIONS:
+                    v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(CONDITIONS)}")
                     ok = False
             if item["profil"] not in PROFILES:
                 v.error(

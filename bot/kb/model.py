@@ -10,25 +10,46 @@ from typing import Any
 
 from bot.kb.langue import Language
 from bot.kb.lieux import PlaceLists
-from bot.vocab import Trait
+from bot.vocab import DetailTrait, Trait
 
 __all__ = [
+    "CONDITIONS",
+    "DETAIL_TRAITS",
+    "EMPLOYER_KINDS",
+    "FOLLOW_UPS",
+    "SMALL_TALK",
     "Commune",
     "Contact",
     "Departement",
+    "DoorGuide",
+    "Guides",
     "Lot",
     "Market",
     "Network",
+    "Office",
+    "OfficeDirectory",
     "Operator",
     "OutsidePlace",
+    "PrepareItem",
     "Profile",
     "Question",
     "Region",
     "Rule",
+    "SmallTalk",
     "Snapshot",
 ]
 
 PROFILES = tuple(trait.value for trait in Trait)  # the profile ids the routing rules may name
+# Details of a situation that refine a door but are not situations of their own (no button, no
+# rule required for each alone): see bot.vocab.DetailTrait.
+DETAIL_TRAITS = tuple(detail.value for detail in DetailTrait)
+CONDITIONS = PROFILES + DETAIL_TRAITS  # what a rule's « si » may name
+EMPLOYER_KINDS = (
+    DetailTrait.FP_ETAT.value,
+    DetailTrait.FP_TERRITORIALE.value,
+    DetailTrait.FP_HOSPITALIERE.value,
+    DetailTrait.MILITAIRE.value,
+)
 NETWORKS = (
     "operateur_regional",
     "france_travail",
@@ -36,6 +57,10 @@ NETWORKS = (
     "cap_emploi",
     "mission_locale",
     "employeur_public",
+    "employeur_etat",
+    "employeur_territorial",
+    "employeur_hospitalier",
+    "defense_mobilite",
 )
 MODES = ("presentiel", "telephone", "visio", "email")
 
@@ -143,6 +168,79 @@ class Network:
 
 
 @dataclass(frozen=True, slots=True)
+class DoorGuide:
+    """How to book one door (knowledge/reservation.yaml): short texts, each from a source."""
+
+    network: str
+    finder: str | None  # the network's official page to find an office or book
+    one_off: str  # first booking step for a one-off need
+    support: str  # first booking step for support over time
+    say: str  # what to say when booking
+    next_step: str  # what happens next
+    prepare: tuple[str, ...]
+    questions: tuple[str, ...]  # ids of the frequent questions offered for this door
+    hours: str | None = None
+    remote: str | None = None
+    cost: str | None = None
+    source: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrepareItem:
+    """An item to prepare, shown when the person has all the traits of ``when``."""
+
+    when: frozenset[str]
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Office:
+    """One local office of a network (knowledge/bureaux/*.csv), with its directory's source and date."""
+
+    network: str
+    name: str
+    address: str
+    departement: str
+    phone: str | None
+    website: str | None
+    lat: float | None
+    lon: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class OfficeDirectory:
+    network: str
+    source: str
+    date: str  # the date of the directory's data (what the person is told)
+    by_departement: Mapping[str, tuple[Office, ...]]
+
+
+# What a question after an answer may ask about (knowledge/conversation.yaml « relances »).
+FOLLOW_UPS = ("distance", "telephone", "adresse", "horaires", "cout", "reserver", "preparer")
+# Small talk the assistant answers briefly (knowledge/conversation.yaml « politesses »).
+SMALL_TALK = ("bonjour", "merci", "oui", "non", "au_revoir", "abandon", "impolitesse")
+
+
+@dataclass(frozen=True, slots=True)
+class SmallTalk:
+    kind: str
+    phrases: tuple[str, ...]  # folded
+    reply: str
+
+
+@dataclass(frozen=True, slots=True)
+class Guides:
+    """Booking guides per door, preparation items by situation, local office directories, and the
+    words of follow-up questions and small talk."""
+
+    doors: Mapping[str, DoorGuide] = field(default_factory=dict)
+    prepare: tuple[PrepareItem, ...] = ()
+    offices: Mapping[str, OfficeDirectory] = field(default_factory=dict)
+    follow_ups: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (kind, folded phrases), in file order
+    small_talk: Mapping[str, SmallTalk] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
 class Profile:
     id: str
     label: str
@@ -212,6 +310,7 @@ class Snapshot:
     geo_version: str = ""  # content hash of the geography and the communes alone (what place indexes depend on)
     language: Language = field(repr=False, default_factory=Language)
     lieux: PlaceLists = field(repr=False, default_factory=PlaceLists)  # knowledge/lieux/
+    guides: Guides = field(repr=False, default_factory=Guides)  # knowledge/reservation.yaml
 
     def market_on(self, day: dt.date) -> Market | None:
         for market in self.markets:

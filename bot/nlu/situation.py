@@ -28,6 +28,7 @@ AGE_CONTEXT_BEFORE = 12
 AGE_CONTEXT_AFTER = 20
 MIN_AGE, MAX_AGE = 14, 80
 YOUNG_MIN_AGE, YOUNG_MAX_AGE = 16, 25
+EMPLOYER_KINDS = ("fp_etat", "fp_territoriale", "fp_hospitaliere")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,7 @@ class SituationReader:
             traits.add("salarie")
         if "independant" in traits and "salarie" in traits and self.not_employee.search(whole):
             traits.discard("salarie")
+        _refine(traits, graduate=graduate)
         return Situation(frozenset(traits), frozenset(denied - traits), self.need(parts), age)
 
     def find_age(self, whole: str) -> int | None:
@@ -155,6 +157,28 @@ class SituationReader:
             return "ponctuel"
         project = "projet" in self.needs and self.present(self.needs["projet"], parts, wishes=False)[0]
         return "accompagnement" if project else None
+
+
+def _refine(traits: set[str], *, graduate: bool) -> None:
+    """The details that refine a door (issue 12), read with the traits of situation.yaml.
+
+    A soldier or a "titulaire" is a public agent; an employer kind counts only for a public agent
+    (and only when one kind was said); a notice period or seasonal work means employed; a graduate
+    is not a student.
+    """
+    if traits & {"titulaire", "militaire"}:
+        traits.add("agent_public")
+    traits.discard("titulaire")
+    kinds = [k for k in EMPLOYER_KINDS if k in traits]
+    if "agent_public" not in traits or len(kinds) > 1 or "militaire" in traits:
+        traits.difference_update(kinds)
+    if "preavis" in traits and not traits & {"independant", "agent_public"}:
+        traits.add("salarie")
+        traits.discard("demandeur_emploi")
+    if "saisonnier" in traits and not traits & {"independant", "agent_public", "demandeur_emploi"}:
+        traits.add("salarie")
+    if graduate and "etudiant" not in traits:
+        traits.add("diplome")
 
 
 def find_situation(text: str, reader: SituationReader) -> Situation:
