@@ -530,6 +530,8 @@ def test_regional_answer_is_short_with_the_contact_and_the_first_step(engine: En
     assert answer.title == "À qui vous adresser : Votre opérateur régional Mon CEP par Avenir Actifs"
     assert "Auvergne-Rhône-Alpes" in body
     assert "09 72 01 02 03" in body and "https://ara.avenir-actifs.org" in body
+    # this contact is « à vérifier » in the knowledge: the answer says so, beside mon-cep.org
+    assert engine.knowledge.snapshot.text("a_verifier") in body
     assert "Première étape" in body and BOOK_PONCTUEL in body
     assert len(answer.plain()) <= SHORT_LIMIT, "satisfaction question included"
     assert "Ce que vous pouvez dire" not in body and "Que préparer" not in body, "details are behind buttons"

@@ -186,9 +186,10 @@ def _short_body(
 ) -> str:
     parts = [rec.rule.explanation if rec.rule is not None else snapshot.networks[network].description]
     step = first_step(snapshot, network, need)
-    # a finder page already named in the first step is not repeated above it
+    # a finder page already named in the first step is not repeated above it; the caveat on
+    # unconfirmed details always stays (it names mon-cep.org too, but says something else)
     lines = door_contact_lines(snapshot, rec, network, place, short=True, compact=compact)
-    contact = [line for line in lines if not _url_in(line, step)]
+    contact = [line for line in lines if not (line.startswith("•") and _url_in(line, step))]
     if not contact:
         contact = ["• Point d'entrée national : https://mon-cep.org"]
     parts.append("\n".join(contact))
