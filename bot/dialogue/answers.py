@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from bot.dialogue.render import MODE_LABELS
+from bot.dialogue.render import MODE_LABELS, contact_lines
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from bot.kb.model import Contact, DoorGuide, Office, Snapshot
+    from bot.kb.model import DoorGuide, Office, Snapshot
     from bot.routing import Recommendation
 
 __all__ = [
@@ -72,22 +72,6 @@ def _guide(snapshot: Snapshot, network: str) -> DoorGuide | None:
     return snapshot.guides.doors.get(network)
 
 
-def _short_contact(snapshot: Snapshot, contact: Contact | None) -> list[str]:
-    """Phone, booking page and site only (hours and modes are in « Comment réserver »)."""
-    if contact is None:
-        return []
-    lines = []
-    if contact.phone:
-        lines.append(f"• Téléphone : {contact.phone}")
-    if contact.booking:
-        lines.append(f"• Prendre rendez-vous : {contact.booking}")
-    if contact.website:
-        lines.append(f"• Site : {contact.website}")
-    if lines and contact.to_check:
-        lines.append(f"({snapshot.text('a_verifier')})")
-    return lines
-
-
 def nearest_office(snapshot: Snapshot, network: str, place: Place) -> Office | None:
     """The office of ``network`` nearest to the person's commune, within their département."""
     directory = snapshot.guides.offices.get(network)
@@ -133,7 +117,7 @@ def door_contact_lines(
     """How to reach ``network`` from this place: regional contacts, a local office, or the finder page."""
     if network == REGIONAL:
         region = snapshot.regions.get(rec.region or "")
-        lines = _short_contact(snapshot, rec.contact)
+        lines = contact_lines(snapshot, rec.contact, short=True)
         if region is not None and lines:
             where = f"{place.label} — " if place.label and place.label != region.name else ""
             return [f"{where}{region.name} :", *lines]
@@ -142,7 +126,7 @@ def door_contact_lines(
     office = nearest_office(snapshot, network, place)
     if office is not None:
         lines.extend(office_lines(snapshot, office, short=short, compact=compact))
-    lines.extend(_short_contact(snapshot, snapshot.networks[network].contact))
+    lines.extend(contact_lines(snapshot, snapshot.networks[network].contact, short=True))
     guide = _guide(snapshot, network)
     if (
         guide is not None

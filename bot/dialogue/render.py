@@ -13,8 +13,11 @@ __all__ = ["contact_lines", "final_answer", "outside_answer", "question_answer"]
 MODE_LABELS = {"presentiel": "en personne", "telephone": "par téléphone", "visio": "en visio", "email": "par e-mail"}
 
 
-def contact_lines(snapshot: Snapshot, contact: Contact | None) -> list[str]:
-    """The contact, one line per item, with the caveat when it is still to be checked."""
+def contact_lines(snapshot: Snapshot, contact: Contact | None, *, short: bool = False) -> list[str]:
+    """The contact, one line per item, with the caveat when it is still to be checked.
+
+    ``short``: phone, booking page and site only (hours and modes are in « Comment réserver »).
+    """
     if contact is None:
         return []
     lines = []
@@ -24,6 +27,15 @@ def contact_lines(snapshot: Snapshot, contact: Contact | None) -> list[str]:
         lines.append(f"• Prendre rendez-vous : {contact.booking}")
     if contact.website:
         lines.append(f"• Site : {contact.website}")
+    if not short:
+        lines.extend(_detail_lines(contact))
+    if lines and contact.to_check:
+        lines.append(f"({snapshot.text('a_verifier')})")
+    return lines
+
+
+def _detail_lines(contact: Contact) -> list[str]:
+    lines = []
     if contact.email:
         lines.append(f"• E-mail : {contact.email}")
     if contact.places:
@@ -32,8 +44,6 @@ def contact_lines(snapshot: Snapshot, contact: Contact | None) -> list[str]:
         lines.append(f"• Horaires : {contact.hours}")
     if contact.modes:
         lines.append("• Rendez-vous " + ", ".join(MODE_LABELS.get(m, m) for m in contact.modes))
-    if lines and contact.to_check:
-        lines.append(f"({snapshot.text('a_verifier')})")
     return lines
 
 
