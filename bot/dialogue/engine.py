@@ -34,7 +34,7 @@ from bot.dialogue.answers import (
     short_answer,
     what_may_help,
 )
-from bot.dialogue.buttons import ButtonAction, decode, encode, stamp
+from bot.dialogue.buttons import SEPARATOR, ButtonAction, decode, encode, stamp
 from bot.dialogue.conversation import follow_up_kind, small_talk_kind
 from bot.dialogue.render import outside_answer, question_answer
 from bot.nlu.understand import understand
@@ -295,7 +295,9 @@ class Engine:
         if not repeated:
             return replies
         last = replies[-1]
-        return [Reply(SAID_ABOVE, buttons=last.buttons, request_location=last.request_location)]
+        # the « utile ? » buttons go with the answer's question, which this one line does not ask again
+        rows = tuple(row for row in last.buttons if not any(_is_rating(b) for b in row))
+        return [Reply(SAID_ABOVE, buttons=rows, request_location=last.request_location)]
 
     @staticmethod
     def _stamp(reply: Reply, rev: int) -> Reply:
@@ -1075,3 +1077,8 @@ class Engine:
             "d'entrée national.\n\n" + self.snapshot.text("national"),
             buttons=((Button("Choisir ma situation", encode(ButtonAction.CHANGE, "sit")),),),
         )
+
+
+def _is_rating(button: Button) -> bool:
+    """A « utile ? » button (its data is not stamped with the revision yet)."""
+    return button.data.split(SEPARATOR, 1)[0] == ButtonAction.USEFUL
