@@ -88,6 +88,17 @@ class PlaceResult:
 
 _EMPTY = PlaceResult()
 
+
+class Priority(enum.IntEnum):
+    """Which kind of place keeps a name shared by several kinds (the lowest wins)."""
+
+    REGION = 0
+    ALIAS = 1  # a name of several regions ("la Bretagne historique" style aliases)
+    DEPARTEMENT = 2
+    OUTSIDE = 3
+    COMMUNE = 4
+
+
 # Confidence of a reading, by how it was found; below CONFIRM_BELOW the bot asks to confirm.
 CONFIRM_BELOW = 0.75
 CONF_POSTAL = 0.98
@@ -108,8 +119,23 @@ _FIX_HOWS = frozenset(("faute", "abrev", "debut"))  # readings that replace the 
 CONF_FIX_PER_EDIT = 0.15
 CONF_REFINED = 0.05  # a consistent second mention ("Valence, dans la Drôme") adds this
 CONF_ARRONDISSEMENT_ONLY = 0.9  # "dans le 19e": only Paris has one
-_STRONG = 3.0
-_FAIR = 2.5
+# Strength of a mention: how sure the words are a place, before the role of the place is added.
+_STRONG = 3.0  # a place for sure: a name that is nothing else, or said where a place is expected
+_FAIR = 2.5  # probably a place: a middle-sized town, or an area name alone in its clause
+_SMALL_TOWN_STRENGTH = 2.0  # the name of a village: often also a surname or an ordinary word
+_COMMON_MIDSIZE_DISCOUNT = 0.25  # a town named like an ordinary word, read only from where it stands
+_LOOSE_STRENGTH = 1.0  # a bare number after a name ("Mâcon 71"): only refines that name
+_STATUS_NUMBER_STRENGTH = 2.0  # "salarié 29": a number after a status, ending the message
+_STRENGTH_PER_EDIT = 0.5  # a spelling correction loses this much per edit
+_WEAK_STRENGTH = 2.25  # a demonym loses to any real place name
+# Population sizes that change how a name is read.
+_LARGE_TOWN = 20000  # a name this large is read as the town even without context
+_MIDSIZE_TOWN = 10000  # a town named like an ordinary word may start a clause; two edits may be corrected
+_SMALL_TOWN = 2000  # below this, a one-word name needs a capital, a context or the whole message
+_VIENNE_TOWN_MIN_POP = 5000  # "à Vienne": the town rather than the département, when it is this large
+# A name longer than this is never read on its letters alone ("Ain", "Lot", "Var" need evidence).
+_SHORT_AREA_LETTERS = 3
+_SHORT_NAME_LETTERS = 3
 _HOW_CONFIDENCE = {
     "nom": CONF_NAME,
     "tete": CONF_HEAD,
@@ -274,6 +300,7 @@ _BARE_ARM = re.compile(
 _POSTAL = re.compile(r"^(?:\d{5}|2[ab]\d{3})$")
 # Role adjustments of moving verbs ("déménagé de X à Y"): X is the past, Y the present.
 _TWO_PLACES_MARGIN = 1.0
+_REFINE_MARGIN = 1.5  # a more precise mention this much weaker than the primary one still refines it
 _SOLID_HOWS = frozenset(
     ("nom", "ancien_nom", "autre_nom", "lieu_connu", "numero")
 )  # a second place this close to the first one in score is asked about
@@ -284,25 +311,42 @@ _SKIPPABLE = frozenset(
 )
 _MAX_SKIPPED = 2
 _COUNTRY_JOINS = frozenset(("en", "au", "aux"))
-_COMPOUND_MAX_POP = 20000  # a smaller commune's name beside an unknown capitalised word is part of a longer name
+_COMPOUND_MAX_POP = _LARGE_TOWN  # a smaller commune's name beside an unknown capitalised word is part of a longer name
 _HYPHENS = frozenset(("-", "\u2010", "\u2011"))
 # Words that join the parts of a longer name ("Val d'Europe", "Saint-Truc-sur-Mer").
 _NAME_JOINS = frozenset(["de", "d", "du", "des", "sur", "sous", "en", "les", "lez", "aux", "la", "le", "l"])
 _CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]\n/]|\s-\s")
-_FAR_KM = 30.0
-_FUZZY_MIN_POP = 2000  # communes smaller than this are not corrected into
+_FAR_KM = 30.0  # a shared location farther than this from every commune is outside France
+_CELLS_PER_DEGREE = 5  # communes are bucketed by 0.2-degree cells of latitude and longitude
+_SEARCH_CELLS = 2  # the nearest commune is searched this many cells around the point (> _FAR_KM)
+_EARTH_RADIUS_KM = 6371.0
+_MAX_TEXT = 4096  # longer messages are read up to this many characters
+_MAX_NAME_WORDS = 8  # names longer than this many words are not looked up whole
+_POOL_CACHE_SIZE = 50000  # fuzzy candidate pools kept for reuse
+# Role of a mention: where the person lives scores higher than where they work, used to live, or a landmark.
+_ROLE_WINDOW = 6  # words looked at before the mention, within its clause
+_NEAR_WINDOW = 3  # words just before the mention ("à côté de X")
+_ROLE_HOME = 1.0
+_ROLE_WORK = -1.0
+_ROLE_PAST = -0.75
+_ROLE_PRESENT = 0.25
+_ROLE_LANDMARK = -0.75
+_FUZZY_MIN_POP = _SMALL_TOWN  # communes smaller than this are not corrected into
 _FUZZY_MIN_LETTERS = 6  # shorter names are corrected into only when the town is large
 _FUZZY_MIN_LETTERS_AREA = 4  # never correct into a name shorter than this
-_SHORT_FUZZY_MIN_POP = 20000  # a short name ("Nantes", "Lyon") may be corrected into above this size
+_SHORT_FUZZY_MIN_POP = _LARGE_TOWN  # a short name ("Nantes", "Lyon") may be corrected into above this size
+_KIND_PRIORITY = {
+    "region": Priority.REGION,
+    "departement": Priority.DEPARTEMENT,
+    "outside": Priority.OUTSIDE,
+    "commune": Priority.COMMUNE,
+}
 _KIND_ORDER = {"commune": 0, "departement": 1, "region": 2, "outside": 3}
-_KIND_PRIORITY = {"region": 0, "departement": 2, "outside": 3, "commune": 4}
-_COMMUNE_PRIORITY = 4
 _NAMED_HOW = {"gentiles": "gentile", "autres_noms": "autre_nom", "lieux": "lieu_connu"}
 _NAMED_HOWS = frozenset(("autre_nom", "lieu_connu"))
-_NAMED_POPULATION = 20000
-_PREFIX_MIN_POP = 40000  # "Stras", "Montpel": only large towns are read from the start of their name  # a name of knowledge/lieux/ is as sure as the name of a sizeable town
-_WEAK_STRENGTH = 2.25
-_AREA_POPULATION = 100000  # a known place spread over a département or region counts as this large  # a demonym loses to any real place name
+_NAMED_POPULATION = _LARGE_TOWN  # a name of knowledge/lieux/ is as sure as the name of a sizeable town
+_PREFIX_MIN_POP = 40000  # "Stras", "Montpel": only large towns are read from the start of their name
+_AREA_POPULATION = 100000  # a known place spread over a département or region counts as this large
 
 
 @dataclass(slots=True)
@@ -353,7 +397,7 @@ def _context_words(snapshot: Snapshot) -> frozenset[str]:
 class _Entry:
     ref: PlaceRef | None  # None when ambiguous
     candidates: tuple[PlaceRef, ...] = ()
-    priority: int = 0  # region 0, ambiguous alias 1, departement 2, outside 3, commune 4
+    priority: Priority = Priority.REGION
     stripped: bool = False  # reached by dropping a leading article ("havre")
     common: bool = False  # also an ordinary French word
     how: str = "nom"  # nom, tete (head word), ancien_nom, gentile, autre_nom, lieu_connu, pays
@@ -366,7 +410,7 @@ class _Entry:
 
     @property
     def area(self) -> bool:
-        return self.priority < 4
+        return self.priority < Priority.COMMUNE
 
 
 class Role(enum.Flag):
@@ -425,7 +469,7 @@ class PlaceIndex:
         self._index_countries()
         # first words of names of several words ("porte" of "porte maillot"); one-word names are keys
         self.first_words = frozenset(sys.intern(key.partition(" ")[0]) for key in self.names if " " in key)
-        self.max_words = min(8, max(len(key.split()) for key in self.names))
+        self.max_words = min(_MAX_NAME_WORDS, max(len(key.split()) for key in self.names))
         self._index_fuzzy()
         fold.cache_clear()  # the names folded while building would otherwise stay cached
         big = [
@@ -463,7 +507,7 @@ class PlaceIndex:
             self.names[key] = entry
 
     def _add_all(
-        self, names: Iterable[str], ref: PlaceRef | None, priority: int, candidates: tuple[PlaceRef, ...] = ()
+        self, names: Iterable[str], ref: PlaceRef | None, priority: Priority, candidates: tuple[PlaceRef, ...] = ()
     ) -> None:
         for name in names:
             folded = fold(name)
@@ -478,30 +522,25 @@ class PlaceIndex:
         snap = self.snapshot
         for code, region in snap.regions.items():
             ref = self._region_ref(code)
-            self._add_all((region.name, *region.aliases), ref, 0)
+            self._add_all((region.name, *region.aliases), ref, Priority.REGION)
         for alias in snap.ambiguous_aliases:
             cands = tuple(self._region_ref(code) for code in alias.regions if code in snap.regions)
-            self._add_all((alias.alias,), None, 1, cands)
+            self._add_all((alias.alias,), None, Priority.ALIAS, cands)
         for code, dep in snap.departements.items():
-            self._add_all((dep.name, *dep.aliases), self._dep_ref(code), 2)
+            self._add_all((dep.name, *dep.aliases), self._dep_ref(code), Priority.DEPARTEMENT)
         for out in snap.outside:
             out_ref = PlaceRef("outside", out.name, label=out.name)
-            self._add_all((out.name, *out.aliases), out_ref, 3)
+            self._add_all((out.name, *out.aliases), out_ref, Priority.OUTSIDE)
             self.outside_prefixes.extend((prefix, out_ref) for prefix in out.postal_prefixes)
         self.outside_prefixes.sort(key=lambda item: -len(item[0]))
 
     def _index_communes(self) -> None:
         """Communes by name (delegated and associated ones too), head words, former names."""
+        self._points: dict[tuple[int, int], list[Commune]] = defaultdict(list)
         groups: dict[str, list[Commune]] = defaultdict(list)
         spellings: dict[str, set[str]] = defaultdict(set)  # stripped name -> names as written
-        self._points: dict[tuple[int, int], list[Commune]] = defaultdict(list)
         for commune in self.snapshot.communes:
-            if commune.kind in ("COM", "ARM"):
-                self.communes_by_insee.setdefault(commune.insee, commune)
-                for code in commune.postal_codes:
-                    self.postal[code].append(commune)
-                if commune.lat is not None and commune.lon is not None:
-                    self._points[self._cell(commune.lat, commune.lon)].append(commune)
+            self._index_commune_codes(commune)
             if commune.kind == "ARM" or not commune.region:
                 continue
             full = fold(commune.name)
@@ -522,32 +561,50 @@ class PlaceIndex:
             self.commune_entries[head] = self._head_entry(head, groups.get(head, []), items)
             spellings[head].add(head)
         for key, entry in self.commune_entries.items():
-            for full in sorted(spellings[key]):
-                many = len(groups.get(key, ())) > 1 and full == key and entry.how == "nom"
-                bare = [c for c in groups[key] if fold(c.name) == key] if many else []
-                if bare and len(bare) < len(groups[key]):
-                    # "Langon" without its article is not "Le Langon"; "au Lamentin" may be either
-                    self._add_commune_key(full, self._commune_entry(bare), stripped=False)
-                else:
-                    self._add_commune_key(full, entry, stripped=False)
-            if key not in spellings[key]:
-                self._add_commune_key(key, entry, stripped=True)
+            self._index_spellings(key, entry, groups, spellings[key])
         # keep only the communes hidden behind a region or département of the same name ("Vienne")
         self.commune_entries = {
             k: e
             for k, e in self.commune_entries.items()
-            if k in self.names and self.names[k].priority < _COMMUNE_PRIORITY
+            if k in self.names and self.names[k].priority < Priority.COMMUNE
         }
         self._index_tails(groups, heads)
+        self._index_former_names()
+        for code in self.postal:
+            self.postal[code].sort(key=lambda c: (c.kind != "ARM", -c.population))
+
+    def _index_commune_codes(self, commune: Commune) -> None:
+        """A current commune or arrondissement by INSEE code, postal codes and map cell."""
+        if commune.kind not in ("COM", "ARM"):
+            return
+        self.communes_by_insee.setdefault(commune.insee, commune)
+        for code in commune.postal_codes:
+            self.postal[code].append(commune)
+        if commune.lat is not None and commune.lon is not None:
+            self._points[self._cell(commune.lat, commune.lon)].append(commune)
+
+    def _index_spellings(self, key: str, entry: _Entry, groups: dict[str, list[Commune]], spellings: set[str]) -> None:
+        """One name's entry under each way it is written, with and without its article."""
+        for full in sorted(spellings):
+            many = len(groups.get(key, ())) > 1 and full == key and entry.how == "nom"
+            bare = [c for c in groups[key] if fold(c.name) == key] if many else []
+            if bare and len(bare) < len(groups[key]):
+                # "Langon" without its article is not "Le Langon"; "au Lamentin" may be either
+                self._add_commune_key(full, self._commune_entry(bare), stripped=False)
+            else:
+                self._add_commune_key(full, entry, stripped=False)
+        if key not in spellings:
+            self._add_commune_key(key, entry, stripped=True)
+
+    def _index_former_names(self) -> None:
+        """Names of merged communes, to their current commune ("Cherbourg-Octeville")."""
         for former in self.snapshot.lieux.former_names:
             current = self.communes_by_insee.get(former.insee)
             key = fold(former.name)
             if current is not None and key not in self.names:
                 self._add_commune_key(
-                    key, _Entry(self._commune_ref(current), priority=4, how="ancien_nom"), stripped=False
+                    key, _Entry(self._commune_ref(current), priority=Priority.COMMUNE, how="ancien_nom"), stripped=False
                 )
-        for code in self.postal:
-            self.postal[code].sort(key=lambda c: (c.kind != "ARM", -c.population))
 
     def _named_ref(self, place: NamedPlace) -> PlaceRef | None:
         snap = self.snapshot
@@ -598,6 +655,7 @@ class PlaceIndex:
                     )
 
     def _add_named(self, key: str, entry: _Entry) -> None:
+        """A name of knowledge/lieux/, unless a name of the index is surer."""
         if not key or key in _STOP:
             return
         entry.common = self._is_common(key) and " " not in key
@@ -605,21 +663,28 @@ class PlaceIndex:
         if old is None:
             self.names[key] = entry
             return
-        clash = old.priority == 4 and old.ref is not None and old.how == "nom" and old.top.region != entry.top.region
+        clash = _clashes(old, entry)
         if clash and not entry.weak and old.ref is not None:
-            # a commune and a known place of another region share the name: the much larger one,
-            # else ask ("Vieux-Port" is Marseille's; "Marigot" is asked about)
-            known = entry.top
-            size = known.population if known.kind == "commune" else (_AREA_POPULATION if known.kind != "outside" else 0)
-            kept = pick_by_size([old.ref.population, size]) if size else (0, 1)
-            if kept == (1,):
-                self.names[key] = entry
-            elif kept != (0,):
-                self.names[key] = _Entry(
-                    None, (old.ref, known), priority=4, stripped=entry.stripped and old.stripped, how=entry.how
-                )
+            self._settle_clash(key, old, old.ref, entry)
         elif (old.stripped and not entry.stripped and not clash) or old.how == "tete":
             self.names[key] = entry
+
+    def _settle_clash(self, key: str, old: _Entry, old_ref: PlaceRef, entry: _Entry) -> None:
+        """A commune and a known place of another region share the name: the much larger one, else ask
+        ("Vieux-Port" is Marseille's; "Marigot" is asked about)."""
+        known = entry.top
+        size = known.population if known.kind == "commune" else (_AREA_POPULATION if known.kind != "outside" else 0)
+        kept = pick_by_size([old_ref.population, size]) if size else (0, 1)
+        if kept == (1,):
+            self.names[key] = entry
+        elif kept != (0,):
+            self.names[key] = _Entry(
+                None,
+                (old_ref, known),
+                priority=Priority.COMMUNE,
+                stripped=entry.stripped and old.stripped,
+                how=entry.how,
+            )
 
     def _index_countries(self) -> None:
         for country in self.snapshot.lieux.countries:
@@ -628,7 +693,7 @@ class PlaceIndex:
                 folded = fold(name)
                 for key, stripped in ((folded, False), (strip_article(folded), True)):
                     if key and key not in self.names and key not in _STOP:
-                        entry = _Entry(ref, priority=3, stripped=stripped, how="pays")
+                        entry = _Entry(ref, priority=Priority.OUTSIDE, stripped=stripped, how="pays")
                         entry.common = self._is_common(key) and " " not in key
                         self.names[key] = entry
 
@@ -665,16 +730,17 @@ class PlaceIndex:
         if not key:
             return
         existing = self.names.get(key)
-        if existing is not None and existing.priority < 4:
-            # a region, département or outside place of that name: it wins over small communes;
-            # an outside alias only loses to a sizeable French commune
-            if existing.priority == 3 and entry.top.population >= 20000:
-                pass
-            else:
-                return
-        if existing is not None and existing.priority == 4 and (stripped or not existing.stripped):
+        # a region, département or outside place of that name wins over small communes;
+        # an outside alias only loses to a sizeable French commune
+        if (
+            existing is not None
+            and existing.priority < Priority.COMMUNE
+            and (existing.priority != Priority.OUTSIDE or entry.top.population < _LARGE_TOWN)
+        ):
             return
-        clone = _Entry(entry.ref, entry.candidates, 4, stripped, how=entry.how, shadowed=entry.shadowed)
+        if existing is not None and existing.priority == Priority.COMMUNE and (stripped or not existing.stripped):
+            return
+        clone = _Entry(entry.ref, entry.candidates, Priority.COMMUNE, stripped, how=entry.how, shadowed=entry.shadowed)
         clone.common = self._is_common(key)
         self.names[key] = clone
 
@@ -729,20 +795,20 @@ class PlaceIndex:
         ``head``: the name is the head word of compound names ("brive" -> Brive-la-Gaillarde).
         """
         if len(communes) == 1 and head is None:
-            return _Entry(self._commune_ref(communes[0]), priority=4)
+            return _Entry(self._commune_ref(communes[0]), priority=Priority.COMMUNE)
         ranked = sorted(communes, key=lambda c: -c.population)
         kept = [ranked[k] for k in pick_by_size([c.population for c in ranked])]
         top = kept[0]
         how = "tete" if head is not None and fold(top.name) != head and strip_article(fold(top.name)) != head else "nom"
         if len(kept) == 1 or len({c.region for c in kept}) == 1:
-            return _Entry(self._commune_ref(top), priority=4, how=how)
-        return _Entry(None, tuple(self._commune_ref(c) for c in kept), priority=4, how=how)
+            return _Entry(self._commune_ref(top), priority=Priority.COMMUNE, how=how)
+        return _Entry(None, tuple(self._commune_ref(c) for c in kept), priority=Priority.COMMUNE, how=how)
 
     # -- lookup ------------------------------------------------------------------------------
 
     def find(self, text: str) -> PlaceResult:
         """The place named in ``text``, if any (pure, never raises on any string)."""
-        tokens = _tokenize_full(text[:4096])
+        tokens = _tokenize_full(text[:_MAX_TEXT])
         words = tokens.words
         if not words:
             return _EMPTY
@@ -756,8 +822,8 @@ class PlaceIndex:
         firm = [m for m in mentions if not m.loose]
         if (
             not firm
-            or max(m.score for m in firm) < 3.0
-            or max(m.strength for m in firm) < 3.0
+            or max(m.score for m in firm) < _STRONG
+            or max(m.strength for m in firm) < _STRONG
             or all(m.entry.area for m in firm)
         ):
             mentions.extend(self._shortened(tokens, mentions, prefixes=True) or self._misspelt(tokens, mentions))
@@ -912,35 +978,35 @@ class PlaceIndex:
         if article:
             prev, prev2 = prev2, prev3
         if prev in RESIDENCE or prev in PLACE_HEADS:
-            return 2, article
+            return _LEVEL_RESIDENCE, article
         if prev in ("a", "au", "aux", "en", "sur", "dans", "vers", "pres", "chez") and (
             prev2 in RESIDENCE or prev2 in ("suis", "sommes", "est", "es", "etes")
         ):
-            return 2, article
-        if prev in ("de", "d", "du", "des") and (prev2 in PLACE_NOUNS or prev2 in ORIGIN or prev2 in RESIDENCE):
-            return 2, article
+            return _LEVEL_RESIDENCE, article
+        if prev in _DE_WORDS and (prev2 in PLACE_NOUNS or prev2 in ORIGIN or prev2 in RESIDENCE):
+            return _LEVEL_RESIDENCE, article
         if prev in PLACE_PREPS:
-            return 1, article
-        return 0, article
+            return _LEVEL_PREPOSITION, article
+        return _LEVEL_NONE, article
 
     def _role(self, words: list[str], starts: list[bool], start: int) -> float:
         """Where the person lives (+) rather than works, used to live, or a landmark (-)."""
         role = 0.0
         lo = start
-        while lo > 0 and start - lo < 6 and not starts[lo]:
+        while lo > 0 and start - lo < _ROLE_WINDOW and not starts[lo]:
             lo -= 1
         before = words[lo:start]
-        near = words[max(lo, start - 3) : start]
+        near = words[max(lo, start - _NEAR_WINDOW) : start]
         if any(w in RESIDENCE for w in before):
-            role += 1.0
+            role += _ROLE_HOME
         elif any(w in WORK for w in before):
-            role -= 1.0
+            role += _ROLE_WORK
         if any(w in PAST for w in before):
-            role -= 0.75
+            role += _ROLE_PAST
         elif any(w in PRESENT for w in before):
-            role += 0.25
+            role += _ROLE_PRESENT
         if any(w in LANDMARK for w in near):
-            role -= 0.75
+            role += _ROLE_LANDMARK
         return role
 
     def _phrase_before(
@@ -970,7 +1036,7 @@ class PlaceIndex:
             flags |= Role.WORK
         elif self._phrase_before(self.home_phrases, words, start):
             flags |= Role.HOME
-        lo = max(0, start - 3)
+        lo = max(0, start - _NEAR_WINDOW)
         if any(w in LANDMARK for w in words[lo:start]):
             flags |= Role.LANDMARK
         return role, flags
@@ -1034,35 +1100,54 @@ class PlaceIndex:
     def _inside_longer_name(self, tokens: _Tokens, start: int, end: int) -> bool:
         """ "Val d'Europe", "Porte Maillot", "Val Tho": one word of a longer name the index does not know."""
         words, capitals = tokens.words, tokens.capitals
-        n = len(words)
         entry = self.names.get(" ".join(words[start:end]))
         one_word = len(strip_article(" ".join(words[start:end])).split()) == 1
         if not one_word or entry is None or entry.area:
             return False
-        if end + 1 < n and words[end] in _NAME_JOINS and capitals[end + 1] and not tokens.clause_start[end]:
+        if end + 1 < len(words) and words[end] in _NAME_JOINS and capitals[end + 1] and not tokens.clause_start[end]:
             return not self._starts_name(words[end + 1])  # "Val d'Europe", not "Rennes en Bretagne"
-        small = entry.top.population < _COMPOUND_MAX_POP
-        after = end < n and capitals[end] and not tokens.clause_start[end] and words[end] not in _STOP
-        if small and after and not self._starts_name(words[end]):
-            return True  # "Val Tho", "Port Marianne"
+        if entry.top.population >= _COMPOUND_MAX_POP:
+            return False  # a large town's name is that town's, even beside another name
+        return (
+            self._unknown_name_after(tokens, end)
+            or self._unknown_name_joined_before(tokens, start)
+            or self._unknown_name_before(tokens, start)
+        )
+
+    def _unknown_name_after(self, tokens: _Tokens, end: int) -> bool:
+        """ "Val Tho", "Port Marianne": a capitalised word that starts no name follows in the clause."""
+        words = tokens.words
+        return (
+            end < len(words)
+            and tokens.capitals[end]
+            and not tokens.clause_start[end]
+            and words[end] not in _STOP
+            and not self._starts_name(words[end])
+        )
+
+    def _unknown_name_joined_before(self, tokens: _Tokens, start: int) -> bool:
+        """ "Olonne sur Mer": a capitalised word and a joining word before; the name ends a longer one."""
+        words = tokens.words
         prev = start - 1
         joined = prev > 0 and words[prev] in _NAME_JOINS and words[prev] not in ARTICLES
-        if (
-            small
-            and joined
-            and capitals[prev - 1]
+        return (
+            joined
+            and tokens.capitals[prev - 1]
             and words[prev - 1] not in FILLER
             and not self._starts_name(words[prev - 1])
-        ):
-            return True  # "Olonne sur Mer": "Mer" ends a longer name
+        )
+
+    def _unknown_name_before(self, tokens: _Tokens, start: int) -> bool:
+        """ "Porte Maillot", "Laurent Vienne": a capitalised word before makes one longer name."""
+        words = tokens.words
+        prev = start - 1
         return (
-            small
-            and prev >= 0
-            and capitals[prev]
+            prev >= 0
+            and tokens.capitals[prev]
             and not tokens.clause_start[prev]
             and words[prev] not in _STOP
             and not self._starts_name(words[prev])
-        )  # "Porte Maillot", "Laurent Vienne": a capitalised word before makes one longer name
+        )
 
     def _accept(self, entry: _Entry, key: str, tokens: _Tokens, start: int, end: int, lead: int) -> float | None:
         """How sure ``key`` at ``start:end`` is a place (None: it is not)."""
@@ -1076,171 +1161,135 @@ class PlaceIndex:
         return strength
 
     def _accept_base(self, entry: _Entry, key: str, tokens: _Tokens, start: int, end: int, lead: int) -> float | None:
-        words, capitals, starts = tokens.words, tokens.capitals, tokens.clause_start
+        """The strength of ``key`` read as a place before the demonym and long-name adjustments."""
         if key in _STOP or key.isdigit():
             return None
-        size = end - start
-        level, article = self._context(words, lead)
-        capital = capitals[start] and not (start == 0 and not article)
-        if lead != start:
-            level = max(level, 1)
-        whole = self._whole(words, lead, end)
-        clause_start = starts[lead] or (article and lead > 0 and starts[lead - 1])
-        nxt = words[end] if end < len(words) else ""
-        followed_by_de = nxt in ("de", "d", "du", "des") and size == 1
-        top = entry.top
+        evidence = self._evidence(tokens, start, end, lead)
         if entry.area:
-            if not entry.common and len(key) > 3:
-                return 3.0
-            if followed_by_de and not capital and not whole:
-                return None  # "la somme de", "le lot de"
-            if capital or whole:
-                return 3.0
-            before = words[lead - 1] if lead > 0 else ""
-            if before in ARTICLES:
-                before = words[lead - 2] if lead > 1 else ""
-            if before in AREA_PREPS:
-                return 3.0
-            if clause_start and (article or end == len(words) or starts[end]):
-                return 2.5  # "le Jura, on a...", "Calvados, côte fleurie"
-            return None
-        pop = top.population if entry.how not in _NAMED_HOWS else _NAMED_POPULATION
-        base = 3.0 if pop >= 20000 else 2.5 if pop >= 2000 else 2.0
-        if entry.stripped and not capital and not whole and level < 1 and (pop < 20000 or entry.common):
-            return None
-        if entry.common:
-            if followed_by_de and not capital and not whole:
-                return None  # "à côté de", "en face de"
-            if capital or whole or level >= 2:
-                return base
-            if pop >= 20000 and level >= 1:
-                return base
-            if pop >= 10000 and clause_start and (level >= 1 or not nxt or nxt not in ("de", "d")):
-                return base - 0.25
-            return None
-        if size == 1 and pop < 2000:
-            if capital or whole or level >= 1:
-                return base
-            return None
-        if size == 1 and len(key) <= 3 and not (capital or whole or level >= 1):
-            return None
-        return base
+            return _area_strength(entry, key, evidence)
+        return _commune_strength(entry, key, evidence)
+
+    def _evidence(self, tokens: _Tokens, start: int, end: int, lead: int) -> _Evidence:
+        """What the words around ``start:end`` (with its article from ``lead``) say about a place there."""
+        words, starts = tokens.words, tokens.clause_start
+        level, article = self._context(words, lead)
+        if lead != start:
+            level = max(level, _LEVEL_PREPOSITION)  # "au Havre": the article was a preposition
+        before = words[lead - 1] if lead > 0 else ""
+        if before in ARTICLES:
+            before = words[lead - 2] if lead > 1 else ""
+        nxt = words[end] if end < len(words) else ""
+        return _Evidence(
+            level=level,
+            article=article,
+            capital=tokens.capitals[start] and not (start == 0 and not article),
+            whole=self._whole(words, lead, end),
+            clause_start=starts[lead] or (article and lead > 0 and starts[lead - 1]),
+            clause_end=end == len(words) or starts[end],
+            one_word=end - start == 1,
+            next_word=nxt,
+            area_preposition=before in AREA_PREPS,
+        )
 
     # département numbers
 
     def _dep_numbers(self, words: list[str], mentions: list[_Mention]) -> list[_Mention]:
+        """Département numbers phrased as a place ("dans le 29", "le 9-3"), never an age, a count or a date."""
         deps = self.snapshot.departements
         out: list[_Mention] = []
         ends = {m.end for m in mentions}
         taken = {k for m in mentions for k in range(m.start, m.end)}
         i = 0
         while i < len(words):
-            word = words[i]
-            span = 1
-            code: str | None = None
-            if word in ("2a", "2b"):
-                code = word.upper()
-            elif word.isdigit() and 1 <= len(word) <= 3:
-                code = word if len(word) > 1 else "0" + word
-            elif word in DIGIT_WORDS and i + 1 < len(words) and words[i + 1] in DIGIT_WORDS:
-                code = DIGIT_WORDS[word] + DIGIT_WORDS[words[i + 1]]  # "le neuf trois", "le sept sept"
-                span = 2
-                if i == 0 or words[i - 1] not in DEP_PREV:
-                    code = None
+            code, span = _dep_code_at(words, i)
             if code is None or code not in deps or i in taken:
                 i += 1
                 continue
-            prev = words[i - 1] if i > 0 else ""
-            prev2 = words[i - 2] if i > 1 else ""
-            nxt = words[i + span] if i + span < len(words) else ""
-            if (
-                nxt in UNIT_WORDS
-                or nxt.isdigit()
-                or prev in NOT_DEP_PREV
-                or (prev in ARTICLES and prev2 in NOT_DEP_PREV)
-            ):
-                i += span
-                continue
-            if prev in ("le", "l", "du") and prev2 in (
-                "a",
-                "avant",
-                "apres",
-                "pour",
-                "jusqu",
-                "depuis",
-                "du",
-                "au",
-                "partir",
-                "vers",
-                "fin",
-                "debut",
-                "mi",
-                "ce",
-                "dici",
-                "d",
-            ):
-                i += span
-                continue  # "à partir du 12", "avant le 15": a date
-            if nxt == "au" and i + span + 1 < len(words) and words[i + span + 1].isdigit():
-                i += span
-                continue  # "du 15 au 20"
-            entry = _Entry(self._dep_ref(code), priority=2)
-            short = all(w in FILLER for w in words[:i]) and all(w in FILLER for w in words[i + span :])
-            if prev in DEP_PREV or short or prev in ("dans", "en", "habite", "vis", "secteur", "coin", "region"):
-                out.append(_Mention(i, i + span, entry, word, "numero", 3.0, 0.0))
-            elif i in ends or (prev in ("en", "dans") and i - 1 in ends):
-                out.append(_Mention(i, i + span, entry, word, "numero", 1.0, 0.0, loose=True))  # "Mâcon 71"
-            elif prev in STATUS_PREV and (not nxt or nxt in FILLER):
-                out.append(_Mention(i, i + span, entry, word, "numero", 2.0, 0.0))  # "salarié 29"
+            if not _number_is_other_thing(words, i, span):
+                mention = self._dep_mention(words, i, span, self._dep_ref(code), ends)
+                if mention is not None:
+                    out.append(mention)
             i += span
         return out
+
+    @staticmethod
+    def _dep_mention(words: list[str], i: int, span: int, ref: PlaceRef, ends: set[int]) -> _Mention | None:
+        """The mention of a département number, by what precedes it (None: too little evidence)."""
+        prev = words[i - 1] if i > 0 else ""
+        nxt = words[i + span] if i + span < len(words) else ""
+        entry = _Entry(ref, priority=Priority.DEPARTEMENT)
+        word = words[i]
+        short = all(w in FILLER for w in words[:i]) and all(w in FILLER for w in words[i + span :])
+        if prev in DEP_PREV or short or prev in _DEP_PLACE_PREV:
+            return _Mention(i, i + span, entry, word, "numero", _STRONG, 0.0)
+        if i in ends or (prev in _IN_WORDS and i - 1 in ends):
+            return _Mention(i, i + span, entry, word, "numero", _LOOSE_STRENGTH, 0.0, loose=True)  # "Mâcon 71"
+        if prev in STATUS_PREV and (not nxt or nxt in FILLER):
+            return _Mention(i, i + span, entry, word, "numero", _STATUS_NUMBER_STRENGTH, 0.0)  # "salarié 29"
+        return None
 
     # spelling mistakes
 
     def _misspelt(self, tokens: _Tokens, mentions: list[_Mention]) -> list[_Mention]:
-        words, capitals, starts = tokens.words, tokens.capitals, tokens.clause_start
+        """The best spelling correction into a place name ("Montpelier", "clermont ferant"), if any."""
+        words = tokens.words
         spans = [(m.start, m.end) for m in mentions]
-        content = [w for w in words if w not in FILLER]
-        short_message = len(content) <= 3
+        short_message = sum(1 for w in words if w not in FILLER) <= _SHORT_MESSAGE_WORDS
         best: tuple[tuple[float, ...], _Mention] | None = None
         for start in range(len(words)):
-            first = words[start]
-            if first in _STOP or first in FILLER or first.isdigit():
+            level = self._misspelt_start(tokens, start, short_message)
+            if level is None:
                 continue
-            level, _article = self._context(words, start)
-            if not (short_message or level >= 1 or capitals[start] or starts[start]):
-                continue
-            for size in range(1, min(4, len(words) - start) + 1):
+            for size in range(1, min(_MAX_FIX_WORDS, len(words) - start) + 1):
                 end = start + size
                 chunk = words[start:end]
                 if any(w.isdigit() for w in chunk):
                     break
-                # a correction may cover an exact mention only if it is strictly longer ("clermont ferant")
-                if any(
-                    a < end and start < b and not (start <= a and b <= end and end - start > b - a) for a, b in spans
-                ):
+                if _overlaps_exact(spans, start, end) or chunk[-1] in _STOP:
                     continue
-                if chunk[-1] in _STOP:
-                    continue
-                key = " ".join(chunk)
-                letters = len(key) - size + 1
-                if letters < _FUZZY_MIN_LETTERS_AREA or key in self.names:
-                    continue
-                if size == 1 and (
-                    key in self.common_words or key in NOT_PLACES or (key in self.near_words and level < 2)
-                ):
-                    continue
-                match = self._closest(key)
-                if match is None:
-                    continue
-                name, distance = match
-                entry = self.names[name]
-                strength = (3.0 if entry.area or entry.top.population >= 20000 else 2.5) - 0.5 * distance
-                mention = _Mention(start, end, entry, name, "faute", strength, self._role(words, starts, start))
-                rank = (-distance, size, -entry.priority if entry.area else -4, entry.top.population)
-                if best is None or rank > best[0]:
-                    best = (rank, mention)
+                found = self._correction(tokens, start, end, level)
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = found
         return [best[1]] if best is not None else []
+
+    def _misspelt_start(self, tokens: _Tokens, start: int, short_message: bool) -> int | None:
+        """Where a misspelt place may start: after a preposition, with a capital, at a clause start,
+        or anywhere in a short message (None: not here). Returns the context level."""
+        if not _may_start_name(tokens.words[start]):
+            return None
+        level, _article = self._context(tokens.words, start)
+        if not (short_message or level >= _LEVEL_PREPOSITION or tokens.capitals[start] or tokens.clause_start[start]):
+            return None
+        return level
+
+    def _correctable(self, key: str, size: int, level: int) -> bool:
+        """Words that may be a misspelt name: long enough, unknown, not an ordinary word of these messages."""
+        letters = len(key) - size + 1
+        if letters < _FUZZY_MIN_LETTERS_AREA or key in self.names:
+            return False
+        return size != 1 or not (
+            key in self.common_words or key in NOT_PLACES or (key in self.near_words and level < _LEVEL_RESIDENCE)
+        )
+
+    def _correction(
+        self, tokens: _Tokens, start: int, end: int, level: int
+    ) -> tuple[tuple[float, ...], _Mention] | None:
+        """The correction of ``start:end`` and its rank (fewer edits, more words, an area, a larger place)."""
+        size = end - start
+        key = " ".join(tokens.words[start:end])
+        if not self._correctable(key, size, level):
+            return None
+        match = self._closest(key)
+        if match is None:
+            return None
+        name, distance = match
+        entry = self.names[name]
+        sure = entry.area or entry.top.population >= _LARGE_TOWN
+        strength = (_STRONG if sure else _FAIR) - _STRENGTH_PER_EDIT * distance
+        role = self._role(tokens.words, tokens.clause_start, start)
+        mention = _Mention(start, end, entry, name, "faute", strength, role)
+        rank = (-distance, size, -entry.priority if entry.area else -Priority.COMMUNE, entry.top.population)
+        return rank, mention
 
     def _shortened(self, tokens: _Tokens, mentions: list[_Mention], *, prefixes: bool) -> list[_Mention]:
         """ "Clermont-Fd", "Vitry s/ Seine", "Stras": names written short, read as "abrev" (confirmed)."""
@@ -1248,33 +1297,12 @@ class PlaceIndex:
         taken = {k for m in mentions if m.how != "tete" for k in range(m.start, m.end)}
         found: list[_Mention] = []
         for start, word in enumerate(words):
-            if start in taken or word in _STOP or word in FILLER or word.isdigit():
+            if start in taken or not _may_start_name(word):
                 continue
-            matches = [
-                (name, n)
-                for name, n in self.abbreviations.compounds_at(words, start)
-                if not any(
-                    (w in _STOP or w in FILLER) and w not in SHORT_JOINS
-                    for w in words[start + 1 : start + n]
-                    if w not in name.split()
-                )
-            ]  # "au port, je" is not "Port-Joinville"
+            matches = self._compounds_at(words, start)
             size = max((n for _name, n in matches), default=1)
             names = [name for name, _n in matches]
-            if (
-                (
-                    not names
-                    and prefixes
-                    and (
-                        tokens.capitals[start]
-                        or self._context(words, start)[0] >= 1
-                        or self._whole(words, start, start + 1)
-                    )
-                )
-                and word not in self.common_words
-                and word not in self.near_words
-                and word not in self.names
-            ):
+            if not names and prefixes and self._may_be_prefix(tokens, start):
                 names = self.abbreviations.prefix_of(word)
             entries = [self.names[n] for n in names if n in self.names]
             if not entries:
@@ -1284,24 +1312,45 @@ class PlaceIndex:
                 continue  # several towns fit: too unsure to ask about one
             role, flags = self._role_and_flags(words, starts, start)
             how = "abrev" if size > 1 else "debut"  # "Clermont-Fd" is surer than "Stras"
-            found.append(
-                _Mention(
-                    start, start + size, best, " ".join(words[start : start + size]), how, _FAIR, role, flags=flags
-                )
-            )
+            key = " ".join(words[start : start + size])
+            found.append(_Mention(start, start + size, best, key, how, _FAIR, role, flags=flags))
             taken.update(range(start, start + size))
         return found
+
+    def _compounds_at(self, words: list[str], start: int) -> list[tuple[str, int]]:
+        """Names of several words written short from ``start``, without a stop word of the message inside
+        ("au port, je" is not "Port-Joinville")."""
+        return [
+            (name, n)
+            for name, n in self.abbreviations.compounds_at(words, start)
+            if not any(
+                (w in _STOP or w in FILLER) and w not in SHORT_JOINS
+                for w in words[start + 1 : start + n]
+                if w not in name.split()
+            )
+        ]
+
+    def _may_be_prefix(self, tokens: _Tokens, start: int) -> bool:
+        """A word that may be a large town's name cut short ("Stras"): written as a name or where a place
+        is expected, and neither an ordinary word nor a name itself."""
+        word = tokens.words[start]
+        placed = (
+            tokens.capitals[start]
+            or self._context(tokens.words, start)[0] >= _LEVEL_PREPOSITION
+            or self._whole(tokens.words, start, start + 1)
+        )
+        return placed and word not in self.common_words and word not in self.near_words and word not in self.names
 
     def _pool(self, n: int, length: int, first: str, last: str) -> tuple[str, ...]:
         cache_key = (n, length, first, last)
         pool = self._pool_cache.get(cache_key)
         if pool is None:
             items: set[str] = set()
-            for k in range(length - 2, length + 3):
+            for k in range(length - _MAX_EDITS, length + _MAX_EDITS + 1):
                 items.update(self._fuzzy.get((n, k, first), ()))
                 items.update(self._fuzzy.get((n, k, "$" + last), ()))
             pool = tuple(sorted(items))
-            if len(self._pool_cache) < 50000:
+            if len(self._pool_cache) < _POOL_CACHE_SIZE:
                 self._pool_cache[cache_key] = pool
         return pool
 
@@ -1311,26 +1360,19 @@ class PlaceIndex:
         pool = self._pool(len(parts), len(key), key[0], key[-1])
         if not pool:
             return None
-        matches = process.extract(key, pool, scorer=OSA.distance, score_cutoff=2, limit=12)
+        matches = process.extract(key, pool, scorer=OSA.distance, score_cutoff=_MAX_EDITS, limit=_FUZZY_CANDIDATES)
         good: list[tuple[int, int, bool, int, str]] = []
         for name, raw_distance, _ in matches:
             distance = int(raw_distance)
-            if distance == 0:
-                continue
-            name_parts = name.split()
-            if any((len(a) <= 3 or len(b) <= 3) and a != b for a, b in zip(parts, name_parts, strict=False)):
+            if distance == 0 or _short_word_changed(parts, name.split()):
                 continue  # "aix en provance" may be corrected, "ca coute" is not "la comte"
             entry = self.names[name]
-            letters = len(name) - len(name_parts) + 1
+            if distance > _allowed_edits(key, name, entry):
+                continue
+            if distance == _MAX_EDITS and _letters(name) < _TWO_EDITS_SAME_START and key[0] != name[0]:
+                continue  # two edits in a shorter name: only with the same first letter
             pop = entry.top.population
-            allowed = 2 if (letters >= 9 or entry.area or pop >= 10000) else 1
-            if letters < _FUZZY_MIN_LETTERS or len(key) < _FUZZY_MIN_LETTERS:
-                allowed = 1 if pop >= _SHORT_FUZZY_MIN_POP else 0  # "Nise", "Reins": one edit, large towns only
-            if distance > allowed:
-                continue
-            if distance == 2 and letters < 8 and key[0] != name[0]:
-                continue
-            good.append((distance, entry.priority if entry.area else 4, entry.how != "nom", -pop, name))
+            good.append((distance, entry.priority if entry.area else Priority.COMMUNE, entry.how != "nom", -pop, name))
         if not good:
             return None
         good.sort()
@@ -1340,28 +1382,14 @@ class PlaceIndex:
     # choice
 
     def _choose(self, mentions: list[_Mention], words: list[str]) -> PlaceResult:
+        """The reading of all the mentions: the strongest, settled, split in two or refined by the others."""
         if not mentions:
             return _EMPTY
-        mentions = [self._vienne_rule(m, words) for m in mentions]
-        fixes = [m for m in mentions if m.how in _FIX_HOWS]
-        if fixes:
-            mentions = [
-                m
-                for m in mentions
-                if m.how in _FIX_HOWS or not any(f.start <= m.start and m.end <= f.end for f in fixes)
-            ]
+        mentions = _without_corrected([self._vienne_rule(m, words) for m in mentions])
         firm = [m for m in mentions if not m.loose]
         if not firm:
             return _EMPTY
-        primary = max(firm, key=lambda m: (m.score, -m.start))
-        if primary.entry.ref is not None and primary.entry.ref.kind == "outside":
-            # living abroad but working in France (or the reverse): the service covers the
-            # French side ("je vis à Genève et je travaille à Annemasse")
-            french = [
-                m for m in firm if m.entry.ref is not None and m.entry.ref.kind != "outside" and not m.flags & Role.PAST
-            ]
-            if french:
-                primary = max(french, key=lambda m: (m.score, -m.start))
+        primary = _primary(firm)
         settled = self._abroad(primary, mentions, words) or self._settle(primary, mentions)
         if settled is not None:
             return settled
@@ -1444,38 +1472,20 @@ class PlaceIndex:
 
     def _two_places(self, primary: _Mention, firm: list[_Mention], words: list[str]) -> PlaceResult | None:
         """Living in one region and working in another: ask which one to use."""
-        if (
-            primary.entry.ref is None
-            or primary.flags & Role.PAST
-            or primary.entry.weak
-            or primary.how not in _SOLID_HOWS
-        ):
+        if primary.entry.ref is None or primary.flags & Role.PAST or not _solid(primary) or _is_outside(primary):
             return None
         region = primary.entry.ref.region
-        others = [
-            m
-            for m in firm
-            if m is not primary
-            and m.entry.ref is not None
-            and m.entry.ref.kind != "outside"
-            and m.entry.ref.region != region
-            and not m.flags & (Role.PAST | Role.LANDMARK)
-            and not m.entry.weak
-            and m.strength >= _FAIR
-            and m.how in _SOLID_HOWS
-        ]
-        if not others or primary.entry.ref.kind == "outside":
+        others = [m for m in firm if m is not primary and _other_region_place(m, region)]
+        if not others:
             return None
-        other = max(others, key=lambda m: (m.score, -m.start))
+        other = _strongest(others)
         roles = {primary.flags & (Role.HOME | Role.WORK), other.flags & (Role.HOME | Role.WORK)}
         home_and_work = roles == {Role.HOME, Role.WORK}
         if not home_and_work and (primary.flags & Role.NOW or other.score < primary.score - _TWO_PLACES_MARGIN):
             return None
         first, second = sorted((primary, other), key=lambda m: (not m.flags & Role.HOME, m.start))
         refs = (self._final_ref(first, words), self._final_ref(second, words))
-        labels = tuple(
-            "travail" if m.flags & Role.WORK else "domicile" if m.flags & Role.HOME else "" for m in (first, second)
-        )
+        labels = tuple(_role_label(m) for m in (first, second))
         return PlaceResult(None, refs, how="deux_lieux", span=(first.start, first.end), matched=first.key, roles=labels)
 
     def _final_ref(self, m: _Mention, words: list[str]) -> PlaceRef:
@@ -1490,25 +1500,8 @@ class PlaceIndex:
         chosen = primary
         if ref.kind != "outside":
             for m in mentions:
-                other = m.entry.ref
-                current = chosen.entry.ref
-                if (
-                    m is primary
-                    or other is None
-                    or current is None
-                    or other.kind == "outside"
-                    or other.region != ref.region
-                ):
-                    continue
-                if _KIND_ORDER[other.kind] >= _KIND_ORDER[current.kind]:
-                    continue
-                if current.departement is not None and other.departement != current.departement:
-                    continue
-                if m.loose and not (m.start == primary.end or m.start == primary.end + 1):
-                    continue
-                if not m.loose and m.score < primary.score - 1.5:
-                    continue
-                chosen = m
+                if m is not primary and _refines(m, chosen, primary):
+                    chosen = m
             final = chosen.entry.ref
             assert final is not None
             ref = self._commune_for_dep(chosen, words) if final.kind == "departement" else final
@@ -1534,7 +1527,8 @@ class PlaceIndex:
         if m.entry.shadowed:
             base = min(base, CONF_HEAD)
         if m.how == "faute":
-            return base - CONF_FIX_PER_EDIT * max(0.0, (_STRONG - m.strength) / 0.5 - 1)
+            edits = (_STRONG - m.strength) / _STRENGTH_PER_EDIT  # "faute" mentions lose strength per edit
+            return base - CONF_FIX_PER_EDIT * max(0.0, edits - 1)
         if m.strength < _FAIR or (m.entry.common and m.strength < _STRONG):
             return min(base, CONF_NAME_WEAKEST)  # little evidence, or an ordinary word ("maçon") read as a place
         if m.strength < _STRONG:
@@ -1543,7 +1537,7 @@ class PlaceIndex:
 
     def _vienne_rule(self, m: _Mention, words: list[str]) -> _Mention:
         """ "dans la Vienne" is the département; "à Vienne" the town, when both exist."""
-        if m.entry.priority != 2 or m.key not in self.commune_entries or m.how != "nom":
+        if m.entry.priority != Priority.DEPARTEMENT or m.key not in self.commune_entries or m.how != "nom":
             return m
         commune_entry = self.commune_entries[m.key]
         top = commune_entry.top
@@ -1551,7 +1545,7 @@ class PlaceIndex:
         dep = m.entry.ref
         if dep is None:
             return m
-        if prev in ("a", "sur") and top.population >= 5000 and top.region != dep.region:
+        if prev in ("a", "sur") and top.population >= _VIENNE_TOWN_MIN_POP and top.region != dep.region:
             return _Mention(m.start, m.end, commune_entry, m.key, m.how, m.strength, m.role)
         return m
 
@@ -1576,7 +1570,7 @@ class PlaceIndex:
 
     @staticmethod
     def _cell(lat: float, lon: float) -> tuple[int, int]:
-        return (math.floor(lat * 5), math.floor(lon * 5))  # 0.2 degree cells
+        return (math.floor(lat * _CELLS_PER_DEGREE), math.floor(lon * _CELLS_PER_DEGREE))
 
     def locate(self, lat: float, lon: float) -> PlaceResult:
         """The nearest commune to a point, or an outside place when none is within 30 km."""
@@ -1591,8 +1585,8 @@ class PlaceIndex:
                 )
         cy, cx = self._cell(lat, lon)
         best: tuple[float, Commune] | None = None
-        for dy in range(-2, 3):
-            for dx in range(-2, 3):
+        for dy in range(-_SEARCH_CELLS, _SEARCH_CELLS + 1):
+            for dx in range(-_SEARCH_CELLS, _SEARCH_CELLS + 1):
                 for commune in self._points.get((cy + dy, cx + dx), ()):
                     d = _haversine(lat, lon, commune.lat, commune.lon)  # type: ignore[arg-type]
                     if best is None or d < best[0]:
@@ -1620,4 +1614,294 @@ def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+    return _EARTH_RADIUS_KM * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+# -- acceptance of a name -----------------------------------------------------------------------
+
+_LEVEL_NONE = 0  # nothing before the name says a place follows
+_LEVEL_PREPOSITION = 1  # a preposition that often precedes a place ("à", "vers", "dans")
+_LEVEL_RESIDENCE = 2  # a verb of residence or a place noun ("j'habite", "la ville de")
+_DE_WORDS = frozenset(("de", "d", "du", "des"))
+_DE_ELIDED = frozenset(("de", "d"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """What the words around a name say about it being a place."""
+
+    level: int  # _LEVEL_NONE, _LEVEL_PREPOSITION or _LEVEL_RESIDENCE
+    article: bool  # an article before the name ("le Havre")
+    capital: bool  # written with a capital (not merely as the first word of the message)
+    whole: bool  # the message is the name and filler words only ("moi c'est Lyon")
+    clause_start: bool  # the name (or its article) starts a clause
+    clause_end: bool  # the name ends the message or its clause
+    one_word: bool
+    next_word: str  # the word after the name ("" at the end)
+    area_preposition: bool  # an area preposition before the name (and its article): "dans le Lot"
+
+    @property
+    def marked(self) -> bool:
+        """Written as a name: a capital, or nothing else in the message."""
+        return self.capital or self.whole
+
+    @property
+    def supported(self) -> bool:
+        """Written as a name, or after a word that announces a place."""
+        return self.marked or self.level >= _LEVEL_PREPOSITION
+
+
+def _ordinary_phrase(evidence: _Evidence) -> bool:
+    """ "la somme de", "le lot de", "à côté de": a one-word name followed by "de", written in lower case."""
+    return evidence.one_word and evidence.next_word in _DE_WORDS and not evidence.marked
+
+
+def _alone_in_clause(evidence: _Evidence) -> bool:
+    """ "le Jura, on a...", "Calvados, côte fleurie": an area name that makes up its clause."""
+    return evidence.clause_start and (evidence.article or evidence.clause_end)
+
+
+def _area_strength(entry: _Entry, key: str, evidence: _Evidence) -> float | None:
+    """A region, département or outside place: its name is enough unless it is also an ordinary word."""
+    if not entry.common and len(key) > _SHORT_AREA_LETTERS:
+        return _STRONG
+    if _ordinary_phrase(evidence):
+        return None
+    if evidence.marked or evidence.area_preposition:
+        return _STRONG
+    if _alone_in_clause(evidence):
+        return _FAIR
+    return None
+
+
+def _size_strength(population: int) -> float:
+    """Larger towns are surer: a village's name is often a surname or an ordinary word too."""
+    if population >= _LARGE_TOWN:
+        return _STRONG
+    if population >= _SMALL_TOWN:
+        return _FAIR
+    return _SMALL_TOWN_STRENGTH
+
+
+def _bare_stripped_name(entry: _Entry, evidence: _Evidence, population: int) -> bool:
+    """ "havre" for "le Havre" in lower case, with nothing announcing a place: not read (unless a large town)."""
+    return (
+        entry.stripped
+        and not evidence.marked
+        and evidence.level < _LEVEL_PREPOSITION
+        and (population < _LARGE_TOWN or entry.common)
+    )
+
+
+def _common_word_strength(evidence: _Evidence, population: int, base: float) -> float | None:
+    """A town named like an ordinary word ("Tours", "Valence"): read only where a place is expected."""
+    if _ordinary_phrase(evidence):
+        return None
+    if evidence.marked or evidence.level >= _LEVEL_RESIDENCE:
+        return base
+    if population >= _LARGE_TOWN and evidence.level >= _LEVEL_PREPOSITION:
+        return base
+    if (
+        population >= _MIDSIZE_TOWN
+        and evidence.clause_start
+        and (evidence.level >= _LEVEL_PREPOSITION or evidence.next_word not in _DE_ELIDED)
+    ):
+        return base - _COMMON_MIDSIZE_DISCOUNT
+    return None
+
+
+def _commune_strength(entry: _Entry, key: str, evidence: _Evidence) -> float | None:
+    """A commune (or a named place): by its size, and by the words around it when it is small or ordinary."""
+    population = entry.top.population if entry.how not in _NAMED_HOWS else _NAMED_POPULATION
+    base = _size_strength(population)
+    if _bare_stripped_name(entry, evidence, population):
+        return None
+    if entry.common:
+        return _common_word_strength(evidence, population, base)
+    small_or_short = population < _SMALL_TOWN or len(key) <= _SHORT_NAME_LETTERS
+    if evidence.one_word and small_or_short and not evidence.supported:
+        return None  # a village or a three-letter name needs a capital, a context or the whole message
+    return base
+
+
+# -- département numbers ------------------------------------------------------------------------
+
+_DEP_NUMBER_MAX_DIGITS = 3  # "974"
+_CORSICA_CODES = frozenset(("2a", "2b"))
+# Before a number, words that make it a département even without "le": "dans 29", "secteur 56".
+_DEP_PLACE_PREV = frozenset(("dans", "en", "habite", "vis", "secteur", "coin", "region"))
+_IN_WORDS = frozenset(("en", "dans"))
+# "à partir du 12", "avant le 15": after these and an article, a number is a date.
+_DATE_PREV = frozenset(
+    (
+        "a",
+        "avant",
+        "apres",
+        "pour",
+        "jusqu",
+        "depuis",
+        "du",
+        "au",
+        "partir",
+        "vers",
+        "fin",
+        "debut",
+        "mi",
+        "ce",
+        "dici",
+        "d",
+    )
+)
+_DATE_ARTICLES = frozenset(("le", "l", "du"))
+
+
+def _dep_code_at(words: list[str], i: int) -> tuple[str | None, int]:
+    """The département code written at ``i`` ("29", "2a", "neuf trois" after "le") and how many words it takes."""
+    word = words[i]
+    if word in _CORSICA_CODES:
+        return word.upper(), 1
+    if word.isdigit() and 1 <= len(word) <= _DEP_NUMBER_MAX_DIGITS:
+        return (word if len(word) > 1 else "0" + word), 1
+    if word in DIGIT_WORDS and i + 1 < len(words) and words[i + 1] in DIGIT_WORDS:
+        if i == 0 or words[i - 1] not in DEP_PREV:
+            return None, 2
+        return DIGIT_WORDS[word] + DIGIT_WORDS[words[i + 1]], 2  # "le neuf trois", "le sept sept"
+    return None, 1
+
+
+def _number_is_other_thing(words: list[str], i: int, span: int) -> bool:
+    """An age, a duration, a count, a date or a range: "j'ai 29 ans", "avant le 15", "du 15 au 20"."""
+    prev = words[i - 1] if i > 0 else ""
+    prev2 = words[i - 2] if i > 1 else ""
+    nxt = words[i + span] if i + span < len(words) else ""
+    if nxt in UNIT_WORDS or nxt.isdigit() or prev in NOT_DEP_PREV or (prev in ARTICLES and prev2 in NOT_DEP_PREV):
+        return True
+    if prev in _DATE_ARTICLES and prev2 in _DATE_PREV:
+        return True  # "à partir du 12", "avant le 15": a date
+    return nxt == "au" and i + span + 1 < len(words) and words[i + span + 1].isdigit()  # "du 15 au 20"
+
+
+# -- spelling mistakes --------------------------------------------------------------------------
+
+_SHORT_MESSAGE_WORDS = 3  # a message of this many content words may be a misspelt place anywhere
+_MAX_FIX_WORDS = 4  # a correction covers at most this many words
+
+
+def _overlaps_exact(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """A correction may cover an exact mention only if it is strictly longer ("clermont ferant")."""
+    return any(a < end and start < b and not (start <= a and b <= end and end - start > b - a) for a, b in spans)
+
+
+# -- choice -------------------------------------------------------------------------------------
+
+
+def _strongest(mentions: list[_Mention]) -> _Mention:
+    """The mention with the highest score, the earliest on a tie."""
+    return max(mentions, key=lambda m: (m.score, -m.start))
+
+
+def _is_outside(m: _Mention) -> bool:
+    return m.entry.ref is not None and m.entry.ref.kind == "outside"
+
+
+def _without_corrected(mentions: list[_Mention]) -> list[_Mention]:
+    """A correction ("faute", "abrev", "debut") replaces the exact mentions inside its words."""
+    fixes = [m for m in mentions if m.how in _FIX_HOWS]
+    if not fixes:
+        return mentions
+    return [m for m in mentions if m.how in _FIX_HOWS or not any(f.start <= m.start and m.end <= f.end for f in fixes)]
+
+
+def _primary(firm: list[_Mention]) -> _Mention:
+    """The strongest mention; living abroad but working in France (or the reverse), the French side,
+    which the service covers ("je vis à Genève et je travaille à Annemasse")."""
+    primary = _strongest(firm)
+    if _is_outside(primary):
+        french = [m for m in firm if m.entry.ref is not None and not _is_outside(m) and not m.flags & Role.PAST]
+        if french:
+            return _strongest(french)
+    return primary
+
+
+def _solid(m: _Mention) -> bool:
+    """A mention sure enough to be asked about beside another: a real name or a number, not a demonym."""
+    return not m.entry.weak and m.how in _SOLID_HOWS
+
+
+def _other_region_place(m: _Mention, region: str | None) -> bool:
+    """A solid French place of another region, neither past nor a landmark: maybe where one works."""
+    ref = m.entry.ref
+    return (
+        ref is not None
+        and ref.kind != "outside"
+        and ref.region != region
+        and not m.flags & (Role.PAST | Role.LANDMARK)
+        and m.strength >= _FAIR
+        and _solid(m)
+    )
+
+
+def _role_label(m: _Mention) -> str:
+    if m.flags & Role.WORK:
+        return "travail"
+    return "domicile" if m.flags & Role.HOME else ""
+
+
+def _refines(m: _Mention, chosen: _Mention, primary: _Mention) -> bool:
+    """``m`` names a more precise place inside ``chosen`` (same region and département), close enough
+    in score to ``primary``, or a bare number right after it ("Mâcon 71")."""
+    other, current, first = m.entry.ref, chosen.entry.ref, primary.entry.ref
+    if other is None or current is None or first is None or other.kind == "outside" or other.region != first.region:
+        return False
+    if _KIND_ORDER[other.kind] >= _KIND_ORDER[current.kind]:
+        return False
+    if current.departement is not None and other.departement != current.departement:
+        return False
+    if m.loose:
+        return m.start in (primary.end, primary.end + 1)
+    return m.score >= primary.score - _REFINE_MARGIN
+
+
+def _clashes(old: _Entry, entry: _Entry) -> bool:
+    """A commune's own name and a known place of another region."""
+    return (
+        old.priority == Priority.COMMUNE
+        and old.ref is not None
+        and old.how == "nom"
+        and old.top.region != entry.top.region
+    )
+
+
+_MAX_EDITS = 2  # a spelling mistake is at most two edits (OSA distance) away from the name
+_FUZZY_CANDIDATES = 12  # the nearest names looked at for one misspelt word
+_TWO_EDITS_LETTERS = 9  # names this long may be two edits away
+_TWO_EDITS_SAME_START = 8  # shorter names two edits away must keep their first letter
+_SHORT_WORD_LETTERS = 3  # words this short are never corrected ("ca", "la", "en")
+
+
+def _letters(name: str) -> int:
+    """The letters of a folded name, without its spaces."""
+    return len(name) - len(name.split()) + 1
+
+
+def _may_start_name(word: str) -> bool:
+    """Neither a stop word, a filler word nor a number."""
+    return not (word in _STOP or word in FILLER or word.isdigit())
+
+
+def _short_word_changed(parts: list[str], name_parts: list[str]) -> bool:
+    """A short word of the text differs from the name's: "ca coute" is not "la comte"."""
+    return any(
+        (len(a) <= _SHORT_WORD_LETTERS or len(b) <= _SHORT_WORD_LETTERS) and a != b
+        for a, b in zip(parts, name_parts, strict=False)
+    )
+
+
+def _allowed_edits(key: str, name: str, entry: _Entry) -> int:
+    """How many edits may separate ``key`` from ``name``: two in long names, areas and towns of
+    some size, one otherwise; in short names ("Nise", "Reins") one, and for large towns only."""
+    letters = _letters(name)
+    pop = entry.top.population
+    if letters < _FUZZY_MIN_LETTERS or len(key) < _FUZZY_MIN_LETTERS:
+        return 1 if pop >= _SHORT_FUZZY_MIN_POP else 0
+    return _MAX_EDITS if (letters >= _TWO_EDITS_LETTERS or entry.area or pop >= _MIDSIZE_TOWN) else 1
