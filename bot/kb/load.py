@@ -1058,11 +1058,23 @@ class _Checker:
 
     def _routing(self) -> None:
         validated = self._validate(self.root / "orientation.yaml", ROUTING_SCHEMA)
-        profiles = self.built.profiles
-        rules = self.built.rules
         if validated is None:
             return
         data, v = validated
+        self._routing_profiles(data, v)
+        seen = self._routing_rules(data, v)
+        for profile in PROFILES:
+            if frozenset([profile]) not in seen:
+                v.error(
+                    Pos(1, 1),
+                    f"aucune règle pour le profil « {profile} » seul",
+                    f"ajoutez une règle « si: [{profile}] »",
+                )
+        self.problems.extend(v.problems)
+
+    def _routing_profiles(self, data: Checked, v: Validator) -> None:
+        """orientation.yaml « profils »: each profile once, every known profile defined."""
+        profiles = self.built.profiles
         written = {item["id"] for item, _pos in data.get("profils", []) if "id" in item}
         for item, _pos in data.get("profils", []):
             if not {"id", "libelle", "bouton"} <= item.keys():
@@ -1081,30 +1093,14 @@ class _Checker:
                 f"le profil « {missing} » n'est pas défini",
                 f"ajoutez une entrée « - id: {missing} » dans « profils »",
             )
+
+    def _routing_rules(self, data: Checked, v: Validator) -> dict[frozenset[str], Pos]:
+        """orientation.yaml « regles »: the valid rules go to ``built.rules``; return where each set of traits is."""
         seen: dict[frozenset[str], Pos] = {}
         for item, pos in data.get("regles", []):
             if not {"si", "profil", "reseau", "explication"} <= item.keys():
                 continue
-            ok = True
-            for trait, tpos in item["si"]:
-                if trait not in CONDITIONS:
-                    v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(CONDITIONS)}")
-                    ok = False
-            if item["profil"] not in PROFILES:
-                v.error(
-                    item.where("profil"),
-                    f"profil inconnu « {item['profil']} »",
-                    f"profils possibles : {', '.join(PROFILES)}",
-                )
-                ok = False
-            for net in [item["reseau"], *(a for a, _ in item.get("alternatives", []))]:
-                if net not in NETWORKS:
-                    v.error(
-                        item.where("reseau" if net == item["reseau"] else "alternatives"),
-                        f"réseau inconnu « {net} »",
-                        f"réseaux possibles : {', '.join(NETWORKS)}",
-                    )
-                    ok = False
+            ok = _rule_is_valid(item, v)
             traits = frozenset(t for t, _ in item["si"])
             if traits in seen:
                 v.warning(
@@ -1117,7 +1113,7 @@ class _Checker:
                 )
             seen.setdefault(traits, pos)
             if ok:
-                rules.append(
+                self.built.rules.append(
                     Rule(
                         traits,
                         item["profil"],
@@ -1127,14 +1123,7 @@ class _Checker:
                         item.get("source"),
                     )
                 )
-        for profile in PROFILES:
-            if frozenset([profile]) not in seen:
-                v.error(
-                    Pos(1, 1),
-                    f"aucune règle pour le profil « {profile} » seul",
-                    f"ajoutez une règle « si: [{profile}] »",
-                )
-        self.problems.extend(v.problems)
+        return seen
 
     def _questions(self) -> None:
         validated = self._validate(self.root / "questions.yaml", QUESTIONS_SCHEMA)
@@ -1335,6 +1324,31 @@ THEMES = ("eligibilite", "cout", "employeur", "fonctionnement", "dispositifs", "
 MIN_PHRASINGS = 2  # fewer: an error (the question would hardly ever be recognised)
 ADVISED_PHRASINGS = 4  # fewer: a warning (the header asks for at least 4)
 MAX_ANSWER_CHARS = 600
+
+
+def _rule_is_valid(item: Checked, v: Validator) -> bool:
+    """Report the unknown conditions, profile and networks of one routing rule; True when there are none."""
+    ok = True
+    for trait, tpos in item["si"]:
+        if trait not in CONDITIONS:
+            v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(CONDITIONS)}")
+            ok = False
+    if item["profil"] not in PROFILES:
+        v.error(
+            item.where("profil"),
+            f"profil inconnu « {item['profil']} »",
+            f"profils possibles : {', '.join(PROFILES)}",
+        )
+        ok = False
+    for net in [item["reseau"], *(a for a, _ in item.get("alternatives", []))]:
+        if net not in NETWORKS:
+            v.error(
+                item.where("reseau" if net == item["reseau"] else "alternatives"),
+                f"réseau inconnu « {net} »",
+                f"réseaux possibles : {', '.join(NETWORKS)}",
+            )
+            ok = False
+    return ok
 
 
 def _refused(item: Checked, key: str) -> bool:
