@@ -64,7 +64,7 @@ def normalise_phone(value: str) -> str:
     return re.sub(r"[\s.\-/]|\(0\)", "", value)
 
 
-class Checked(dict):  # type: ignore[type-arg]
+class Checked(dict[Any, Any]):
     """The values of a mapping that passed, with the positions of the mapping as written.
 
     ``key_pos`` and ``value_pos`` cover every key written in the file, including keys whose value

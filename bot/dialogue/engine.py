@@ -534,7 +534,7 @@ class Engine:
 
     def _location(self, state: Conversation, lat: float, lon: float, out: _Out) -> None:
         result = self.knowledge.places.locate(lat, lon)
-        self._apply_place(state, result, out, correction=True)
+        self._apply_place(state, result, out)
         if result.outside:
             return
         self._ask_next(state, out)
@@ -592,7 +592,7 @@ class Engine:
         correction = bool(_CORRECTION.search(folded))
         changed = False
         if u.place.found:
-            outside_now = self._apply_place(state, u.place, out, correction=True)
+            outside_now = self._apply_place(state, u.place, out)
             changed = True
             if outside_now:
                 self._take_situation(state, u, correction, out)
@@ -770,7 +770,7 @@ class Engine:
             "postal_code": ref.postal_code,
         }
 
-    def _apply_place(self, state: Conversation, result: PlaceResult, out: _Out, *, correction: bool) -> bool:  # noqa: ARG002 - callers say whether it corrects; not read yet
+    def _apply_place(self, state: Conversation, result: PlaceResult, out: _Out) -> bool:
         """Store what the finder found; return True when the place is outside the regions."""
         if result.place is not None and result.place.kind == PlaceKind.OUTSIDE:
             out.event(EventType.PLACE, how=result.how, region=None, outside=True)
@@ -1060,7 +1060,7 @@ class Engine:
         buttons = self._detail_buttons(state, rec, shown=what)
         out.event(EventType.DETAIL, what=what.name.lower(), door=rec.network)
         if what is Detail.BOOK:
-            out.say(booking_text(self.snapshot, rec, state.need, place), buttons=buttons)
+            out.say(booking_text(self.snapshot, rec, state.need), buttons=buttons)
         elif what is Detail.PREPARE:
             out.say(prepare_text(self.snapshot, network, state.traits, state.need), buttons=buttons)
         elif what is Detail.OTHERS:
