@@ -1,9 +1,9 @@
 """Questions benchmark: right / wrong / choices / missed, per register and per theme.
 
 Usage:
-    python bench/questions_eval.py                 # dev set and old holdouts (never the frozen part)
-    python bench/questions_eval.py -v              # also list every message that is not right (dev set only)
-    python bench/questions_eval.py --frozen        # add the frozen part (score only, never its messages)
+    python bench/questions_eval.py                 # working sets 4 and 3 and old holdouts (never a frozen part)
+    python bench/questions_eval.py -v              # also list every message that is not right (first set only)
+    python bench/questions_eval.py --frozen        # add the frozen parts of sets 4 and 3 (score only, never their messages)
     python bench/questions_eval.py FILE.yaml ...   # other labelled files
 
 Outcomes for a message that asks a covered question (``kind: question``):
@@ -38,8 +38,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
-DEV = DATA / "questions_3.yaml"
-FROZEN = DATA / "questions_3_gel.yaml"
+# working parts: set 4 (written blind on 2026-11-28, second sitting) first, then set 3
+DEV = DATA / "questions_4.yaml"
+DEVS = (DEV, DATA / "questions_3.yaml")
+# frozen parts, aggregate only: set 4's, never scored before the end of that sitting; set 3's, scored once
+# at the end of the first sitting and kept unread since (a second, older held-out figure)
+FROZEN = DATA / "questions_4_gel.yaml"
+FROZEN_SETS = (FROZEN, DATA / "questions_3_gel.yaml")
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
 PERCENT = 100.0
 
@@ -264,11 +269,13 @@ def run(knowledge: Any, paths: list[Path], *, frozen: bool, verbose: bool, quick
         result = evaluate(items, read)
         report(path.name, result, details=True, verbose=verbose and k == 0)
         rows.append(summary(path.name, result))
-    if frozen and FROZEN.exists():
+    for held_out in FROZEN_SETS if frozen else ():
+        if not held_out.exists():
+            continue
         # held out: only the aggregate figures are printed, never a message
-        result = evaluate(with_themes(load(FROZEN), knowledge.snapshot), read)
-        report(f"FROZEN {FROZEN.name} (held out: score only)", result, details=True, verbose=False)
-        rows.append(summary(f"FROZEN {FROZEN.name}", result))
+        result = evaluate(with_themes(load(held_out), knowledge.snapshot), read)
+        report(f"FROZEN {held_out.name} (held out: score only)", result, details=True, verbose=False)
+        rows.append(summary(f"FROZEN {held_out.name}", result))
     markdown(rows)
     return rows
 
@@ -287,7 +294,8 @@ def main(argv: list[str] | None = None) -> int:
     from bot.nlu.knowledge import load as load_knowledge
 
     knowledge = load_knowledge(args.knowledge)
-    paths = [p for p in args.files if p.resolve() != FROZEN.resolve()] or [DEV, *HOLDOUTS]
+    frozen = {p.resolve() for p in FROZEN_SETS}
+    paths = [p for p in args.files if p.resolve() not in frozen] or [*DEVS, *HOLDOUTS]
     run(knowledge, paths, frozen=args.frozen, verbose=args.verbose)
     return 0
 

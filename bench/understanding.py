@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--frozen",
         action="store_true",
-        help="also score the frozen sets lieux_2_gel.yaml and questions_3_gel.yaml (aggregate only)",
+        help="also score the frozen sets lieux_2_gel.yaml, questions_4_gel.yaml and questions_3_gel.yaml (aggregate only)",
     )
     parser.add_argument(
         "--baseline-sample", type=int, default=None, help="messages for the baseline (default 250, quick 10)"
@@ -298,7 +298,7 @@ def main(argv: list[str] | None = None) -> int:
     print("\n# Questions (bench/questions_eval.py)")
     questions_eval.run(
         knowledge,
-        [questions_eval.DEV, *questions_eval.HOLDOUTS],
+        [*questions_eval.DEVS, *questions_eval.HOLDOUTS],
         frozen=args.frozen and not args.quick,
         verbose=False,
         quick=args.quick,

@@ -35,6 +35,14 @@ TODAY = dt.date(2026, 3, 2)
         ("Combien je vais toucher au chômage après ma rupture conventionnelle ?", "chomage"),
         ("mes heures supplémentaires ne sont pas payées, il a le droit ?", "salaire_temps"),
         ("à quel âge on peut partir à la retraite ?", "retraite"),
+        # subjects added in the second sitting (phrasings written for this test, not from a labelled set)
+        ("la direction peut-elle annuler mes vacances déjà posées ?", "conges"),
+        ("j'ai droit à combien de congés la première année ?", "conges"),
+        ("comment est calculée la durée de mon chômage ?", "chomage"),
+        ("je touche la prime de précarité à la fin de ma mission ?", "contrat"),
+        ("un accident du travail, c'est payé comment ?", "salaire_temps"),
+        ("je peux demander une retraite progressive à 60 ans ?", "retraite"),
+        ("quel est le plafond de chiffre d'affaires en micro ?", "independant"),
     ],
 )
 def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: Any, text: str, topic: str) -> None:
@@ -52,6 +60,7 @@ def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: A
         "je peux faire mon CEP pendant mes RTT ?",  # names the CEP: its question, not the gate
         "j'ai été licencié, je peux faire un cep ?",
         "je veux démissionner pour me reconvertir, j'aurai droit au chômage ?",
+        "faut-il prendre un jour de congé pour aller au rendez-vous ?",  # leave for the CEP appointment
     ],
 )
 def test_the_cep_named_beside_a_work_subject_is_a_cep_question(snapshot: Any, knowledge: Any, text: str) -> None:

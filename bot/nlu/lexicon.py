@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from bot.kb.langue import Language, expand_group
+from bot.nlu.phrases import PhraseReplacer
 from bot.textnorm import fold
 
 __all__ = ["Lexicon"]
@@ -43,12 +44,7 @@ class Lexicon:
         self.ending_rx = re.compile("(?:" + "|".join(map(re.escape, endings)) + ")$") if endings else re.compile(NEVER)
         self.stem_synonyms = {self.stem(k): v for k, v in self.synonyms.items() if self.stem(k) not in self.synonyms}
         expressions = language.expressions
-        self.phrase_rx = (
-            re.compile(r"\b(?:" + "|".join(f"({e.pattern})" for e in expressions) + r")\b")
-            if expressions
-            else re.compile(NEVER)
-        )
-        self.replacements = [f" {e.meaning} " for e in expressions]
+        self.phrases = PhraseReplacer([e.pattern for e in expressions], [f" {e.meaning} " for e in expressions])
         self.asking = re.compile(language.asking)
         self.to_bot = re.compile(language.to_bot)
         self.asks_here = re.compile(language.asks_here, re.IGNORECASE)  # applied to the raw text
@@ -89,13 +85,10 @@ class Lexicon:
         stemmed = self.stem(word)
         return self.stem(self.stem_synonyms.get(stemmed, self.synonyms.get(stemmed, word)))
 
-    def _replace_phrase(self, match: re.Match[str]) -> str:
-        return self.replacements[(match.lastindex or 1) - 1]
-
     def stems(self, spelled: str, words: dict[str, str] | None = None) -> list[str]:
         """The stems of a normalized text; ``words`` receives, for each stem, the word it came from."""
         out = []
-        for word in self.phrase_rx.sub(self._replace_phrase, spelled).split():
+        for word in self.phrases.sub(spelled).split():
             canonical = self.canonical(word)
             if canonical is not None:
                 out.append(canonical)

@@ -121,6 +121,31 @@ class QuestionMatch:
         return self.score >= POSSIBLE
 
 
+@dataclass(frozen=True, slots=True)
+class _Piece:
+    """A piece of a message (a sentence, a comma-separated part): its text, spelled out, and its stems."""
+
+    text: str
+    spelled: str
+    stems: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Reading:
+    """One message as the matcher reads it: its pieces and what the whole says."""
+
+    pieces: list[_Piece]
+    asking_pieces: list[_Piece]  # the pieces that ask ("?" or a question word)
+    all_stems: list[str]
+    stems: list[str]  # without the stems to ignore (the place)
+    kinds: list[str]  # the stems that stand for the place
+    asking: bool
+    situated: bool
+    to_bot: bool
+    words: dict[str, str]  # the word each stem came from
+    lookup: dict[str, str | None] = field(default_factory=dict)  # what each stem was read as
+
+
 @dataclass
 class QuestionIndex:
     """Phrasings of one snapshot, ready to match."""
@@ -280,73 +305,102 @@ class QuestionIndex:
         nothing of the CEP). ``need`` says that the message tells a need ("juste un conseil
         rapide"): without a question mark or a question word, it asks nothing.
         """
-        text = text[:MAX_TEXT]
+        reading = self._reading(text[:MAX_TEXT], ignore, extra, situated, need, asked)
+        best = self._match(
+            reading.stems,
+            reading.kinds,
+            reading.asking,
+            reading.lookup,
+            situated=reading.situated,
+            to_bot=reading.to_bot,
+            words=reading.words,
+        )
+        if len(reading.pieces) > 1 and len(reading.all_stems) >= LONG_MESSAGE:
+            best = self._best_piece(reading, ignore, best)
+        if best is not None and not reading.asking:
+            best = replace(best, asked=False)
+        return best
+
+    def _reading(
+        self, text: str, ignore: frozenset[str], extra: tuple[str, ...], situated: bool, need: bool, asked: bool
+    ) -> _Reading:
+        """``text`` cut into pieces, each read once: the whole message is the pieces end to end."""
         lex = self.lex
-        kinds = [k for k in (lex.canonical(e) for e in extra) if k is not None]
-        lookup: dict[str, str | None] = {}
         words: dict[str, str] = {}
-        # each piece is read once; the whole message is the pieces end to end
-        readings = []
+        pieces = []
         for piece in _PIECES.findall(lex.asks_here.sub("\n", text)):
             piece_spelled = lex.normalize(piece)
             if piece_spelled:
-                readings.append((piece, piece_spelled, lex.stems(piece_spelled, words)))
-        all_stems = [s for _, _, piece_stems in readings for s in piece_stems]
-        stems = [s for s in all_stems if s not in ignore]
-        asking_pieces = [r for r in readings if "?" in r[0] or lex.asking.search(r[1])]
-        to_bot = any(lex.to_bot.search(sp) for _, sp, _ in readings)
+                pieces.append(_Piece(piece, piece_spelled, lex.stems(piece_spelled, words)))
+        all_stems = [s for piece in pieces for s in piece.stems]
+        asking_pieces = [p for p in pieces if "?" in p.text or lex.asking.search(p.spelled)]
         asking = bool(asking_pieces) or asked
-        if not asking and need:
-            situated = True  # a need told, not a question asked
-        best = self._match(stems, kinds, asking, lookup, situated=situated, to_bot=to_bot, words=words)
-        if len(readings) > 1 and len(all_stems) >= LONG_MESSAGE:
-            context = frozenset(stems) | set(kinds)
-            for _, _, asked_stems in asking_pieces[-ASKING_PIECES:]:
-                piece_stems = asked_stems
-                if _ANCHOR in stems and _ANCHOR not in piece_stems:
-                    piece_stems = [
-                        *piece_stems,
-                        _ANCHOR,
-                    ]  # "j'ai vu le cep sur facebook, c'est quoi ?": "c'est" is the CEP
-                here = set(piece_stems)
-                weights = sorted((self.idf[t] for t in here if t in self.idf), reverse=True)
-                if not weights or (
-                    weights[0] < TOPICAL
-                    and (len(weights) < 2 or weights[1] < SECOND_TOPICAL)
-                    and not here & self.concept_stems
-                ):
-                    continue  # too little said in that piece alone ("je peux faire un cep ?")
-                elsewhere = 0
-                if not situated:
-                    elsewhere = sum(
-                        1 for s in dict.fromkeys(stems) if s not in here and len(s) >= 4 and lookup.get(s, s) is None
-                    )
-                    if elsewhere and not any(
-                        t == _ANCHOR or (t not in self.cues and self.idf.get(t, 0.0) >= TOPICAL) for t in here
-                    ):
-                        continue  # "ma voiture est en panne, je fais comment ?": the piece only asks how
-                found = self._match(
-                    [s for s in piece_stems if s not in ignore],
-                    kinds if ignore & here else [],
-                    True,
-                    lookup,
-                    context,
-                    elsewhere,
-                    situated,
-                    to_bot,
-                    words,
-                )
-                if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
-                    best = QuestionMatch(
-                        found.id,
-                        round(found.score * PIECE_FACTOR, 4),
-                        found.runner_up,
-                        round(found.runner_up_score * PIECE_FACTOR, 4),
-                        tuple((q, round(v * PIECE_FACTOR, 4)) for q, v in found.ranked),
-                    )
-        if best is not None and not asking:
-            best = replace(best, asked=False)
+        return _Reading(
+            pieces=pieces,
+            asking_pieces=asking_pieces,
+            all_stems=all_stems,
+            stems=[s for s in all_stems if s not in ignore],
+            kinds=[k for k in (lex.canonical(e) for e in extra) if k is not None],
+            asking=asking,
+            # a need told without a question asked is a situation
+            situated=situated or (not asking and need),
+            to_bot=any(lex.to_bot.search(p.spelled) for p in pieces),
+            words=words,
+        )
+
+    def _best_piece(
+        self, reading: _Reading, ignore: frozenset[str], best: QuestionMatch | None
+    ) -> QuestionMatch | None:
+        """The last pieces that ask, each read alone: the best of them if it beats the whole message."""
+        stems = reading.stems
+        context = frozenset(stems) | set(reading.kinds)
+        for piece in reading.asking_pieces[-ASKING_PIECES:]:
+            piece_stems = piece.stems
+            if _ANCHOR in stems and _ANCHOR not in piece_stems:
+                piece_stems = [*piece_stems, _ANCHOR]  # "j'ai vu le cep sur facebook, c'est quoi ?": "c'est" is the CEP
+            here = set(piece_stems)
+            if not self._says_enough(here):
+                continue  # too little said in that piece alone ("je peux faire un cep ?")
+            elsewhere = 0 if reading.situated else self._unknown_elsewhere(reading, here)
+            if elsewhere and not self._asks_about_something(here):
+                continue  # "ma voiture est en panne, je fais comment ?": the piece only asks how
+            found = self._match(
+                [s for s in piece_stems if s not in ignore],
+                reading.kinds if ignore & here else [],
+                True,
+                reading.lookup,
+                context,
+                elsewhere,
+                reading.situated,
+                reading.to_bot,
+                reading.words,
+            )
+            if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
+                best = _scaled(found, PIECE_FACTOR)
         return best
+
+    def _says_enough(self, here: set[str]) -> bool:
+        """Whether a piece names its topic alone: a rare word, two fairly rare ones, or a concept word."""
+        weights = sorted((self.idf[t] for t in here if t in self.idf), reverse=True)
+        if not weights:
+            return False
+        return (
+            weights[0] >= TOPICAL
+            or (len(weights) >= 2 and weights[1] >= SECOND_TOPICAL)
+            or bool(here & self.concept_stems)
+        )
+
+    def _unknown_elsewhere(self, reading: _Reading, here: set[str]) -> int:
+        """Unknown words of some length in the rest of the message."""
+        return sum(
+            1
+            for s in dict.fromkeys(reading.stems)
+            if s not in here and len(s) >= 4 and reading.lookup.get(s, s) is None
+        )
+
+    def _asks_about_something(self, here: set[str]) -> bool:
+        """Whether a piece names the CEP or a topic word, not only how it asks."""
+        return any(t == _ANCHOR or (t not in self.cues and self.idf.get(t, 0.0) >= TOPICAL) for t in here)
 
     def _phrasing_scores(self, known: set[str], message_weight: float) -> dict[str, float]:
         """Each question's best phrasing score: coverage of the phrasing, damped by what of the message it leaves out."""
@@ -415,28 +469,10 @@ class QuestionIndex:
         best = self.match(text, ignore, extra, situated, need)
         if best is None or not best.confident:
             return best
-        lex = self.lex
-        # only the sentences that ask, each cut at "et" / "ou"; the situation told around them is context
-        # in a message with question marks, the sentences that carry one are its questions
-        marked = "?" in text
-        sentences = [
-            t
-            for t in _QUESTIONS.findall(text[:MAX_TEXT])
-            if ("?" in t if marked else lex.asking.search(lex.normalize(t)))
-        ]
-        # each part, and whether it is a whole sentence asked on its own ("Je suis cadre, je passe
-        # par l'APEC ? Et c'est gratuit ?") or a piece of one cut at "et" ("je bosse à Monaco et
-        # j'habite à Nice, j'y ai droit ?")
-        parts = [
-            (p, len(pieces) == 1)
-            for sentence in sentences
-            for pieces in [_AND.split(sentence)]
-            for p in pieces
-            if p.strip()
-        ]
+        parts = self._question_parts(text[:MAX_TEXT])
         if len(parts) < 2:
             return best
-        present = frozenset(lex.content_stems(text))
+        present = frozenset(self.lex.content_stems(text))
         found: list[str] = []  # every question a part asks, in the message's order
         for part, whole in parts:
             m = self.match(part, ignore, extra, situated, need, asked=True)
@@ -444,19 +480,39 @@ class QuestionIndex:
                 continue
             # a piece read alone loses what the rest of its sentence says: a general question
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
-            if (
-                m.id == best.id
-                or whole
-                or not any(alt <= present for group in self.excluded.get(m.id, ()) for alt in group)
-            ):
+            if m.id == best.id or whole or not self._excluded_by(m.id, present):
                 found.append(m.id)
         if best.id not in found:
             found.insert(0, best.id)
         if len(found) < 2:
             return best
-        return replace(
-            best, others=tuple(q for q in found[:MAX_QUESTIONS] if q != best.id), order=tuple(found[:MAX_QUESTIONS])
-        )
+        order = tuple(found[:MAX_QUESTIONS])
+        return replace(best, others=tuple(q for q in order if q != best.id), order=order)
+
+    def _question_parts(self, text: str) -> list[tuple[str, bool]]:
+        """The parts of a message that ask, each with whether it is a whole sentence.
+
+        Only the sentences that ask (in a message with question marks, those that carry one),
+        each cut at "et" / "ou": a whole sentence asked on its own ("Je suis cadre, je passe par
+        l'APEC ? Et c'est gratuit ?") or a piece of one ("je bosse à Monaco et j'habite à Nice,
+        j'y ai droit ?"). The situation told around them is context.
+        """
+        lex = self.lex
+        marked = "?" in text
+        sentences = [
+            t for t in _QUESTIONS.findall(text) if ("?" in t if marked else lex.asking.search(lex.normalize(t)))
+        ]
+        return [
+            (p, len(pieces) == 1)
+            for sentence in sentences
+            for pieces in [_AND.split(sentence)]
+            for p in pieces
+            if p.strip()
+        ]
+
+    def _excluded_by(self, qid: str, present: frozenset[str]) -> bool:
+        """Whether the message names a case question ``qid`` leaves to another."""
+        return any(alt <= present for group in self.excluded.get(qid, ()) for alt in group)
 
     def _match(
         self,
@@ -483,10 +539,6 @@ class QuestionIndex:
         # given with a situation says nothing of what is asked
         free = _REGION if kinds == [_REGION] and _REGION not in stems[: len(stems) - 1] else None
         known_weight = sum(self.idf[s] for s in known if s != free)
-        lone_word = (
-            long_unknown > 0
-            and len({t for t in known if self.idf[t] >= STRONG and t not in self.lex.question_words and t != free}) <= 1
-        )
         # the words of a person's situation (her job, her employer) are not off-topic words
         message_weight = (
             known_weight
@@ -498,26 +550,50 @@ class QuestionIndex:
             return None
         self._concept_factors(scores, known, stems, context, message_weight)
         if long_unknown:
-            # one known word among words the knowledge base never uses: "le prix de l'essence";
-            # the less so when the message names the CEP ("le cep, je peux en bénéficier ?").
-            # Known words another question uses do not help: "refaire une cuisine, ça coûte ?"
-            factor = LONE_WORD if _ANCHOR in known else LONE_WORD_ELSEWHERE
-            strong = {t for t in known if self.idf[t] >= STRONG and t not in self.lex.question_words and t != free}
-            for qid in scores:
-                if lone_word or (not situated and len(strong & self.question_vocab[qid]) <= 1):
-                    scores[qid] *= factor
+            self._lone_word_factors(scores, known, free, situated)
         if not asking:
             # "je suis en arrêt maladie": a situation told, not a question asked
-            factor = NOT_ASKED_SITUATED if situated else NOT_ASKED
-            for qid in scores:
-                scores[qid] *= factor
+            _scale_all(scores, NOT_ASKED_SITUATED if situated else NOT_ASKED)
         if to_bot and _ANCHOR not in known:
             # "t'es gratuit toi ?", "c'est quoi ton numéro ?": about the bot, not about the CEP
-            for qid in scores:
-                scores[qid] *= TO_BOT
-        ranked = sorted(scores.items(), key=lambda item: -item[1])
-        best_id, best = ranked[0]
-        runner_id, runner = ranked[1] if len(ranked) > 1 else (None, 0.0)
-        return QuestionMatch(
-            best_id, round(best, 4), runner_id, round(runner, 4), tuple((q, round(v, 4)) for q, v in ranked[:RANKED])
-        )
+            _scale_all(scores, TO_BOT)
+        return _ranked_match(scores)
+
+    def _lone_word_factors(self, scores: dict[str, float], known: set[str], free: str | None, situated: bool) -> None:
+        """Lower the questions met by one known word among words the knowledge base never uses.
+
+        "le prix de l'essence"; the less so when the message names the CEP ("le cep, je peux en
+        bénéficier ?"). Known words another question uses do not help: "refaire une cuisine, ça coûte ?"
+        """
+        strong = {t for t in known if self.idf[t] >= STRONG and t not in self.lex.question_words and t != free}
+        lone_word = len(strong) <= 1
+        factor = LONE_WORD if _ANCHOR in known else LONE_WORD_ELSEWHERE
+        for qid in scores:
+            if lone_word or (not situated and len(strong & self.question_vocab[qid]) <= 1):
+                scores[qid] *= factor
+
+
+def _scale_all(scores: dict[str, float], factor: float) -> None:
+    for qid in scores:
+        scores[qid] *= factor
+
+
+def _ranked_match(scores: dict[str, float]) -> QuestionMatch:
+    """The best question of ``scores``, its runner-up and the likeliest few."""
+    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    best_id, best = ranked[0]
+    runner_id, runner = ranked[1] if len(ranked) > 1 else (None, 0.0)
+    return QuestionMatch(
+        best_id, round(best, 4), runner_id, round(runner, 4), tuple((q, round(v, 4)) for q, v in ranked[:RANKED])
+    )
+
+
+def _scaled(found: QuestionMatch, factor: float) -> QuestionMatch:
+    """A piece's match, said a little less than the whole message would say it."""
+    return QuestionMatch(
+        found.id,
+        round(found.score * factor, 4),
+        found.runner_up,
+        round(found.runner_up_score * factor, 4),
+        tuple((q, round(v * factor, 4)) for q, v in found.ranked),
+    )
