@@ -1,7 +1,8 @@
 """Command line: ``cep-bot [chat|ask|check|run|stats|purge]``.
 
 With no sub-command: serve Telegram when a bot token is in the environment, otherwise chat in
-the terminal.
+the terminal. Each command imports what it uses when it runs (``check`` and ``ask`` never load
+python-telegram-bot), hence the imports inside functions.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import __version__
+from bot.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:
     from bot.nlu.knowledge import Knowledge
@@ -77,9 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _config(path: str | None):  # type: ignore[no-untyped-def]
-    from bot.config import ConfigError, load_config  # noqa: PLC0415
-
+def _config(path: str | None) -> Config:
     if path:
         candidate = Path(path)
         if not candidate.is_file():
@@ -103,8 +103,6 @@ def _config(path: str | None):  # type: ignore[no-untyped-def]
 
 def _other_knowledge(directory: Path) -> str | None:
     """A first line for ``ask`` and ``chat`` when they do not use the installation's knowledge."""
-    from bot.config import ConfigError, load_config  # noqa: PLC0415
-
     beside_code = Path(__file__).resolve().parent.parent / "config.yaml"
     try:
         installed = load_config(beside_code).knowledge_dir
@@ -116,8 +114,8 @@ def _other_knowledge(directory: Path) -> str | None:
 
 
 def _knowledge(directory: Path, day: dt.date | None = None) -> Knowledge:
-    from bot.kb.load import check_knowledge  # noqa: PLC0415
-    from bot.nlu.knowledge import build_knowledge  # noqa: PLC0415
+    from bot.kb.load import check_knowledge  # noqa: PLC0415 - each command imports only what it uses
+    from bot.nlu.knowledge import build_knowledge  # noqa: PLC0415 - each command imports only what it uses
 
     report = check_knowledge(directory, today=day)
     if report.snapshot is None:
@@ -140,7 +138,7 @@ def _main(argv: list[str] | None = None) -> int:
     command = args.command
     config = _config(args.config)
     if command == "check":
-        from bot.kb.load import check_knowledge  # noqa: PLC0415
+        from bot.kb.load import check_knowledge  # noqa: PLC0415 - each command imports only what it uses
 
         directory = Path(args.dir) if args.dir else config.knowledge_dir
         print(f"Dossier vérifié : {directory.resolve()}")
@@ -152,7 +150,7 @@ def _main(argv: list[str] | None = None) -> int:
     if command == "ask":
         return _ask(args, config)
     if command == "chat" or (command is None and not config.token):
-        from bot.console import run_console  # noqa: PLC0415
+        from bot.console import run_console  # noqa: PLC0415 - each command imports only what it uses
 
         directory = Path(args.knowledge) if getattr(args, "knowledge", None) else config.knowledge_dir
         notice = _other_knowledge(directory)
@@ -175,22 +173,22 @@ def _main(argv: list[str] | None = None) -> int:
                 file=sys.stderr,
             )
             return 2
-        from handlers.app import serve  # noqa: PLC0415
+        from handlers.app import serve  # noqa: PLC0415 - each command imports only what it uses
 
         return serve(config)
     if command == "stats":
-        from bot.stats import run_stats  # noqa: PLC0415
+        from bot.stats import run_stats  # noqa: PLC0415 - each command imports only what it uses
 
         return run_stats(config, args.since, args.until, args.by, args.csv)
     if command == "purge":
-        from bot.stats import run_purge  # noqa: PLC0415
+        from bot.stats import run_purge  # noqa: PLC0415 - each command imports only what it uses
 
         return run_purge(config)
     return 2
 
 
 def _compare(directory: Path, reference: str, day: dt.date | None) -> int:
-    from bot.compare import CompareError, compare  # noqa: PLC0415
+    from bot.compare import CompareError, compare  # noqa: PLC0415 - each command imports only what it uses
 
     print()
     try:
@@ -201,9 +199,8 @@ def _compare(directory: Path, reference: str, day: dt.date | None) -> int:
     return 0
 
 
-def _ask(args: argparse.Namespace, config) -> int:  # type: ignore[no-untyped-def]
-    from bot.ask import analyse  # noqa: PLC0415
-    from bot.console import render_plain  # noqa: F401,PLC0415
+def _ask(args: argparse.Namespace, config: Config) -> int:
+    from bot.ask import analyse  # noqa: PLC0415 - each command imports only what it uses
 
     day = args.date or dt.date.today()
     directory = Path(args.knowledge) if args.knowledge else config.knowledge_dir

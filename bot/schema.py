@@ -64,7 +64,7 @@ def normalise_phone(value: str) -> str:
     return re.sub(r"[\s.\-/]|\(0\)", "", value)
 
 
-class Checked(dict):  # type: ignore[type-arg]
+class Checked(dict[Any, Any]):
     """The values of a mapping that passed, with the positions of the mapping as written.
 
     ``key_pos`` and ``value_pos`` cover every key written in the file, including keys whose value
@@ -167,55 +167,49 @@ class Validator:
                     pos, f"« {key} » est vide", f"écrivez une valeur, par exemple {key}: {spec.example or '...'}"
                 )
             return None
-        kind = spec.kind
-        if kind == "obj":
-            return self.obj(value, spec.schema, pos, f"« {key} »")
-        if kind == "list":
-            if not isinstance(value, PosList):
-                if isinstance(value, PosDict):
-                    hint = f"écrivez un élément par ligne, commençant par « - », par exemple {key}: {spec.example or '[...]'}"
-                else:
-                    item_kind = spec.item.kind if spec.item else "text"
-                    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-                        example = spec.example or "[...]"
-                    elif item_kind == "scalar" and not isinstance(value, str):
-                        example = f"[{value}]"
-                    else:
-                        example = (
-                            f"[{_quote(value if isinstance(value, str) or item_kind != 'code' else f'{value:02}')}]"
-                        )
-                    hint = f"mettez la valeur entre crochets : {key}: {example}"
-                self.error(pos, f"« {key} » doit être une liste, même pour un seul élément", hint)
-                return None
-            out = []
-            item_spec = spec.item or Field("text")
-            for index, item in enumerate(value):
-                if item_spec.kind == "obj" and item is not None:
-                    checked = self.obj(item, item_spec.schema, value.item_pos[index], f"cet élément de « {key} »")
-                else:
-                    checked = self.value(item, item_spec, value.item_pos[index], key)
-                if checked is not None:
-                    out.append((checked, value.item_pos[index]))
-            return out
-        if kind == "map":
-            if not isinstance(value, PosDict):
-                self.error(pos, f"« {key} » doit associer des codes à des blocs", f"écrivez par exemple {spec.example}")
-                return None
-            out_map: dict[str, tuple[Any, Pos, Pos]] = {}
-            for sub_key, sub_value in value.items():
-                name = str(sub_key)
-                if isinstance(sub_key, int) and not isinstance(sub_key, bool):
-                    name = f"{sub_key:02}"
-                    self.error(
-                        value.key_pos[sub_key],
-                        f"le code {sub_key} doit être entre guillemets",
-                        f'écrivez "{name}": (avec les guillemets)',
-                    )
-                checked = self.value(sub_value, spec.item or Field("text"), value.value_pos[sub_key], name)
-                if checked is not None:
-                    out_map[name] = (checked, value.key_pos[sub_key], value.value_pos[sub_key])
-            return out_map
+        container = _CONTAINER_CHECKS.get(spec.kind)
+        if container is not None:
+            return container(self, value, spec, pos, key)
         return self.scalar(value, spec, pos, key)
+
+    def _obj_value(self, value: Any, spec: Field, pos: Pos, key: str) -> Checked | None:
+        return self.obj(value, spec.schema, pos, f"« {key} »")
+
+    def _list(self, value: Any, spec: Field, pos: Pos, key: str) -> list[tuple[Any, Pos]] | None:
+        """A list: (checked item, position) of each item that passed."""
+        if not isinstance(value, PosList):
+            self.error(pos, f"« {key} » doit être une liste, même pour un seul élément", _list_hint(value, spec, key))
+            return None
+        out = []
+        item_spec = spec.item or Field("text")
+        for index, item in enumerate(value):
+            if item_spec.kind == "obj" and item is not None:
+                checked = self.obj(item, item_spec.schema, value.item_pos[index], f"cet élément de « {key} »")
+            else:
+                checked = self.value(item, item_spec, value.item_pos[index], key)
+            if checked is not None:
+                out.append((checked, value.item_pos[index]))
+        return out
+
+    def _map(self, value: Any, spec: Field, pos: Pos, key: str) -> dict[str, tuple[Any, Pos, Pos]] | None:
+        """Codes to blocks: code -> (checked block, position of the code, position of the block)."""
+        if not isinstance(value, PosDict):
+            self.error(pos, f"« {key} » doit associer des codes à des blocs", f"écrivez par exemple {spec.example}")
+            return None
+        out_map: dict[str, tuple[Any, Pos, Pos]] = {}
+        for sub_key, sub_value in value.items():
+            name = str(sub_key)
+            if isinstance(sub_key, int) and not isinstance(sub_key, bool):
+                name = f"{sub_key:02}"
+                self.error(
+                    value.key_pos[sub_key],
+                    f"le code {sub_key} doit être entre guillemets",
+                    f'écrivez "{name}": (avec les guillemets)',
+                )
+            checked = self.value(sub_value, spec.item or Field("text"), value.value_pos[sub_key], name)
+            if checked is not None:
+                out_map[name] = (checked, value.key_pos[sub_key], value.value_pos[sub_key])
+        return out_map
 
     def scalar(self, value: Any, spec: Field, pos: Pos, key: str) -> Any:
         if spec.kind == "scalar":
@@ -387,6 +381,28 @@ class Validator:
             )
             return None
         return text
+
+
+# How a value of each container kind is checked (the other kinds are scalars: Validator.scalar).
+_CONTAINER_CHECKS: dict[str, Any] = {
+    "obj": Validator._obj_value,
+    "list": Validator._list,
+    "map": Validator._map,
+}
+
+
+def _list_hint(value: Any, spec: Field, key: str) -> str:
+    """What to write instead of ``value`` where a list was expected."""
+    if isinstance(value, PosDict):
+        return f"écrivez un élément par ligne, commençant par « - », par exemple {key}: {spec.example or '[...]'}"
+    item_kind = spec.item.kind if spec.item else "text"
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        example = spec.example or "[...]"
+    elif item_kind == "scalar" and not isinstance(value, str):
+        example = f"[{value}]"
+    else:
+        example = f"[{_quote(value if isinstance(value, str) or item_kind != 'code' else f'{value:02}')}]"
+    return f"mettez la valeur entre crochets : {key}: {example}"
 
 
 _KIND_CHECKS: dict[str, Any] = {

@@ -20,9 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, Turn, UserInput
+from bot.dialogue.render import final_answer
 from bot.kb.load import CheckReport, check_knowledge
 from bot.locks import KeyedLock
 from bot.nlu.knowledge import Knowledge, build_knowledge
+from bot.routing import route
 from bot.storage import Outgoing
 from bot.vocab import Action, EventType, InputKind
 
@@ -208,9 +210,6 @@ class Assistant:
 
     def reminder_text(self, payload: dict[str, Any]) -> str:
         """The reminder repeats where to book, from today's knowledge."""
-        from bot.dialogue.render import final_answer  # noqa: PLC0415
-        from bot.routing import route  # noqa: PLC0415
-
         rec = route(payload.get("traits") or [], payload.get("region"), dt.date.today(), self.snapshot)
         if rec.rule is None:
             body = self.snapshot.text("national")

@@ -9,12 +9,17 @@ import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from bot.storage import DatabaseUnavailable, Store
 from bot.vocab import EventType
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
     from bot.config import Config
+
+_T = TypeVar("_T")
 
 __all__ = ["Summary", "run_purge", "run_stats", "summarise"]
 
@@ -172,9 +177,7 @@ def _missing(config: Config) -> bool:
     return True
 
 
-async def _with_store(config: Config, action):  # type: ignore[no-untyped-def]
-    from bot.storage import Store  # noqa: PLC0415
-
+async def _with_store(config: Config, action: Callable[[Store], Awaitable[_T]]) -> _T:
     # Events and dates need no key (events are already anonymous); never repair from a tool:
     # a file the bot is using must not be moved aside by a command run at the same time.
     async with Store(config.database, b"", repair=False) as store:
@@ -184,12 +187,10 @@ async def _with_store(config: Config, action):  # type: ignore[no-untyped-def]
 def run_stats(
     config: Config, since: dt.date | None, until: dt.date | None, by: str | None, csv_path: str | None
 ) -> int:
-    from bot.storage import DatabaseUnavailable  # noqa: PLC0415
-
     if _missing(config):
         return 1
 
-    async def action(store):  # type: ignore[no-untyped-def]
+    async def action(store: Store) -> list[tuple[str, str, str, dict[str, Any]]]:
         return await store.events(since, until)
 
     try:
@@ -211,12 +212,10 @@ def run_stats(
 
 
 def run_purge(config: Config) -> int:
-    from bot.storage import DatabaseUnavailable  # noqa: PLC0415
-
     if _missing(config):
         return 1
 
-    async def action(store):  # type: ignore[no-untyped-def]
+    async def action(store: Store) -> dict[str, int]:
         return await store.purge(config.retention_days)
 
     try:

@@ -730,9 +730,6 @@ class Store:
             row = await cursor.fetchone()
         return self._reminder(row) if row else None
 
-    async def done_reminder(self, reminder_id: int) -> None:
-        await self._transaction([("DELETE FROM reminders WHERE id = ?", (reminder_id,), False)])
-
     # -- privacy --------------------------------------------------------------------------------
 
     async def delete_person(self, person: str, outbox: Outgoing | None = None) -> dict[str, int]:

@@ -25,7 +25,7 @@ class Pos:
     column: int
 
 
-class PosDict(dict):  # type: ignore[type-arg]
+class PosDict(dict[Any, Any]):
     """A dict that knows the position of itself, its keys and its values."""
 
     pos: Pos
@@ -44,7 +44,7 @@ def empty_mapping() -> PosDict:
     return result
 
 
-class PosList(list):  # type: ignore[type-arg]
+class PosList(list[Any]):
     """A list that knows the position of itself and of each item."""
 
     pos: Pos

@@ -37,6 +37,7 @@ from telegram.request import HTTPXRequest
 from bot import __version__
 from bot.dialogue.buttons import ButtonAction, encode
 from bot.dialogue.engine import Button, Conversation, Reply, UserInput
+from bot.storage import Outgoing
 from bot.vocab import Action, EventType, InputKind
 from handlers import staff
 from handlers.context import CONTEXT_TYPES, App, Context, Exit
@@ -297,8 +298,6 @@ def _reminder_buttons(state: Conversation) -> tuple[tuple[Button, ...], ...]:
 
 async def _send_reminder(context: Context) -> None:
     """The reminder's message goes to the outbox as the reminder row goes (one transaction)."""
-    from bot.storage import Outgoing  # noqa: PLC0415
-
     assistant = context.bot_data.assistant
     reminder_id = context.job.data if context.job else None
     store = assistant.store
@@ -442,6 +441,6 @@ def build_application(config: Config, assistant: Assistant, *, token: str | None
 
 def serve(config: Config) -> int:
     """Serve Telegram until SIGINT/SIGTERM (polling by default, webhook if configured)."""
-    from handlers.runtime import serve as run  # noqa: PLC0415
+    from handlers.runtime import serve as run  # noqa: PLC0415 - runtime imports this module
 
     return run(config)

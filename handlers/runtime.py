@@ -23,6 +23,12 @@ from typing import TYPE_CHECKING
 from telegram import Update
 from telegram.error import Conflict, InvalidToken
 
+from bot.kb.load import check_knowledge
+from bot.nlu.knowledge import build_knowledge
+from bot.service import Assistant
+from bot.storage import DatabaseUnavailable, Store, load_or_create_key
+from handlers import staff
+from handlers.app import build_application
 from handlers.context import App, Exit
 from handlers.intake import ALLOWED_UPDATES, POLL_TIMEOUT, SECRET_RE, Intake, PollingBot, WebhookServer, read_update
 from handlers.scheduler import ChatScheduler
@@ -268,13 +274,9 @@ async def _run(application: App, webhook: WebhookSettings | None) -> Exit:
         loop.add_signal_handler(sig, data.stop, Exit.OK)
 
     def on_sighup() -> None:
-        from handlers import staff  # noqa: PLC0415
-
         application.create_task(staff.reload_and_report(application, reason="signal SIGHUP"))
 
     loop.add_signal_handler(signal.SIGHUP, on_sighup)
-    from bot.storage import DatabaseUnavailable  # noqa: PLC0415
-
     try:
         await runtime.start(webhook)
         result = await runtime.wait()
@@ -290,12 +292,6 @@ async def _run(application: App, webhook: WebhookSettings | None) -> Exit:
 
 def serve(config: Config) -> int:
     """Serve Telegram until SIGINT/SIGTERM; the exit status says why it stopped (see :class:`Exit`)."""
-    from bot.kb.load import check_knowledge  # noqa: PLC0415
-    from bot.nlu.knowledge import build_knowledge  # noqa: PLC0415
-    from bot.service import Assistant  # noqa: PLC0415
-    from bot.storage import Store, load_or_create_key  # noqa: PLC0415
-    from handlers.app import build_application  # noqa: PLC0415
-
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     setup_logging(config)
     webhook = _webhook_settings(config)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import html
 import logging
-from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -268,6 +268,3 @@ def _retry_delay(error: TelegramError, attempt: int) -> float:
         seconds = wait.total_seconds() if hasattr(wait, "total_seconds") else float(wait)
         return seconds + FIRST_DELAY
     return float(min(FIRST_DELAY * 2**attempt, MAX_DELAY))
-
-
-SendFunc = Callable[[OutMessage], Awaitable[None]]

@@ -17,7 +17,10 @@ from typing import TYPE_CHECKING, Any
 from telegram.error import TelegramError
 
 from bot import __version__
+from bot.ask import analyse
 from bot.dialogue.engine import Reply
+from bot.kb.load import check_knowledge
+from bot.stats import summarise
 from handlers.sending import send_replies
 
 if TYPE_CHECKING:
@@ -83,8 +86,6 @@ async def _reload(call: _Call) -> None:
 
 
 async def _check(call: _Call) -> None:
-    from bot.kb.load import check_knowledge  # noqa: PLC0415
-
     report = await asyncio.to_thread(check_knowledge, call.assistant.config.knowledge_dir)
     await call.say(report.render())
 
@@ -109,8 +110,6 @@ def _understood(result: dict[str, Any]) -> str:
 
 
 async def _apercu(call: _Call) -> None:
-    from bot.ask import analyse  # noqa: PLC0415
-
     day, rest = dt.date.today(), call.rest
     first, _, remainder = rest.partition(" ")
     try:
@@ -126,8 +125,6 @@ async def _apercu(call: _Call) -> None:
 
 
 async def _stats(call: _Call) -> None:
-    from bot.stats import summarise  # noqa: PLC0415
-
     store = call.assistant.store
     if store is None:
         await call.say("Aucune base de données.")

@@ -39,6 +39,14 @@ def _snapshot(knowledge: Knowledge) -> Snapshot:
     return knowledge.snapshot
 
 
+@pytest.fixture(scope="session", name="small_knowledge")
+def _small_knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small, valid copy of ``knowledge/`` built once per run (tests/small_knowledge.py); copy it before editing."""
+    from small_knowledge import build_small_knowledge
+
+    return build_small_knowledge(tmp_path_factory.mktemp("small") / "knowledge")
+
+
 @pytest.fixture(name="today")
 def _today() -> dt.date:
     return dt.date.today()

@@ -1,6 +1,7 @@
 """`cep-bot check`: every rule of the knowledge checker, on a broken copy of the shipped files.
 
-Each test copies the shipped ``knowledge/`` into ``tmp_path``, breaks one thing with a small textual
+Each test copies the small knowledge folder (``small_knowledge`` in conftest.py: the shipped files, with
+the large generated lists cut short, see tests/small_knowledge.py) into ``tmp_path``, breaks one thing with a small textual
 edit, runs the checker at a fixed date and asserts the exact problem: file, line, column, message
 and hint, as staff see it (``path:line:column: message — hint``). Line numbers are never
 hard-coded: they are read from the edited text, so the tests survive staff editing the files.
@@ -16,6 +17,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -23,6 +25,9 @@ from bot.cli import main
 from bot.kb.load import CheckReport, KnowledgeError, check_knowledge, load_knowledge
 from bot.schema import Problem
 from bot.yamlpos import load_yaml
+
+if TYPE_CHECKING:
+    from bot.kb.model import Snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
@@ -128,9 +133,9 @@ def warnings(report: CheckReport) -> list[str]:
 
 
 @pytest.fixture(name="kb")
-def _kb(tmp_path: Path) -> KB:
+def _kb(tmp_path: Path, small_knowledge: Path) -> KB:
     root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, root)
+    shutil.copytree(small_knowledge, root)
     return KB(root)
 
 
@@ -146,7 +151,20 @@ def _markets() -> list[tuple[str, dict]]:
 # -- the shipped knowledge passes ----------------------------------------------------------------
 
 
-def test_shipped_knowledge_has_no_error() -> None:
+def _relative(problems: list[Problem], root: Path) -> list[str]:
+    return sorted(str(p).removeprefix(f"{root.name}/") for p in problems)
+
+
+def test_small_knowledge_has_no_error(small_knowledge: Path) -> None:
+    report = check_knowledge(small_knowledge, today=TODAY)
+    assert errors(report) == []
+    assert report.snapshot is not None
+    assert report.counts["regions"] == 18
+    assert report.snapshot.lieux.demonyms and report.snapshot.language.lemmas
+
+
+@pytest.mark.slow  # the whole shipped folder: 37 000 communes, every list in full
+def test_shipped_knowledge_has_no_error(small_knowledge: Path) -> None:
     report = check_knowledge(KNOWLEDGE, today=TODAY)
     assert errors(report) == []
     assert report.snapshot is not None
@@ -160,13 +178,18 @@ def test_shipped_knowledge_has_no_error() -> None:
         r"\d+ questions — 0 erreur\(s\), \d+ avertissement\(s\)",
         rendered[-1],
     )
+    # the small copy the other tests break stands for the shipped files: the same warnings
+    small = check_knowledge(small_knowledge, today=TODAY)
+    assert _relative(small.warnings, small_knowledge) == _relative(report.warnings, KNOWLEDGE)
 
 
-def test_cep_bot_check_knowledge_exits_0_and_prints_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["--config", str(ROOT / "config.yaml"), "check", str(KNOWLEDGE)])
+def test_cep_bot_check_knowledge_exits_0_and_prints_the_summary(
+    small_knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["--config", str(ROOT / "config.yaml"), "check", str(small_knowledge)])
     out = capsys.readouterr().out.rstrip("\n").split("\n")
     assert code == 0
-    assert out[0] == f"Dossier vérifié : {KNOWLEDGE.resolve()}"
+    assert out[0] == f"Dossier vérifié : {small_knowledge.resolve()}"
     assert re.fullmatch(
         r"18 régions, .* lots, \d+ contacts dont \d+ à vérifier, .* — 0 erreur\(s\), \d+ avertissement\(s\)", out[-1]
     )
@@ -1155,7 +1178,7 @@ def test_invalid_check_date_is_one_error(kb: KB) -> None:
 
 
 def test_contacts_summary_counts_contacts_to_check(kb: KB) -> None:
-    before = check_knowledge(KNOWLEDGE, today=TODAY).counts
+    before = kb.check().counts
     _contact(kb, 'source: "https://bretagne.avenir-actifs.org"', 'verifie: "2026-11-01"')
     after = kb.check()
     assert after.counts["contacts"] == before["contacts"]
@@ -1345,8 +1368,11 @@ def test_file_not_utf8(kb: KB) -> None:
     ]
 
 
-def test_fast_and_python_yaml_loaders_agree_on_positions() -> None:
-    """load_yaml reads with libyaml when available: it must give the same values and positions."""
+def test_fast_and_python_yaml_loaders_agree_on_positions(small_knowledge: Path) -> None:
+    """load_yaml reads with libyaml when available: it must give the same values and positions.
+
+    On every YAML file of the small copy (the shipped files; the long lists cut short, written the same way).
+    """
     import yaml
 
     from bot import yamlpos
@@ -1369,26 +1395,20 @@ def test_fast_and_python_yaml_loaders_agree_on_positions() -> None:
         else:
             assert a == b
 
-    for path in [*sorted(KNOWLEDGE.rglob("*.yaml")), ROOT / "config.yaml"]:
+    for path in [*sorted(small_knowledge.rglob("*.yaml")), ROOT / "config.yaml"]:
         text = path.read_text(encoding="utf-8")
         same(yaml.load(text, Loader=yamlpos._Loader), yaml.load(text, Loader=yamlpos._FastLoader))  # noqa: S506
 
 
-def test_an_invalid_outside_zone_is_reported(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_an_invalid_outside_zone_is_reported(kb: KB) -> None:
     """A zone must be four numbers: latitude min, max, longitude min, max."""
-    import shutil
-    from pathlib import Path
-
-    from bot.kb.load import check_knowledge
-
-    root = tmp_path / "knowledge"
-    shutil.copytree(Path(__file__).resolve().parent.parent / "knowledge", root)
+    root = kb.root
     geo = root / "geographie.yaml"
     text = geo.read_text(encoding="utf-8")
     broken = text.replace("zone: [42.4288, 42.6559, 1.4135, 1.7866]", "zone: [42.6559, 42.4288, 1.4135]")
     geo.write_text(broken, encoding="utf-8")
     line = broken.splitlines().index("    zone: [42.6559, 42.4288, 1.4135]") + 1
-    report = check_knowledge(root, today=__import__("datetime").date(2026, 11, 26))
+    report = kb.check()
     assert [(p.line, p.message) for p in report.errors] == [(line, "zone invalide")]
 
 
@@ -1487,8 +1507,7 @@ def test_no_weak_source_left_from_the_audit(weak: str) -> None:
     assert cited == []
 
 
-def test_audit_corrections_are_in_the_answers() -> None:
-    snapshot = load_knowledge(KNOWLEDGE, today=TODAY)
+def test_audit_corrections_are_in_the_answers(snapshot: Snapshot) -> None:
     answer = {qid: " ".join(q.answer.split()) for qid, q in snapshot.questions.items()}
     assert "période de reconversion" in answer["transco"] and "agence d'intérim" not in answer["transco"]
     assert "entretien de parcours professionnel" in answer["employeur_doit_informer"]

@@ -83,11 +83,11 @@ def test_compare_with_a_git_version(tmp_path: Path) -> None:
         compare(repo / "knowledge", "pas-une-version", TODAY, tests)
 
 
-def test_check_prints_the_folder_first(capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["check", str(ROOT / "knowledge"), "--date", TODAY.isoformat()])
+def test_check_prints_the_folder_first(small_knowledge: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["check", str(small_knowledge), "--date", TODAY.isoformat()])
     out = capsys.readouterr().out.splitlines()
     assert code == 0
-    assert out[0] == f"Dossier vérifié : {(ROOT / 'knowledge').resolve()}"
+    assert out[0] == f"Dossier vérifié : {small_knowledge.resolve()}"
 
 
 def _notice(copy: Path) -> str:
@@ -95,9 +95,11 @@ def _notice(copy: Path) -> str:
     return f"Connaissances utilisées : {copy.resolve()} (et non celles de l'installation : {installed})"
 
 
-def test_ask_says_which_knowledge_when_not_installed_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_ask_says_which_knowledge_when_not_installed_one(
+    tmp_path: Path, small_knowledge: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     copy = tmp_path / "copie"
-    shutil.copytree(ROOT / "knowledge", copy)
+    shutil.copytree(small_knowledge, copy)
     _edit(copy)
     assert main(["ask", "--knowledge", str(copy), "c'est payant ?"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -109,10 +111,10 @@ def test_ask_says_which_knowledge_when_not_installed_one(tmp_path: Path, capsys:
 
 
 def test_chat_says_which_knowledge_on_its_first_line(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, small_knowledge: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     copy = tmp_path / "copie"
-    shutil.copytree(ROOT / "knowledge", copy)
+    shutil.copytree(small_knowledge, copy)
     monkeypatch.setattr("sys.stdin", io.StringIO("c'est payant ?\n"))
     main(["chat", "--knowledge", str(copy)])
     assert capsys.readouterr().out.splitlines()[0] == _notice(copy)

@@ -8,6 +8,8 @@ reply, no empty text, callback data under 64 bytes).
 from __future__ import annotations
 
 import datetime as dt
+import io
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -1021,6 +1023,21 @@ def test_engine_from_config_takes_retention_and_reminder(knowledge: Any, tmp_pat
     engine = Engine.from_config(knowledge, load_config(path), today=TODAY)
     assert engine.retention_days == 30 and engine.reminder_days == 5
     assert "30 jours" in Talk(engine).command("/confidentialite").text
+
+
+def test_chat_command_tells_the_configured_retention(
+    tmp_path: Path, small_knowledge: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`cep-bot chat` builds its engine from the configuration: 30 days configured, 30 days told
+    (in-process; tests/test_console.py checks the same through a process, in the slow tier)."""
+    from bot.cli import main
+
+    path = tmp_path / "config.yaml"
+    path.write_text(f"knowledge_dir: {small_knowledge}\nprivacy:\n  retention_days: 30\n", encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.StringIO("/confidentialite\n"))
+    assert main(["--config", str(path), "chat"]) == 0
+    out = capsys.readouterr().out
+    assert "30 jours" in out and "180 jours" not in out
 
 
 def test_the_same_replies_are_never_sent_twice_in_a_row(engine: Engine) -> None:

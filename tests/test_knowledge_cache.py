@@ -10,9 +10,9 @@ from bot.nlu.knowledge import load
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_place_index_is_reused_only_while_the_geography_is_unchanged(tmp_path: Path) -> None:
+def test_place_index_is_reused_only_while_the_geography_is_unchanged(tmp_path: Path, small_knowledge: Path) -> None:
     knowledge = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", knowledge)
+    shutil.copytree(small_knowledge, knowledge)
     first = load(knowledge)
     texts = knowledge / "textes.yaml"
     texts.write_text(texts.read_text(encoding="utf-8").replace("Reprenons", "Reprenons donc", 1), encoding="utf-8")

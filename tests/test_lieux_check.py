@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,15 +13,19 @@ from bot.kb.lieux import Target
 from bot.kb.load import check_knowledge
 from bot.textnorm import fold
 
+if TYPE_CHECKING:
+    from bot.kb.model import Snapshot
+
 ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE = ROOT / "knowledge"
 TODAY = dt.date(2026, 11, 28)
 
 
 @pytest.fixture(name="root")
-def _root(tmp_path: Path) -> Path:
+def _root(tmp_path: Path, small_knowledge: Path) -> Path:
+    """A copy of the small knowledge folder (conftest.py): the shipped lists, cut to their first entries."""
     root = tmp_path / "knowledge"
-    shutil.copytree(KNOWLEDGE, root)
+    shutil.copytree(small_knowledge, root)
     return root
 
 
@@ -33,10 +38,8 @@ def _errors(root: Path) -> list[str]:
     return [str(p) for p in check_knowledge(root, today=TODAY).errors]
 
 
-def test_shipped_lists_load_into_the_snapshot() -> None:
-    report = check_knowledge(KNOWLEDGE, today=TODAY)
-    assert report.errors == []
-    lists = report.snapshot.lieux  # type: ignore[union-attr]
+def test_shipped_lists_load_into_the_snapshot(snapshot: Snapshot) -> None:
+    lists = snapshot.lieux
     assert lists.demonyms and lists.other_names and lists.landmarks
     assert any(fold(c.name) == "cote d ivoire" and c.code == "CI" for c in lists.countries)
     assert all(c.code != "FR" for c in lists.countries)

@@ -250,9 +250,9 @@ def test_every_reading_carries_a_confidence(knowledge: Knowledge) -> None:
 # -- the lists are data: staff add a name, the reader knows it --------------------------------------
 
 
-def test_a_demonym_added_by_staff_is_read(tmp_path: Path) -> None:
+def test_a_demonym_added_by_staff_is_read(tmp_path: Path, small_knowledge: Path) -> None:
     root = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", root)
+    shutil.copytree(small_knowledge, root)
     path = root / "lieux" / "gentiles.yaml"
     before = load(root, today=dt.date(2026, 11, 28))
     assert find(before, "je suis zorglubienne").place is None
@@ -266,9 +266,9 @@ def test_a_demonym_added_by_staff_is_read(tmp_path: Path) -> None:
     assert result.place is not None and result.place.commune == "22278"
 
 
-def test_a_context_word_added_by_staff_cancels_a_mention(tmp_path: Path) -> None:
+def test_a_context_word_added_by_staff_cancels_a_mention(tmp_path: Path, small_knowledge: Path) -> None:
     root = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", root)
+    shutil.copytree(small_knowledge, root)
     text = "mon collègue Florac est sympa"
     assert load(root).places.find("ma voisine Florac est sympa").place is not None
     path = root / "lieux" / "contexte.yaml"

@@ -194,9 +194,9 @@ NEW_QUESTION = """
 """
 
 
-def test_a_new_question_in_yaml_needs_no_python(tmp_path: Path) -> None:
+def test_a_new_question_in_yaml_needs_no_python(tmp_path: Path, small_knowledge: Path) -> None:
     root = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", root)
+    shutil.copytree(small_knowledge, root)
     path = root / "questions.yaml"
     path.write_text(
         path.read_text(encoding="utf-8").replace("questions:\n", "questions:\n" + NEW_QUESTION, 1), encoding="utf-8"

@@ -183,7 +183,7 @@ def _short_body(
     return "\n\n".join(parts)
 
 
-def booking_text(snapshot: Snapshot, rec: Recommendation, need: str | None, place: Place) -> str:  # noqa: ARG001 - the place is passed by every caller; not read yet
+def booking_text(snapshot: Snapshot, rec: Recommendation, need: str | None) -> str:
     """« Comment réserver »: the step for this need, what to say, what happens next, how and when."""
     network = rec.network or REGIONAL
     guide = _guide(snapshot, network)

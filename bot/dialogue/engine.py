@@ -534,7 +534,7 @@ class Engine:
 
     def _location(self, state: Conversation, lat: float, lon: float, out: _Out) -> None:
         result = self.knowledge.places.locate(lat, lon)
-        self._apply_place(state, result, out, correction=True)
+        self._apply_place(state, result, out)
         if result.outside:
             return
         self._ask_next(state, out)
@@ -543,16 +543,8 @@ class Engine:
 
     def _text(self, state: Conversation, text: str, out: _Out) -> None:
         text = text[:4096]
-        if state.step == Step.AMBIGUOUS and self._pick_candidate(state, text, out):
-            self._ask_next(state, out)
+        if self._text_at_step(state, text, out):
             return
-        if state.step == Step.CONFIRM_DELETE:
-            talk = small_talk_kind(self.snapshot.guides, fold(text))
-            if talk in ("oui", "non"):  # « oui » typed after /supprimer answers its question
-                self._b_delete(state, "y" if talk == "oui" else "n", out)
-                return
-            state.step = state.return_step or Step.START
-            state.return_step = None
         u = understand(text, self.knowledge)
         if u.off_topic is not None:
             # a work question outside the CEP: say where to ask, take nothing from it
@@ -563,14 +555,48 @@ class Engine:
         folded = fold(text)
         if self._converse(state, u, folded, out):
             return
+        changed = self._take_readings(state, u, folded, out)
+        if changed is None:
+            return
+        if u.questions:
+            self._answer_questions(state, u, changed, out)
+            return
+        if u.suggestions:
+            # not sure: the likeliest questions as choices, even beside a place or a situation
+            out.event(EventType.QUESTION_UNSURE, id=u.suggestions[0], choices=len(u.suggestions))
+            self._say_all(out, [dq.choices(self.snapshot, u.suggestions)])
+        if changed:
+            self._ask_next(state, out)
+        elif u.suggestions:
+            self._resume(state, out)
+        else:
+            self._not_understood(state, out)
+
+    def _text_at_step(self, state: Conversation, text: str, out: _Out) -> bool:
+        """Text that answers the pending step (a candidate's name, « oui » to /supprimer); True when handled."""
+        if state.step == Step.AMBIGUOUS and self._pick_candidate(state, text, out):
+            self._ask_next(state, out)
+            return True
+        if state.step == Step.CONFIRM_DELETE:
+            talk = small_talk_kind(self.snapshot.guides, fold(text))
+            if talk in ("oui", "non"):  # « oui » typed after /supprimer answers its question
+                self._b_delete(state, "y" if talk == "oui" else "n", out)
+                return True
+            state.step = state.return_step or Step.START
+            state.return_step = None
+        return False
+
+    def _take_readings(self, state: Conversation, u: Understanding, folded: str, out: _Out) -> bool | None:
+        """Take the place, situation and need read in the text: whether any changed, or None when a place
+        outside the regions was answered (nothing more to say)."""
         correction = bool(_CORRECTION.search(folded))
         changed = False
         if u.place.found:
-            outside_now = self._apply_place(state, u.place, out, correction=True)
+            outside_now = self._apply_place(state, u.place, out)
             changed = True
             if outside_now:
                 self._take_situation(state, u, correction, out)
-                return
+                return None
         asks = u.question is not None and u.question.confident
         if self._take_situation(state, u, correction, out, from_question=asks):
             changed = True
@@ -579,26 +605,19 @@ class Engine:
                 out.event(EventType.NEED, need=u.situation.need, how="texte")
             state.need = u.situation.need
             changed = True
-        if u.questions:
-            for qid in u.questions:
-                out.event(EventType.QUESTION, id=qid, how="texte")
-            self._say_all(out, dq.answers(self.snapshot, u))
-            if changed:
-                self._ask_next(state, out)
-            else:
-                self._resume(state, out)
-            self._add_row(out, dq.not_mine_row(self.snapshot, u))
-            return
-        if u.suggestions:
-            # not sure: the likeliest questions as choices, even beside a place or a situation
-            out.event(EventType.QUESTION_UNSURE, id=u.suggestions[0], choices=len(u.suggestions))
-            self._say_all(out, [dq.choices(self.snapshot, u.suggestions)])
+        return changed
+
+    def _answer_questions(self, state: Conversation, u: Understanding, changed: bool, out: _Out) -> None:
+        for qid in u.questions:
+            out.event(EventType.QUESTION, id=qid, how="texte")
+        self._say_all(out, dq.answers(self.snapshot, u))
         if changed:
             self._ask_next(state, out)
-            return
-        if u.suggestions:
+        else:
             self._resume(state, out)
-            return
+        self._add_row(out, dq.not_mine_row(self.snapshot, u))
+
+    def _not_understood(self, state: Conversation, out: _Out) -> None:
         out.event(EventType.NOT_UNDERSTOOD, step=state.step)
         if state.help_shown:
             out.say(self.snapshot.text("non_compris_court"))
@@ -751,7 +770,7 @@ class Engine:
             "postal_code": ref.postal_code,
         }
 
-    def _apply_place(self, state: Conversation, result: PlaceResult, out: _Out, *, correction: bool) -> bool:  # noqa: ARG002 - callers say whether it corrects; not read yet
+    def _apply_place(self, state: Conversation, result: PlaceResult, out: _Out) -> bool:
         """Store what the finder found; return True when the place is outside the regions."""
         if result.place is not None and result.place.kind == PlaceKind.OUTSIDE:
             out.event(EventType.PLACE, how=result.how, region=None, outside=True)
@@ -1041,7 +1060,7 @@ class Engine:
         buttons = self._detail_buttons(state, rec, shown=what)
         out.event(EventType.DETAIL, what=what.name.lower(), door=rec.network)
         if what is Detail.BOOK:
-            out.say(booking_text(self.snapshot, rec, state.need, place), buttons=buttons)
+            out.say(booking_text(self.snapshot, rec, state.need), buttons=buttons)
         elif what is Detail.PREPARE:
             out.say(prepare_text(self.snapshot, network, state.traits, state.need), buttons=buttons)
         elif what is Detail.OTHERS:

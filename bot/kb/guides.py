@@ -45,7 +45,6 @@ __all__ = [
 
 GUIDES_FILE = "reservation.yaml"
 CONVERSATION_FILE = "conversation.yaml"
-OFFICES_DIR = "bureaux"
 OFFICE_COLUMNS = ("departement", "nom", "adresse", "telephone", "site", "lat", "lon")
 
 _TEXT = Field("text", required=True)

@@ -36,6 +36,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
+from bot.kb.files import read_yaml_file
 from bot.schema import Checked, Field, Problem, Validator
 from bot.textnorm import fold
 from bot.yamlpos import Pos, YamlSyntaxError, load_yaml
@@ -203,39 +204,13 @@ class _Reader:
     def read(self, name: str, key: str, item: Field) -> tuple[list[tuple[Any, Pos]], Validator] | None:
         path = self.root / LIEUX_DIR / name
         validator = Validator(self.rel(path))
-        if not path.exists():
-            self.problems.append(
-                Problem(
-                    validator.file,
-                    1,
-                    1,
-                    "fichier manquant",
-                    f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet",
-                )
-            )
+        read = read_yaml_file(path, validator.file, f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet")
+        if isinstance(read, Problem):
+            self.problems.append(read)
             return None
-        data = path.read_bytes()
-        self.raw.append(name.encode() + b"\0" + data)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            self.problems.append(
-                Problem(
-                    validator.file,
-                    line,
-                    1,
-                    "caractère illisible (le fichier n'est pas en UTF-8)",
-                    "enregistrez le fichier en UTF-8",
-                )
-            )
-            return None
-        validator.lines = text.splitlines()
-        try:
-            parsed = load_yaml(text)
-        except YamlSyntaxError as exc:
-            self.problems.append(Problem(validator.file, exc.pos.line, exc.pos.column, exc.message, exc.hint))
-            return None
+        self.raw.append(name.encode() + b"\0" + read.raw)
+        validator.lines = read.lines
+        parsed = read.data
         checked = validator.obj(parsed, {key: Field("list", required=True, item=item)}, Pos(1, 1), "")
         self.problems.extend(validator.problems)
         validator.problems = []

@@ -25,6 +25,15 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import process, utils
 
+from bot.kb.files import read_yaml_file
+from bot.kb.guides import (
+    CONVERSATION_FILE,
+    CONVERSATION_SCHEMA,
+    GUIDES_FILE,
+    GUIDES_SCHEMA,
+    build_guides,
+    conversation_words,
+)
 from bot.kb.langue import check_concepts, read_language
 from bot.kb.lieux import KnownCodes, check_lieux
 from bot.kb.model import (
@@ -50,13 +59,12 @@ from bot.kb.model import (
     frozen_map,
 )
 from bot.kb.sections import Built, ExtraSection, extra_sections
-from bot.schema import Checked, Field, Problem, Validator, normalise_phone
+from bot.schema import Checked, Field, Problem, Validator
 from bot.textnorm import fold
-from bot.yamlpos import Pos, YamlSyntaxError, empty_mapping, load_yaml
+from bot.yamlpos import Pos, empty_mapping
 
 __all__ = ["CheckReport", "KnowledgeError", "check_knowledge", "load_knowledge"]
 
-FILES = ("geographie.yaml", "orientation.yaml", "reseaux.yaml", "questions.yaml", "textes.yaml")
 MARKETS_DIR = "marches"
 STALE_AFTER_DAYS = 365
 ENDING_SOON_DAYS = 180
@@ -397,48 +405,21 @@ class _Checker:
 
     def _parse(self, path: Path) -> tuple[Any, Validator] | None:
         validator = Validator(self._rel(path))
-        if not path.exists():
-            self.problems.append(
-                Problem(
-                    validator.file,
-                    1,
-                    1,
-                    "fichier manquant",
-                    (
-                        f"remettez le fichier {path.name} livré avec le projet (voir README, section « Pour l'équipe "
-                        "qui "
-                        "tient les connaissances à jour »)"
-                    ),
-                )
-            )
+        read = read_yaml_file(
+            path,
+            validator.file,
+            f"remettez le fichier {path.name} livré avec le projet (voir README, section « Pour l'équipe qui "
+            "tient les connaissances à jour »)",
+        )
+        if isinstance(read, Problem):
+            self.problems.append(read)
             return None
-        raw = path.read_bytes()
-        self.hasher.update(path.name.encode() + b"\0" + raw)
+        self.hasher.update(path.name.encode() + b"\0" + read.raw)
         if path.name == "geographie.yaml":
-            self.geo_hasher.update(raw)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            self.problems.append(
-                Problem(
-                    validator.file,
-                    line,
-                    1,
-                    "caractère illisible (le fichier n'est pas en UTF-8)",
-                    "enregistrez le fichier en UTF-8",
-                )
-            )
-            return None
-        validator.lines = text.splitlines()
-        try:
-            data = load_yaml(text)
-        except YamlSyntaxError as exc:
-            self.problems.append(Problem(validator.file, exc.pos.line, exc.pos.column, exc.message, exc.hint))
-            return None
-        if data is None:  # an empty file: every required key will be reported missing
-            data = empty_mapping()
-        return data, validator
+            self.geo_hasher.update(read.raw)
+        validator.lines = read.lines
+        # an empty file: every required key will be reported missing
+        return (empty_mapping() if read.data is None else read.data), validator
 
     def _validate(self, path: Path, schema: dict[str, Field]) -> tuple[Checked, Validator] | None:
         """Parse and check ``path`` against ``schema``; None when the file cannot be read at all."""
@@ -539,15 +520,6 @@ class _Checker:
 
     def _guides(self) -> None:
         """How to book each door (reservation.yaml, bot.kb.guides): after the questions it names."""
-        from bot.kb.guides import (  # noqa: PLC0415 - guides imports the model
-            CONVERSATION_FILE,
-            CONVERSATION_SCHEMA,
-            GUIDES_FILE,
-            GUIDES_SCHEMA,
-            build_guides,
-            conversation_words,
-        )
-
         validated = self._validate(self.root / GUIDES_FILE, GUIDES_SCHEMA)
         if validated is None:
             return
@@ -1058,11 +1030,23 @@ class _Checker:
 
     def _routing(self) -> None:
         validated = self._validate(self.root / "orientation.yaml", ROUTING_SCHEMA)
-        profiles = self.built.profiles
-        rules = self.built.rules
         if validated is None:
             return
         data, v = validated
+        self._routing_profiles(data, v)
+        seen = self._routing_rules(data, v)
+        for profile in PROFILES:
+            if frozenset([profile]) not in seen:
+                v.error(
+                    Pos(1, 1),
+                    f"aucune règle pour le profil « {profile} » seul",
+                    f"ajoutez une règle « si: [{profile}] »",
+                )
+        self.problems.extend(v.problems)
+
+    def _routing_profiles(self, data: Checked, v: Validator) -> None:
+        """orientation.yaml « profils »: each profile once, every known profile defined."""
+        profiles = self.built.profiles
         written = {item["id"] for item, _pos in data.get("profils", []) if "id" in item}
         for item, _pos in data.get("profils", []):
             if not {"id", "libelle", "bouton"} <= item.keys():
@@ -1081,30 +1065,14 @@ class _Checker:
                 f"le profil « {missing} » n'est pas défini",
                 f"ajoutez une entrée « - id: {missing} » dans « profils »",
             )
+
+    def _routing_rules(self, data: Checked, v: Validator) -> dict[frozenset[str], Pos]:
+        """orientation.yaml « regles »: the valid rules go to ``built.rules``; return where each set of traits is."""
         seen: dict[frozenset[str], Pos] = {}
         for item, pos in data.get("regles", []):
             if not {"si", "profil", "reseau", "explication"} <= item.keys():
                 continue
-            ok = True
-            for trait, tpos in item["si"]:
-                if trait not in CONDITIONS:
-                    v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(CONDITIONS)}")
-                    ok = False
-            if item["profil"] not in PROFILES:
-                v.error(
-                    item.where("profil"),
-                    f"profil inconnu « {item['profil']} »",
-                    f"profils possibles : {', '.join(PROFILES)}",
-                )
-                ok = False
-            for net in [item["reseau"], *(a for a, _ in item.get("alternatives", []))]:
-                if net not in NETWORKS:
-                    v.error(
-                        item.where("reseau" if net == item["reseau"] else "alternatives"),
-                        f"réseau inconnu « {net} »",
-                        f"réseaux possibles : {', '.join(NETWORKS)}",
-                    )
-                    ok = False
+            ok = _rule_is_valid(item, v)
             traits = frozenset(t for t, _ in item["si"])
             if traits in seen:
                 v.warning(
@@ -1117,7 +1085,7 @@ class _Checker:
                 )
             seen.setdefault(traits, pos)
             if ok:
-                rules.append(
+                self.built.rules.append(
                     Rule(
                         traits,
                         item["profil"],
@@ -1127,14 +1095,7 @@ class _Checker:
                         item.get("source"),
                     )
                 )
-        for profile in PROFILES:
-            if frozenset([profile]) not in seen:
-                v.error(
-                    Pos(1, 1),
-                    f"aucune règle pour le profil « {profile} » seul",
-                    f"ajoutez une règle « si: [{profile}] »",
-                )
-        self.problems.extend(v.problems)
+        return seen
 
     def _questions(self) -> None:
         validated = self._validate(self.root / "questions.yaml", QUESTIONS_SCHEMA)
@@ -1337,6 +1298,31 @@ ADVISED_PHRASINGS = 4  # fewer: a warning (the header asks for at least 4)
 MAX_ANSWER_CHARS = 600
 
 
+def _rule_is_valid(item: Checked, v: Validator) -> bool:
+    """Report the unknown conditions, profile and networks of one routing rule; True when there are none."""
+    ok = True
+    for trait, tpos in item["si"]:
+        if trait not in CONDITIONS:
+            v.error(tpos, f"condition inconnue « {trait} »", f"conditions possibles : {', '.join(CONDITIONS)}")
+            ok = False
+    if item["profil"] not in PROFILES:
+        v.error(
+            item.where("profil"),
+            f"profil inconnu « {item['profil']} »",
+            f"profils possibles : {', '.join(PROFILES)}",
+        )
+        ok = False
+    for net in [item["reseau"], *(a for a, _ in item.get("alternatives", []))]:
+        if net not in NETWORKS:
+            v.error(
+                item.where("reseau" if net == item["reseau"] else "alternatives"),
+                f"réseau inconnu « {net} »",
+                f"réseaux possibles : {', '.join(NETWORKS)}",
+            )
+            ok = False
+    return ok
+
+
 def _refused(item: Checked, key: str) -> bool:
     """``key`` was written with a value the schema refused (and already reported)."""
     return key in item.key_pos and key not in item and item.raw.get(key) not in (None, [], "")
@@ -1526,10 +1512,6 @@ def _read_communes(raw: bytes, gzipped: bool) -> tuple[list[tuple[int, Commune]]
     _communes_cache.clear()
     _communes_cache[digest] = (rows, malformed)
     return rows, malformed
-
-
-def phone_digits(phone: str) -> str:
-    return normalise_phone(phone)
 
 
 def _coord(value: str) -> float | None:

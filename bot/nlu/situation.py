@@ -98,6 +98,20 @@ class SituationReader:
         """Traits, need and age found in ``text`` (pure; never raises)."""
         parts = self.clauses(text[:MAX_CHARS])
         whole = " ".join(parts)
+        traits, denied = self._written_traits(parts)
+        self._work_status(traits, denied, parts, whole)
+        age = self.find_age(whole)
+        graduate = bool(self.graduate.search(whole))
+        self._youth(traits, parts, age, graduate=graduate)
+        if not traits & STATUS_TRAITS and self.present(self.working, parts)[0]:
+            traits.add("salarie")
+        if "independant" in traits and "salarie" in traits and self.not_employee.search(whole):
+            traits.discard("salarie")
+        _refine(traits, graduate=graduate)
+        return Situation(frozenset(traits), frozenset(denied - traits), self.need(parts), age)
+
+    def _written_traits(self, parts: list[str]) -> tuple[set[str], set[str]]:
+        """The traits of situation.yaml said in ``parts``, and those only said in the negative."""
         traits: set[str] = set()
         denied: set[str] = set()
         for trait, pattern in self.traits.items():
@@ -106,6 +120,10 @@ class SituationReader:
                 traits.add(trait)
             elif only_denied:
                 denied.add(trait)
+        return traits, denied
+
+    def _work_status(self, traits: set[str], denied: set[str], parts: list[str], whole: str) -> None:
+        """A job named at the start means employed; a lost job means job seeker (unless the contract goes on)."""
         if "salarie" not in traits and any(self.job_at_start.search(p) for p in parts):
             traits.add("salarie")
             denied.discard("salarie")
@@ -114,19 +132,14 @@ class SituationReader:
             denied.discard("demandeur_emploi")
             if "salarie" in traits and not self.contract_kept.search(whole):
                 traits.discard("salarie")
-        age = self.find_age(whole)
+
+    def _youth(self, traits: set[str], parts: list[str], age: int | None, *, graduate: bool) -> None:
+        """« jeune » from the words or the age said (a graduate's age alone does not make them one)."""
         young_words = self.present(self.young, parts, wishes=False)[0]
-        graduate = bool(self.graduate.search(whole))
         if (age is not None and YOUNG_MIN_AGE <= age <= YOUNG_MAX_AGE and not graduate) or young_words:
             traits.add("jeune")
         if age is not None and age > YOUNG_MAX_AGE:
             traits.discard("jeune")
-        if not traits & STATUS_TRAITS and self.present(self.working, parts)[0]:
-            traits.add("salarie")
-        if "independant" in traits and "salarie" in traits and self.not_employee.search(whole):
-            traits.discard("salarie")
-        _refine(traits, graduate=graduate)
-        return Situation(frozenset(traits), frozenset(denied - traits), self.need(parts), age)
 
     def find_age(self, whole: str) -> int | None:
         for match in self.age.finditer(whole):
