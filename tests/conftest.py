@@ -47,6 +47,20 @@ def _small_knowledge(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_small_knowledge(tmp_path_factory.mktemp("small") / "knowledge")
 
 
+@pytest.fixture(name="cli_shares_the_knowledge")
+def _cli_shares_the_knowledge(knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In-process ``cep-bot ask``/``chat`` on the shipped folder get the session's copy instead of loading it
+    again (the same folder, checked and indexed the same way); any other folder is loaded as usual."""
+    import bot.cli
+
+    real = bot.cli._knowledge
+
+    def shared(directory: Path, day: dt.date | None = None) -> Knowledge:
+        return knowledge if day is None and directory.resolve() == KNOWLEDGE.resolve() else real(directory, day)
+
+    monkeypatch.setattr(bot.cli, "_knowledge", shared)
+
+
 @pytest.fixture(name="today")
 def _today() -> dt.date:
     return dt.date.today()

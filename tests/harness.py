@@ -31,9 +31,10 @@ def make_config(tmp_path: Path, fake: FakeBotApi, **overrides: Any) -> Config:
     return replace(config, **overrides)
 
 
-def copy_knowledge(tmp_path: Path) -> Path:
+def copy_knowledge(tmp_path: Path, source: Path = ROOT / "knowledge") -> Path:
+    """A copy of ``source`` (the shipped knowledge, or the ``small_knowledge`` fixture's) to edit in a test."""
     target = tmp_path / "knowledge"
-    shutil.copytree(ROOT / "knowledge", target)
+    shutil.copytree(source, target)
     return target
 
 

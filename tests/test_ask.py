@@ -12,6 +12,9 @@ import pytest
 from bot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+# the in-process calls answer from the session's copy of the shipped knowledge (conftest.py)
+pytestmark = pytest.mark.usefixtures("cli_shares_the_knowledge")
+
 KEYS = {
     "text",
     "place",

@@ -95,6 +95,7 @@ def _notice(copy: Path) -> str:
     return f"Connaissances utilisées : {copy.resolve()} (et non celles de l'installation : {installed})"
 
 
+@pytest.mark.usefixtures("cli_shares_the_knowledge")
 def test_ask_says_which_knowledge_when_not_installed_one(
     tmp_path: Path, small_knowledge: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

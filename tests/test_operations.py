@@ -72,9 +72,11 @@ async def test_flood_control_and_bad_gateway_deliver_every_reply_once_in_order(
                 assert _answers(fake, user) == expected
 
 
-async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_staff(tmp_path: Path) -> None:
+async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_staff(
+    tmp_path: Path, small_knowledge: Path
+) -> None:
     """A broken file during a conversation: answers keep coming from the last good version, staff get the error."""
-    knowledge = copy_knowledge(tmp_path)
+    knowledge = copy_knowledge(tmp_path, small_knowledge)
     current = load(knowledge)
     with FakeBotApi() as fake:
         config = make_config(tmp_path, fake, knowledge_dir=knowledge, staff_ids=frozenset({STAFF}))
@@ -97,9 +99,11 @@ async def test_a_broken_knowledge_file_keeps_the_last_good_version_and_tells_sta
             assert button_data(answer, "Oui, utile").endswith("|u|y")
 
 
-async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(tmp_path: Path) -> None:
+async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(
+    tmp_path: Path, small_knowledge: Path
+) -> None:
     """/reload by staff builds a new snapshot off the loop; messages sent meanwhile are answered."""
-    knowledge = copy_knowledge(tmp_path)
+    knowledge = copy_knowledge(tmp_path, small_knowledge)
     current = load(knowledge)
     with FakeBotApi() as fake:
         config = make_config(tmp_path, fake, knowledge_dir=knowledge, staff_ids=frozenset({STAFF}))
@@ -122,14 +126,16 @@ async def test_reload_swaps_the_snapshot_while_messages_keep_being_answered(tmp_
             assert bot.assistant.reloads == 1
 
 
-async def test_reload_runs_in_the_background_and_reports_to_the_staff_chat(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+async def test_reload_runs_in_the_background_and_reports_to_the_staff_chat(
+    tmp_path: Path, small_knowledge: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """While a /reload is still building (held here), people and the staff themselves keep being answered;
     the report comes to the staff chat, once, when the build ends."""
     import threading
 
     import bot.service
 
-    knowledge = copy_knowledge(tmp_path)
+    knowledge = copy_knowledge(tmp_path, small_knowledge)
     current = load(knowledge)
     release, building = threading.Event(), threading.Event()
     real_check = bot.service.check_knowledge
@@ -184,9 +190,11 @@ async def test_staff_commands_are_refused_to_others_and_logged(tmp_path: Path, k
     assert refused and all("77" not in r.getMessage() for r in refused)
 
 
-async def test_a_file_change_is_picked_up_by_the_watch_and_a_broken_one_reported(tmp_path: Path) -> None:
+async def test_a_file_change_is_picked_up_by_the_watch_and_a_broken_one_reported(
+    tmp_path: Path, small_knowledge: Path
+) -> None:
     """Saving a knowledge file triggers a reload; saving a broken one keeps the old snapshot and warns staff."""
-    knowledge = copy_knowledge(tmp_path)
+    knowledge = copy_knowledge(tmp_path, small_knowledge)
     current = load(knowledge)
     with FakeBotApi() as fake:
         config = make_config(

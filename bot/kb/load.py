@@ -482,7 +482,6 @@ class _Checker:
             ambiguous_aliases=tuple(ambiguous),
             version=self.hasher.hexdigest()[:12],
             loaded_at=dt.datetime.now(dt.UTC),
-            source_dir=str(self.root),
             geo_version=self.geo_hasher.hexdigest(),
             language=language,
             lieux=lieux,

@@ -306,7 +306,6 @@ class Snapshot:
     ambiguous_aliases: tuple[AmbiguousAlias, ...]
     version: str  # short content hash of the knowledge files
     loaded_at: dt.datetime
-    source_dir: str
     geo_version: str = ""  # content hash of the geography and the communes alone (what place indexes depend on)
     language: Language = field(repr=False, default_factory=Language)
     lieux: PlaceLists = field(repr=False, default_factory=PlaceLists)  # knowledge/lieux/
