@@ -128,7 +128,6 @@ def test_phrasings_match_their_own_question(knowledge):
         # the place says what is asked: overseas, abroad, Monaco, a collectivity with its own labour code
         ("ça existe aussi dans les DOM ?", "outre_mer"),
         ("je suis expat en allemagne, j'y ai droit ?", "etranger"),
-        ("et pour monaco ça marche comment ?", "monaco"),
         ("et en nouvelle calédonie c'est possible ?", "nouvelle_caledonie_polynesie"),
         ("qui gère ça en bretagne ?", "operateur_region"),
         # texting spellings
@@ -338,3 +337,12 @@ def test_speaking_to_the_bot_is_only_possible(knowledge):
     match = understand("tu sais si c'est gratuit ?", knowledge).question
     assert match is not None and match.id == "gratuit" and match.possible and not match.confident
     assert understand("t'as quel âge ?", knowledge).confident_question is None
+
+
+def test_where_the_two_readers_disagree_both_questions_are_offered(knowledge):
+    """The word reader says Monaco, the letter reader "how does it work": two buttons, no guess."""
+    u = understand("et pour monaco ça marche comment ?", knowledge)
+    assert u.question is not None and u.question.lexically_confident
+    assert u.question.surface is not None and u.question.surface.id != u.question.id
+    assert u.confident_question is None
+    assert u.suggestions[0] == "monaco" and u.question.surface.id in u.suggestions

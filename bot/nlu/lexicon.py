@@ -96,6 +96,10 @@ class Lexicon:
                     words.setdefault(canonical, word)
         return out
 
+    def surface_words(self, text: str) -> list[str]:
+        """The words of ``text`` that say something, expressions replaced, not stemmed."""
+        return [w for w in self.phrases.sub(self.normalize(text)).split() if w not in self.stopwords]
+
     def content_stems(self, text: str) -> list[str]:
         """The stems of ``text`` that count for matching, in order."""
         return self.stems(self.normalize(text))

@@ -34,6 +34,12 @@ nothing (no "?", no question word) and tells a situation or a need is not taken 
 the message names it elsewhere. The place found in the message is
 replaced by a word for its kind ("outremer", "etranger", "monaco", "caledonie", "region"), so
 that "j'habite à Tahiti, je peux faire un CEP ?" reads like the phrasing it should match.
+
+A second reader (:mod:`bot.nlu.surface`) compares the message's letter groups to every phrasing.
+The match is confident only when both readers name the same question (or when this reader's score
+is very high); where they disagree, both questions are offered as choices. On a labelled set
+written after this matcher was tuned, that second opinion cut answers to another question from
+10 % to 4 % for 1.4 points of right answers turned into choices.
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.situation import SituationReader
+from bot.nlu.surface import Nearest, SurfaceIndex
 from bot.nlu.topics import TopicGate
 
 if TYPE_CHECKING:
@@ -56,8 +63,9 @@ if TYPE_CHECKING:
 
 __all__ = ["CONFIDENT", "POSSIBLE", "QuestionIndex", "QuestionMatch"]
 
-CONFIDENT = 0.45  # at or above: answer the question
+CONFIDENT = 0.45  # at or above, where the surface reader agrees: answer the question
 POSSIBLE = 0.38  # between POSSIBLE and CONFIDENT: say we are not sure
+SURFACE_CLOSE = 0.3  # cosine from which the surface reader's nearest question is worth offering
 BASE = 0.45  # share of a phrasing's score that coverage alone gives; the rest needs precision
 BASE_SINGLE = 0.3  # the same for a phrasing of a single word ("c'est gratuit ?"): it says little on its own
 QUESTION_IDF_SHARE = 0.3  # share of a word's weight that comes from how few questions use it
@@ -111,9 +119,21 @@ class QuestionMatch:
     others: tuple[str, ...] = ()  # other questions asked in the same message, answered with confidence too
     order: tuple[str, ...] = ()  # the questions answered, in the order the message asks them
     asked: bool = True  # the message asks something ("?", a question word): choices make sense
+    surface: Nearest | None = None  # the second opinion: the question of the nearest phrasing by letters
 
     @property
     def confident(self) -> bool:
+        """Answer it: a clear lexical match the surface reader agrees with, or a very high lexical score.
+
+        Where the two readers disagree, the person is offered both questions instead of one guess.
+        """
+        return self.score >= CLEAR or (
+            self.lexically_confident and self.surface is not None and self.surface.id == self.id
+        )
+
+    @property
+    def lexically_confident(self) -> bool:
+        """Confident on the word reading alone: clear of the runner-up, or very high."""
         return self.score >= CONFIDENT and (self.score - self.runner_up_score >= MARGIN or self.score >= CLEAR)
 
     @property
@@ -166,6 +186,9 @@ class QuestionIndex:
         self.idf = self._weights(phrasings)
         self._typo_indexes()
         self._phrasing_indexes(phrasings)
+        self.surface = SurfaceIndex(
+            ((q.id, p) for q in self.snapshot.questions.values() for p in q.phrasings), lex.surface_words
+        )
         self.concepts = {qid: lex.concept_groups(q.concepts) for qid, q in self.snapshot.questions.items()}
         self.excluded = {qid: lex.concept_groups(q.excludes) for qid, q in self.snapshot.questions.items()}
         # stems that say how a question is asked, not what it is about
@@ -317,9 +340,15 @@ class QuestionIndex:
         )
         if len(reading.pieces) > 1 and len(reading.all_stems) >= LONG_MESSAGE:
             best = self._best_piece(reading, ignore, best)
-        if best is not None and not reading.asking:
-            best = replace(best, asked=False)
+        if best is not None:
+            best = replace(best, asked=reading.asking, surface=self._second_opinion(text[:MAX_TEXT], ignore, extra))
         return best
+
+    def _second_opinion(self, text: str, ignore: frozenset[str], extra: tuple[str, ...]) -> Nearest | None:
+        """The surface reader's nearest question, the place read as its kind, as the matcher reads it."""
+        lex = self.lex
+        words = [w for w in lex.surface_words(text) if not ignore or lex.canonical(w) not in ignore]
+        return self.surface.nearest_words([*words, *extra])
 
     def _reading(
         self, text: str, ignore: frozenset[str], extra: tuple[str, ...], situated: bool, need: bool, asked: bool
@@ -467,27 +496,51 @@ class QuestionIndex:
         question with confidence adds it to ``others``.
         """
         best = self.match(text, ignore, extra, situated, need)
-        if best is None or not best.confident:
+        if best is None or not best.lexically_confident:
             return best
         parts = self._question_parts(text[:MAX_TEXT])
         if len(parts) < 2:
             return best
+        found = self._parts_asked(text, parts, best.id, ignore, extra, situated, need)
+        confirming = next((m for m in found if m.id == best.id), None)
+        if not best.confident:
+            if confirming is None or len(found) < len(parts):
+                return best  # the readers disagree on the whole message, and its parts do not settle it
+            # "combien ça coûte et combien de temps ça dure ?": the second opinion on the whole
+            # names the other question; on the part that asks it, both readers agree
+            best = replace(best, surface=confirming.surface)
+        ids = [m.id for m in found]
+        if best.id not in ids:
+            ids.insert(0, best.id)
+        if len(ids) < 2:
+            return best
+        order = tuple(ids[:MAX_QUESTIONS])
+        return replace(best, others=tuple(q for q in order if q != best.id), order=order)
+
+    def _parts_asked(
+        self,
+        text: str,
+        parts: list[tuple[str, bool]],
+        best_id: str,
+        ignore: frozenset[str],
+        extra: tuple[str, ...],
+        situated: bool,
+        need: bool,
+    ) -> list[QuestionMatch]:
+        """Every question a part of the message asks with confidence, in the message's order."""
         present = frozenset(self.lex.content_stems(text))
-        found: list[str] = []  # every question a part asks, in the message's order
+        found: list[QuestionMatch] = []
         for part, whole in parts:
             m = self.match(part, ignore, extra, situated, need, asked=True)
-            if m is None or not m.confident or m.id in found or (m.score < OTHER_QUESTION and m.id != best.id):
+            if m is None or not m.confident or any(f.id == m.id for f in found):
+                continue
+            if m.score < OTHER_QUESTION and m.id != best_id:
                 continue
             # a piece read alone loses what the rest of its sentence says: a general question
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
-            if m.id == best.id or whole or not self._excluded_by(m.id, present):
-                found.append(m.id)
-        if best.id not in found:
-            found.insert(0, best.id)
-        if len(found) < 2:
-            return best
-        order = tuple(found[:MAX_QUESTIONS])
-        return replace(best, others=tuple(q for q in order if q != best.id), order=order)
+            if m.id == best_id or whole or not self._excluded_by(m.id, present):
+                found.append(m)
+        return found
 
     def _question_parts(self, text: str) -> list[tuple[str, bool]]:
         """The parts of a message that ask, each with whether it is a whole sentence.

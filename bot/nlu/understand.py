@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.nlu.places import PlaceResult, _tokenize
-from bot.nlu.questions import QuestionMatch
+from bot.nlu.questions import SURFACE_CLOSE, QuestionMatch
 from bot.nlu.situation import Situation, find_situation
 from bot.nlu.topics import OffTopic
 from bot.vocab import PlaceKind
@@ -56,7 +56,8 @@ class Understanding:
         q = self.question
         if q is None or q.confident or not q.asked:
             return ()
-        return tuple(qid for qid, score in q.ranked[:CHOICES] if score >= SUGGEST)
+        offered = [qid for qid, score in q.ranked[:CHOICES] if score >= SUGGEST]
+        return _with_second_opinion(offered, q, 1)
 
     @property
     def runners_up(self) -> tuple[str, ...]:
@@ -65,7 +66,8 @@ class Understanding:
         if q is None or not q.confident:
             return ()
         answered = set(self.questions)
-        return tuple(qid for qid, score in q.ranked if qid not in answered and score >= RUNNER_UP)[:CHOICES]
+        offered = [qid for qid, score in q.ranked if score >= RUNNER_UP]
+        return tuple(qid for qid in _with_second_opinion(offered, q, 0) if qid not in answered)[:CHOICES]
 
     @property
     def anything(self) -> bool:
@@ -114,3 +116,15 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
     situated = bool(situation.traits)
     question = questions.match_many(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
     return Understanding(text, place, situation, question)
+
+
+def _with_second_opinion(offered: list[str], q: QuestionMatch, at: int) -> tuple[str, ...]:
+    """``offered`` with the surface reader's nearest question put at ``at``, when it is close enough.
+
+    Where the two readers disagree, both of their questions are offered instead of one guess.
+    """
+    near = q.surface
+    if near is not None and near.score >= SURFACE_CLOSE and near.id not in offered:
+        offered = [*offered]
+        offered.insert(min(at, len(offered)), near.id)
+    return tuple(offered[:CHOICES])
