@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from bot import yamlfile
 from bot.cli import main
-from bot.kb import files, langue, lieux
+from bot.kb import langue, lieux
 from bot.kb.load import CheckReport, KnowledgeError, check_knowledge, load_knowledge
 from bot.schema import Problem
 from bot.yamlpos import load_yaml
@@ -149,7 +150,7 @@ def _parsed_once(text: str) -> Any:
 def _kb(tmp_path: Path, small_knowledge: Path, monkeypatch: pytest.MonkeyPatch) -> KB:
     root = tmp_path / "knowledge"
     shutil.copytree(small_knowledge, root)
-    for module in (files, langue, lieux):
+    for module in (yamlfile, langue, lieux):
         monkeypatch.setattr(module, "load_yaml", _parsed_once)
     return KB(root)
 
