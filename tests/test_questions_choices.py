@@ -211,3 +211,19 @@ def test_a_new_question_in_yaml_needs_no_python(tmp_path: Path, small_knowledge:
         assert understand(text, snap).confident_question == "venir_accompagne", text
     # the shipped questions keep their readings
     assert understand("c'est payant ?", snap).confident_question == "gratuit"
+
+
+def test_runner_up_buttons_do_not_outlive_a_reordered_question_list(snapshot: Any) -> None:
+    """A « Ce n'était pas ma question » button holds positions; after staff reorder questions.yaml
+    they would name other questions, so the button asks to rephrase instead of answering wrongly."""
+    from dataclasses import replace
+
+    from bot.dialogue.questions import REPHRASE, from_positions, not_mine, positions
+
+    ids = list(snapshot.questions)[3:6]
+    arg = positions(snapshot, ids)
+    assert from_positions(snapshot, arg) == ids
+    reordered = replace(snapshot, questions=dict(reversed(list(snapshot.questions.items()))))
+    assert from_positions(reordered, arg) == []
+    assert not_mine(reordered, arg) == (REPHRASE, ())
+    assert not_mine(snapshot, arg)[0] != REPHRASE

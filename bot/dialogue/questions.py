@@ -8,6 +8,7 @@ offers the runners-up. A message that asks several questions gets each answer (u
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,8 @@ NOT_MINE = "Ce n'était pas ma question"
 OTHER = "Autre chose"
 CHOOSE = "Je ne suis pas sûr d'avoir compris. Votre question est-elle l'une de celles-ci ?"
 RUNNERS_UP = "Voici d'autres questions proches. Laquelle est la vôtre ?"
+REPHRASE = "Pouvez-vous écrire votre question avec d'autres mots ?"
+ORDER_MARK_BYTES = 2  # the mark of the question list a button's positions index (4 hex digits)
 SEPARATOR = "."
 
 ButtonSpec = tuple[str, str]  # label, data (bot.dialogue.buttons.encode)
@@ -44,15 +47,24 @@ ReplySpec = tuple[str, tuple[tuple[ButtonSpec, ...], ...]]  # text, rows of butt
 
 
 def positions(snapshot: Snapshot, ids: Sequence[str]) -> str:
-    """Question ids as their positions in the knowledge ("3.17.22"): short enough for a button."""
+    """Question ids as their positions in the knowledge, after a short mark of the list they index
+    ("9f3a.3.17.22"): short enough for a button."""
     order = list(snapshot.questions)
-    return SEPARATOR.join(str(order.index(q)) for q in ids if q in snapshot.questions)
+    return SEPARATOR.join([_order_mark(order), *(str(order.index(q)) for q in ids if q in snapshot.questions)])
 
 
 def from_positions(snapshot: Snapshot, arg: str) -> list[str]:
-    """The ids :func:`positions` wrote (positions that no longer exist are dropped)."""
+    """The ids :func:`positions` wrote; none when the questions were reordered, added or removed since
+    (staff edited questions.yaml while the button waited): a position then names another question."""
     order = list(snapshot.questions)
-    return [order[int(p)] for p in arg.split(SEPARATOR) if p.isdigit() and int(p) < len(order)]
+    mark, _, rest = arg.partition(SEPARATOR)
+    if mark != _order_mark(order):
+        return []
+    return [order[int(p)] for p in rest.split(SEPARATOR) if p.isdigit() and int(p) < len(order)]
+
+
+def _order_mark(order: list[str]) -> str:
+    return hashlib.blake2s("\n".join(order).encode("utf-8"), digest_size=ORDER_MARK_BYTES).hexdigest()
 
 
 def title(snapshot: Snapshot, question_id: str) -> str:
@@ -80,4 +92,5 @@ def not_mine_row(snapshot: Snapshot, u: Understanding) -> tuple[ButtonSpec, ...]
 
 def not_mine(snapshot: Snapshot, arg: str) -> ReplySpec:
     """The runners-up offered after « Ce n'était pas ma question »."""
-    return choices(snapshot, from_positions(snapshot, arg), RUNNERS_UP)
+    ids = from_positions(snapshot, arg)
+    return choices(snapshot, ids, RUNNERS_UP) if ids else (REPHRASE, ())

@@ -16,6 +16,7 @@ import io
 import itertools
 import re
 import string
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -1487,6 +1488,7 @@ def _read_communes(raw: bytes, gzipped: bool) -> tuple[list[tuple[int, Commune]]
         return "header"
     rows: list[tuple[int, Commune]] = []
     malformed: list[int] = []
+    postal_codes: dict[str, tuple[str, ...]] = {}  # communes that share their postal codes share one tuple
     for line_no, row in enumerate(reader, start=2):
         try:
             insee, kind, name, dep, reg, pop, postal, lat, lon = row
@@ -1495,12 +1497,12 @@ def _read_communes(raw: bytes, gzipped: bool) -> tuple[list[tuple[int, Commune]]
                     line_no,
                     Commune(
                         insee,
-                        kind,
+                        sys.intern(kind),  # a few kinds, 101 départements, 18 regions: one string each
                         name,
-                        dep,
-                        reg,
+                        sys.intern(dep),
+                        sys.intern(reg),
                         int(pop or 0),
-                        tuple(p for p in postal.split(";") if p),
+                        postal_codes.setdefault(postal, tuple(sys.intern(p) for p in postal.split(";") if p)),
                         _coord(lat),
                         _coord(lon),
                     ),
