@@ -40,10 +40,37 @@ if TYPE_CHECKING:
 
 __all__ = ["PlaceTables"]
 
+# Names are folded once each while building: through the cache they would fill it with tens of
+# thousands of entries that the reader never asks for again (a peak of several megabytes).
+_fold = fold.__wrapped__
+
 
 def _context_words(snapshot: Snapshot) -> frozenset[str]:
     """Ordinary words of knowledge/lieux/contexte.yaml (never read as, or corrected into, a place)."""
-    return frozenset(fold(w) for w in snapshot.lieux.context.common_words if fold(w))
+    return frozenset(_fold(w) for w in snapshot.lieux.context.common_words if _fold(w))
+
+
+class _Spellings:
+    """The ways each name (without its article) is written, while building: most names are written
+    only one way, as the name itself, so only the other ways are stored (a set per name would weigh
+    megabytes at the peak of the build)."""
+
+    def __init__(self) -> None:
+        self.bare: set[str] = set()  # names written as themselves
+        self.other: dict[str, list[str]] = {}  # name -> other ways ("le havre" for "havre")
+
+    def add(self, key: str, written: str) -> None:
+        if written == key:
+            self.bare.add(key)
+            return
+        others = self.other.setdefault(key, [])
+        if written not in others:
+            others.append(written)
+
+    def of(self, key: str) -> list[str]:
+        """Every way ``key`` is written, in alphabetical order."""
+        written = [*self.other.get(key, ()), *((key,) if key in self.bare else ())]
+        return sorted(written)
 
 
 class PlaceTables:
@@ -148,7 +175,7 @@ class PlaceTables:
         self, names: Iterable[str], ref: PlaceRef | None, priority: Priority, candidates: tuple[PlaceRef, ...] = ()
     ) -> None:
         for name in names:
-            folded = fold(name)
+            folded = _fold(name)
             for key, stripped in ((folded, False), (strip_article(folded), True)):
                 self._add(key, Entry(ref, candidates, priority, stripped))
                 # "pays de la loire" is also written "pays de loire"
@@ -175,41 +202,56 @@ class PlaceTables:
     def _index_communes(self) -> None:
         """Communes by name (delegated and associated ones too), head words, former names."""
         self._points = defaultdict(list)
-        groups: dict[str, list[Commune]] = defaultdict(list)
-        spellings: dict[str, set[str]] = defaultdict(set)  # stripped name -> names as written
-        for commune in self.snapshot.communes:
-            self._index_commune_codes(commune)
-            if commune.kind == "ARM" or not commune.region:
-                continue
-            full = fold(commune.name)
-            key = strip_article(full)  # "Le Lamentin" and "Lamentin" are homonyms
-            same = groups[key]
-            if not any(c.insee == commune.insee for c in same):  # a delegated commune named like its commune
-                same.append(commune)
-                spellings[key].add(full)
+        groups, spellings = self._group_communes()
         self.homonyms = {key: items for key, items in groups.items() if len(items) > 1}  # single ones: their entry
-        self.commune_entries = {}
-        heads = head_groups([(key, c) for key, items in groups.items() for c in items if c.kind != "COMA"])
+        heads = head_groups((key, c) for key, items in groups.items() for c in items if c.kind != "COMA")
         self.head_members = heads
-        for key, items in groups.items():
-            self.commune_entries[key] = self._commune_entry(items)
-        for head, items in heads.items():
-            if head in self.common_words or head in STOP_WORDS:
-                continue
-            self.commune_entries[head] = self._head_entry(head, groups.get(head, []), items)
-            spellings[head].add(head)
-        for key, entry in self.commune_entries.items():
-            self._index_spellings(key, entry, groups, spellings[key])
-        # keep only the communes hidden behind a region or département of the same name ("Vienne")
-        self.commune_entries = {
-            k: e
-            for k, e in self.commune_entries.items()
-            if k in self.names and self.names[k].priority < Priority.COMMUNE
-        }
+        self._index_commune_names(groups, spellings, heads)
         self._index_tails(groups, heads)
         self._index_former_names()
         for code in self.postal:
             self.postal[code].sort(key=lambda c: (c.kind != "ARM", -c.population))
+
+    def _group_communes(self) -> tuple[dict[str, list[Commune]], _Spellings]:
+        """Every commune by codes (see ``_index_commune_codes``); named communes grouped by name without
+        article, with the ways that name is written."""
+        groups: dict[str, list[Commune]] = defaultdict(list)
+        spellings = _Spellings()
+        for commune in self.snapshot.communes:
+            self._index_commune_codes(commune)
+            if commune.kind == "ARM" or not commune.region:
+                continue
+            full = _fold(commune.name)
+            key = strip_article(full)  # "Le Lamentin" and "Lamentin" are homonyms
+            same = groups[key]
+            if not any(c.insee == commune.insee for c in same):  # a delegated commune named like its commune
+                same.append(commune)
+                spellings.add(key, full)
+        return groups, spellings
+
+    def _index_commune_names(
+        self, groups: dict[str, list[Commune]], spellings: _Spellings, heads: dict[str, list[Commune]]
+    ) -> None:
+        """Each name's entry (a head word's when it is one) under its spellings; ``commune_entries`` keeps
+        the communes hidden behind a region or département of the same name ("Vienne")."""
+        named_heads = {head: None for head in heads if head not in self.common_words and head not in STOP_WORDS}
+        for head in named_heads:
+            spellings.add(head, head)
+        # one name at a time (its entry is dropped once indexed), names first, then head words alone
+        hidden: dict[str, Entry] = {}
+        for key in [*groups, *(head for head in named_heads if head not in groups)]:
+            if key in named_heads:
+                entry = self._head_entry(key, groups.get(key, []), heads[key])
+            else:
+                entry = self._commune_entry(groups[key])
+            self._index_spellings(key, entry, groups, spellings.of(key))
+            if self._hidden(key):
+                hidden[key] = entry
+        self.commune_entries = {k: e for k, e in hidden.items() if self._hidden(k)}
+
+    def _hidden(self, key: str) -> bool:
+        """A region, département or outside place holds the name (a commune's name never turns back)."""
+        return key in self.names and self.names[key].priority < Priority.COMMUNE
 
     def _index_commune_codes(self, commune: Commune) -> None:
         """A current commune or arrondissement by INSEE code, postal codes and map cell."""
@@ -221,11 +263,11 @@ class PlaceTables:
         if commune.lat is not None and commune.lon is not None:
             self._points[self._cell(commune.lat, commune.lon)].append(commune)
 
-    def _index_spellings(self, key: str, entry: Entry, groups: dict[str, list[Commune]], spellings: set[str]) -> None:
+    def _index_spellings(self, key: str, entry: Entry, groups: dict[str, list[Commune]], spellings: list[str]) -> None:
         """One name's entry under each way it is written, with and without its article."""
         for full in sorted(spellings):
             many = len(groups.get(key, ())) > 1 and full == key and entry.how == "nom"
-            bare = [c for c in groups[key] if fold(c.name) == key] if many else []
+            bare = [c for c in groups[key] if _fold(c.name) == key] if many else []
             if bare and len(bare) < len(groups[key]):
                 # "Langon" without its article is not "Le Langon"; "au Lamentin" may be either
                 self._add_commune_key(full, self._commune_entry(bare), stripped=False)
@@ -238,7 +280,7 @@ class PlaceTables:
         """Names of merged communes, to their current commune ("Cherbourg-Octeville")."""
         for former in self.snapshot.lieux.former_names:
             current = self.communes_by_insee.get(former.insee)
-            key = fold(former.name)
+            key = _fold(former.name)
             if current is not None and key not in self.names:
                 self._add_commune_key(
                     key, Entry(self._commune_ref(current), priority=Priority.COMMUNE, how="ancien_nom"), stripped=False
@@ -272,7 +314,7 @@ class PlaceTables:
         name = place.code if place.target is Target.HORS_CHAMP else label_name
         label = (
             f"{label_name} ({place.code})"
-            if place.target is Target.HORS_CHAMP and fold(label_name) != fold(place.code)
+            if place.target is Target.HORS_CHAMP and _fold(label_name) != _fold(place.code)
             else label_name
         )
         return PlaceRef("outside", name, label=label)
@@ -286,7 +328,7 @@ class PlaceTables:
             how = NAMED_HOW.get(place.list_name, "nom")
             priority = KIND_PRIORITY[ref.kind]
             for name in place.names:
-                folded = fold(name)
+                folded = _fold(name)
                 for key, stripped in ((folded, False), (strip_article(folded), True)):
                     self._add_named(
                         key, Entry(ref, priority=priority, stripped=stripped, how=how, weak=how == "gentile")
@@ -328,7 +370,7 @@ class PlaceTables:
         for country in self.snapshot.lieux.countries:
             ref = PlaceRef("outside", country.name, label=country.name)
             for name in (country.name, *country.aliases):
-                folded = fold(name)
+                folded = _fold(name)
                 for key, stripped in ((folded, False), (strip_article(folded), True)):
                     if key and key not in self.names and key not in STOP_WORDS:
                         entry = Entry(ref, priority=Priority.OUTSIDE, stripped=stripped, how="pays")
@@ -437,7 +479,9 @@ class PlaceTables:
         ranked = sorted(communes, key=lambda c: -c.population)
         kept = [ranked[k] for k in pick_by_size([c.population for c in ranked])]
         top = kept[0]
-        how = "tete" if head is not None and fold(top.name) != head and strip_article(fold(top.name)) != head else "nom"
+        how = (
+            "tete" if head is not None and _fold(top.name) != head and strip_article(_fold(top.name)) != head else "nom"
+        )
         if len(kept) == 1 or len({c.region for c in kept}) == 1:
             return Entry(self._commune_ref(top), priority=Priority.COMMUNE, how=how)
         return Entry(None, tuple(self._commune_ref(c) for c in kept), priority=Priority.COMMUNE, how=how)
