@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.schema import Field, Problem, Validator
-from bot.yamlpos import Pos, PosDict, YamlSyntaxError, empty_mapping, load_yaml
+from bot.yamlfile import read_yaml_file
+from bot.yamlpos import Pos, PosDict, empty_mapping
 
 __all__ = ["Config", "ConfigError", "load_config"]
 
@@ -157,29 +158,12 @@ def load_config(path: str | Path = "config.yaml") -> Config:
             database=base / "data/cep-bot.sqlite3",
             hash_key_file=base / "data/hash.key",
         )
-    content = path.read_bytes()
-    try:
-        text = content.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = content[: exc.start].count(b"\n") + 1
-        raise ConfigError(
-            [
-                Problem(
-                    name,
-                    line,
-                    1,
-                    "caractère illisible (le fichier n'est pas en UTF-8)",
-                    "enregistrez le fichier en UTF-8",
-                )
-            ]
-        ) from None
-    try:
-        raw = load_yaml(text)
-    except YamlSyntaxError as exc:
-        raise ConfigError([Problem(name, exc.pos.line, exc.pos.column, exc.message, exc.hint)]) from None
-    if raw is None:  # empty, or only comments: every setting takes its default
-        raw = empty_mapping()
-    v = Validator(name, text.splitlines())
+    read = read_yaml_file(path, name, "remettez le fichier config.yaml livré avec le projet")
+    if isinstance(read, Problem):
+        raise ConfigError([read])
+    # empty, or only comments: every setting takes its default
+    raw = empty_mapping() if read.data is None else read.data
+    v = Validator(name, read.lines)
     data: dict[str, Any] = v.obj(raw, SCHEMA, Pos(1, 1), "") or {}
     _refuse_secrets(v, raw)
     vpos = getattr(raw, "value_pos", {})

@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -197,10 +198,9 @@ class _Reader:
         if not isinstance(text, str) or not text.strip():
             self.error(where or data.pos, f"« {key} » : un motif (texte entre apostrophes) est attendu", REGEX_HINT)
             return r"(?!)"
-        try:
-            re.compile(text.replace(JOBS_PLACEHOLDER, jobs or "x"))
-        except re.error as exc:
-            self.error(where, f"motif invalide : {exc.msg}", REGEX_HINT)
+        problem = _regex_problem(text.replace(JOBS_PLACEHOLDER, jobs or "x"))
+        if problem is not None:
+            self.error(where, f"motif invalide : {problem}", REGEX_HINT)
             return r"(?!)"
         return text
 
@@ -347,6 +347,21 @@ def read_language(knowledge: Path, problems: list[Problem], hasher: Any | None =
             step(data)
     values["lemmas"] = MappingProxyType(_lemmas(reader))
     return Language(**values)
+
+
+# Every check compiles the few hundred patterns of knowledge/langue/, more than re's own cache keeps:
+# a reload or a check after an edit would compile them all again (most of a check's time).
+PATTERNS_REMEMBERED = 4096
+
+
+@lru_cache(maxsize=PATTERNS_REMEMBERED)
+def _regex_problem(pattern: str) -> str | None:
+    """Why ``pattern`` does not compile (re's message), or None when it does."""
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return exc.msg
+    return None
 
 
 def _lemmas(reader: _Reader) -> dict[str, str]:

@@ -36,9 +36,9 @@ from enum import Enum
 from pathlib import Path
 from typing import Any
 
-from bot.kb.files import read_yaml_file
 from bot.schema import Checked, Field, Problem, Validator
 from bot.textnorm import fold
+from bot.yamlfile import read_yaml_file
 from bot.yamlpos import Pos, YamlSyntaxError, load_yaml
 
 __all__ = [

@@ -26,7 +26,6 @@ from urllib.parse import urlsplit
 
 from rapidfuzz import process, utils
 
-from bot.kb.files import read_yaml_file
 from bot.kb.guides import (
     CONVERSATION_FILE,
     CONVERSATION_SCHEMA,
@@ -62,6 +61,7 @@ from bot.kb.model import (
 from bot.kb.sections import Built, ExtraSection, extra_sections
 from bot.schema import Checked, Field, Problem, Validator
 from bot.textnorm import fold
+from bot.yamlfile import read_yaml_file
 from bot.yamlpos import Pos, empty_mapping
 
 __all__ = ["CheckReport", "KnowledgeError", "check_knowledge", "load_knowledge"]

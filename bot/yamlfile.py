@@ -1,8 +1,9 @@
-"""Reading one YAML file of the knowledge, or the problem that stops it, as staff must see it.
+"""Reading one YAML file staff edit, or the problem that stops it, as they must see it.
 
-Shared by the checker's sections (:mod:`bot.kb.load`, :mod:`bot.kb.lieux`): a missing file, bytes
-that are not UTF-8 (with the line of the first bad byte) and broken YAML (with the line, the column
-and what to write instead) each come back as one :class:`~bot.schema.Problem`.
+Shared by the knowledge checker (:mod:`bot.kb.load`, :mod:`bot.kb.lieux`) and the configuration
+(:mod:`bot.config`): a missing file, bytes that are not UTF-8 (with the line of the first bad byte)
+and broken YAML (with the line, the column and what to write instead) each come back as one
+:class:`~bot.schema.Problem`.
 """
 
 from __future__ import annotations
