@@ -25,9 +25,6 @@ from __future__ import annotations
 import enum
 import math
 import re
-import sys
-import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
@@ -35,229 +32,93 @@ from typing import TYPE_CHECKING
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from bot.kb.lieux import NamedPlace, Target
-from bot.nlu.place_abbrev import SHORT_JOINS, AbbreviationIndex
-from bot.nlu.place_lists import HEAD_CONNECTORS, PhraseSet, head_groups, pick_by_size
-from bot.textnorm import fold, strip_article
+from bot.nlu.place_abbrev import SHORT_JOINS
+from bot.nlu.place_accept import (
+    LEVEL_NONE,
+    LEVEL_PREPOSITION,
+    LEVEL_RESIDENCE,
+    Evidence,
+    area_strength,
+    commune_strength,
+)
+from bot.nlu.place_index import PlaceTables
+from bot.nlu.place_lists import PhraseSet, pick_by_size
+from bot.nlu.place_model import (
+    COMPOUND_MAX_POP,
+    CONF_ARRONDISSEMENT_ONLY,
+    CONF_CONSISTENT,
+    CONF_FIX_PER_EDIT,
+    CONF_HEAD,
+    CONF_KNOWN,
+    CONF_LOCATION,
+    CONF_NAME,
+    CONF_NAME_WEAK,
+    CONF_NAME_WEAKEST,
+    CONF_POSTAL,
+    CONF_REFINED,
+    CONFIRM_BELOW,
+    EMPTY,
+    FAIR,
+    FIX_HOWS,
+    FUZZY_MIN_LETTERS,
+    FUZZY_MIN_LETTERS_AREA,
+    HOW_CONFIDENCE,
+    LARGE_TOWN,
+    LOOSE_STRENGTH,
+    MIDSIZE_TOWN,
+    POOL_CACHE_SIZE,
+    SHORT_FUZZY_MIN_POP,
+    STATUS_NUMBER_STRENGTH,
+    STRENGTH_PER_EDIT,
+    STRONG,
+    VIENNE_TOWN_MIN_POP,
+    WEAK_STRENGTH,
+    Entry,
+    PlaceRef,
+    PlaceResult,
+    Priority,
+)
+from bot.nlu.place_text import (
+    AREA_PREPS,
+    ARTICLES,
+    COUNTRY_JOINS,
+    DATE_ARTICLES,
+    DATE_PREV,
+    DE_WORDS,
+    DEP_PLACE_PREV,
+    DEP_PREV,
+    DIGIT_WORDS,
+    FILLER,
+    IN_WORDS,
+    LANDMARK,
+    NAME_JOINS,
+    NOT_DEP_PREV,
+    NOT_PLACES,
+    ORIGIN,
+    PAST,
+    PLACE_HEADS,
+    PLACE_NOUNS,
+    PLACE_PREPS,
+    PRESENT,
+    RESIDENCE,
+    SKIPPABLE,
+    STATUS_PREV,
+    STOP_WORDS,
+    UNIT_WORDS,
+    WORK,
+    Tokens,
+    tokenize,
+    tokenize_full,
+)
+from bot.textnorm import strip_article
 
 if TYPE_CHECKING:
     from bot.kb.model import Commune, Snapshot
 
-__all__ = ["PlaceIndex", "PlaceRef", "PlaceResult"]
+__all__ = ["CONFIRM_BELOW", "PlaceIndex", "PlaceRef", "PlaceResult"]
 
+_tokenize = tokenize  # understand.py reads words with the place reader's tokenizer
 
-@dataclass(frozen=True, slots=True)
-class PlaceRef:
-    """A place the person may mean."""
-
-    kind: str  # "region", "departement", "commune", "outside"
-    name: str
-    region: str | None = None
-    departement: str | None = None
-    commune: str | None = None
-    population: int = 0
-    postal_code: str | None = None
-    label: str = ""  # for buttons: "Saint-Denis (93)"
-
-
-@dataclass(frozen=True, slots=True)
-class PlaceResult:
-    """What the finder understood: one place, several candidates, or nothing."""
-
-    place: PlaceRef | None = None
-    candidates: tuple[PlaceRef, ...] = ()
-    how: str | None = None  # nom, tete, code_postal, numero, faute, gentile, lieu_connu, deux_lieux...
-    span: tuple[int, int] | None = None  # folded-token span of the match
-    matched: str = ""
-    confidence: float = 0.0  # how sure the place is right (0..1); 0 when nothing or a choice
-    roles: tuple[str, ...] = ()  # with candidates of "deux_lieux": "domicile" / "travail" for each
-
-    @property
-    def confirm(self) -> bool:
-        """One place, but not sure enough: the bot asks the person to confirm it."""
-        return self.place is not None and self.confidence < CONFIRM_BELOW
-
-    @property
-    def outside(self) -> bool:
-        return self.place is not None and self.place.kind == "outside"
-
-    @property
-    def found(self) -> bool:
-        return self.place is not None or bool(self.candidates)
-
-
-_EMPTY = PlaceResult()
-
-# Confidence of a reading, by how it was found; below CONFIRM_BELOW the bot asks to confirm.
-CONFIRM_BELOW = 0.75
-CONF_POSTAL = 0.98
-CONF_LOCATION = 0.98  # a shared Telegram location
-CONF_NAME = 0.95
-CONF_NAME_WEAK = 0.8  # a name accepted on weaker evidence (strength below _STRONG)
-CONF_NAME_WEAKEST = 0.6  # a name accepted on little evidence (strength below _FAIR)
-CONF_KNOWN = 0.9  # a name of knowledge/lieux/ (other name, well-known place, country)
-CONF_FORMER = 0.85
-CONF_NUMBER = 0.9
-CONF_HEAD = 0.7  # "Brive" for Brive-la-Gaillarde: asked to confirm
-CONF_DEMONYM = 0.7
-CONF_FIX = 0.65  # a spelling mistake corrected, one edit
-CONF_ABBREV = 0.8  # "Clermont-Fd", "Vitry s/ Seine": one name fits
-CONF_PREFIX = 0.65  # "Stras", "Montpel'": asked to confirm
-CONF_CONSISTENT = 0.15  # a region or département named beside the place and agreeing with it
-_FIX_HOWS = frozenset(("faute", "abrev", "debut"))  # readings that replace the exact mentions they cover
-CONF_FIX_PER_EDIT = 0.15
-CONF_REFINED = 0.05  # a consistent second mention ("Valence, dans la Drôme") adds this
-CONF_ARRONDISSEMENT_ONLY = 0.9  # "dans le 19e": only Paris has one
-_STRONG = 3.0
-_FAIR = 2.5
-_HOW_CONFIDENCE = {
-    "nom": CONF_NAME,
-    "tete": CONF_HEAD,
-    "ancien_nom": CONF_FORMER,
-    "gentile": CONF_DEMONYM,
-    "autre_nom": CONF_KNOWN,
-    "lieu_connu": CONF_KNOWN,
-    "pays": CONF_KNOWN,
-    "numero": CONF_NUMBER,
-    "faute": CONF_FIX,
-    "abrev": CONF_ABBREV,
-    "debut": CONF_PREFIX,
-    "code_postal": CONF_POSTAL,
-}
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-ARTICLES = _words("le la les l")
-# Words after which a name is expected to be a place (weak evidence).
-PLACE_PREPS = _words(
-    "a au aux sur vers dans en pres proche chez habite habites habitons habitez habitent vis vit vivons "
-    "reside residons residez residant residante base basee bases basees situe situee secteur cote coin "
-    "region departement commune ville agglo agglomeration banlieue metropole"
-)
-# Verbs of residence and origin: "j'habite (à) X", "je vis à X", "je suis de X".
-RESIDENCE = _words(
-    "habite habites habitons habitez habitent habitant habitante vis vit vivons vivez vivent vivant reside "
-    "residons residez resident residant residante demeure demeurons installe installee installes installees "
-    "domicilie domiciliee base basee bases basees situe situee loge logee"
-)
-ORIGIN = _words("suis sommes viens venons originaire originaires natif native ne nee")
-# Nouns after which "de X" names a place: "la mairie de Rennes", "la banlieue de Lyon".
-PLACE_NOUNS = _words(
-    "ville commune mairie region departement secteur coin agglo agglomeration banlieue metropole environs "
-    "alentours cote pres proche loin centre nord sud est ouest bassin pays prefecture hopital chu gare "
-    "quartier campagne peripherie communaute arrondissement canton"
-)
-# Nouns directly followed by the name: "ville Rennes", "région Bretagne".
-PLACE_HEADS = _words("ville commune region departement dept dpt secteur agglo metropole")
-# Area (region, département) context: "dans le Lot", "en Creuse", "du Nord".
-AREA_PREPS = _words("dans en departement region du sur vers a au habite vis vit reside coin secteur pres proche")
-# "à côté de X", "près de X", "vers X": X is a landmark rather than where one lives.
-LANDMARK = _words("cote pres proche loin vers autour environs alentours limite frontiere direction")
-WORK = _words(
-    "bosse bossons travaille travaillons taffe taff boulot job taf travail emploi poste mission missions stage boite "
-    "entreprise"
-)
-PAST = _words(
-    "avant ancien ancienne anciennement etais etait etions grandi ne nee originaire autrefois quitte demenage vivais "
-    "habitais"
-)
-PRESENT = _words("maintenant aujourd actuellement desormais depuis dorenavant")
-# Before a number, words that make it a département ("dans le 29", "département 13").
-DEP_PREV = _words("le du departement departements dept dpt dep depart l")
-# A status just before a number that ends the message: "salarié 29", "auto-entrepreneur, 13".
-STATUS_PREV = frozenset(
-    [
-        "salarie",
-        "salariee",
-        "salaries",
-        "salariees",
-        "cdi",
-        "cdd",
-        "interim",
-        "interimaire",
-        "independant",
-        "independante",
-        "auto",
-        "entrepreneur",
-        "entrepreneuse",
-        "autoentrepreneur",
-        "microentrepreneur",
-        "freelance",
-        "artisan",
-        "artisane",
-        "commercant",
-        "commercante",
-        "cadre",
-        "fonctionnaire",
-        "agent",
-        "chomage",
-        "chomeur",
-        "chomeuse",
-        "emploi",
-        "apprenti",
-        "apprentie",
-        "alternant",
-        "alternante",
-        "liberal",
-        "liberale",
-        "rqth",
-    ]
-)
-# Before a number, words that make it an age, a duration or a count.
-NOT_DEP_PREV = _words(
-    "ai a as avons avez ont depuis pendant durant de des environ plus moins pres fois sur x par ou et les mes "
-    "tes ses nos vos leurs ces entre bac niveau age agee ans n no numero tel siret siren echelon indice "
-    "categorie grade coefficient cat classe code sommes etes sont etions serons etaient"
-)
-# After a number, words that make it anything but a place.
-UNIT_WORDS = _words(
-    "an ans annee annees mois jour jours j semaine semaines sem heure heures h hr min minute minutes "
-    "enfant enfants gosses gamins fois euro euros eur e k ke keur km kilometres pourcent pct salarie salaries "
-    "personne personnes employes collegues ans000 000 smic brut net nets bruts points pts printemps balais "
-    "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre er eme e ieme "
-    "ados ado filles fils bebes petits kilos kg m2 metres cdd cdi contrats postes boulots jobs ecoles fois "
-    "candidatures entretiens refus reponses rdv rendez x"
-)
-DIGIT_WORDS = {
-    "zero": "0",
-    "un": "1",
-    "deux": "2",
-    "trois": "3",
-    "quatre": "4",
-    "cinq": "5",
-    "six": "6",
-    "sept": "7",
-    "huit": "8",
-    "neuf": "9",
-}
-_STOP = _words(
-    "a au aux le la les l un une des de du d et ou je j tu il elle on nous vous ils elles me m te t se s "
-    "mon ma mes ton ta tes son sa ses en y ne n pas plus que qu qui quoi est suis es sommes etes sont "
-    "ai as avons avez ont ce c cette ces pour par sur dans avec sans chez vers mais donc or ni car si "
-    "oui non bonjour salut merci svp stp bonsoir hello coucou cep ok"
-)
-# Words that may surround a name in a message that is nothing but the place ("moi c'est Lyon").
-FILLER = _words(
-    "bonjour salut bonsoir hello coucou merci svp stp slt bjr cc re je j suis jsuis chui moi c est ca "
-    "j habite habites habitons vis vit a au aux en dans le la les l sur pres de du d vers oui non voila "
-    "ici ville commune region departement dept secteur coin on nous sommes ma mon mes chez nous perso "
-    "actuellement maintenant aujourd hui toujours alors bah ben euh hein donc sinon svp merci beaucoup "
-    "ok okay dacc daccord vivons reside"
-)
-# Words never corrected into a place: frequent in messages, absent from the dictionary.
-NOT_PLACES = _words(
-    "france travail master masters manager freelance freelances startup burnout burn bonjour bonsoir "
-    "salariee salaries salariees merci jsuis reconversion entretien accompagnement conseiller conseillere "
-    "formation formations interimaire interim alternance alternant alternante apprenti apprentie "
-    "informatique auto entrepreneur entrepreneuse micro independant independante fonctionnaire "
-    "contractuel contractuelle handicap handicape rqth chomage chomdu chomeur chomeuse demandeur "
-    "demandeuse emploi boulot taff dispositif dispositifs conseil evolution professionnelle cadres "
-    "teletravail visio telephone quelqu quelque pourrais voudrais aimerais souhaiterais "
-    "franchement actuellement vraiment comment combien pourquoi quand"
-)
 _ARM_NUMBER = r"(\d{1,2}|[ivx]{1,5})"
 _ARM_SUFFIX = r"(?:e|eme|ieme|er|ere|em|me|eme)"
 _ARM = re.compile(rf"\b(paris|lyon|marseille) {_ARM_NUMBER} ?(?:{_ARM_SUFFIX})?(?: arrondissement| arr| arrdt)?\b")
@@ -272,101 +133,28 @@ _BARE_ARM = re.compile(
     r"\b(?:dans|au|du|sur|le|j habite|je vis) (?:le )?(\d{1,2}) ?(?:e|eme|ieme|em|me)\b(?: arrondissement| arr| arrdt)?"
 )
 _POSTAL = re.compile(r"^(?:\d{5}|2[ab]\d{3})$")
-# Role adjustments of moving verbs ("déménagé de X à Y"): X is the past, Y the present.
+# A second place of another region this close to the first one in score is asked about.
 _TWO_PLACES_MARGIN = 1.0
-_SOLID_HOWS = frozenset(
-    ("nom", "ancien_nom", "autre_nom", "lieu_connu", "numero")
-)  # a second place this close to the first one in score is asked about
+# Readings sure enough to be offered beside another place (not demonyms, corrections or short forms).
+_SOLID_HOWS = frozenset(("nom", "ancien_nom", "autre_nom", "lieu_connu", "numero"))
+_REFINE_MARGIN = 1.5  # a more precise mention this much weaker than the primary one still refines it
+# Role adjustments of moving verbs ("déménagé de X à Y"): X is the past, Y the present.
 _MOVED_FROM = -1.5
 _MOVED_TO = 1.25
-_SKIPPABLE = frozenset(
-    ["a", "au", "aux", "en", "dans", "sur", "de", "d", "du", "des", "le", "la", "les", "l", "pres", "vers"]
-)
-_MAX_SKIPPED = 2
-_COUNTRY_JOINS = frozenset(("en", "au", "aux"))
-_COMPOUND_MAX_POP = 20000  # a smaller commune's name beside an unknown capitalised word is part of a longer name
-_HYPHENS = frozenset(("-", "\u2010", "\u2011"))
-# Words that join the parts of a longer name ("Val d'Europe", "Saint-Truc-sur-Mer").
-_NAME_JOINS = frozenset(["de", "d", "du", "des", "sur", "sous", "en", "les", "lez", "aux", "la", "le", "l"])
-_CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]\n/]|\s-\s")
-_FAR_KM = 30.0
-_FUZZY_MIN_POP = 2000  # communes smaller than this are not corrected into
-_FUZZY_MIN_LETTERS = 6  # shorter names are corrected into only when the town is large
-_FUZZY_MIN_LETTERS_AREA = 4  # never correct into a name shorter than this
-_SHORT_FUZZY_MIN_POP = 20000  # a short name ("Nantes", "Lyon") may be corrected into above this size
-_KIND_ORDER = {"commune": 0, "departement": 1, "region": 2, "outside": 3}
-_KIND_PRIORITY = {"region": 0, "departement": 2, "outside": 3, "commune": 4}
-_COMMUNE_PRIORITY = 4
-_NAMED_HOW = {"gentiles": "gentile", "autres_noms": "autre_nom", "lieux": "lieu_connu"}
-_NAMED_HOWS = frozenset(("autre_nom", "lieu_connu"))
-_NAMED_POPULATION = 20000
-_PREFIX_MIN_POP = 40000  # "Stras", "Montpel": only large towns are read from the start of their name  # a name of knowledge/lieux/ is as sure as the name of a sizeable town
-_WEAK_STRENGTH = 2.25
-_AREA_POPULATION = 100000  # a known place spread over a département or region counts as this large  # a demonym loses to any real place name
-
-
-@dataclass(slots=True)
-class _Tokens:
-    words: list[str]
-    capitals: list[bool]
-    clause_start: list[bool]
-    hyphen_before: list[bool] = field(default_factory=list)  # written "X-word": part of a compound
-
-
-def _tokenize_full(text: str) -> _Tokens:
-    """Folded words, whether each was written with a capital, and whether it starts a clause."""
-    words: list[str] = []
-    capitals: list[bool] = []
-    starts: list[bool] = []
-    hyphens: list[bool] = []
-    last_end = 0
-    for match in re.finditer(r"[^\W_]+", text):
-        raw = match.group()
-        folded = fold(raw)
-        if not folded:
-            continue
-        gap = text[last_end : match.start()]
-        last_end = match.end()
-        new_clause = not words or bool(_CLAUSE_BREAK.search(gap))
-        capital = (unicodedata.category(raw[0]) == "Lu" and not raw.isupper()) or (raw.isupper() and len(raw) > 1)
-        hyphen = bool(words) and gap in _HYPHENS
-        for k, part in enumerate(folded.split()):
-            words.append(part)
-            capitals.append(capital and k == 0)
-            starts.append(new_clause and k == 0)
-            hyphens.append(hyphen and k == 0)
-    return _Tokens(words, capitals, starts, hyphens)
-
-
-def _tokenize(text: str) -> tuple[list[str], list[bool]]:
-    """Folded words and, for each, whether it was written with a capital letter."""
-    tokens = _tokenize_full(text)
-    return tokens.words, tokens.capitals
-
-
-def _context_words(snapshot: Snapshot) -> frozenset[str]:
-    """Ordinary words of knowledge/lieux/contexte.yaml (never read as, or corrected into, a place)."""
-    return frozenset(fold(w) for w in snapshot.lieux.context.common_words if fold(w))
-
-
-@dataclass(slots=True)
-class _Entry:
-    ref: PlaceRef | None  # None when ambiguous
-    candidates: tuple[PlaceRef, ...] = ()
-    priority: int = 0  # region 0, ambiguous alias 1, departement 2, outside 3, commune 4
-    stripped: bool = False  # reached by dropping a leading article ("havre")
-    common: bool = False  # also an ordinary French word
-    how: str = "nom"  # nom, tete (head word), ancien_nom, gentile, autre_nom, lieu_connu, pays
-    weak: bool = False  # a demonym: weaker evidence than a name
-    shadowed: bool = False  # compound names of comparable size start with this name: confirm
-
-    @property
-    def top(self) -> PlaceRef:
-        return self.ref if self.ref is not None else self.candidates[0]
-
-    @property
-    def area(self) -> bool:
-        return self.priority < 4
+_MAX_SKIPPED = 2  # a context phrase may be separated from the name by a preposition and an article
+_FAR_KM = 30.0  # a shared location farther than this from every commune is outside France
+_SEARCH_CELLS = 2  # the nearest commune is searched this many cells around the point (> _FAR_KM)
+_EARTH_RADIUS_KM = 6371.0
+_MAX_TEXT = 4096  # longer messages are read up to this many characters
+# Role of a mention: where the person lives scores higher than where they work, used to live, or a landmark.
+_ROLE_WINDOW = 6  # words looked at before the mention, within its clause
+_NEAR_WINDOW = 3  # words just before the mention ("à côté de X")
+_ROLE_HOME = 1.0
+_ROLE_WORK = -1.0
+_ROLE_PAST = -0.75
+_ROLE_PRESENT = 0.25
+_ROLE_LANDMARK = -0.75
+_KIND_ORDER = {"commune": 0, "departement": 1, "region": 2, "outside": 3}  # from the most precise
 
 
 class Role(enum.Flag):
@@ -383,7 +171,7 @@ class Role(enum.Flag):
 class _Mention:
     start: int
     end: int
-    entry: _Entry
+    entry: Entry
     key: str
     how: str
     strength: float
@@ -397,355 +185,22 @@ class _Mention:
 
 
 @dataclass
-class PlaceIndex:
-    """Indexes of one snapshot's places."""
+class PlaceIndex(PlaceTables):
+    """Reads the place in a message from the tables of one snapshot's places."""
 
     snapshot: Snapshot = field(repr=False)
 
     def __post_init__(self) -> None:
-        snap = self.snapshot
-        self.common_words = snap.lieux.place_words | _context_words(snap)
-        self.near_words = snap.lieux.near_words
-        self.names: dict[str, _Entry] = {}
-        self.postal: dict[str, list[Commune]] = defaultdict(list)
-        self.communes_by_insee: dict[str, Commune] = {}
-        self.outside_prefixes: list[tuple[str, PlaceRef]] = []
-        # every commune (current, delegated, associated) by folded name: homonyms filtered by area
-        self.homonyms: dict[str, list[Commune]] = defaultdict(list)
-        context = snap.lieux.context
-        self.not_after = PhraseSet.of(context.not_after)
-        self.idioms = PhraseSet.of(context.idioms)
-        self.move_from = PhraseSet.of(context.move_from)
-        self.move_to = PhraseSet.of(context.move_to)
-        self.work_phrases = PhraseSet.of(context.work)
-        self.home_phrases = PhraseSet.of(context.home)
-        self._index_areas()
-        self._index_communes()
-        self._index_named()
-        self._index_countries()
-        # first words of names of several words ("porte" of "porte maillot"); one-word names are keys
-        self.first_words = frozenset(sys.intern(key.partition(" ")[0]) for key in self.names if " " in key)
-        self.max_words = min(8, max(len(key.split()) for key in self.names))
-        self._index_fuzzy()
-        fold.cache_clear()  # the names folded while building would otherwise stay cached
-        big = [
-            key
-            for key, entry in self.names.items()
-            if entry.ref is not None
-            and entry.ref.kind == "commune"
-            and entry.how == "nom"
-            and entry.top.population >= _PREFIX_MIN_POP
-        ]
-        self.abbreviations = AbbreviationIndex.build(
-            (
-                k
-                for k, e in self.names.items()
-                if not e.stripped and e.how in ("nom", "lieu_connu", "autre_nom") and not e.weak
-            ),
-            big,
-        )
-
-    def _region_ref(self, code: str) -> PlaceRef:
-        region = self.snapshot.regions[code]
-        return PlaceRef("region", region.name, region=code, label=region.name)
-
-    def _add(self, key: str, entry: _Entry) -> None:
-        if not key:
-            return
-        # a name of several words is an ordinary phrase only for communes ("entre deux")
-        entry.common = self._is_common(key) and " " not in strip_article(key)
-        old = self.names.get(key)
-        if (
-            old is None
-            or (old.stripped and not entry.stripped)
-            or (old.stripped == entry.stripped and entry.priority < old.priority)
-        ):
-            self.names[key] = entry
-
-    def _add_all(
-        self, names: Iterable[str], ref: PlaceRef | None, priority: int, candidates: tuple[PlaceRef, ...] = ()
-    ) -> None:
-        for name in names:
-            folded = fold(name)
-            for key, stripped in ((folded, False), (strip_article(folded), True)):
-                self._add(key, _Entry(ref, candidates, priority, stripped))
-                # "pays de la loire" is also written "pays de loire"
-                inner = re.sub(r" (?:de la|de l|du|des) ", " de ", f" {key} ").strip()
-                if inner != key and " " in inner:
-                    self._add(inner, _Entry(ref, candidates, priority, True))
-
-    def _index_areas(self) -> None:
-        snap = self.snapshot
-        for code, region in snap.regions.items():
-            ref = self._region_ref(code)
-            self._add_all((region.name, *region.aliases), ref, 0)
-        for alias in snap.ambiguous_aliases:
-            cands = tuple(self._region_ref(code) for code in alias.regions if code in snap.regions)
-            self._add_all((alias.alias,), None, 1, cands)
-        for code, dep in snap.departements.items():
-            self._add_all((dep.name, *dep.aliases), self._dep_ref(code), 2)
-        for out in snap.outside:
-            out_ref = PlaceRef("outside", out.name, label=out.name)
-            self._add_all((out.name, *out.aliases), out_ref, 3)
-            self.outside_prefixes.extend((prefix, out_ref) for prefix in out.postal_prefixes)
-        self.outside_prefixes.sort(key=lambda item: -len(item[0]))
-
-    def _index_communes(self) -> None:
-        """Communes by name (delegated and associated ones too), head words, former names."""
-        groups: dict[str, list[Commune]] = defaultdict(list)
-        spellings: dict[str, set[str]] = defaultdict(set)  # stripped name -> names as written
-        self._points: dict[tuple[int, int], list[Commune]] = defaultdict(list)
-        for commune in self.snapshot.communes:
-            if commune.kind in ("COM", "ARM"):
-                self.communes_by_insee.setdefault(commune.insee, commune)
-                for code in commune.postal_codes:
-                    self.postal[code].append(commune)
-                if commune.lat is not None and commune.lon is not None:
-                    self._points[self._cell(commune.lat, commune.lon)].append(commune)
-            if commune.kind == "ARM" or not commune.region:
-                continue
-            full = fold(commune.name)
-            key = strip_article(full)  # "Le Lamentin" and "Lamentin" are homonyms
-            same = groups[key]
-            if not any(c.insee == commune.insee for c in same):  # a delegated commune named like its commune
-                same.append(commune)
-                spellings[key].add(full)
-        self.homonyms = {key: items for key, items in groups.items() if len(items) > 1}  # single ones: their entry
-        self.commune_entries: dict[str, _Entry] = {}
-        heads = head_groups([(key, c) for key, items in groups.items() for c in items if c.kind != "COMA"])
-        self.head_members: dict[str, list[Commune]] = heads
-        for key, items in groups.items():
-            self.commune_entries[key] = self._commune_entry(items)
-        for head, items in heads.items():
-            if head in self.common_words or head in _STOP:
-                continue
-            self.commune_entries[head] = self._head_entry(head, groups.get(head, []), items)
-            spellings[head].add(head)
-        for key, entry in self.commune_entries.items():
-            for full in sorted(spellings[key]):
-                many = len(groups.get(key, ())) > 1 and full == key and entry.how == "nom"
-                bare = [c for c in groups[key] if fold(c.name) == key] if many else []
-                if bare and len(bare) < len(groups[key]):
-                    # "Langon" without its article is not "Le Langon"; "au Lamentin" may be either
-                    self._add_commune_key(full, self._commune_entry(bare), stripped=False)
-                else:
-                    self._add_commune_key(full, entry, stripped=False)
-            if key not in spellings[key]:
-                self._add_commune_key(key, entry, stripped=True)
-        # keep only the communes hidden behind a region or département of the same name ("Vienne")
-        self.commune_entries = {
-            k: e
-            for k, e in self.commune_entries.items()
-            if k in self.names and self.names[k].priority < _COMMUNE_PRIORITY
-        }
-        self._index_tails(groups, heads)
-        for former in self.snapshot.lieux.former_names:
-            current = self.communes_by_insee.get(former.insee)
-            key = fold(former.name)
-            if current is not None and key not in self.names:
-                self._add_commune_key(
-                    key, _Entry(self._commune_ref(current), priority=4, how="ancien_nom"), stripped=False
-                )
-        for code in self.postal:
-            self.postal[code].sort(key=lambda c: (c.kind != "ARM", -c.population))
-
-    def _named_ref(self, place: NamedPlace) -> PlaceRef | None:
-        snap = self.snapshot
-        label_name = place.names[0]
-        if place.target is Target.COMMUNE:
-            commune = self.communes_by_insee.get(place.code)
-            if commune is None:
-                return None
-            ref = self._commune_ref(commune)
-            label = ref.label if place.list_name != "lieux" else f"{label_name} ({commune.departement})"
-            return PlaceRef("commune", ref.name, ref.region, ref.departement, ref.commune, ref.population, label=label)
-        if place.target is Target.DEPARTEMENT:
-            dep = snap.departements.get(place.code)
-            return (
-                None
-                if dep is None
-                else PlaceRef(
-                    "departement",
-                    label_name,
-                    region=dep.region,
-                    departement=place.code,
-                    label=f"{label_name} ({place.code})",
-                )
-            )
-        if place.target is Target.REGION:
-            return self._region_ref(place.code) if place.code in snap.regions else None
-        name = place.code if place.target is Target.HORS_CHAMP else label_name
-        label = (
-            f"{label_name} ({place.code})"
-            if place.target is Target.HORS_CHAMP and fold(label_name) != fold(place.code)
-            else label_name
-        )
-        return PlaceRef("outside", name, label=label)
-
-    def _index_named(self) -> None:
-        """Demonyms, other names and well-known places of knowledge/lieux/."""
-        for place in self.snapshot.lieux.named:
-            ref = self._named_ref(place)
-            if ref is None:
-                continue
-            how = _NAMED_HOW.get(place.list_name, "nom")
-            priority = _KIND_PRIORITY[ref.kind]
-            for name in place.names:
-                folded = fold(name)
-                for key, stripped in ((folded, False), (strip_article(folded), True)):
-                    self._add_named(
-                        key, _Entry(ref, priority=priority, stripped=stripped, how=how, weak=how == "gentile")
-                    )
-
-    def _add_named(self, key: str, entry: _Entry) -> None:
-        if not key or key in _STOP:
-            return
-        entry.common = self._is_common(key) and " " not in key
-        old = self.names.get(key)
-        if old is None:
-            self.names[key] = entry
-            return
-        clash = old.priority == 4 and old.ref is not None and old.how == "nom" and old.top.region != entry.top.region
-        if clash and not entry.weak and old.ref is not None:
-            # a commune and a known place of another region share the name: the much larger one,
-            # else ask ("Vieux-Port" is Marseille's; "Marigot" is asked about)
-            known = entry.top
-            size = known.population if known.kind == "commune" else (_AREA_POPULATION if known.kind != "outside" else 0)
-            kept = pick_by_size([old.ref.population, size]) if size else (0, 1)
-            if kept == (1,):
-                self.names[key] = entry
-            elif kept != (0,):
-                self.names[key] = _Entry(
-                    None, (old.ref, known), priority=4, stripped=entry.stripped and old.stripped, how=entry.how
-                )
-        elif (old.stripped and not entry.stripped and not clash) or old.how == "tete":
-            self.names[key] = entry
-
-    def _index_countries(self) -> None:
-        for country in self.snapshot.lieux.countries:
-            ref = PlaceRef("outside", country.name, label=country.name)
-            for name in (country.name, *country.aliases):
-                folded = fold(name)
-                for key, stripped in ((folded, False), (strip_article(folded), True)):
-                    if key and key not in self.names and key not in _STOP:
-                        entry = _Entry(ref, priority=3, stripped=stripped, how="pays")
-                        entry.common = self._is_common(key) and " " not in key
-                        self.names[key] = entry
-
-    def _index_fuzzy(self) -> None:
-        # spelling mistakes: names of six letters or more, by (words, length, first or last letter)
-        self._fuzzy: dict[tuple[int, int, str], list[str]] = defaultdict(list)
-        for key, entry in self.names.items():
-            letters = len(key.replace(" ", ""))
-            if entry.stripped or entry.weak or entry.how in ("pays", "tete"):
-                continue
-            short_ok = entry.ref is not None and entry.top.population >= _SHORT_FUZZY_MIN_POP and entry.how == "nom"
-            if letters < _FUZZY_MIN_LETTERS and not short_ok:
-                continue  # short names: only large towns' own names (the word lists are built for those)
-            if letters < _FUZZY_MIN_LETTERS_AREA:
-                continue
-            if not entry.area and entry.top.population < _FUZZY_MIN_POP:
-                continue
-            n = len(key.split())
-            self._fuzzy[(n, len(key), key[0])].append(key)
-            self._fuzzy[(n, len(key), "$" + key[-1])].append(key)
-        self._pool_cache: dict[tuple[int, int, str, str], tuple[str, ...]] = {}
-
-    def _is_common(self, key: str) -> bool:
-        """A name that is also ordinary French: "vers", "la côte", "entre deux"."""
-        if key in self.common_words:
-            return True
-        return key in self.common_words or strip_article(key) in self.common_words
-
-    def _dep_ref(self, code: str) -> PlaceRef:
-        dep = self.snapshot.departements[code]
-        return PlaceRef("departement", dep.name, region=dep.region, departement=code, label=f"{dep.name} ({code})")
-
-    def _add_commune_key(self, key: str, entry: _Entry, *, stripped: bool) -> None:
-        if not key:
-            return
-        existing = self.names.get(key)
-        if existing is not None and existing.priority < 4:
-            # a region, département or outside place of that name: it wins over small communes;
-            # an outside alias only loses to a sizeable French commune
-            if existing.priority == 3 and entry.top.population >= 20000:
-                pass
-            else:
-                return
-        if existing is not None and existing.priority == 4 and (stripped or not existing.stripped):
-            return
-        clone = _Entry(entry.ref, entry.candidates, 4, stripped, how=entry.how, shadowed=entry.shadowed)
-        clone.common = self._is_common(key)
-        self.names[key] = clone
-
-    def _commune_ref(self, commune: Commune) -> PlaceRef:
-        snap = self.snapshot
-        region = snap.regions.get(commune.region)
-        if commune.departement.startswith("97") and region is not None:
-            label = f"{commune.name} ({region.name})"
-        else:
-            label = f"{commune.name} ({commune.departement})"
-        return PlaceRef(
-            "commune",
-            commune.name,
-            region=commune.region,
-            departement=commune.departement,
-            commune=commune.insee,
-            population=commune.population,
-            label=label,
-        )
-
-    def _index_tails(self, groups: dict[str, list[Commune]], heads: dict[str, list[Commune]]) -> None:
-        """ "Jallieu", "Courcouronnes": the second name of a merged commune ("Bourgoin-Jallieu")."""
-        tails: dict[str, list[Commune]] = defaultdict(list)
-        for key, items in groups.items():
-            parts = key.split()
-            if len(parts) == 2 and parts[0] in heads and not HEAD_CONNECTORS & set(parts):
-                tails[parts[1]].extend(c for c in items if c.kind == "COM")
-        for tail, items in tails.items():
-            if (
-                len(tail) < _FUZZY_MIN_LETTERS_AREA
-                or tail in self.names
-                or tail in self.common_words
-                or tail in _STOP
-                or not items
-            ):
-                continue
-            self._add_commune_key(tail, self._commune_entry(items, head=tail), stripped=False)
-
-    def _head_entry(self, head: str, exact: list[Commune], compounds: list[Commune]) -> _Entry:
-        """A head word: its own communes keep it unless a compound name is ten times larger."""
-        everyone = [*exact, *(c for c in compounds if c not in exact)]
-        kept = [everyone[k] for k in pick_by_size([c.population for c in everyone])]
-        if any(c in exact for c in kept):
-            entry = self._commune_entry(exact)
-            entry.shadowed = any(c not in exact for c in kept)  # "Montauban" / Montauban-de-Bretagne
-            return entry
-        return self._commune_entry(kept, head=head)
-
-    def _commune_entry(self, communes: list[Commune], *, head: str | None = None) -> _Entry:
-        """One name's communes: the largest when it dominates or all share a region, else a choice.
-
-        ``head``: the name is the head word of compound names ("brive" -> Brive-la-Gaillarde).
-        """
-        if len(communes) == 1 and head is None:
-            return _Entry(self._commune_ref(communes[0]), priority=4)
-        ranked = sorted(communes, key=lambda c: -c.population)
-        kept = [ranked[k] for k in pick_by_size([c.population for c in ranked])]
-        top = kept[0]
-        how = "tete" if head is not None and fold(top.name) != head and strip_article(fold(top.name)) != head else "nom"
-        if len(kept) == 1 or len({c.region for c in kept}) == 1:
-            return _Entry(self._commune_ref(top), priority=4, how=how)
-        return _Entry(None, tuple(self._commune_ref(c) for c in kept), priority=4, how=how)
+        self._build()
 
     # -- lookup ------------------------------------------------------------------------------
 
     def find(self, text: str) -> PlaceResult:
         """The place named in ``text``, if any (pure, never raises on any string)."""
-        tokens = _tokenize_full(text[:4096])
+        tokens = tokenize_full(text[:_MAX_TEXT])
         words = tokens.words
         if not words:
-            return _EMPTY
+            return EMPTY
         postal = self._postal_code(words)
         if postal is None:
             found = self._arrondissement(words)
@@ -756,8 +211,8 @@ class PlaceIndex:
         firm = [m for m in mentions if not m.loose]
         if (
             not firm
-            or max(m.score for m in firm) < 3.0
-            or max(m.strength for m in firm) < 3.0
+            or max(m.score for m in firm) < STRONG
+            or max(m.strength for m in firm) < STRONG
             or all(m.entry.area for m in firm)
         ):
             mentions.extend(self._shortened(tokens, mentions, prefixes=True) or self._misspelt(tokens, mentions))
@@ -770,7 +225,7 @@ class PlaceIndex:
             return self._with_postal(postal, named)
         if named.found:
             return named
-        return self._bare_arrondissement(words) or _EMPTY
+        return self._bare_arrondissement(words) or EMPTY
 
     # postal codes and arrondissements
 
@@ -912,39 +367,39 @@ class PlaceIndex:
         if article:
             prev, prev2 = prev2, prev3
         if prev in RESIDENCE or prev in PLACE_HEADS:
-            return 2, article
+            return LEVEL_RESIDENCE, article
         if prev in ("a", "au", "aux", "en", "sur", "dans", "vers", "pres", "chez") and (
             prev2 in RESIDENCE or prev2 in ("suis", "sommes", "est", "es", "etes")
         ):
-            return 2, article
-        if prev in ("de", "d", "du", "des") and (prev2 in PLACE_NOUNS or prev2 in ORIGIN or prev2 in RESIDENCE):
-            return 2, article
+            return LEVEL_RESIDENCE, article
+        if prev in DE_WORDS and (prev2 in PLACE_NOUNS or prev2 in ORIGIN or prev2 in RESIDENCE):
+            return LEVEL_RESIDENCE, article
         if prev in PLACE_PREPS:
-            return 1, article
-        return 0, article
+            return LEVEL_PREPOSITION, article
+        return LEVEL_NONE, article
 
     def _role(self, words: list[str], starts: list[bool], start: int) -> float:
         """Where the person lives (+) rather than works, used to live, or a landmark (-)."""
         role = 0.0
         lo = start
-        while lo > 0 and start - lo < 6 and not starts[lo]:
+        while lo > 0 and start - lo < _ROLE_WINDOW and not starts[lo]:
             lo -= 1
         before = words[lo:start]
-        near = words[max(lo, start - 3) : start]
+        near = words[max(lo, start - _NEAR_WINDOW) : start]
         if any(w in RESIDENCE for w in before):
-            role += 1.0
+            role += _ROLE_HOME
         elif any(w in WORK for w in before):
-            role -= 1.0
+            role += _ROLE_WORK
         if any(w in PAST for w in before):
-            role -= 0.75
+            role += _ROLE_PAST
         elif any(w in PRESENT for w in before):
-            role += 0.25
+            role += _ROLE_PRESENT
         if any(w in LANDMARK for w in near):
-            role -= 0.75
+            role += _ROLE_LANDMARK
         return role
 
     def _phrase_before(
-        self, phrases: PhraseSet, words: list[str], start: int, skippable: frozenset[str] = _SKIPPABLE
+        self, phrases: PhraseSet, words: list[str], start: int, skippable: frozenset[str] = SKIPPABLE
     ) -> bool:
         """A phrase just before ``start``, maybe followed by a preposition and an article."""
         k = start
@@ -970,7 +425,7 @@ class PlaceIndex:
             flags |= Role.WORK
         elif self._phrase_before(self.home_phrases, words, start):
             flags |= Role.HOME
-        lo = max(0, start - 3)
+        lo = max(0, start - _NEAR_WINDOW)
         if any(w in LANDMARK for w in words[lo:start]):
             flags |= Role.LANDMARK
         return role, flags
@@ -978,7 +433,7 @@ class PlaceIndex:
     def _whole(self, words: list[str], start: int, end: int) -> bool:
         return all(w in FILLER for w in words[:start]) and all(w in FILLER for w in words[end:])
 
-    def _names(self, tokens: _Tokens) -> list[_Mention]:
+    def _names(self, tokens: Tokens) -> list[_Mention]:
         words, starts = tokens.words, tokens.clause_start
         found: list[_Mention] = []
         taken = [False] * len(words)
@@ -1009,12 +464,12 @@ class PlaceIndex:
                     taken[k] = True
         return found
 
-    def _cancelled(self, tokens: _Tokens, start: int, end: int, idioms: list[tuple[int, int]]) -> bool:
+    def _cancelled(self, tokens: Tokens, start: int, end: int, idioms: list[tuple[int, int]]) -> bool:
         """A name inside an idiom, after "je m'appelle" / "chez", or a piece of a longer name."""
         words = tokens.words
         if any(a <= start and end <= b for a, b in idioms):
             return True
-        if self._phrase_before(self.not_after, words, start, _NAME_JOINS):
+        if self._phrase_before(self.not_after, words, start, NAME_JOINS):
             return True  # "je m'appelle Nancy", "chez Vittel", "rue de la Gare"
         if (
             start > 0
@@ -1031,250 +486,212 @@ class PlaceIndex:
     def _starts_name(self, word: str) -> bool:
         return word in self.first_words or word in self.names
 
-    def _inside_longer_name(self, tokens: _Tokens, start: int, end: int) -> bool:
+    def _inside_longer_name(self, tokens: Tokens, start: int, end: int) -> bool:
         """ "Val d'Europe", "Porte Maillot", "Val Tho": one word of a longer name the index does not know."""
         words, capitals = tokens.words, tokens.capitals
-        n = len(words)
         entry = self.names.get(" ".join(words[start:end]))
         one_word = len(strip_article(" ".join(words[start:end])).split()) == 1
         if not one_word or entry is None or entry.area:
             return False
-        if end + 1 < n and words[end] in _NAME_JOINS and capitals[end + 1] and not tokens.clause_start[end]:
+        if end + 1 < len(words) and words[end] in NAME_JOINS and capitals[end + 1] and not tokens.clause_start[end]:
             return not self._starts_name(words[end + 1])  # "Val d'Europe", not "Rennes en Bretagne"
-        small = entry.top.population < _COMPOUND_MAX_POP
-        after = end < n and capitals[end] and not tokens.clause_start[end] and words[end] not in _STOP
-        if small and after and not self._starts_name(words[end]):
-            return True  # "Val Tho", "Port Marianne"
+        if entry.top.population >= COMPOUND_MAX_POP:
+            return False  # a large town's name is that town's, even beside another name
+        return (
+            self._unknown_name_after(tokens, end)
+            or self._unknown_name_joined_before(tokens, start)
+            or self._unknown_name_before(tokens, start)
+        )
+
+    def _unknown_name_after(self, tokens: Tokens, end: int) -> bool:
+        """ "Val Tho", "Port Marianne": a capitalised word that starts no name follows in the clause."""
+        words = tokens.words
+        return (
+            end < len(words)
+            and tokens.capitals[end]
+            and not tokens.clause_start[end]
+            and words[end] not in STOP_WORDS
+            and not self._starts_name(words[end])
+        )
+
+    def _unknown_name_joined_before(self, tokens: Tokens, start: int) -> bool:
+        """ "Olonne sur Mer": a capitalised word and a joining word before; the name ends a longer one."""
+        words = tokens.words
         prev = start - 1
-        joined = prev > 0 and words[prev] in _NAME_JOINS and words[prev] not in ARTICLES
-        if (
-            small
-            and joined
-            and capitals[prev - 1]
+        joined = prev > 0 and words[prev] in NAME_JOINS and words[prev] not in ARTICLES
+        return (
+            joined
+            and tokens.capitals[prev - 1]
             and words[prev - 1] not in FILLER
             and not self._starts_name(words[prev - 1])
-        ):
-            return True  # "Olonne sur Mer": "Mer" ends a longer name
-        return (
-            small
-            and prev >= 0
-            and capitals[prev]
-            and not tokens.clause_start[prev]
-            and words[prev] not in _STOP
-            and not self._starts_name(words[prev])
-        )  # "Porte Maillot", "Laurent Vienne": a capitalised word before makes one longer name
+        )
 
-    def _accept(self, entry: _Entry, key: str, tokens: _Tokens, start: int, end: int, lead: int) -> float | None:
+    def _unknown_name_before(self, tokens: Tokens, start: int) -> bool:
+        """ "Porte Maillot", "Laurent Vienne": a capitalised word before makes one longer name."""
+        words = tokens.words
+        prev = start - 1
+        return (
+            prev >= 0
+            and tokens.capitals[prev]
+            and not tokens.clause_start[prev]
+            and words[prev] not in STOP_WORDS
+            and not self._starts_name(words[prev])
+        )
+
+    def _accept(self, entry: Entry, key: str, tokens: Tokens, start: int, end: int, lead: int) -> float | None:
         """How sure ``key`` at ``start:end`` is a place (None: it is not)."""
         strength = self._accept_base(entry, key, tokens, start, end, lead)
         if strength is None:
             return None
         if entry.weak:
-            return min(strength, _WEAK_STRENGTH)  # "je suis bretonne mais je vis à Paris": Paris
+            return min(strength, WEAK_STRENGTH)  # "je suis bretonne mais je vis à Paris": Paris
         if len(strip_article(key).split()) > 1 and not entry.common:
-            return max(strength, _FAIR)  # a name of several words is rarely anything else
+            return max(strength, FAIR)  # a name of several words is rarely anything else
         return strength
 
-    def _accept_base(self, entry: _Entry, key: str, tokens: _Tokens, start: int, end: int, lead: int) -> float | None:
-        words, capitals, starts = tokens.words, tokens.capitals, tokens.clause_start
-        if key in _STOP or key.isdigit():
+    def _accept_base(self, entry: Entry, key: str, tokens: Tokens, start: int, end: int, lead: int) -> float | None:
+        """The strength of ``key`` read as a place before the demonym and long-name adjustments."""
+        if key in STOP_WORDS or key.isdigit():
             return None
-        size = end - start
-        level, article = self._context(words, lead)
-        capital = capitals[start] and not (start == 0 and not article)
-        if lead != start:
-            level = max(level, 1)
-        whole = self._whole(words, lead, end)
-        clause_start = starts[lead] or (article and lead > 0 and starts[lead - 1])
-        nxt = words[end] if end < len(words) else ""
-        followed_by_de = nxt in ("de", "d", "du", "des") and size == 1
-        top = entry.top
+        evidence = self._evidence(tokens, start, end, lead)
         if entry.area:
-            if not entry.common and len(key) > 3:
-                return 3.0
-            if followed_by_de and not capital and not whole:
-                return None  # "la somme de", "le lot de"
-            if capital or whole:
-                return 3.0
-            before = words[lead - 1] if lead > 0 else ""
-            if before in ARTICLES:
-                before = words[lead - 2] if lead > 1 else ""
-            if before in AREA_PREPS:
-                return 3.0
-            if clause_start and (article or end == len(words) or starts[end]):
-                return 2.5  # "le Jura, on a...", "Calvados, côte fleurie"
-            return None
-        pop = top.population if entry.how not in _NAMED_HOWS else _NAMED_POPULATION
-        base = 3.0 if pop >= 20000 else 2.5 if pop >= 2000 else 2.0
-        if entry.stripped and not capital and not whole and level < 1 and (pop < 20000 or entry.common):
-            return None
-        if entry.common:
-            if followed_by_de and not capital and not whole:
-                return None  # "à côté de", "en face de"
-            if capital or whole or level >= 2:
-                return base
-            if pop >= 20000 and level >= 1:
-                return base
-            if pop >= 10000 and clause_start and (level >= 1 or not nxt or nxt not in ("de", "d")):
-                return base - 0.25
-            return None
-        if size == 1 and pop < 2000:
-            if capital or whole or level >= 1:
-                return base
-            return None
-        if size == 1 and len(key) <= 3 and not (capital or whole or level >= 1):
-            return None
-        return base
+            return area_strength(entry, key, evidence)
+        return commune_strength(entry, key, evidence)
+
+    def _evidence(self, tokens: Tokens, start: int, end: int, lead: int) -> Evidence:
+        """What the words around ``start:end`` (with its article from ``lead``) say about a place there."""
+        words, starts = tokens.words, tokens.clause_start
+        level, article = self._context(words, lead)
+        if lead != start:
+            level = max(level, LEVEL_PREPOSITION)  # "au Havre": the article was a preposition
+        before = words[lead - 1] if lead > 0 else ""
+        if before in ARTICLES:
+            before = words[lead - 2] if lead > 1 else ""
+        nxt = words[end] if end < len(words) else ""
+        return Evidence(
+            level=level,
+            article=article,
+            capital=tokens.capitals[start] and not (start == 0 and not article),
+            whole=self._whole(words, lead, end),
+            clause_start=starts[lead] or (article and lead > 0 and starts[lead - 1]),
+            clause_end=end == len(words) or starts[end],
+            one_word=end - start == 1,
+            next_word=nxt,
+            area_preposition=before in AREA_PREPS,
+        )
 
     # département numbers
 
     def _dep_numbers(self, words: list[str], mentions: list[_Mention]) -> list[_Mention]:
+        """Département numbers phrased as a place ("dans le 29", "le 9-3"), never an age, a count or a date."""
         deps = self.snapshot.departements
         out: list[_Mention] = []
         ends = {m.end for m in mentions}
         taken = {k for m in mentions for k in range(m.start, m.end)}
         i = 0
         while i < len(words):
-            word = words[i]
-            span = 1
-            code: str | None = None
-            if word in ("2a", "2b"):
-                code = word.upper()
-            elif word.isdigit() and 1 <= len(word) <= 3:
-                code = word if len(word) > 1 else "0" + word
-            elif word in DIGIT_WORDS and i + 1 < len(words) and words[i + 1] in DIGIT_WORDS:
-                code = DIGIT_WORDS[word] + DIGIT_WORDS[words[i + 1]]  # "le neuf trois", "le sept sept"
-                span = 2
-                if i == 0 or words[i - 1] not in DEP_PREV:
-                    code = None
+            code, span = _dep_code_at(words, i)
             if code is None or code not in deps or i in taken:
                 i += 1
                 continue
-            prev = words[i - 1] if i > 0 else ""
-            prev2 = words[i - 2] if i > 1 else ""
-            nxt = words[i + span] if i + span < len(words) else ""
-            if (
-                nxt in UNIT_WORDS
-                or nxt.isdigit()
-                or prev in NOT_DEP_PREV
-                or (prev in ARTICLES and prev2 in NOT_DEP_PREV)
-            ):
-                i += span
-                continue
-            if prev in ("le", "l", "du") and prev2 in (
-                "a",
-                "avant",
-                "apres",
-                "pour",
-                "jusqu",
-                "depuis",
-                "du",
-                "au",
-                "partir",
-                "vers",
-                "fin",
-                "debut",
-                "mi",
-                "ce",
-                "dici",
-                "d",
-            ):
-                i += span
-                continue  # "à partir du 12", "avant le 15": a date
-            if nxt == "au" and i + span + 1 < len(words) and words[i + span + 1].isdigit():
-                i += span
-                continue  # "du 15 au 20"
-            entry = _Entry(self._dep_ref(code), priority=2)
-            short = all(w in FILLER for w in words[:i]) and all(w in FILLER for w in words[i + span :])
-            if prev in DEP_PREV or short or prev in ("dans", "en", "habite", "vis", "secteur", "coin", "region"):
-                out.append(_Mention(i, i + span, entry, word, "numero", 3.0, 0.0))
-            elif i in ends or (prev in ("en", "dans") and i - 1 in ends):
-                out.append(_Mention(i, i + span, entry, word, "numero", 1.0, 0.0, loose=True))  # "Mâcon 71"
-            elif prev in STATUS_PREV and (not nxt or nxt in FILLER):
-                out.append(_Mention(i, i + span, entry, word, "numero", 2.0, 0.0))  # "salarié 29"
+            if not _number_is_other_thing(words, i, span):
+                mention = self._dep_mention(words, i, span, self._dep_ref(code), ends)
+                if mention is not None:
+                    out.append(mention)
             i += span
         return out
 
+    @staticmethod
+    def _dep_mention(words: list[str], i: int, span: int, ref: PlaceRef, ends: set[int]) -> _Mention | None:
+        """The mention of a département number, by what precedes it (None: too little evidence)."""
+        prev = words[i - 1] if i > 0 else ""
+        nxt = words[i + span] if i + span < len(words) else ""
+        entry = Entry(ref, priority=Priority.DEPARTEMENT)
+        word = words[i]
+        short = all(w in FILLER for w in words[:i]) and all(w in FILLER for w in words[i + span :])
+        if prev in DEP_PREV or short or prev in DEP_PLACE_PREV:
+            return _Mention(i, i + span, entry, word, "numero", STRONG, 0.0)
+        if i in ends or (prev in IN_WORDS and i - 1 in ends):
+            return _Mention(i, i + span, entry, word, "numero", LOOSE_STRENGTH, 0.0, loose=True)  # "Mâcon 71"
+        if prev in STATUS_PREV and (not nxt or nxt in FILLER):
+            return _Mention(i, i + span, entry, word, "numero", STATUS_NUMBER_STRENGTH, 0.0)  # "salarié 29"
+        return None
+
     # spelling mistakes
 
-    def _misspelt(self, tokens: _Tokens, mentions: list[_Mention]) -> list[_Mention]:
-        words, capitals, starts = tokens.words, tokens.capitals, tokens.clause_start
+    def _misspelt(self, tokens: Tokens, mentions: list[_Mention]) -> list[_Mention]:
+        """The best spelling correction into a place name ("Montpelier", "clermont ferant"), if any."""
+        words = tokens.words
         spans = [(m.start, m.end) for m in mentions]
-        content = [w for w in words if w not in FILLER]
-        short_message = len(content) <= 3
+        short_message = sum(1 for w in words if w not in FILLER) <= _SHORT_MESSAGE_WORDS
         best: tuple[tuple[float, ...], _Mention] | None = None
         for start in range(len(words)):
-            first = words[start]
-            if first in _STOP or first in FILLER or first.isdigit():
+            level = self._misspelt_start(tokens, start, short_message)
+            if level is None:
                 continue
-            level, _article = self._context(words, start)
-            if not (short_message or level >= 1 or capitals[start] or starts[start]):
-                continue
-            for size in range(1, min(4, len(words) - start) + 1):
+            for size in range(1, min(_MAX_FIX_WORDS, len(words) - start) + 1):
                 end = start + size
                 chunk = words[start:end]
                 if any(w.isdigit() for w in chunk):
                     break
-                # a correction may cover an exact mention only if it is strictly longer ("clermont ferant")
-                if any(
-                    a < end and start < b and not (start <= a and b <= end and end - start > b - a) for a, b in spans
-                ):
+                if _overlaps_exact(spans, start, end) or chunk[-1] in STOP_WORDS:
                     continue
-                if chunk[-1] in _STOP:
-                    continue
-                key = " ".join(chunk)
-                letters = len(key) - size + 1
-                if letters < _FUZZY_MIN_LETTERS_AREA or key in self.names:
-                    continue
-                if size == 1 and (
-                    key in self.common_words or key in NOT_PLACES or (key in self.near_words and level < 2)
-                ):
-                    continue
-                match = self._closest(key)
-                if match is None:
-                    continue
-                name, distance = match
-                entry = self.names[name]
-                strength = (3.0 if entry.area or entry.top.population >= 20000 else 2.5) - 0.5 * distance
-                mention = _Mention(start, end, entry, name, "faute", strength, self._role(words, starts, start))
-                rank = (-distance, size, -entry.priority if entry.area else -4, entry.top.population)
-                if best is None or rank > best[0]:
-                    best = (rank, mention)
+                found = self._correction(tokens, start, end, level)
+                if found is not None and (best is None or found[0] > best[0]):
+                    best = found
         return [best[1]] if best is not None else []
 
-    def _shortened(self, tokens: _Tokens, mentions: list[_Mention], *, prefixes: bool) -> list[_Mention]:
+    def _misspelt_start(self, tokens: Tokens, start: int, short_message: bool) -> int | None:
+        """Where a misspelt place may start: after a preposition, with a capital, at a clause start,
+        or anywhere in a short message (None: not here). Returns the context level."""
+        if not _may_start_name(tokens.words[start]):
+            return None
+        level, _article = self._context(tokens.words, start)
+        if not (short_message or level >= LEVEL_PREPOSITION or tokens.capitals[start] or tokens.clause_start[start]):
+            return None
+        return level
+
+    def _correctable(self, key: str, size: int, level: int) -> bool:
+        """Words that may be a misspelt name: long enough, unknown, not an ordinary word of these messages."""
+        letters = len(key) - size + 1
+        if letters < FUZZY_MIN_LETTERS_AREA or key in self.names:
+            return False
+        return size != 1 or not (
+            key in self.common_words or key in NOT_PLACES or (key in self.near_words and level < LEVEL_RESIDENCE)
+        )
+
+    def _correction(
+        self, tokens: Tokens, start: int, end: int, level: int
+    ) -> tuple[tuple[float, ...], _Mention] | None:
+        """The correction of ``start:end`` and its rank (fewer edits, more words, an area, a larger place)."""
+        size = end - start
+        key = " ".join(tokens.words[start:end])
+        if not self._correctable(key, size, level):
+            return None
+        match = self._closest(key)
+        if match is None:
+            return None
+        name, distance = match
+        entry = self.names[name]
+        sure = entry.area or entry.top.population >= LARGE_TOWN
+        strength = (STRONG if sure else FAIR) - STRENGTH_PER_EDIT * distance
+        role = self._role(tokens.words, tokens.clause_start, start)
+        mention = _Mention(start, end, entry, name, "faute", strength, role)
+        rank = (-distance, size, -entry.priority if entry.area else -Priority.COMMUNE, entry.top.population)
+        return rank, mention
+
+    def _shortened(self, tokens: Tokens, mentions: list[_Mention], *, prefixes: bool) -> list[_Mention]:
         """ "Clermont-Fd", "Vitry s/ Seine", "Stras": names written short, read as "abrev" (confirmed)."""
         words, starts = tokens.words, tokens.clause_start
         taken = {k for m in mentions if m.how != "tete" for k in range(m.start, m.end)}
         found: list[_Mention] = []
         for start, word in enumerate(words):
-            if start in taken or word in _STOP or word in FILLER or word.isdigit():
+            if start in taken or not _may_start_name(word):
                 continue
-            matches = [
-                (name, n)
-                for name, n in self.abbreviations.compounds_at(words, start)
-                if not any(
-                    (w in _STOP or w in FILLER) and w not in SHORT_JOINS
-                    for w in words[start + 1 : start + n]
-                    if w not in name.split()
-                )
-            ]  # "au port, je" is not "Port-Joinville"
+            matches = self._compounds_at(words, start)
             size = max((n for _name, n in matches), default=1)
             names = [name for name, _n in matches]
-            if (
-                (
-                    not names
-                    and prefixes
-                    and (
-                        tokens.capitals[start]
-                        or self._context(words, start)[0] >= 1
-                        or self._whole(words, start, start + 1)
-                    )
-                )
-                and word not in self.common_words
-                and word not in self.near_words
-                and word not in self.names
-            ):
+            if not names and prefixes and self._may_be_prefix(tokens, start):
                 names = self.abbreviations.prefix_of(word)
             entries = [self.names[n] for n in names if n in self.names]
             if not entries:
@@ -1284,24 +701,45 @@ class PlaceIndex:
                 continue  # several towns fit: too unsure to ask about one
             role, flags = self._role_and_flags(words, starts, start)
             how = "abrev" if size > 1 else "debut"  # "Clermont-Fd" is surer than "Stras"
-            found.append(
-                _Mention(
-                    start, start + size, best, " ".join(words[start : start + size]), how, _FAIR, role, flags=flags
-                )
-            )
+            key = " ".join(words[start : start + size])
+            found.append(_Mention(start, start + size, best, key, how, FAIR, role, flags=flags))
             taken.update(range(start, start + size))
         return found
+
+    def _compounds_at(self, words: list[str], start: int) -> list[tuple[str, int]]:
+        """Names of several words written short from ``start``, without a stop word of the message inside
+        ("au port, je" is not "Port-Joinville")."""
+        return [
+            (name, n)
+            for name, n in self.abbreviations.compounds_at(words, start)
+            if not any(
+                (w in STOP_WORDS or w in FILLER) and w not in SHORT_JOINS
+                for w in words[start + 1 : start + n]
+                if w not in name.split()
+            )
+        ]
+
+    def _may_be_prefix(self, tokens: Tokens, start: int) -> bool:
+        """A word that may be a large town's name cut short ("Stras"): written as a name or where a place
+        is expected, and neither an ordinary word nor a name itself."""
+        word = tokens.words[start]
+        placed = (
+            tokens.capitals[start]
+            or self._context(tokens.words, start)[0] >= LEVEL_PREPOSITION
+            or self._whole(tokens.words, start, start + 1)
+        )
+        return placed and word not in self.common_words and word not in self.near_words and word not in self.names
 
     def _pool(self, n: int, length: int, first: str, last: str) -> tuple[str, ...]:
         cache_key = (n, length, first, last)
         pool = self._pool_cache.get(cache_key)
         if pool is None:
             items: set[str] = set()
-            for k in range(length - 2, length + 3):
+            for k in range(length - _MAX_EDITS, length + _MAX_EDITS + 1):
                 items.update(self._fuzzy.get((n, k, first), ()))
                 items.update(self._fuzzy.get((n, k, "$" + last), ()))
             pool = tuple(sorted(items))
-            if len(self._pool_cache) < 50000:
+            if len(self._pool_cache) < POOL_CACHE_SIZE:
                 self._pool_cache[cache_key] = pool
         return pool
 
@@ -1311,26 +749,19 @@ class PlaceIndex:
         pool = self._pool(len(parts), len(key), key[0], key[-1])
         if not pool:
             return None
-        matches = process.extract(key, pool, scorer=OSA.distance, score_cutoff=2, limit=12)
+        matches = process.extract(key, pool, scorer=OSA.distance, score_cutoff=_MAX_EDITS, limit=_FUZZY_CANDIDATES)
         good: list[tuple[int, int, bool, int, str]] = []
         for name, raw_distance, _ in matches:
             distance = int(raw_distance)
-            if distance == 0:
-                continue
-            name_parts = name.split()
-            if any((len(a) <= 3 or len(b) <= 3) and a != b for a, b in zip(parts, name_parts, strict=False)):
+            if distance == 0 or _short_word_changed(parts, name.split()):
                 continue  # "aix en provance" may be corrected, "ca coute" is not "la comte"
             entry = self.names[name]
-            letters = len(name) - len(name_parts) + 1
+            if distance > _allowed_edits(key, name, entry):
+                continue
+            if distance == _MAX_EDITS and _letters(name) < _TWO_EDITS_SAME_START and key[0] != name[0]:
+                continue  # two edits in a shorter name: only with the same first letter
             pop = entry.top.population
-            allowed = 2 if (letters >= 9 or entry.area or pop >= 10000) else 1
-            if letters < _FUZZY_MIN_LETTERS or len(key) < _FUZZY_MIN_LETTERS:
-                allowed = 1 if pop >= _SHORT_FUZZY_MIN_POP else 0  # "Nise", "Reins": one edit, large towns only
-            if distance > allowed:
-                continue
-            if distance == 2 and letters < 8 and key[0] != name[0]:
-                continue
-            good.append((distance, entry.priority if entry.area else 4, entry.how != "nom", -pop, name))
+            good.append((distance, entry.priority if entry.area else Priority.COMMUNE, entry.how != "nom", -pop, name))
         if not good:
             return None
         good.sort()
@@ -1340,28 +771,14 @@ class PlaceIndex:
     # choice
 
     def _choose(self, mentions: list[_Mention], words: list[str]) -> PlaceResult:
+        """The reading of all the mentions: the strongest, settled, split in two or refined by the others."""
         if not mentions:
-            return _EMPTY
-        mentions = [self._vienne_rule(m, words) for m in mentions]
-        fixes = [m for m in mentions if m.how in _FIX_HOWS]
-        if fixes:
-            mentions = [
-                m
-                for m in mentions
-                if m.how in _FIX_HOWS or not any(f.start <= m.start and m.end <= f.end for f in fixes)
-            ]
+            return EMPTY
+        mentions = _without_corrected([self._vienne_rule(m, words) for m in mentions])
         firm = [m for m in mentions if not m.loose]
         if not firm:
-            return _EMPTY
-        primary = max(firm, key=lambda m: (m.score, -m.start))
-        if primary.entry.ref is not None and primary.entry.ref.kind == "outside":
-            # living abroad but working in France (or the reverse): the service covers the
-            # French side ("je vis à Genève et je travaille à Annemasse")
-            french = [
-                m for m in firm if m.entry.ref is not None and m.entry.ref.kind != "outside" and not m.flags & Role.PAST
-            ]
-            if french:
-                primary = max(french, key=lambda m: (m.score, -m.start))
+            return EMPTY
+        primary = _primary(firm)
         settled = self._abroad(primary, mentions, words) or self._settle(primary, mentions)
         if settled is not None:
             return settled
@@ -1379,7 +796,7 @@ class PlaceIndex:
             if ref is None or ref.kind != "outside" or m.start <= primary.start:
                 continue
             gap = words[primary.end : m.start]
-            if len(gap) <= 1 and all(w in _COUNTRY_JOINS for w in gap):
+            if len(gap) <= 1 and all(w in COUNTRY_JOINS for w in gap):
                 return PlaceResult(ref, how=m.how, span=(m.start, m.end), matched=m.key, confidence=CONF_KNOWN)
         return None
 
@@ -1410,7 +827,7 @@ class PlaceIndex:
                     how=primary.how,
                     span=span,
                     matched=primary.key,
-                    confidence=_HOW_CONFIDENCE.get(primary.how, CONF_NAME),
+                    confidence=HOW_CONFIDENCE.get(primary.how, CONF_NAME),
                 )
             return PlaceResult(None, cands, how=primary.how, span=span, matched=primary.key)
         ref = primary.entry.ref
@@ -1444,38 +861,20 @@ class PlaceIndex:
 
     def _two_places(self, primary: _Mention, firm: list[_Mention], words: list[str]) -> PlaceResult | None:
         """Living in one region and working in another: ask which one to use."""
-        if (
-            primary.entry.ref is None
-            or primary.flags & Role.PAST
-            or primary.entry.weak
-            or primary.how not in _SOLID_HOWS
-        ):
+        if primary.entry.ref is None or primary.flags & Role.PAST or not _solid(primary) or _is_outside(primary):
             return None
         region = primary.entry.ref.region
-        others = [
-            m
-            for m in firm
-            if m is not primary
-            and m.entry.ref is not None
-            and m.entry.ref.kind != "outside"
-            and m.entry.ref.region != region
-            and not m.flags & (Role.PAST | Role.LANDMARK)
-            and not m.entry.weak
-            and m.strength >= _FAIR
-            and m.how in _SOLID_HOWS
-        ]
-        if not others or primary.entry.ref.kind == "outside":
+        others = [m for m in firm if m is not primary and _other_region_place(m, region)]
+        if not others:
             return None
-        other = max(others, key=lambda m: (m.score, -m.start))
+        other = _strongest(others)
         roles = {primary.flags & (Role.HOME | Role.WORK), other.flags & (Role.HOME | Role.WORK)}
         home_and_work = roles == {Role.HOME, Role.WORK}
         if not home_and_work and (primary.flags & Role.NOW or other.score < primary.score - _TWO_PLACES_MARGIN):
             return None
         first, second = sorted((primary, other), key=lambda m: (not m.flags & Role.HOME, m.start))
         refs = (self._final_ref(first, words), self._final_ref(second, words))
-        labels = tuple(
-            "travail" if m.flags & Role.WORK else "domicile" if m.flags & Role.HOME else "" for m in (first, second)
-        )
+        labels = tuple(_role_label(m) for m in (first, second))
         return PlaceResult(None, refs, how="deux_lieux", span=(first.start, first.end), matched=first.key, roles=labels)
 
     def _final_ref(self, m: _Mention, words: list[str]) -> PlaceRef:
@@ -1490,25 +889,8 @@ class PlaceIndex:
         chosen = primary
         if ref.kind != "outside":
             for m in mentions:
-                other = m.entry.ref
-                current = chosen.entry.ref
-                if (
-                    m is primary
-                    or other is None
-                    or current is None
-                    or other.kind == "outside"
-                    or other.region != ref.region
-                ):
-                    continue
-                if _KIND_ORDER[other.kind] >= _KIND_ORDER[current.kind]:
-                    continue
-                if current.departement is not None and other.departement != current.departement:
-                    continue
-                if m.loose and not (m.start == primary.end or m.start == primary.end + 1):
-                    continue
-                if not m.loose and m.score < primary.score - 1.5:
-                    continue
-                chosen = m
+                if m is not primary and _refines(m, chosen, primary):
+                    chosen = m
             final = chosen.entry.ref
             assert final is not None
             ref = self._commune_for_dep(chosen, words) if final.kind == "departement" else final
@@ -1530,20 +912,21 @@ class PlaceIndex:
 
     @staticmethod
     def _confidence(m: _Mention) -> float:
-        base = _HOW_CONFIDENCE.get(m.how, CONF_NAME)
+        base = HOW_CONFIDENCE.get(m.how, CONF_NAME)
         if m.entry.shadowed:
             base = min(base, CONF_HEAD)
         if m.how == "faute":
-            return base - CONF_FIX_PER_EDIT * max(0.0, (_STRONG - m.strength) / 0.5 - 1)
-        if m.strength < _FAIR or (m.entry.common and m.strength < _STRONG):
+            edits = (STRONG - m.strength) / STRENGTH_PER_EDIT  # "faute" mentions lose strength per edit
+            return base - CONF_FIX_PER_EDIT * max(0.0, edits - 1)
+        if m.strength < FAIR or (m.entry.common and m.strength < STRONG):
             return min(base, CONF_NAME_WEAKEST)  # little evidence, or an ordinary word ("maçon") read as a place
-        if m.strength < _STRONG:
+        if m.strength < STRONG:
             return min(base, CONF_NAME_WEAK)
         return base
 
     def _vienne_rule(self, m: _Mention, words: list[str]) -> _Mention:
         """ "dans la Vienne" is the département; "à Vienne" the town, when both exist."""
-        if m.entry.priority != 2 or m.key not in self.commune_entries or m.how != "nom":
+        if m.entry.priority != Priority.DEPARTEMENT or m.key not in self.commune_entries or m.how != "nom":
             return m
         commune_entry = self.commune_entries[m.key]
         top = commune_entry.top
@@ -1551,7 +934,7 @@ class PlaceIndex:
         dep = m.entry.ref
         if dep is None:
             return m
-        if prev in ("a", "sur") and top.population >= 5000 and top.region != dep.region:
+        if prev in ("a", "sur") and top.population >= VIENNE_TOWN_MIN_POP and top.region != dep.region:
             return _Mention(m.start, m.end, commune_entry, m.key, m.how, m.strength, m.role)
         return m
 
@@ -1574,10 +957,6 @@ class PlaceIndex:
 
     # -- location ------------------------------------------------------------------------------
 
-    @staticmethod
-    def _cell(lat: float, lon: float) -> tuple[int, int]:
-        return (math.floor(lat * 5), math.floor(lon * 5))  # 0.2 degree cells
-
     def locate(self, lat: float, lon: float) -> PlaceResult:
         """The nearest commune to a point, or an outside place when none is within 30 km."""
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
@@ -1591,8 +970,8 @@ class PlaceIndex:
                 )
         cy, cx = self._cell(lat, lon)
         best: tuple[float, Commune] | None = None
-        for dy in range(-2, 3):
-            for dx in range(-2, 3):
+        for dy in range(-_SEARCH_CELLS, _SEARCH_CELLS + 1):
+            for dx in range(-_SEARCH_CELLS, _SEARCH_CELLS + 1):
                 for commune in self._points.get((cy + dy, cx + dx), ()):
                     d = _haversine(lat, lon, commune.lat, commune.lon)  # type: ignore[arg-type]
                     if best is None or d < best[0]:
@@ -1620,4 +999,152 @@ def _haversine(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
     dp, dl = p2 - p1, math.radians(lon2 - lon1)
     a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, a)))
+    return _EARTH_RADIUS_KM * 2 * math.asin(math.sqrt(min(1.0, a)))
+
+
+# -- département numbers ------------------------------------------------------------------------
+
+_DEP_NUMBER_MAX_DIGITS = 3  # "974"
+_CORSICA_CODES = frozenset(("2a", "2b"))
+
+
+def _dep_code_at(words: list[str], i: int) -> tuple[str | None, int]:
+    """The département code written at ``i`` ("29", "2a", "neuf trois" after "le") and how many words it takes."""
+    word = words[i]
+    if word in _CORSICA_CODES:
+        return word.upper(), 1
+    if word.isdigit() and 1 <= len(word) <= _DEP_NUMBER_MAX_DIGITS:
+        return (word if len(word) > 1 else "0" + word), 1
+    if word in DIGIT_WORDS and i + 1 < len(words) and words[i + 1] in DIGIT_WORDS:
+        if i == 0 or words[i - 1] not in DEP_PREV:
+            return None, 2
+        return DIGIT_WORDS[word] + DIGIT_WORDS[words[i + 1]], 2  # "le neuf trois", "le sept sept"
+    return None, 1
+
+
+def _number_is_other_thing(words: list[str], i: int, span: int) -> bool:
+    """An age, a duration, a count, a date or a range: "j'ai 29 ans", "avant le 15", "du 15 au 20"."""
+    prev = words[i - 1] if i > 0 else ""
+    prev2 = words[i - 2] if i > 1 else ""
+    nxt = words[i + span] if i + span < len(words) else ""
+    if nxt in UNIT_WORDS or nxt.isdigit() or prev in NOT_DEP_PREV or (prev in ARTICLES and prev2 in NOT_DEP_PREV):
+        return True
+    if prev in DATE_ARTICLES and prev2 in DATE_PREV:
+        return True  # "à partir du 12", "avant le 15": a date
+    return nxt == "au" and i + span + 1 < len(words) and words[i + span + 1].isdigit()  # "du 15 au 20"
+
+
+# -- spelling mistakes --------------------------------------------------------------------------
+
+_SHORT_MESSAGE_WORDS = 3  # a message of this many content words may be a misspelt place anywhere
+_MAX_FIX_WORDS = 4  # a correction covers at most this many words
+
+
+def _overlaps_exact(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """A correction may cover an exact mention only if it is strictly longer ("clermont ferant")."""
+    return any(a < end and start < b and not (start <= a and b <= end and end - start > b - a) for a, b in spans)
+
+
+# -- choice -------------------------------------------------------------------------------------
+
+
+def _strongest(mentions: list[_Mention]) -> _Mention:
+    """The mention with the highest score, the earliest on a tie."""
+    return max(mentions, key=lambda m: (m.score, -m.start))
+
+
+def _is_outside(m: _Mention) -> bool:
+    return m.entry.ref is not None and m.entry.ref.kind == "outside"
+
+
+def _without_corrected(mentions: list[_Mention]) -> list[_Mention]:
+    """A correction ("faute", "abrev", "debut") replaces the exact mentions inside its words."""
+    fixes = [m for m in mentions if m.how in FIX_HOWS]
+    if not fixes:
+        return mentions
+    return [m for m in mentions if m.how in FIX_HOWS or not any(f.start <= m.start and m.end <= f.end for f in fixes)]
+
+
+def _primary(firm: list[_Mention]) -> _Mention:
+    """The strongest mention; living abroad but working in France (or the reverse), the French side,
+    which the service covers ("je vis à Genève et je travaille à Annemasse")."""
+    primary = _strongest(firm)
+    if _is_outside(primary):
+        french = [m for m in firm if m.entry.ref is not None and not _is_outside(m) and not m.flags & Role.PAST]
+        if french:
+            return _strongest(french)
+    return primary
+
+
+def _solid(m: _Mention) -> bool:
+    """A mention sure enough to be asked about beside another: a real name or a number, not a demonym."""
+    return not m.entry.weak and m.how in _SOLID_HOWS
+
+
+def _other_region_place(m: _Mention, region: str | None) -> bool:
+    """A solid French place of another region, neither past nor a landmark: maybe where one works."""
+    ref = m.entry.ref
+    return (
+        ref is not None
+        and ref.kind != "outside"
+        and ref.region != region
+        and not m.flags & (Role.PAST | Role.LANDMARK)
+        and m.strength >= FAIR
+        and _solid(m)
+    )
+
+
+def _role_label(m: _Mention) -> str:
+    if m.flags & Role.WORK:
+        return "travail"
+    return "domicile" if m.flags & Role.HOME else ""
+
+
+def _refines(m: _Mention, chosen: _Mention, primary: _Mention) -> bool:
+    """``m`` names a more precise place inside ``chosen`` (same region and département), close enough
+    in score to ``primary``, or a bare number right after it ("Mâcon 71")."""
+    other, current, first = m.entry.ref, chosen.entry.ref, primary.entry.ref
+    if other is None or current is None or first is None or other.kind == "outside" or other.region != first.region:
+        return False
+    if _KIND_ORDER[other.kind] >= _KIND_ORDER[current.kind]:
+        return False
+    if current.departement is not None and other.departement != current.departement:
+        return False
+    if m.loose:
+        return m.start in (primary.end, primary.end + 1)
+    return m.score >= primary.score - _REFINE_MARGIN
+
+
+_MAX_EDITS = 2  # a spelling mistake is at most two edits (OSA distance) away from the name
+_FUZZY_CANDIDATES = 12  # the nearest names looked at for one misspelt word
+_TWO_EDITS_LETTERS = 9  # names this long may be two edits away
+_TWO_EDITS_SAME_START = 8  # shorter names two edits away must keep their first letter
+_SHORT_WORD_LETTERS = 3  # words this short are never corrected ("ca", "la", "en")
+
+
+def _letters(name: str) -> int:
+    """The letters of a folded name, without its spaces."""
+    return len(name) - len(name.split()) + 1
+
+
+def _may_start_name(word: str) -> bool:
+    """Neither a stop word, a filler word nor a number."""
+    return not (word in STOP_WORDS or word in FILLER or word.isdigit())
+
+
+def _short_word_changed(parts: list[str], name_parts: list[str]) -> bool:
+    """A short word of the text differs from the name's: "ca coute" is not "la comte"."""
+    return any(
+        (len(a) <= _SHORT_WORD_LETTERS or len(b) <= _SHORT_WORD_LETTERS) and a != b
+        for a, b in zip(parts, name_parts, strict=False)
+    )
+
+
+def _allowed_edits(key: str, name: str, entry: Entry) -> int:
+    """How many edits may separate ``key`` from ``name``: two in long names, areas and towns of
+    some size, one otherwise; in short names ("Nise", "Reins") one, and for large towns only."""
+    letters = _letters(name)
+    pop = entry.top.population
+    if letters < FUZZY_MIN_LETTERS or len(key) < FUZZY_MIN_LETTERS:
+        return 1 if pop >= SHORT_FUZZY_MIN_POP else 0
+    return _MAX_EDITS if (letters >= _TWO_EDITS_LETTERS or entry.area or pop >= MIDSIZE_TOWN) else 1
