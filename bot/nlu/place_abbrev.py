@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-__all__ = ["SHORT_JOINS", "AbbreviationIndex", "abbreviates"]
+__all__ = ["SHORT_JOINS", "AbbreviationIndex", "abbreviates", "written_short"]
 
 # A word cut short must keep at least this share of the name's word ("montpel" for "montpellier").
 MIN_PREFIX_SHARE = 0.4
@@ -39,6 +39,34 @@ def abbreviates(short: str, full: str) -> bool:
         if k < len(short) and ch == short[k]:
             k += 1
     return k == len(short)
+
+
+def written_short(written: Sequence[str], parts: Sequence[str]) -> bool:
+    """``written`` is the name ``parts`` with some words written short: each one cut short or as
+    its skeleton, or only the last one as its first letter when the others are in full
+    ("Aix-les-B", not "O:P")."""
+    differing = 0
+    failed_last = False  # the last word differs and is no abbreviation: only its first letter may do
+    last = len(parts) - 1
+    for k, (w, p) in enumerate(zip(written, parts, strict=True)):
+        if w == p:
+            continue
+        differing += 1
+        if not abbreviates(w, p):
+            if k != last:
+                return False
+            failed_last = True
+    if not differing:
+        return False
+    if not failed_last:
+        return True
+    one_letter = written[last]
+    return (
+        differing == 1
+        and len(one_letter) == 1
+        and len(written[0]) >= MIN_PREFIX_LETTERS - 1
+        and parts[last].startswith(one_letter)
+    )
 
 
 @dataclass
@@ -69,19 +97,7 @@ class AbbreviationIndex:
         for name in self.by_start.get((words[start], words[start + 1][0]), ()):
             parts = name.split()
             end = start + len(parts)
-            if end > len(words):
-                continue
-            written = words[start:end]
-            shortened = sum(w != p for w, p in zip(written, parts, strict=True))
-            # one letter ("Aix-les-B") only for the last word, when every other word is written in full
-            last = (
-                shortened == 1
-                and written[-1] != parts[-1]
-                and len(written[-1]) == 1
-                and len(written[0]) >= MIN_PREFIX_LETTERS - 1  # "Aix-les-B", not "O:P"
-                and parts[-1].startswith(written[-1])
-            )
-            if shortened and (last or all(w == p or abbreviates(w, p) for w, p in zip(written, parts, strict=True))):
+            if end <= len(words) and written_short(words[start:end], parts):
                 out.append((name, len(parts)))
         return out
 

@@ -72,12 +72,12 @@ class PlaceTables:
     move_to: PhraseSet
     work_phrases: PhraseSet
     home_phrases: PhraseSet
-    first_words: frozenset[str]
+    first_words: dict[str, int]  # first word of names of several words -> the most words of such a name
     max_words: int
     abbreviations: AbbreviationIndex
     _points: dict[tuple[int, int], list[Commune]]  # communes by map cell
     _fuzzy: dict[tuple[int, int, str], list[str]]  # names by (words, length, first letter or "$" + last)
-    _pool_cache: dict[tuple[int, int, str, str], tuple[str, ...]]
+    _closest_cache: dict[str, tuple[str, int] | None]  # spelling corrections already looked up
 
     def _build(self) -> None:
         """Build every table from ``self.snapshot``."""
@@ -102,7 +102,11 @@ class PlaceTables:
         self._index_named()
         self._index_countries()
         # first words of names of several words ("porte" of "porte maillot"); one-word names are keys
-        self.first_words = frozenset(sys.intern(key.partition(" ")[0]) for key in self.names if " " in key)
+        self.first_words = {}
+        for key in self.names:
+            if " " in key:
+                first = sys.intern(key.partition(" ")[0])
+                self.first_words[first] = max(self.first_words.get(first, 0), len(key.split()))
         self.max_words = min(MAX_NAME_WORDS, max(len(key.split()) for key in self.names))
         self._index_fuzzy()
         fold.cache_clear()  # the names folded while building would otherwise stay cached
@@ -348,7 +352,7 @@ class PlaceTables:
             n = len(key.split())
             self._fuzzy[(n, len(key), key[0])].append(key)
             self._fuzzy[(n, len(key), "$" + key[-1])].append(key)
-        self._pool_cache = {}
+        self._closest_cache = {}
 
     def _is_common(self, key: str) -> bool:
         """A name that is also ordinary French: "vers", "la côte", "entre deux"."""

@@ -38,14 +38,18 @@ class PhraseSet:
 
     phrases: frozenset[tuple[str, ...]]
     longest: int
+    last_words: frozenset[str] = frozenset()  # the last word of every phrase: most positions end none
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> PhraseSet:
         phrases = frozenset(tuple(fold(t).split()) for t in texts if fold(t))
-        return cls(phrases, min(MAX_PHRASE_WORDS, max((len(p) for p in phrases), default=0)))
+        longest = min(MAX_PHRASE_WORDS, max((len(p) for p in phrases), default=0))
+        return cls(phrases, longest, frozenset(p[-1] for p in phrases))
 
     def ends_at(self, words: Sequence[str], end: int) -> int:
         """The length of the longest phrase ending just before ``end`` (0 when none)."""
+        if end <= 0 or words[end - 1] not in self.last_words:
+            return 0
         for size in range(min(self.longest, end), 0, -1):
             if tuple(words[end - size : end]) in self.phrases:
                 return size

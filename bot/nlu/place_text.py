@@ -157,6 +157,7 @@ COUNTRY_JOINS = frozenset(("en", "au", "aux"))  # "Valence en Espagne", "Abidjan
 HYPHENS = frozenset(("-", "\u2010", "\u2011"))  # "Truc-sur-Mer": a hyphen joins the words of one name
 # Words that join the parts of a longer name ("Val d'Europe", "Saint-Truc-sur-Mer").
 NAME_JOINS = frozenset(["de", "d", "du", "des", "sur", "sous", "en", "les", "lez", "aux", "la", "le", "l"])
+_WORD = re.compile(r"[^\W_]+")
 CLAUSE_BREAK = re.compile(r"[,;:.!?()\[\]\n/]|\s-\s")  # punctuation that starts a new clause
 DE_WORDS = frozenset(("de", "d", "du", "des"))
 DE_ELIDED = frozenset(("de", "d"))
@@ -203,23 +204,42 @@ def tokenize_full(text: str) -> Tokens:
     capitals: list[bool] = []
     starts: list[bool] = []
     hyphens: list[bool] = []
-    last_end = 0
-    for match in re.finditer(r"[^\W_]+", text):
-        raw = match.group()
+    gaps = _WORD.split(text)  # the text between words: gaps[k] comes before the k-th word
+    pending = ""  # a word that folds to nothing belongs to the gap before the next one
+    for k, raw in enumerate(_WORD.findall(text)):
+        gap = pending + gaps[k] if pending else gaps[k]
         folded = fold(raw)
         if not folded:
+            pending = gap + raw
             continue
-        gap = text[last_end : match.start()]
-        last_end = match.end()
-        new_clause = not words or bool(CLAUSE_BREAK.search(gap))
-        capital = (unicodedata.category(raw[0]) == "Lu" and not raw.isupper()) or (raw.isupper() and len(raw) > 1)
-        hyphen = bool(words) and gap in HYPHENS
-        for k, part in enumerate(folded.split()):
+        pending = ""
+        if not words:
+            new_clause, hyphen = True, False
+        elif gap == " ":  # the usual case: same clause, no hyphen
+            new_clause = hyphen = False
+        else:
+            new_clause, hyphen = bool(CLAUSE_BREAK.search(gap)), gap in HYPHENS
+        capital = _capitalised(raw)
+        if " " not in folded:
+            words.append(folded)
+            capitals.append(capital)
+            starts.append(new_clause)
+            hyphens.append(hyphen)
+            continue
+        for j, part in enumerate(folded.split()):  # "œ" and a few others fold into two words
             words.append(part)
-            capitals.append(capital and k == 0)
-            starts.append(new_clause and k == 0)
-            hyphens.append(hyphen and k == 0)
+            capitals.append(capital and j == 0)
+            starts.append(new_clause and j == 0)
+            hyphens.append(hyphen and j == 0)
     return Tokens(words, capitals, starts, hyphens)
+
+
+def _capitalised(raw: str) -> bool:
+    """Written as a name: an upper-case first letter ("Lyon"), or in capitals ("LYON", not "A")."""
+    first = raw[0]
+    if "a" <= first <= "z":
+        return False  # a lower-case ASCII letter: neither
+    return (unicodedata.category(first) == "Lu" and not raw.isupper()) or (raw.isupper() and len(raw) > 1)
 
 
 def tokenize(text: str) -> tuple[list[str], list[bool]]:

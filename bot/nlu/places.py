@@ -27,6 +27,7 @@ import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
@@ -44,6 +45,7 @@ from bot.nlu.place_accept import (
 from bot.nlu.place_index import PlaceTables
 from bot.nlu.place_lists import PhraseSet, pick_by_size
 from bot.nlu.place_model import (
+    CLOSEST_CACHE_SIZE,
     COMPOUND_MAX_POP,
     CONF_ARRONDISSEMENT_ONLY,
     CONF_CONSISTENT,
@@ -66,7 +68,6 @@ from bot.nlu.place_model import (
     LARGE_TOWN,
     LOOSE_STRENGTH,
     MIDSIZE_TOWN,
-    POOL_CACHE_SIZE,
     SHORT_FUZZY_MIN_POP,
     STATUS_NUMBER_STRENGTH,
     STRENGTH_PER_EDIT,
@@ -154,6 +155,7 @@ _ROLE_WORK = -1.0
 _ROLE_PAST = -0.75
 _ROLE_PRESENT = 0.25
 _ROLE_LANDMARK = -0.75
+_ARTICLE_PREPOSITIONS = frozenset(("au", "aux", "du", "des"))  # "au Havre" is "le Havre", "aux Lilas" "les Lilas"
 _KIND_ORDER = {"commune": 0, "departement": 1, "region": 2, "outside": 3}  # from the most precise
 
 
@@ -254,6 +256,8 @@ class PlaceIndex(PlaceTables):
     def _postal_candidates(self, words: list[str]) -> Iterable[tuple[int, int, str]]:
         """(start, end, code) of every postal code, "69007" or spaced "69 007"."""
         for i, word in enumerate(words):
+            if not word[0].isdigit():
+                continue  # both forms start with a digit (isdigit() accepts every digit that \d matches)
             if _POSTAL.match(word):
                 yield i, i + 1, word
             elif (
@@ -438,31 +442,44 @@ class PlaceIndex(PlaceTables):
         found: list[_Mention] = []
         taken = [False] * len(words)
         idioms = self.idioms.spans(words)
-        n = len(words)
-        for size in range(min(self.max_words, n), 0, -1):
-            for start in range(n - size + 1):
-                if any(taken[start : start + size]):
-                    continue
-                key = " ".join(words[start : start + size])
-                entry = self.names.get(key)
-                lead = start
-                prev = words[start - 1] if start > 0 else ""
-                if prev in ("au", "aux", "du", "des") and not taken[start - 1]:
-                    # "au Havre" is "le Havre", "aux Lilas" "les Lilas"
-                    article = "le " if prev in ("au", "du") else "les "
-                    with_article = self.names.get(article + key)
-                    if with_article is not None and not with_article.stripped:
-                        entry, key, lead = with_article, article + key, start - 1
-                if entry is None or self._cancelled(tokens, lead, start + size, idioms):
-                    continue
-                strength = self._accept(entry, key, tokens, start, start + size, lead)
-                if strength is None:
-                    continue
-                role, flags = self._role_and_flags(words, starts, lead)
-                found.append(_Mention(lead, start + size, entry, key, entry.how, strength, role, flags=flags))
-                for k in range(lead, start + size):
-                    taken[k] = True
+        for size, start in self._name_spans(words):
+            if any(taken[start : start + size]):
+                continue
+            key = " ".join(words[start : start + size])
+            entry = self.names.get(key)
+            lead = start
+            prev = words[start - 1] if start > 0 else ""
+            if prev in _ARTICLE_PREPOSITIONS and not taken[start - 1]:
+                # "au Havre" is "le Havre", "aux Lilas" "les Lilas"
+                article = "le " if prev in ("au", "du") else "les "
+                with_article = self.names.get(article + key)
+                if with_article is not None and not with_article.stripped:
+                    entry, key, lead = with_article, article + key, start - 1
+            if entry is None or self._cancelled(tokens, lead, start + size, idioms):
+                continue
+            strength = self._accept(entry, key, tokens, start, start + size, lead)
+            if strength is None:
+                continue
+            role, flags = self._role_and_flags(words, starts, lead)
+            found.append(_Mention(lead, start + size, entry, key, entry.how, strength, role, flags=flags))
+            for k in range(lead, start + size):
+                taken[k] = True
         return found
+
+    def _name_spans(self, words: list[str]) -> list[tuple[int, int]]:
+        """(words, start) of every n-gram that may be a name, longest first, then from the left.
+
+        A name of several words starts with a word of ``first_words`` (which says how long such
+        names get); after "au"/"du" the n-gram may be a name with its article ("au Havre")."""
+        n = len(words)
+        longest = min(self.max_words, n)
+        spans: list[tuple[int, int]] = []
+        for start, word in enumerate(words):
+            after_article = start > 0 and words[start - 1] in _ARTICLE_PREPOSITIONS
+            reach = longest if after_article else min(self.first_words.get(word, 1), longest)
+            spans.extend((size, start) for size in range(1, min(reach, n - start) + 1))
+        spans.sort(key=_longest_first)
+        return spans
 
     def _cancelled(self, tokens: Tokens, start: int, end: int, idioms: list[tuple[int, int]]) -> bool:
         """A name inside an idiom, after "je m'appelle" / "chez", or a piece of a longer name."""
@@ -730,29 +747,38 @@ class PlaceIndex(PlaceTables):
         )
         return placed and word not in self.common_words and word not in self.near_words and word not in self.names
 
-    def _pool(self, n: int, length: int, first: str, last: str) -> tuple[str, ...]:
-        cache_key = (n, length, first, last)
-        pool = self._pool_cache.get(cache_key)
-        if pool is None:
-            items: set[str] = set()
-            for k in range(length - _MAX_EDITS, length + _MAX_EDITS + 1):
-                items.update(self._fuzzy.get((n, k, first), ()))
-                items.update(self._fuzzy.get((n, k, "$" + last), ()))
-            pool = tuple(sorted(items))
-            if len(self._pool_cache) < POOL_CACHE_SIZE:
-                self._pool_cache[cache_key] = pool
-        return pool
+    def _pool(self, n: int, length: int, first: str, last: str) -> list[str]:
+        """Names of ``n`` words within two letters of ``length`` that share the first or the last letter."""
+        buckets = self._fuzzy
+        return list(
+            dict.fromkeys(
+                chain.from_iterable(
+                    buckets.get((n, size, tag), ())
+                    for size in range(length - _MAX_EDITS, length + _MAX_EDITS + 1)
+                    for tag in (first, "$" + last)
+                )
+            )
+        )
 
     def _closest(self, key: str) -> tuple[str, int] | None:
         """The name within the allowed edits of ``key`` (same words count, short words exact)."""
+        if key in self._closest_cache:
+            return self._closest_cache[key]
+        found = self._closest_uncached(key)
+        if len(self._closest_cache) < CLOSEST_CACHE_SIZE:
+            self._closest_cache[key] = found  # the same words come back in many messages
+        return found
+
+    def _closest_uncached(self, key: str) -> tuple[str, int] | None:
         parts = key.split()
         pool = self._pool(len(parts), len(key), key[0], key[-1])
         if not pool:
             return None
-        matches = process.extract(key, pool, scorer=OSA.distance, score_cutoff=_MAX_EDITS, limit=_FUZZY_CANDIDATES)
+        found = process.extract(key, pool, scorer=OSA.distance, score_cutoff=_MAX_EDITS, limit=None)
+        # the nearest names, alphabetical among equals: the same few whatever the order of the pool
+        nearest = sorted((int(distance), name) for name, distance, _ in found)[:_FUZZY_CANDIDATES]
         good: list[tuple[int, int, bool, int, str]] = []
-        for name, raw_distance, _ in matches:
-            distance = int(raw_distance)
+        for distance, name in nearest:
             if distance == 0 or _short_word_changed(parts, name.split()):
                 continue  # "aix en provance" may be corrected, "ca coute" is not "la comte"
             entry = self.names[name]
@@ -1046,6 +1072,10 @@ def _overlaps_exact(spans: list[tuple[int, int]], start: int, end: int) -> bool:
 
 
 # -- choice -------------------------------------------------------------------------------------
+
+
+def _longest_first(span: tuple[int, int]) -> tuple[int, int]:
+    return -span[0], span[1]
 
 
 def _strongest(mentions: list[_Mention]) -> _Mention:
