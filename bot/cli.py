@@ -146,7 +146,7 @@ def _main(argv: list[str] | None = None) -> int:
         print(report.render())
         if report.errors or not args.compare:
             return 1 if report.errors else 0
-        return _compare(directory, args.compare, args.date)
+        return _compare(directory, args.compare, args.date, config)
     if command == "ask":
         return _ask(args, config)
     if command == "chat" or (command is None and not config.token):
@@ -187,12 +187,12 @@ def _main(argv: list[str] | None = None) -> int:
     return 2
 
 
-def _compare(directory: Path, reference: str, day: dt.date | None) -> int:
+def _compare(directory: Path, reference: str, day: dt.date | None, config: Config) -> int:
     from bot.compare import CompareError, compare  # noqa: PLC0415 - each command imports only what it uses
 
     print()
     try:
-        print(compare(directory, reference, day))
+        print(compare(directory, reference, day, config=config))
     except CompareError as exc:
         print(f"Comparaison impossible : {exc}", file=sys.stderr)
         return 2

@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from bot.config import Config
 from bot.dialogue.engine import Button, Conversation, Engine, Turn, UserInput
 from bot.kb.load import check_knowledge
 from bot.nlu.knowledge import Knowledge, build_knowledge
@@ -174,18 +175,27 @@ def _changes(before: Engine, after: Engine, plays: list[Replay]) -> Iterator[Cha
                 break  # later steps follow from this one
 
 
-def compare(edited: Path, reference: str, day: dt.date | None = None, tests: Path = TESTS) -> str:
-    """The report staff read: what was replayed, and every reply that changed."""
+def compare(
+    edited: Path, reference: str, day: dt.date | None = None, tests: Path = TESTS, config: Config | None = None
+) -> str:
+    """The report staff read: what was replayed, and every reply that changed.
+
+    Both engines are built from ``config`` when given (retention period, reminders...), as the bot is.
+    """
     day = day or dt.date.today()
     plays = replays(tests)
     if not plays:
         raise CompareError(f"aucune conversation à rejouer : {tests / STORIES} et {tests / 'data'} sont introuvables")
     with tempfile.TemporaryDirectory(prefix="cep-compare-") as work:
         ref_dir = resolve_reference(edited, reference, Path(work))
-        new = Engine(_load(edited, day, "modifiées"), today=day)
-        old = Engine(_load(ref_dir, day, f"de référence « {reference} »"), today=day)
+        new = _engine(_load(edited, day, "modifiées"), day, config)
+        old = _engine(_load(ref_dir, day, f"de référence « {reference} »"), day, config)
         changes = list(_changes(old, new, plays))
     return _render(edited.resolve(), reference, plays, changes)
+
+
+def _engine(knowledge: Knowledge, day: dt.date, config: Config | None) -> Engine:
+    return Engine.from_config(knowledge, config, today=day) if config is not None else Engine(knowledge, today=day)
 
 
 def _render(edited: Path, reference: str, plays: list[Replay], changes: list[Change]) -> str:

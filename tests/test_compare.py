@@ -12,6 +12,7 @@ import pytest
 
 from bot.cli import main
 from bot.compare import CompareError, compare, replays
+from bot.nlu.knowledge import Knowledge
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 26)
@@ -119,3 +120,15 @@ def test_chat_says_which_knowledge_on_its_first_line(
     monkeypatch.setattr("sys.stdin", io.StringIO("c'est payant ?\n"))
     main(["chat", "--knowledge", str(copy)])
     assert capsys.readouterr().out.splitlines()[0] == _notice(copy)
+
+
+def test_compared_engines_are_built_from_the_configuration(knowledge: Knowledge) -> None:
+    """`check --compare` replays with the bot's own settings (a 30-day retention is quoted as 30)."""
+    from bot.compare import _engine
+    from bot.config import Config
+
+    config = Config(Path("config.yaml"), Path("knowledge"), retention_days=30, reminder_days=10)
+    engine = _engine(knowledge, dt.date(2026, 11, 28), config)
+    assert (engine.retention_days, engine.reminder_days) == (30, 10)
+    default = _engine(knowledge, dt.date(2026, 11, 28), None)
+    assert default.retention_days != 30

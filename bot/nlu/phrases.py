@@ -36,7 +36,6 @@ _REPEATS = (
 
 __all__ = ["PhraseReplacer"]
 
-NEVER = r"(?!)"
 WORD_START = re.compile(r"\b\w")
 WORD_CHARS = frozenset(string.ascii_lowercase + string.digits)
 _CATEGORY_CHARS = {"CATEGORY_DIGIT": frozenset(string.digits)}

@@ -32,11 +32,10 @@ PAD = " "  # marks the start and end of a word, so "cep" gives " ce", "cep", "ep
 
 @dataclass(frozen=True, slots=True)
 class Nearest:
-    """The question whose phrasing is nearest, its cosine, and its lead over the next question."""
+    """The question whose phrasing is nearest, and its cosine."""
 
     id: str
     score: float
-    margin: float
 
 
 class SurfaceIndex:
@@ -95,9 +94,8 @@ class SurfaceIndex:
                 best[qid] = shared[index]
         if not best:
             return None
-        ranked = sorted(best.items(), key=lambda item: -item[1])
-        runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        return Nearest(ranked[0][0], round(ranked[0][1], 4), round(ranked[0][1] - runner_up, 4))
+        qid, score = max(best.items(), key=lambda item: item[1])
+        return Nearest(qid, round(score, 4))
 
 
 def _grams(words: list[str]) -> Counter[str]:
