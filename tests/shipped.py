@@ -18,3 +18,13 @@ def shipped_knowledge() -> Knowledge:
     from bot.nlu.knowledge import load
 
     return load(KNOWLEDGE_DIR)
+
+
+def _texts() -> dict[str, str]:
+    import yaml
+
+    data = yaml.safe_load((KNOWLEDGE_DIR / "textes.yaml").read_text(encoding="utf-8"))
+    return {str(k): str(v) for k, v in data.items()}
+
+
+TEXTS = _texts()  # knowledge/textes.yaml as shipped: labels and prompts the tests look for

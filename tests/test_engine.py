@@ -25,8 +25,10 @@ from bot.dialogue.engine import (
     Turn,
     UserInput,
 )
-from bot.dialogue.questions import NOT_MINE
 from bot.dialogue.render import question_answer
+from shipped import TEXTS
+
+NOT_MINE = TEXTS["bouton_pas_ma_question"]
 
 TODAY = dt.date(2026, 3, 2)  # inside the 2024-2027 market
 MAX_CALLBACK_BYTES = 64

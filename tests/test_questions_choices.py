@@ -16,9 +16,12 @@ from test_engine import Talk
 
 from bot.ask import analyse
 from bot.dialogue.engine import Engine
-from bot.dialogue.questions import NOT_MINE, OTHER
 from bot.nlu.knowledge import load
 from bot.nlu.understand import understand
+from shipped import TEXTS
+
+NOT_MINE = TEXTS["bouton_pas_ma_question"]
+OTHER = TEXTS["bouton_autre_chose"]
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 3, 2)
@@ -218,12 +221,27 @@ def test_runner_up_buttons_do_not_outlive_a_reordered_question_list(snapshot: An
     they would name other questions, so the button asks to rephrase instead of answering wrongly."""
     from dataclasses import replace
 
-    from bot.dialogue.questions import REPHRASE, from_positions, not_mine, positions
+    from bot.dialogue.questions import from_positions, not_mine, positions
 
     ids = list(snapshot.questions)[3:6]
     arg = positions(snapshot, ids)
     assert from_positions(snapshot, arg) == ids
     reordered = replace(snapshot, questions=dict(reversed(list(snapshot.questions.items()))))
     assert from_positions(reordered, arg) == []
-    assert not_mine(reordered, arg) == (REPHRASE, ())
-    assert not_mine(snapshot, arg)[0] != REPHRASE
+    rephrase = TEXTS["questions_reformuler"]
+    assert not_mine(reordered, arg) == (rephrase, ())
+    assert not_mine(snapshot, arg)[0] == TEXTS["questions_proches"]
+
+
+def test_choice_prompts_and_buttons_are_staff_texts(snapshot: Any) -> None:
+    """The prompts and button labels of choices come from knowledge/textes.yaml (staff reword them there)."""
+    from dataclasses import replace
+
+    from bot.dialogue.questions import choices, not_mine
+
+    texts = dict(snapshot.texts)
+    texts.update(questions_choix="Laquelle ?", bouton_autre_chose="Aucune", questions_reformuler="Autrement ?")
+    edited = replace(snapshot, texts=texts)
+    lead, rows = choices(edited, ["gratuit"])
+    assert lead == "Laquelle ?" and rows[-1][0][0] == "Aucune"
+    assert not_mine(edited, "0000.1") == ("Autrement ?", ())

@@ -34,11 +34,12 @@ __all__ = [
 
 OTHER_ARG = "autre"  # the QUESTION button « Autre chose »
 TITLE_CHARS = 48  # a question's label on a button
-NOT_MINE = "Ce n'était pas ma question"
-OTHER = "Autre chose"
-CHOOSE = "Je ne suis pas sûr d'avoir compris. Votre question est-elle l'une de celles-ci ?"
-RUNNERS_UP = "Voici d'autres questions proches. Laquelle est la vôtre ?"
-REPHRASE = "Pouvez-vous écrire votre question avec d'autres mots ?"
+# the texts of knowledge/textes.yaml these replies use (staff reword them there)
+NOT_MINE = "bouton_pas_ma_question"
+OTHER = "bouton_autre_chose"
+CHOOSE = "questions_choix"
+RUNNERS_UP = "questions_proches"
+REPHRASE = "questions_reformuler"
 ORDER_MARK_BYTES = 2  # the mark of the question list a button's positions index (4 hex digits)
 SEPARATOR = "."
 
@@ -74,9 +75,9 @@ def title(snapshot: Snapshot, question_id: str) -> str:
 
 
 def choices(snapshot: Snapshot, ids: Sequence[str], lead: str = CHOOSE) -> ReplySpec:
-    """The questions ``ids`` as buttons, one a row, then « Autre chose »."""
+    """The questions ``ids`` as buttons, one a row, then « Autre chose »; ``lead`` names the text above."""
     rows = tuple(((title(snapshot, q), encode(ButtonAction.QUESTION, q)),) for q in ids if q in snapshot.questions)
-    return lead, (*rows, ((OTHER, encode(ButtonAction.QUESTION, OTHER_ARG)),))
+    return snapshot.text(lead), (*rows, ((snapshot.text(OTHER), encode(ButtonAction.QUESTION, OTHER_ARG)),))
 
 
 def answers(snapshot: Snapshot, u: Understanding) -> list[ReplySpec]:
@@ -87,10 +88,12 @@ def answers(snapshot: Snapshot, u: Understanding) -> list[ReplySpec]:
 def not_mine_row(snapshot: Snapshot, u: Understanding) -> tuple[ButtonSpec, ...]:
     """« Ce n'était pas ma question », offering the runners-up; empty when there are none."""
     runners = u.runners_up
-    return ((NOT_MINE, encode(ButtonAction.NOT_MINE, positions(snapshot, runners))),) if u.questions and runners else ()
+    if not (u.questions and runners):
+        return ()
+    return ((snapshot.text(NOT_MINE), encode(ButtonAction.NOT_MINE, positions(snapshot, runners))),)
 
 
 def not_mine(snapshot: Snapshot, arg: str) -> ReplySpec:
     """The runners-up offered after « Ce n'était pas ma question »."""
     ids = from_positions(snapshot, arg)
-    return choices(snapshot, ids, RUNNERS_UP) if ids else (REPHRASE, ())
+    return choices(snapshot, ids, RUNNERS_UP) if ids else (snapshot.text(REPHRASE), ())

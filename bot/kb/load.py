@@ -112,6 +112,11 @@ TEXT_KEYS: dict[str, tuple[str, ...]] = {
     "non_compris_court": (),
     "reprenons": (),
     "question_pas_sure": (),
+    "questions_choix": (),
+    "questions_proches": (),
+    "questions_reformuler": (),
+    "bouton_autre_chose": (),
+    "bouton_pas_ma_question": (),
 }
 
 # -- schemas -----------------------------------------------------------------------------------
