@@ -47,36 +47,34 @@ class PhraseReplacer:
     """Replace each expression (a regular expression) by its meaning, expressions tried in order."""
 
     def __init__(self, patterns: Sequence[str], meanings: Sequence[str]) -> None:
+        self.patterns = list(patterns)
         self.meanings = list(meanings)
-        self.whole = re.compile(r"\b(?:" + "|".join(f"({p})" for p in patterns) + r")\b") if patterns else None
         starts = [_first_chars(p) for p in patterns]
-        self.by_first: dict[str, tuple[re.Pattern[str], list[str]]] | None = None
+        # the expressions each first letter may start, in their order (None: the plain alternation)
+        self.by_first: dict[str, list[int]] | None = None
+        self.whole: re.Pattern[str] | None = None
         if all(first is not None and first <= WORD_CHARS for first in starts):
-            by_first: dict[str, list[int]] = {}
+            self.by_first = {}
             for index, first in enumerate(starts):
                 for char in first or ():
-                    by_first.setdefault(char, []).append(index)
-            self.by_first = {
-                char: (
-                    re.compile(r"\b(?:" + "|".join(f"({patterns[i]})" for i in indexes) + r")\b"),
-                    [self.meanings[i] for i in indexes],
-                )
-                for char, indexes in by_first.items()
-            }
+                    self.by_first.setdefault(char, []).append(index)
+        elif patterns:
+            self.whole = _alternation(self.patterns)
+        # each letter's alternation is compiled the first time a word starts with it: building them
+        # all took 0.4 s at every start and reload
+        self._compiled: dict[str, tuple[re.Pattern[str], list[str]]] = {}
 
     def sub(self, text: str) -> str:
         """``text`` with every expression replaced, as one ``re.sub`` of the alternation would."""
-        if self.whole is None:
-            return text
         if self.by_first is None:
-            return self.whole.sub(self._whole_meaning, text)
+            return self.whole.sub(self._whole_meaning, text) if self.whole is not None else text
         out: list[str] = []
         done = 0
         for start in WORD_START.finditer(text):
             at = start.start()
             if at < done:
                 continue
-            group = self.by_first.get(text[at])
+            group = self._group(text[at])
             if group is None:
                 continue
             match = group[0].match(text, at)
@@ -88,8 +86,21 @@ class PhraseReplacer:
         out.append(text[done:])
         return "".join(out)
 
+    def _group(self, char: str) -> tuple[re.Pattern[str], list[str]] | None:
+        """The alternation of the expressions ``char`` may start, and their meanings."""
+        group = self._compiled.get(char)
+        if group is None and self.by_first is not None and char in self.by_first:
+            indexes = self.by_first[char]
+            group = (_alternation([self.patterns[i] for i in indexes]), [self.meanings[i] for i in indexes])
+            self._compiled[char] = group
+        return group
+
     def _whole_meaning(self, match: re.Match[str]) -> str:
         return self.meanings[(match.lastindex or 1) - 1]
+
+
+def _alternation(patterns: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(f"({p})" for p in patterns) + r")\b")
 
 
 def _first_chars(pattern: str) -> frozenset[str] | None:
