@@ -19,6 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from bot.schema import Problem
+from bot.vocab import DetailTrait, Trait
 from bot.yamlpos import Pos, PosDict, PosList, YamlSyntaxError, load_yaml
 
 __all__ = [
@@ -115,6 +116,7 @@ class Language:
 
     texting: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     texting_fixes: tuple[Expression, ...] = ()
+    elision: str = r"(?!)"  # an article or pronoun stuck to the next word without its apostrophe ("laccord")
     stopwords: frozenset[str] = frozenset()
     question_words: frozenset[str] = frozenset()
     cues: tuple[str, ...] = ()  # words that say how something is asked, not what about
@@ -326,7 +328,9 @@ def read_language(knowledge: Path, problems: list[Problem], hasher: Any | None =
         (
             "textos.yaml",
             lambda d: values.update(
-                texting=MappingProxyType(_texting(reader, d)), texting_fixes=reader.expressions(d, "corrections")
+                texting=MappingProxyType(_texting(reader, d)),
+                texting_fixes=reader.expressions(d, "corrections"),
+                elision=reader.pattern(d, "elision") if "elision" in d else r"(?!)",  # optional
             ),
         ),
         ("mots.yaml", lambda d: _mots(reader, d, values)),
@@ -451,9 +455,22 @@ def expand_group(text: str, groups: Mapping[str, str]) -> str:
 def check_concepts(
     questions: Iterable[Any], language: Language, file: str, lines: Mapping[str, int], problems: list[Problem]
 ) -> None:
-    """Every question has concepts, and every « @nom » it calls is a group of concepts.yaml."""
+    """Every question has concepts, every « @nom » it calls is a group of concepts.yaml, and every
+    situation it names is one the bot reads."""
+    traits = [t.value for t in (*Trait, *DetailTrait)]
     for question in questions:
         line = lines.get(question.id, 1)
+        problems.extend(
+            Problem(
+                file,
+                line,
+                1,
+                f"la question « {question.id} » nomme la situation « {name} », que le bot ne connaît pas",
+                f"écrivez l'une de : {', '.join(traits)}",
+            )
+            for name in question.situations
+            if name not in traits
+        )
         if not question.concepts:
             problems.append(
                 Problem(

@@ -288,6 +288,7 @@ QUESTIONS_SCHEMA = {
                 "sources": Field("list", item=Field("source"), example='["https://..."]'),
                 "concepts": Field("list", item=Field("text"), example='["gratuit|payant"]'),
                 "exclut": Field("list", item=Field("text"), example='["@cas_particuliers"]'),
+                "situations": Field("list", item=Field("text"), example='["etudiant", "retraite"]'),
                 "source": Field("source"),
             },
         ),
@@ -1148,7 +1149,13 @@ class _Checker:
                 continue
             concepts = tuple(c for c, _ in item.get("concepts", [])), tuple(c for c, _ in item.get("exclut", []))
             questions[qid] = Question(
-                qid, item.get("theme", ""), tuple(p for p, _ in phrasings), item["reponse"], sources, *concepts
+                qid,
+                item.get("theme", ""),
+                tuple(p for p, _ in phrasings),
+                item["reponse"],
+                sources,
+                *concepts,
+                situations=tuple(t for t, _ in item.get("situations", [])),
             )
             self.question_lines[qid] = item.where("id").line
         self.problems.extend(v.problems)

@@ -266,6 +266,7 @@ class Question:
     sources: tuple[str, ...]
     concepts: tuple[str, ...] = ()  # what a message must touch to ask it (knowledge/langue/concepts.yaml)
     excludes: tuple[str, ...] = ()  # what a message must not touch (a case another question answers)
+    situations: tuple[str, ...] = ()  # the situation traits this question is the case of (etudiant, handicap...)
 
 
 @dataclass(frozen=True, slots=True)

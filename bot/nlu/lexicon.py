@@ -37,6 +37,7 @@ class Lexicon:
         self.language = language
         self.texting = dict(language.texting)
         self.fixes = [(re.compile(e.pattern), e.meaning) for e in language.texting_fixes]
+        self.elision = re.compile(language.elision)
         self.stopwords = language.stopwords
         self.question_words = language.question_words
         self.synonyms = dict(language.synonyms)

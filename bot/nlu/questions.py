@@ -35,6 +35,14 @@ the message names it elsewhere. The place found in the message is
 replaced by a word for its kind ("outremer", "etranger", "monaco", "caledonie", "region"), so
 that "j'habite à Tahiti, je peux faire un CEP ?" reads like the phrasing it should match.
 
+A general question asked about the person's own case ("je suis étudiant et je bosse le soir, qui
+peut bénéficier du cep ?") is the question of that case: each question names the situation traits
+it is the case of (``situations`` in questions.yaml), and a general question whose exclusions name
+a case the situation reader (or the place reader) found the person in hands its score to that
+case's question, when there is a single one. Typos are measured with transpositions counted as
+one edit ("confidnetiel"); an article stuck to a known word without its apostrophe ("laccord",
+``elision`` in knowledge/langue/textos.yaml) is read as the word.
+
 A second reader (:mod:`bot.nlu.surface`) compares the message's letter groups to every phrasing.
 The match is confident only when both readers name the same question (or when this reader's score
 is very high); where they disagree, both questions are offered as choices. On a labelled set
@@ -51,12 +59,13 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA
 
 from bot.nlu.lexicon import Lexicon
 from bot.nlu.situation import SituationReader
 from bot.nlu.surface import Nearest, SurfaceIndex
 from bot.nlu.topics import TopicGate
+from bot.vocab import STATUS_TRAITS
 
 if TYPE_CHECKING:
     from bot.kb.model import Snapshot
@@ -98,6 +107,7 @@ ASKING_PIECES = 3  # the last pieces that ask, read alone
 RANKED = 4  # likeliest questions kept with a match (choices, "not my question")
 MAX_QUESTIONS = 3  # questions answered in one message
 OTHER_QUESTION = 0.5  # score a part of a message needs, alone, to be answered as a further question
+HANDOVER = 1.0  # share of a general question's score its particular case receives ("je suis étudiant, j'y ai droit ?")
 
 _REGION = "region"  # the word for the kind of a French place (see bot.nlu.understand.place_kind_word)
 _STOP = ""  # what a typo of a stop word reads as: nothing
@@ -120,16 +130,18 @@ class QuestionMatch:
     order: tuple[str, ...] = ()  # the questions answered, in the order the message asks them
     asked: bool = True  # the message asks something ("?", a question word): choices make sense
     surface: Nearest | None = None  # the second opinion: the question of the nearest phrasing by letters
+    via: str | None = None  # the general question this one answers for the case the message names
 
     @property
     def confident(self) -> bool:
         """Answer it: a clear lexical match the surface reader agrees with, or a very high lexical score.
 
-        Where the two readers disagree, the person is offered both questions instead of one guess.
+        Where the two readers disagree, the person is offered both questions instead of one guess. A
+        surface reader that names the general question this one answers for the case named agrees;
+        a question answered for a case always needs that agreement.
         """
-        return self.score >= CLEAR or (
-            self.lexically_confident and self.surface is not None and self.surface.id == self.id
-        )
+        agreed = self.surface is not None and self.surface.id in (self.id, self.via)
+        return (self.score >= CLEAR and self.via is None) or (self.lexically_confident and agreed)
 
     @property
     def lexically_confident(self) -> bool:
@@ -163,6 +175,7 @@ class _Reading:
     situated: bool
     to_bot: bool
     words: dict[str, str]  # the word each stem came from
+    told: frozenset[str] = frozenset()  # the questions whose case the person's situation or place is
     lookup: dict[str, str | None] = field(default_factory=dict)  # what each stem was read as
 
 
@@ -191,6 +204,23 @@ class QuestionIndex:
         )
         self.concepts = {qid: lex.concept_groups(q.concepts) for qid, q in self.snapshot.questions.items()}
         self.excluded = {qid: lex.concept_groups(q.excludes) for qid, q in self.snapshot.questions.items()}
+        self.cases = self._cases()
+        # the questions that are a case of a general one ("etudiant_retraite" of "eligibilite_qui")
+        self.case_questions = {
+            general: frozenset(q for qids in by_case.values() for q in qids) for general, by_case in self.cases.items()
+        }
+        self.particular = frozenset(q for qids in self.case_questions.values() for q in qids)
+        # the questions each situation told is the case of (``situations`` in questions.yaml), and
+        # those each kind of place is (their topic names it: "outremer", "etranger")
+        self.by_trait: dict[str, list[str]] = defaultdict(list)
+        for qid, question in self.snapshot.questions.items():
+            for trait in question.situations:
+                self.by_trait[trait].append(qid)
+        self.by_topic_word: dict[str, list[str]] = defaultdict(list)
+        for qid, groups in self.concepts.items():
+            for alternative in groups[0] if groups else ():
+                if len(alternative) == 1:
+                    self.by_topic_word[next(iter(alternative))].append(qid)
         # stems that say how a question is asked, not what it is about
         self.cues = lex.question_words | {c for c in map(lex.canonical, self.snapshot.language.cues) if c is not None}
         # words that say what a piece of a message asks about, however common
@@ -198,6 +228,24 @@ class QuestionIndex:
         self.concept_stems = frozenset(next(iter(alt)) for group in topics for alt in group if len(alt) == 1) - {
             _ANCHOR
         }
+
+    def _cases(self) -> dict[str, dict[frozenset[str], tuple[str, ...]]]:
+        """For each question with exclusions, the questions each excluding case is the topic of.
+
+        ``eligibilite_qui`` leaves "etudiant" to ``etudiant_retraite`` (whose first concept, its
+        topic, names it): "je suis étudiant, j'y ai droit ?" is that question, for that case.
+        """
+        cases: dict[str, dict[frozenset[str], tuple[str, ...]]] = {}
+        for general, groups in self.excluded.items():
+            by_case: dict[frozenset[str], list[str]] = defaultdict(list)
+            for group in groups:
+                for alternative in group:
+                    for qid, topic in self.concepts.items():
+                        if qid != general and topic and alternative in topic[0]:
+                            by_case[alternative].append(qid)
+            if by_case:
+                cases[general] = {alt: tuple(dict.fromkeys(qids)) for alt, qids in by_case.items()}
+        return cases
 
     def _weights(self, phrasings: list[tuple[str, list[str]]]) -> dict[str, float]:
         """How rare each stem is among phrasings, and among questions (IDF): a word that many
@@ -286,6 +334,11 @@ class QuestionIndex:
         """``s`` if the phrasings use it, else the known stem it is a typo of, else None."""
         if s in self.idf:
             return s
+        elided = self.lex.elision.match(word)
+        if elided is not None:  # "laccord", "letranger": the article stuck to a known word
+            rest = self.lex.canonical(word[elided.end() :])
+            if rest in self.idf:
+                return rest
         lemma = self.lex.lemmas.get(word)
         if lemma is not None:
             known = self.lex.canonical(lemma)
@@ -295,14 +348,14 @@ class QuestionIndex:
             if len(text) >= TYPO_LENGTH:
                 edits = 1 if len(text) < TYPO_EDITS_LONG else 2
                 match = process.extractOne(
-                    text, index.get(text[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits
+                    text, index.get(text[:TYPO_PREFIX], ()), scorer=OSA.distance, score_cutoff=edits
                 )
                 if match is not None:
                     return match[0] if index is self.vocab_by_prefix else self.lexicon[match[0]]
         if len(word) >= TYPO_LENGTH:
             edits = 1 if len(word) < TYPO_EDITS_LONG else 2
             if process.extractOne(
-                word, self.stop_by_prefix.get(word[:TYPO_PREFIX], ()), scorer=Levenshtein.distance, score_cutoff=edits
+                word, self.stop_by_prefix.get(word[:TYPO_PREFIX], ()), scorer=OSA.distance, score_cutoff=edits
             ):
                 return _STOP  # "exactemnt": a typo of a word that says nothing, not an unknown word
         return None
@@ -315,6 +368,7 @@ class QuestionIndex:
         situated: bool = False,
         need: bool = False,
         asked: bool = False,
+        traits: frozenset[str] = frozenset(),
     ) -> QuestionMatch | None:
         """The closest question to ``text`` and its score in [0, 1], or None if nothing shares a word.
 
@@ -326,9 +380,12 @@ class QuestionIndex:
         situation); when they were not, the words of theirs the knowledge base never uses still
         count a little against the piece ("ma voiture est en panne, je fais comment ?" asks
         nothing of the CEP). ``need`` says that the message tells a need ("juste un conseil
-        rapide"): without a question mark or a question word, it asks nothing.
+        rapide"): without a question mark or a question word, it asks nothing. ``traits`` are the
+        situation traits the message tells ("etudiant"): a general question asked about one of them
+        ("je suis étudiant, j'y ai droit ?") is the question of that case.
         """
         reading = self._reading(text[:MAX_TEXT], ignore, extra, situated, need, asked)
+        reading = replace(reading, told=self._told(traits, reading.kinds))
         best = self._match(
             reading.stems,
             reading.kinds,
@@ -337,12 +394,26 @@ class QuestionIndex:
             situated=reading.situated,
             to_bot=reading.to_bot,
             words=reading.words,
+            told=reading.told,
         )
         if len(reading.pieces) > 1 and len(reading.all_stems) >= LONG_MESSAGE:
             best = self._best_piece(reading, ignore, best)
         if best is not None:
             best = replace(best, asked=reading.asking, surface=self._second_opinion(text[:MAX_TEXT], ignore, extra))
         return best
+
+    def _told(self, traits: frozenset[str], kinds: list[str]) -> frozenset[str]:
+        """The questions whose case the situation told, or the kind of place given, is.
+
+        Nothing when the message tells two work statuses ("je veux lâcher mon CDI et toucher le
+        chômage", "mon mari est à son compte, ma fille cherche du boulot"): whose case it asks is unclear.
+        """
+        if len(traits & STATUS_TRAITS) > 1:
+            return frozenset()
+        return frozenset(
+            [q for t in traits for q in self.by_trait.get(t, ())]
+            + [q for k in kinds for q in self.by_topic_word.get(k, ())]
+        )
 
     def _second_opinion(self, text: str, ignore: frozenset[str], extra: tuple[str, ...]) -> Nearest | None:
         """The surface reader's nearest question, the place read as its kind, as the matcher reads it."""
@@ -403,9 +474,12 @@ class QuestionIndex:
                 reading.situated,
                 reading.to_bot,
                 reading.words,
+                reading.told,
             )
             if found is not None and (best is None or found.score * PIECE_FACTOR > best.score):
-                best = _scaled(found, PIECE_FACTOR)
+                # a question the whole message asks on its own words is not only a case of another
+                via = found.via if best is None or best.id != found.id or best.via is not None else None
+                best = replace(_scaled(found, PIECE_FACTOR), via=via)
         return best
 
     def _says_enough(self, here: set[str]) -> bool:
@@ -463,11 +537,18 @@ class QuestionIndex:
         stems: list[str],
         context: frozenset[str],
         message_weight: float,
-    ) -> None:
-        """Scale each score by how much of the message its question explains and by its concepts."""
+        told: frozenset[str] = frozenset(),
+    ) -> dict[str, str]:
+        """Scale each score by how much of the message its question explains and by its concepts.
+
+        A general question whose message names a case another question answers loses ground, and
+        that question receives its score ("je suis étudiant, j'y ai droit ?" asks who has the right,
+        for a student): the questions that received, with the general question each answers.
+        """
         topic = max(known, key=lambda t: self.idf[t])
         present = known | set(stems)
-        for qid in scores:  # noqa: PLC0206 - scores is read, not its values
+        handed: dict[str, tuple[float, str]] = {}
+        for qid in list(scores):
             vocab = self.question_vocab[qid]
             explained = sum(self.idf[s] for s in known if s in vocab) / message_weight
             factor = 0.8 + 0.3 * explained
@@ -476,10 +557,39 @@ class QuestionIndex:
             for group in self.concepts.get(qid, ()):
                 if not any(alternative <= present for alternative in group):
                     factor *= CONCEPT_MISSING  # "le prix de l'essence" is not about the employer
-            for group in self.excluded.get(qid, ()):
-                if any(alternative <= present or alternative <= context for alternative in group):
-                    factor *= CONCEPT_EXCLUDED  # "j'ai une RQTH, quel organisme ?" is not the general case
+            general = min(1.0, scores[qid] * factor)
+            fired = sum(any(alt <= present or alt <= context for alt in group) for group in self.excluded.get(qid, ()))
+            # the person's own case, as the situation or place reader understood it, names it too
+            cases = told & self.case_questions.get(qid, frozenset())
+            if fired or cases:
+                factor *= CONCEPT_EXCLUDED ** max(fired, 1)  # "j'ai une RQTH, quel organisme ?" is not the general case
+                self._hand_over(qid, cases, general, handed)
             scores[qid] = min(1.0, scores[qid] * factor)
+        via = {}
+        for qid, (score, general_id) in handed.items():
+            own = scores.get(qid, 0.0)
+            if score > own:
+                scores[qid] = score
+                if own < CONFIDENT:  # read as the general question's case, not on its own words
+                    via[qid] = general_id
+        return via
+
+    def _hand_over(
+        self, general: str, cases: frozenset[str], score: float, handed: dict[str, tuple[float, str]]
+    ) -> None:
+        """Give ``score`` (the general question's) to the question of the person's case.
+
+        ``cases`` are the questions ``general`` leaves to whose case the person is, as the situation
+        reader or the place reader understood it: "je veux toucher le chômage" names unemployment
+        without saying the person is unemployed. Only a general question hands over (not one that
+        is itself a case: "je suis étudiant, c'est gratuit ?" stays the cost's question), and only
+        to a single case.
+        """
+        if general in self.particular or len(cases) != 1:
+            return
+        (qid,) = cases
+        if score * HANDOVER > handed.get(qid, (0.0, ""))[0]:
+            handed[qid] = (score * HANDOVER, general)
 
     def match_many(
         self,
@@ -488,6 +598,7 @@ class QuestionIndex:
         extra: tuple[str, ...] = (),
         situated: bool = False,
         need: bool = False,
+        traits: frozenset[str] = frozenset(),
     ) -> QuestionMatch | None:
         """:meth:`match`, plus the other questions of a message that asks several (up to three).
 
@@ -495,13 +606,13 @@ class QuestionIndex:
         "et" / "ou"; each part, read alone (as asking when the message asks), that names another
         question with confidence adds it to ``others``.
         """
-        best = self.match(text, ignore, extra, situated, need)
+        best = self.match(text, ignore, extra, situated, need, traits=traits)
         if best is None or not best.lexically_confident:
             return best
         parts = self._question_parts(text[:MAX_TEXT])
         if len(parts) < 2:
             return best
-        found = self._parts_asked(text, parts, best.id, ignore, extra, situated, need)
+        found = self._parts_asked(text, parts, best.id, ignore, extra, situated, need, traits)
         confirming = next((m for m in found if m.id == best.id), None)
         if not best.confident:
             if confirming is None or len(found) < len(parts):
@@ -526,12 +637,13 @@ class QuestionIndex:
         extra: tuple[str, ...],
         situated: bool,
         need: bool,
+        traits: frozenset[str] = frozenset(),
     ) -> list[QuestionMatch]:
         """Every question a part of the message asks with confidence, in the message's order."""
         present = frozenset(self.lex.content_stems(text))
         found: list[QuestionMatch] = []
         for part, whole in parts:
-            m = self.match(part, ignore, extra, situated, need, asked=True)
+            m = self.match(part, ignore, extra, situated, need, asked=True, traits=traits)
             if m is None or not m.confident or any(f.id == m.id for f in found):
                 continue
             if m.score < OTHER_QUESTION and m.id != best_id:
@@ -578,6 +690,7 @@ class QuestionIndex:
         situated: bool = False,
         to_bot: bool = False,
         words: dict[str, str] | None = None,
+        told: frozenset[str] = frozenset(),
     ) -> QuestionMatch | None:
         """``stems`` scored against every question; ``elsewhere`` unknown words stand around them."""
         if kinds and kinds != [_REGION]:
@@ -601,7 +714,7 @@ class QuestionIndex:
         scores = self._phrasing_scores(known, message_weight)
         if not scores:
             return None
-        self._concept_factors(scores, known, stems, context, message_weight)
+        via = self._concept_factors(scores, known, stems, context, message_weight, told)
         if long_unknown:
             self._lone_word_factors(scores, known, free, situated)
         if not asking:
@@ -610,7 +723,8 @@ class QuestionIndex:
         if to_bot and _ANCHOR not in known:
             # "t'es gratuit toi ?", "c'est quoi ton numéro ?": about the bot, not about the CEP
             _scale_all(scores, TO_BOT)
-        return _ranked_match(scores)
+        best = _ranked_match(scores)
+        return replace(best, via=via[best.id]) if best.id in via else best
 
     def _lone_word_factors(self, scores: dict[str, float], known: set[str], free: str | None, situated: bool) -> None:
         """Lower the questions met by one known word among words the knowledge base never uses.
@@ -649,4 +763,5 @@ def _scaled(found: QuestionMatch, factor: float) -> QuestionMatch:
         found.runner_up,
         round(found.runner_up_score * factor, 4),
         tuple((q, round(v * factor, 4)) for q, v in found.ranked),
+        via=found.via,
     )

@@ -114,7 +114,9 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
         return Understanding(text, place, NO_SITUATION, None, off_topic)
     situation = find_situation(text, questions.situation)
     situated = bool(situation.traits)
-    question = questions.match_many(text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need))
+    question = questions.match_many(
+        text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need), traits=situation.traits
+    )
     return Understanding(text, place, situation, question)
 
 

@@ -1,0 +1,118 @@
+"""A general question asked about the person's own case, typing slips, and the data behind them.
+
+- ``situations`` under a question of knowledge/questions.yaml links it to the situation traits it is
+  the case of: "je suis étudiant et je bosse le soir, qui peut bénéficier du cep ?" asks who has the
+  right, for a student, and gets the student's answer (the general question hands its score over).
+- An article stuck to the next word without its apostrophe ("laccord", ``elision`` in
+  knowledge/langue/textos.yaml) and two swapped letters ("confidnetiel") are read as the word meant.
+
+Every sentence here is new: none is a phrasing of questions.yaml or a message of a labelled set.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.kb.load import KnowledgeError, load_knowledge
+from bot.nlu.knowledge import load
+from bot.nlu.understand import understand
+
+# -- the general question, asked about the person's case ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "case"),
+    [
+        ("je suis étudiant et je travaille le soir, qui peut bénéficier du cep ?", "etudiant_retraite"),
+        ("je suis auto-entrepreneur, qui peut m'aider ?", "independant"),
+    ],
+)
+def test_a_general_question_about_ones_case_gets_the_case(knowledge: Any, text: str, case: str) -> None:
+    assert understand(text, knowledge).questions == (case,)
+
+
+def test_the_case_must_be_the_persons_own(knowledge: Any) -> None:
+    """A status named but not told as one's own, or two statuses told, hands nothing over."""
+    salaried = understand("je suis salarié, qui peut bénéficier du cep ?", knowledge)
+    assert salaried.questions == ("eligibilite_qui",)  # no question is the employee's case
+    # the cost is asked, not who has the right: the student's question gives way
+    assert understand("je suis étudiant, c'est gratuit ?", knowledge).questions == ("gratuit",)
+
+
+def _without_situations(root: Path, qid: str) -> None:
+    path = root / "questions.yaml"
+    text = path.read_text(encoding="utf-8")
+    block = re.search(rf"\n  - id: {qid}\n(?:    .*\n|      .*\n)*?    situations:\n(?:      - .*\n)+", text)
+    assert block is not None
+    cut = re.sub(r"    situations:\n(?:      - .*\n)+", "", block.group(0))
+    path.write_text(text.replace(block.group(0), cut), encoding="utf-8")
+
+
+def test_the_link_is_data(tmp_path: Path, small_knowledge: Path) -> None:
+    """Without ``situations`` under the student's question, the same message is only offered choices."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(small_knowledge, root)
+    text = "je suis étudiant et je travaille le soir, qui peut bénéficier du cep ?"
+    assert understand(text, load(root)).questions == ("etudiant_retraite",)
+    _without_situations(root, "etudiant_retraite")
+    reading = understand(text, load(root))
+    assert reading.questions == ()
+    assert "etudiant_retraite" in reading.suggestions
+
+
+def test_an_unknown_situation_is_reported_with_its_line(tmp_path: Path, small_knowledge: Path) -> None:
+    root = tmp_path / "knowledge"
+    shutil.copytree(small_knowledge, root)
+    path = root / "questions.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = lines.index("  - id: etudiant_retraite")
+    index = next(i for i in range(start, len(lines)) if lines[i] == "      - retraite")
+    lines[index] = "      - retraitee"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(root)
+    problems = [p for p in caught.value.problems if "retraitee" in p.message]
+    assert len(problems) == 1
+    assert problems[0].file == "knowledge/questions.yaml"
+    assert problems[0].line == start + 1
+    assert "retraite" in problems[0].hint and "etudiant" in problems[0].hint
+
+
+# -- typing slips ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("il faut lautorisation de mon patron ?", "accord_employeur"),  # "l'autorisation"
+        ("lentretien dure combien de temps ?", "duree_rendez_vous"),  # "l'entretien"
+        ("le cep est-il vraiment gratiut ?", "gratuit"),  # two letters swapped
+        ("c'est possible à distacne ?", "distance"),
+    ],
+)
+def test_slips_are_read_as_the_word_meant(knowledge: Any, text: str, question: str) -> None:
+    assert understand(text, knowledge).questions == (question,)
+
+
+def test_the_elision_is_data(tmp_path: Path, small_knowledge: Path) -> None:
+    root = tmp_path / "knowledge"
+    shutil.copytree(small_knowledge, root)
+    text = "il faut lautorisation de mon patron ?"
+    assert understand(text, load(root)).questions == ("accord_employeur",)
+    path = root / "langue" / "textos.yaml"
+    content = path.read_text(encoding="utf-8")
+    assert "\nelision: " in content
+    path.write_text(re.sub(r"\nelision: .*\n", "\n", content), encoding="utf-8")  # optional: absent, not read
+    assert understand(text, load(root)).questions == ()
+
+
+def test_a_stuck_article_needs_a_vowel_after_it(knowledge: Any) -> None:
+    """ "jvis" is no "j'" before "vis": the elision pattern wants a vowel or an h after the article."""
+    elision = knowledge.questions.lex.elision
+    assert elision.match("laccord") is not None
+    assert elision.match("jvis") is None
