@@ -81,8 +81,8 @@ def test_a_missing_file_is_reported(copy: Path) -> None:
 def test_question_concepts_are_checked() -> None:
     language, _ = read(KNOWLEDGE)
     questions = [
-        SimpleNamespace(id="sans_concepts", concepts=(), excludes=()),
-        SimpleNamespace(id="groupe_inconnu", concepts=("gratuit|@nulle_part",), excludes=()),
+        SimpleNamespace(id="sans_concepts", concepts=(), excludes=(), situations=()),
+        SimpleNamespace(id="groupe_inconnu", concepts=("gratuit|@nulle_part",), excludes=(), situations=()),
     ]
     problems: list[Problem] = []
     check_concepts(
