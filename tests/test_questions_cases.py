@@ -1,4 +1,4 @@
-"""A general question asked about the person's own case, typing slips, and the data behind them.
+"""A general question asked about the person's own case, typing slips, a third reader, and the data behind them.
 
 - ``situations`` under a question of knowledge/questions.yaml links it to the situation traits it is
   the case of: "je suis étudiant et je bosse le soir, qui peut bénéficier du cep ?" asks who has the
@@ -116,3 +116,67 @@ def test_a_stuck_article_needs_a_vowel_after_it(knowledge: Any) -> None:
     elision = knowledge.questions.lex.elision
     assert elision.match("laccord") is not None
     assert elision.match("jvis") is None
+
+
+# -- a third reader: naive Bayes over the phrasings' stems ---------------------------------------------------
+
+
+def test_the_third_reader_weighs_every_phrasing_of_a_question() -> None:
+    from bot.nlu.bayes import BayesIndex
+
+    index = BayesIndex(
+        [
+            ("cout", ["prix", "cep"]),
+            ("cout", ["payer", "cep"]),
+            ("cout", ["gratuit"]),
+            ("duree", ["temps", "cep"]),
+            ("duree", ["longtemps"]),
+        ]
+    )
+    found = index.likeliest(["payer", "prix", "inconnu"])
+    assert found is not None and found.id == "cout" and found.share > 0.8
+    assert index.likeliest(["inconnu"]) is None  # words no phrasing uses say nothing
+    shared = index.likeliest(["cep"])  # a word both use: not sure
+    assert shared is not None and shared.share < 0.6
+
+
+def _match(**kwargs: Any) -> Any:
+    from bot.nlu.bayes import Likeliest
+    from bot.nlu.questions import QuestionMatch
+    from bot.nlu.surface import Nearest
+
+    values: dict[str, Any] = {"id": "gratuit", "score": 0.6, "runner_up_score": 0.2}
+    values.update(kwargs)
+    if isinstance(values.get("surface"), str):
+        values["surface"] = Nearest(values["surface"], 0.7)
+    if isinstance(values.get("third"), tuple):
+        values["third"] = Likeliest(*values["third"])
+    return QuestionMatch(**values)
+
+
+def test_a_third_reader_sure_of_another_question_stops_the_answer() -> None:
+    assert _match(surface="gratuit", third=("gratuit", 0.9)).confident
+    assert _match(surface="gratuit", third=("cpf", 0.3)).confident  # not sure: no veto
+    assert not _match(surface="gratuit", third=("cpf", 0.6)).confident
+    assert not _match(score=0.9, surface="cpf", third=("cpf", 0.6)).confident  # even a high word score
+
+
+def test_a_third_reader_sure_of_the_same_question_backs_the_word_reading() -> None:
+    assert not _match(surface="cpf").confident  # the surface reader disagrees: choices
+    assert _match(surface="cpf", third=("gratuit", 0.9)).confident
+    assert not _match(surface="cpf", third=("gratuit", 0.9), asked=False).confident  # a statement asks nothing
+    assert not _match(score=0.4, surface="cpf", third=("gratuit", 0.9)).confident  # the word reading too low
+
+
+def test_the_third_reader_in_the_whole_chain(knowledge: Any) -> None:
+    # the words and the letters read "à distance"; the stems, all phrasings together, read abroad
+    abroad = understand(
+        "Je vis au Portugal où je suis salarié depuis quatre ans. Je peux faire le CEP en visio depuis là-bas ?",
+        knowledge,
+    )
+    assert abroad.questions == ()
+    assert "etranger" in abroad.suggestions
+    # the letters read another question; the words and the stems agree on Monaco
+    assert understand("Je bosse à Monaco depuis deux ans, le CEP français me concerne ?", knowledge).questions == (
+        "monaco",
+    )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.nlu.places import PlaceResult, _tokenize
-from bot.nlu.questions import SURFACE_CLOSE, QuestionMatch
+from bot.nlu.questions import SURFACE_CLOSE, VETO, QuestionMatch
 from bot.nlu.situation import Situation, find_situation
 from bot.nlu.topics import OffTopic
 from bot.vocab import PlaceKind
@@ -121,12 +121,17 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
 
 
 def _with_second_opinion(offered: list[str], q: QuestionMatch, at: int) -> tuple[str, ...]:
-    """``offered`` with the surface reader's nearest question put at ``at``, when it is close enough.
+    """``offered`` with the surface reader's nearest question put at ``at``, when it is close enough,
+    and the third reader's likeliest after it when it stopped the answer.
 
-    Where the two readers disagree, both of their questions are offered instead of one guess.
+    Where the readers disagree, their questions are offered instead of one guess.
     """
+    offered = [*offered]
     near = q.surface
     if near is not None and near.score >= SURFACE_CLOSE and near.id not in offered:
-        offered = [*offered]
         offered.insert(min(at, len(offered)), near.id)
+        at += 1
+    third = q.third
+    if third is not None and third.share >= VETO and third.id not in offered:
+        offered.insert(min(at, len(offered)), third.id)
     return tuple(offered[:CHOICES])
