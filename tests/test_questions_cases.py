@@ -65,6 +65,33 @@ def test_the_link_is_data(tmp_path: Path, small_knowledge: Path) -> None:
     assert "etudiant_retraite" in reading.suggestions
 
 
+def test_only_a_question_answered_by_situation_hands_over(tmp_path: Path, small_knowledge: Path) -> None:
+    """``selon_situation: oui`` marks the general questions whose answer depends on the situation."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(small_knowledge, root)
+    text = "je suis étudiant et je travaille le soir, qui peut bénéficier du cep ?"
+    path = root / "questions.yaml"
+    content = path.read_text(encoding="utf-8")
+    flag = "  - id: eligibilite_qui\n    theme: eligibilite\n    selon_situation: oui\n"
+    assert flag in content
+    path.write_text(content.replace(flag, flag.replace("oui", "non")), encoding="utf-8")
+    assert understand(text, load(root)).questions != ("etudiant_retraite",)
+    path.write_text(content.replace(flag, flag.replace("oui", "peut-etre")), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as caught:
+        load_knowledge(root)
+    assert any("selon_situation" in p.message or "oui, non" in p.hint for p in caught.value.problems)
+
+
+def test_the_part_that_asks_who_is_read_with_the_situation_told(knowledge: Any) -> None:
+    """ "Je suis X. Vers qui me tourner, et c'est payant ?" asks two things: X's door, and the cost."""
+    text = "Je suis agent de la fonction publique hospitalière. Vers qui dois-je me tourner pour un CEP, et est-ce que c'est payant ?"
+    assert set(understand(text, knowledge).questions) == {"fonctionnaire", "gratuit"}
+    # a status told beside a question that does not depend on it adds nothing
+    assert understand("je suis à mon compte, ça se passe comment concrètement ?", knowledge).questions == (
+        "deroulement_niveaux",
+    )
+
+
 def test_an_unknown_situation_is_reported_with_its_line(tmp_path: Path, small_knowledge: Path) -> None:
     root = tmp_path / "knowledge"
     shutil.copytree(small_knowledge, root)

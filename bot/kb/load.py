@@ -289,6 +289,7 @@ QUESTIONS_SCHEMA = {
                 "concepts": Field("list", item=Field("text"), example='["gratuit|payant"]'),
                 "exclut": Field("list", item=Field("text"), example='["@cas_particuliers"]'),
                 "situations": Field("list", item=Field("text"), example='["etudiant", "retraite"]'),
+                "selon_situation": Field("text", choices=("oui", "non"), example="oui"),
                 "source": Field("source"),
             },
         ),
@@ -1156,6 +1157,7 @@ class _Checker:
                 sources,
                 *concepts,
                 situations=tuple(t for t, _ in item.get("situations", [])),
+                by_situation=item.get("selon_situation") == "oui",
             )
             self.question_lines[qid] = item.where("id").line
         self.problems.extend(v.problems)

@@ -267,6 +267,7 @@ class Question:
     concepts: tuple[str, ...] = ()  # what a message must touch to ask it (knowledge/langue/concepts.yaml)
     excludes: tuple[str, ...] = ()  # what a message must not touch (a case another question answers)
     situations: tuple[str, ...] = ()  # the situation traits this question is the case of (etudiant, handicap...)
+    by_situation: bool = False  # the question of the person's situation answers this one for it ("qui a droit ?")
 
 
 @dataclass(frozen=True, slots=True)

@@ -122,6 +122,7 @@ _ANCHOR = "cep"  # the word the CEP reads as ("le cep", "le conseil en évolutio
 _PIECES = re.compile(r"[^.?!;,\n]+[?]*")
 # Where a message that asks several things may be cut: sentences, and "et" / "ou" between clauses.
 _QUESTIONS = re.compile(r"[^.?!;\n]+[?!.]*")
+_SENTENCES = re.compile(r"[^.?!;\n]+[?!.]*")  # every sentence, asking or not
 _AND = re.compile(r"\s+(?:et|mais)\s+", re.IGNORECASE)
 
 
@@ -612,9 +613,10 @@ class QuestionIndex:
         reader or the place reader understood it: "je veux toucher le chômage" names unemployment
         without saying the person is unemployed. Only a general question hands over (not one that
         is itself a case: "je suis étudiant, c'est gratuit ?" stays the cost's question), and only
-        to a single case.
+        to a single case; and only a question whose answer depends on the situation
+        (``selon_situation: oui``: who has the right, where to go), not "how does it go".
         """
-        if general in self.particular or len(cases) != 1:
+        if not self.snapshot.questions[general].by_situation or general in self.particular or len(cases) != 1:
             return
         (qid,) = cases
         if score * HANDOVER > handed.get(qid, (0.0, ""))[0]:
@@ -671,15 +673,25 @@ class QuestionIndex:
         """Every question a part of the message asks with confidence, in the message's order."""
         present = frozenset(self.lex.content_stems(text))
         found: list[QuestionMatch] = []
+        cases = self._told(traits, [])
+        told = " ".join(s for s in _SENTENCES.findall(text) if not any(p.strip() in s for p, _ in parts))
         for part, whole in parts:
             m = self.match(part, ignore, extra, situated, need, asked=True, traits=traits)
+            in_context = False
+            if m is not None and not m.confident and m.via is not None and told.strip():
+                # "Je suis fonctionnaire. Vers qui me tourner, et c'est gratuit ?": the part asks who,
+                # for the person's case; read with the situation told before it, it says so clearly
+                m = self.match(f"{told} {part}", ignore, extra, situated, need, asked=True, traits=traits)
+                in_context = m is not None and m.id in cases
+                if not in_context:
+                    continue
             if m is None or not m.confident or any(f.id == m.id for f in found):
                 continue
             if m.score < OTHER_QUESTION and m.id != best_id:
                 continue
             # a piece read alone loses what the rest of its sentence says: a general question
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
-            if m.id == best_id or whole or not self._excluded_by(m.id, present):
+            if m.id == best_id or whole or in_context or not self._excluded_by(m.id, present):
                 found.append(m)
         return found
 
