@@ -54,15 +54,17 @@ def _without_situations(root: Path, qid: str) -> None:
 
 
 def test_the_link_is_data(tmp_path: Path, small_knowledge: Path) -> None:
-    """Without ``situations`` under the student's question, the same message is only offered choices."""
+    """Without ``situations`` under the student's question, the general question's score is not handed over."""
     root = tmp_path / "knowledge"
     shutil.copytree(small_knowledge, root)
     text = "je suis étudiant et je travaille le soir, qui peut bénéficier du cep ?"
-    assert understand(text, load(root)).questions == ("etudiant_retraite",)
+    linked = understand(text, load(root))
+    assert linked.questions == ("etudiant_retraite",)
     _without_situations(root, "etudiant_retraite")
-    reading = understand(text, load(root))
-    assert reading.questions == ()
-    assert "etudiant_retraite" in reading.suggestions
+    unlinked = understand(text, load(root)).question
+    assert unlinked is not None and linked.question is not None
+    # (the student's own words still point to it, more weakly: the other readers may still answer it)
+    assert unlinked.score < linked.question.score - 0.2
 
 
 def test_only_a_question_answered_by_situation_hands_over(tmp_path: Path, small_knowledge: Path) -> None:
@@ -74,8 +76,11 @@ def test_only_a_question_answered_by_situation_hands_over(tmp_path: Path, small_
     content = path.read_text(encoding="utf-8")
     flag = "  - id: eligibilite_qui\n    theme: eligibilite\n    selon_situation: oui\n"
     assert flag in content
+    handed = understand(text, load(root)).question
     path.write_text(content.replace(flag, flag.replace("oui", "non")), encoding="utf-8")
-    assert understand(text, load(root)).questions != ("etudiant_retraite",)
+    kept = understand(text, load(root)).question
+    assert handed is not None and kept is not None
+    assert kept.score < handed.score - 0.2
     path.write_text(content.replace(flag, flag.replace("oui", "peut-etre")), encoding="utf-8")
     with pytest.raises(KnowledgeError) as caught:
         load_knowledge(root)
@@ -207,3 +212,46 @@ def test_the_third_reader_in_the_whole_chain(knowledge: Any) -> None:
     assert understand("Je bosse à Monaco depuis deux ans, le CEP français me concerne ?", knowledge).questions == (
         "monaco",
     )
+
+
+def test_three_readers_agreeing_answer_a_possible_reading() -> None:
+    assert _match(score=0.4, surface="gratuit", third=("gratuit", 0.6)).confident
+    assert not _match(score=0.4, surface="gratuit", third=("gratuit", 0.3)).confident  # the third is not sure
+    assert not _match(score=0.4, surface="gratuit").confident  # two readers at that score: choices
+    assert not _match(score=0.3, surface="gratuit", third=("gratuit", 0.9)).confident  # not even possible
+
+
+def test_a_very_high_word_score_needs_a_second_reader() -> None:
+    assert not _match(score=0.9, surface="cpf").confident
+    assert _match(score=0.9, surface="gratuit").confident
+    assert _match(score=0.9, surface="cpf", third=("gratuit", 0.3)).confident
+
+
+def test_a_message_asking_several_things_is_not_stopped_whole() -> None:
+    """The third reader names one of the questions of a message that asks several: no veto on the whole."""
+    assert _match(surface="gratuit", third=("cpf", 0.9), single=False).confident
+
+
+# -- one question, several verbs -----------------------------------------------------------------------------
+
+
+QUIT_AND_CLAIM = "Puis-je quitter mon emploi et percevoir le chômage pour changer de métier ?"
+
+
+def test_verbs_joined_by_et_ask_one_question(knowledge: Any) -> None:
+    assert understand(QUIT_AND_CLAIM, knowledge).questions == ("demission_reconversion",)
+    # two clauses are still two questions
+    assert set(understand("c'est combien de temps et c'est payant ?", knowledge).questions) == {
+        "duree_accompagnement",
+        "gratuit",
+    }
+
+
+def test_the_same_question_pattern_is_data(tmp_path: Path, small_knowledge: Path) -> None:
+    root = tmp_path / "knowledge"
+    shutil.copytree(small_knowledge, root)
+    path = root / "langue" / "mots.yaml"
+    content = path.read_text(encoding="utf-8")
+    assert "\nmeme_question: " in content
+    path.write_text(re.sub(r"\nmeme_question: .*\n", "\n", content), encoding="utf-8")  # optional: absent, not read
+    assert len(understand(QUIT_AND_CLAIM, load(root)).questions) == 2

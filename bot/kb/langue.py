@@ -123,6 +123,7 @@ class Language:
     asking: str = r"(?!)"
     to_bot: str = r"(?!)"
     asks_here: str = r"(?!)"
+    same_question: str = r"(?!)"  # after "et" / "ou": the words that go on with the same question ("et toucher")
     endings: tuple[str, ...] = ()
     synonyms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     expressions: tuple[Expression, ...] = ()
@@ -443,6 +444,8 @@ def _mots(reader: _Reader, data: PosDict, values: dict[str, Any]) -> None:
     values["cues"] = reader.words(data, "mots_de_demande") if "mots_de_demande" in data else ()
     for key, attr in MOTS_PATTERNS.items():
         values[attr] = reader.pattern(data, key)
+    if "meme_question" in data:  # optional
+        values["same_question"] = reader.pattern(data, "meme_question")
 
 
 def expand_group(text: str, groups: Mapping[str, str]) -> str:

@@ -49,6 +49,7 @@ class Lexicon:
         self.asking = re.compile(language.asking)
         self.to_bot = re.compile(language.to_bot)
         self.asks_here = re.compile(language.asks_here, re.IGNORECASE)  # applied to the raw text
+        self.same_question = re.compile(language.same_question)  # applied to a normalized piece
         self.normalize = lru_cache(maxsize=CACHE_SIZE)(self._normalize)
         self.lemmas = language.lemmas  # "inscris" -> "inscrire", for words known no other way
 

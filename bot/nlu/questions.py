@@ -139,6 +139,7 @@ class QuestionMatch:
     surface: Nearest | None = None  # the second opinion: the question of the nearest phrasing by letters
     via: str | None = None  # the general question this one answers for the case the message names
     third: Likeliest | None = None  # the third opinion: the likeliest question under naive Bayes
+    single: bool = True  # the message asks one thing (the third opinion may stop it)
 
     @property
     def confident(self) -> bool:
@@ -149,7 +150,12 @@ class QuestionMatch:
         a question answered for a case always needs that agreement.
         """
         agreed = self.surface is not None and self.surface.id in (self.id, self.via)
-        vetoed = self.third is not None and self.third.id not in (self.id, self.via) and self.third.share >= VETO
+        vetoed = (
+            self.single
+            and self.third is not None
+            and self.third.id not in (self.id, self.via)
+            and self.third.share >= VETO
+        )
         if vetoed:
             return False
         # the third reader, sure of the same question, backs the word reading when the surface one does not
@@ -162,7 +168,23 @@ class QuestionMatch:
             and self.third.id == self.id
             and self.third.share >= BACKED
         )
-        return (self.score >= CLEAR and self.via is None) or (self.lexically_confident and agreed) or backed
+        # all three readers name it: a possible word reading is enough
+        unanimous = (
+            self.asked
+            and self.possible
+            and agreed
+            and self.third is not None
+            and self.third.id == self.id
+            and self.third.share >= VETO
+        )
+        # a very high word score needs one other reader to agree
+        seconded = agreed or (self.third is not None and self.third.id == self.id)
+        return (
+            (self.score >= CLEAR and self.via is None and seconded)
+            or (self.lexically_confident and agreed)
+            or backed
+            or unanimous
+        )
 
     @property
     def lexically_confident(self) -> bool:
@@ -425,10 +447,9 @@ class QuestionIndex:
                 best,
                 asked=reading.asking,
                 surface=self._second_opinion(text[:MAX_TEXT], ignore, extra),
-                # on a message that asks one thing: one that asks several is each of them in part
-                third=self.bayes.likeliest([*(reading.lookup.get(s) or s for s in reading.stems), *reading.kinds])
-                if len(self._question_parts(text[:MAX_TEXT])) <= 1
-                else None,
+                third=self.bayes.likeliest([*(reading.lookup.get(s) or s for s in reading.stems), *reading.kinds]),
+                # a message that asks several things is each of them in part: no veto on the whole
+                single=len(self._question_parts(text[:MAX_TEXT])) <= 1,
             )
         return best
 
@@ -708,13 +729,20 @@ class QuestionIndex:
         sentences = [
             t for t in _QUESTIONS.findall(text) if ("?" in t if marked else lex.asking.search(lex.normalize(t)))
         ]
-        return [
-            (p, len(pieces) == 1)
-            for sentence in sentences
-            for pieces in [_AND.split(sentence)]
-            for p in pieces
-            if p.strip()
-        ]
+        return [(p, len(pieces) == 1) for sentence in sentences for pieces in [self._clauses(sentence)] for p in pieces]
+
+    def _clauses(self, sentence: str) -> list[str]:
+        """``sentence`` cut at "et" / "mais", except where the words after go on with the same
+        question: "démissionner et toucher le chômage, c'est possible ?" asks one thing."""
+        clauses: list[str] = []
+        for piece in _AND.split(sentence):
+            if not piece.strip():
+                continue
+            if clauses and self.lex.same_question.match(self.lex.normalize(piece)):
+                clauses[-1] = f"{clauses[-1]} et {piece}"
+            else:
+                clauses.append(piece)
+        return clauses
 
     def _excluded_by(self, qid: str, present: frozenset[str]) -> bool:
         """Whether the message names a case question ``qid`` leaves to another."""
