@@ -214,19 +214,6 @@ def test_the_third_reader_in_the_whole_chain(knowledge: Any) -> None:
     )
 
 
-def test_three_readers_agreeing_answer_a_possible_reading() -> None:
-    assert _match(score=0.4, surface="gratuit", third=("gratuit", 0.6)).confident
-    assert not _match(score=0.4, surface="gratuit", third=("gratuit", 0.3)).confident  # the third is not sure
-    assert not _match(score=0.4, surface="gratuit").confident  # two readers at that score: choices
-    assert not _match(score=0.3, surface="gratuit", third=("gratuit", 0.9)).confident  # not even possible
-
-
-def test_a_very_high_word_score_needs_a_second_reader() -> None:
-    assert not _match(score=0.9, surface="cpf").confident
-    assert _match(score=0.9, surface="gratuit").confident
-    assert _match(score=0.9, surface="cpf", third=("gratuit", 0.3)).confident
-
-
 def test_a_message_asking_several_things_is_not_stopped_whole() -> None:
     """The third reader names one of the questions of a message that asks several: no veto on the whole."""
     assert _match(surface="gratuit", third=("cpf", 0.9), single=False).confident
