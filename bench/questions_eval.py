@@ -44,6 +44,8 @@ DEV = DATA / "questions_7.yaml"
 DEVS = (DEV, *(DATA / f"questions_{n}.yaml" for n in (6, 5, 4, 3)))
 # frozen parts, aggregate only, newest first: each scored at the end of the round it judges (set 7's at the
 # end of the third sitting; 6 and 5 earlier in it; 4 at the end of the second sitting; 3 at the first)
+# (set 8, written at the end of the third sitting, is kept out of both lists: nobody has scored it; it is
+# the next round's first working and frozen set)
 FROZEN = DATA / "questions_7_gel.yaml"
 FROZEN_SETS = tuple(DATA / f"questions_{n}_gel.yaml" for n in (7, 6, 5, 4, 3))
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
