@@ -242,3 +242,22 @@ def test_the_same_question_pattern_is_data(tmp_path: Path, small_knowledge: Path
     assert "\nmeme_question: " in content
     path.write_text(re.sub(r"\nmeme_question: .*\n", "\n", content), encoding="utf-8")  # optional: absent, not read
     assert len(understand(QUIT_AND_CLAIM, load(root)).questions) == 2
+
+
+# -- a story, then one question ------------------------------------------------------------------------------
+
+
+def test_the_question_after_a_story_is_read_alone(knowledge: Any) -> None:
+    """The story's words weigh on the reading of the whole; the question sentence, read alone by the three
+    readers and backed by the reading of the whole, is answered."""
+    text = (
+        "Je viens de déménager de Nancy à Rennes pour suivre ma compagne, et j'avais commencé des démarches avec "
+        "un organisme dans le Grand Est. Maintenant je vis en Bretagne. C'est le même organisme partout ou chaque "
+        "région a le sien ?"
+    )
+    assert understand(text, knowledge).questions == ("operateur_region",)
+
+
+def test_a_question_that_only_asks_how_after_a_story_is_not_answered(knowledge: Any) -> None:
+    reading = understand("Ma voiture est en panne depuis hier. Je dois aller au travail. Je fais comment ?", knowledge)
+    assert reading.questions == ()

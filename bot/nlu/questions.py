@@ -49,7 +49,11 @@ is very high); where they disagree, both questions are offered as choices. A thi
 (:mod:`bot.nlu.bayes`, naive Bayes over the stems of all the phrasings of each question) stops an
 answer when it is sure of another question, in a message that asks one thing (the questions of both
 are then offered), and backs
-the word reading when it is sure of the same question and the surface reader is not. On a labelled set
+the word reading when it is sure of the same question and the surface reader is not. A story told
+before one question weighs on every reader: when the whole message is not answered, the question
+sentence is read alone, and answered when all three readers name the same question there, the
+reading of the whole names it first with one other reader, and the sentence says what it asks about
+("Ma voiture est en panne. Je fais comment ?" does not). On a labelled set
 written after this matcher was tuned, that second opinion cut answers to another question from
 10 % to 4 % for 1.4 points of right answers turned into choices.
 """
@@ -644,6 +648,16 @@ class QuestionIndex:
         question with confidence adds it to ``others``.
         """
         best = self.match(text, ignore, extra, situated, need, traits=traits)
+        if best is None or not best.confident:
+            alone = self._question_alone(text[:MAX_TEXT], ignore, extra, situated, need, traits)
+            if (
+                alone is not None
+                and alone.confident
+                and best is not None
+                and _supports(best, alone.id)
+                and all(r is not None and r.id == alone.id for r in (alone.surface, alone.third))
+            ):
+                return alone
         if best is None or not best.lexically_confident:
             return best
         parts = self._question_parts(text[:MAX_TEXT])
@@ -664,6 +678,26 @@ class QuestionIndex:
             return best
         order = tuple(ids[:MAX_QUESTIONS])
         return replace(best, others=tuple(q for q in order if q != best.id), order=order)
+
+    def _question_alone(
+        self,
+        text: str,
+        ignore: frozenset[str],
+        extra: tuple[str, ...],
+        situated: bool,
+        need: bool,
+        traits: frozenset[str],
+    ) -> QuestionMatch | None:
+        """A story then one question ("Mon mari est cariste... Est-ce que le conseiller va lui proposer un
+        métier ?"): the question read alone by all three readers, the story only its context."""
+        sentences = [t for t in _SENTENCES.findall(text) if t.strip()]
+        asked = [t for t in sentences if "?" in t]
+        if len(asked) != 1 or len(sentences) < 2:
+            return None
+        here = set(self.lex.content_stems(asked[0]))
+        if not (self._says_enough(here) and self._asks_about_something(here)):
+            return None  # "Ma voiture est en panne. Je fais comment ?": the question alone asks only how
+        return self.match(asked[0], ignore, extra, situated, need, asked=True, traits=traits)
 
     def _parts_asked(
         self,
@@ -792,6 +826,11 @@ class QuestionIndex:
         for qid in scores:
             if lone_word or (not situated and len(strong & self.question_vocab[qid]) <= 1):
                 scores[qid] *= factor
+
+
+def _supports(found: QuestionMatch, qid: str) -> bool:
+    """Whether the reading of the whole message names ``qid`` first, with one other reader."""
+    return found.id == qid and any(r is not None and r.id == qid for r in (found.surface, found.third))
 
 
 def _scale_all(scores: dict[str, float], factor: float) -> None:
