@@ -1,9 +1,9 @@
 """Questions benchmark: right / wrong / choices / missed, per register and per theme.
 
 Usage:
-    python bench/questions_eval.py                 # working sets 7 to 3 and old holdouts (never a frozen part)
+    python bench/questions_eval.py                 # working sets 8 to 3 and old holdouts (never a frozen part)
     python bench/questions_eval.py -v              # also list every message that is not right (first set only)
-    python bench/questions_eval.py --frozen        # add the frozen parts of sets 7 to 3 (score only, never their messages)
+    python bench/questions_eval.py --frozen        # add the frozen parts of sets 8 to 3 (score only, never their messages)
     python bench/questions_eval.py FILE.yaml ...   # other labelled files
 
 Outcomes for a message that asks a covered question (``kind: question``):
@@ -38,16 +38,15 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
-# working parts, newest first: sets 7, 6 and 5 (written blind on 2026-11-28, third sitting, each before a
+# working parts, newest first: sets 8 to 5 (written blind on 2026-11-28, third sitting, each before a
 # round of changes), then sets 4 and 3 (second and first sittings)
-DEV = DATA / "questions_7.yaml"
-DEVS = (DEV, *(DATA / f"questions_{n}.yaml" for n in (6, 5, 4, 3)))
-# frozen parts, aggregate only, newest first: each scored at the end of the round it judges (set 7's at the
-# end of the third sitting; 6 and 5 earlier in it; 4 at the end of the second sitting; 3 at the first)
-# (set 8, written at the end of the third sitting, is kept out of both lists: nobody has scored it; it is
-# the next round's first working and frozen set)
-FROZEN = DATA / "questions_7_gel.yaml"
-FROZEN_SETS = tuple(DATA / f"questions_{n}_gel.yaml" for n in (7, 6, 5, 4, 3))
+DEV = DATA / "questions_8.yaml"
+DEVS = (DEV, *(DATA / f"questions_{n}.yaml" for n in (7, 6, 5, 4, 3)))
+# frozen parts, aggregate only, newest first: each scored at the end of the round it judges (set 8's at the
+# end of the third sitting, 7 to 5 earlier in it; 4 at the end of the second sitting; 3 at the first). The
+# next round starts with a new set written before its changes.
+FROZEN = DATA / "questions_8_gel.yaml"
+FROZEN_SETS = tuple(DATA / f"questions_{n}_gel.yaml" for n in (8, 7, 6, 5, 4, 3))
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
 PERCENT = 100.0
 
