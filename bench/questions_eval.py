@@ -43,8 +43,9 @@ DATA = ROOT / "tests" / "data"
 DEV = DATA / "questions_8.yaml"
 DEVS = (DEV, *(DATA / f"questions_{n}.yaml" for n in (7, 6, 5, 4, 3)))
 # frozen parts, aggregate only, newest first: each scored at the end of the round it judges (set 8's at the
-# end of the third sitting, 7 to 5 earlier in it; 4 at the end of the second sitting; 3 at the first). The
-# next round starts with a new set written before its changes.
+# end of the third sitting, 7 to 5 earlier in it; 4 at the end of the second sitting; 3 at the first). Set 9,
+# written at the very end of the third sitting and never scored, is kept out of both lists: it is the next
+# round's set, written before its changes.
 FROZEN = DATA / "questions_8_gel.yaml"
 FROZEN_SETS = tuple(DATA / f"questions_{n}_gel.yaml" for n in (8, 7, 6, 5, 4, 3))
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
