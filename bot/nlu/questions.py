@@ -128,8 +128,7 @@ _ANCHOR = "cep"  # the word the CEP reads as ("le cep", "le conseil en évolutio
 # Pieces of a message: sentences and comma-separated parts, a "?" kept with its piece.
 _PIECES = re.compile(r"[^.?!;,\n]+[?]*")
 # Where a message that asks several things may be cut: sentences, and "et" / "ou" between clauses.
-_QUESTIONS = re.compile(r"[^.?!;\n]+[?!.]*")
-_SENTENCES = re.compile(r"[^.?!;\n]+[?!.]*")  # every sentence, asking or not
+_SENTENCES = re.compile(r"[^.?!;\n]+[?!.]*")
 _AND = re.compile(r"\s+(?:et|mais)\s+", re.IGNORECASE)
 
 
@@ -239,11 +238,8 @@ class QuestionIndex:
         )
         self.concepts = {qid: lex.concept_groups(q.concepts) for qid, q in self.snapshot.questions.items()}
         self.excluded = {qid: lex.concept_groups(q.excludes) for qid, q in self.snapshot.questions.items()}
-        self.cases = self._cases()
+        self.case_questions = self._case_questions()
         # the questions that are a case of a general one ("etudiant_retraite" of "eligibilite_qui")
-        self.case_questions = {
-            general: frozenset(q for qids in by_case.values() for q in qids) for general, by_case in self.cases.items()
-        }
         self.particular = frozenset(q for qids in self.case_questions.values() for q in qids)
         # the questions each situation told is the case of (``situations`` in questions.yaml), and
         # those each kind of place is (their topic names it: "outremer", "etranger")
@@ -264,22 +260,23 @@ class QuestionIndex:
             _ANCHOR
         }
 
-    def _cases(self) -> dict[str, dict[frozenset[str], tuple[str, ...]]]:
-        """For each question with exclusions, the questions each excluding case is the topic of.
+    def _case_questions(self) -> dict[str, frozenset[str]]:
+        """For each question with exclusions, the questions whose topic is one of the cases it leaves.
 
         ``eligibilite_qui`` leaves "etudiant" to ``etudiant_retraite`` (whose first concept, its
         topic, names it): "je suis étudiant, j'y ai droit ?" is that question, for that case.
         """
-        cases: dict[str, dict[frozenset[str], tuple[str, ...]]] = {}
+        cases: dict[str, frozenset[str]] = {}
         for general, groups in self.excluded.items():
-            by_case: dict[frozenset[str], list[str]] = defaultdict(list)
-            for group in groups:
-                for alternative in group:
-                    for qid, topic in self.concepts.items():
-                        if qid != general and topic and alternative in topic[0]:
-                            by_case[alternative].append(qid)
-            if by_case:
-                cases[general] = {alt: tuple(dict.fromkeys(qids)) for alt, qids in by_case.items()}
+            found = frozenset(
+                qid
+                for group in groups
+                for alternative in group
+                for qid, topic in self.concepts.items()
+                if qid != general and topic and alternative in topic[0]
+            )
+            if found:
+                cases[general] = found
         return cases
 
     def _weights(self, phrasings: list[tuple[str, list[str]]]) -> dict[str, float]:
@@ -404,6 +401,7 @@ class QuestionIndex:
         need: bool = False,
         asked: bool = False,
         traits: frozenset[str] = frozenset(),
+        parts: list[tuple[str, bool]] | None = None,
     ) -> QuestionMatch | None:
         """The closest question to ``text`` and its score in [0, 1], or None if nothing shares a word.
 
@@ -417,7 +415,8 @@ class QuestionIndex:
         nothing of the CEP). ``need`` says that the message tells a need ("juste un conseil
         rapide"): without a question mark or a question word, it asks nothing. ``traits`` are the
         situation traits the message tells ("etudiant"): a general question asked about one of them
-        ("je suis étudiant, j'y ai droit ?") is the question of that case.
+        ("je suis étudiant, j'y ai droit ?") is the question of that case. ``parts`` are the parts
+        of ``text`` that ask (:meth:`_question_parts`), when the caller has them already.
         """
         reading = self._reading(text[:MAX_TEXT], ignore, extra, situated, need, asked)
         reading = replace(reading, told=self._told(traits, reading.kinds))
@@ -440,7 +439,7 @@ class QuestionIndex:
                 surface=self._second_opinion(text[:MAX_TEXT], ignore, extra),
                 third=self.bayes.likeliest([*(reading.lookup.get(s) or s for s in reading.stems), *reading.kinds]),
                 # a message that asks several things is each of them in part: no veto on the whole
-                single=len(self._question_parts(text[:MAX_TEXT])) <= 1,
+                single=len(self._question_parts(text[:MAX_TEXT]) if parts is None else parts) <= 1,
             )
         return best
 
@@ -649,7 +648,8 @@ class QuestionIndex:
         "et" / "ou"; each part, read alone (as asking when the message asks), that names another
         question with confidence adds it to ``others``.
         """
-        best = self.match(text, ignore, extra, situated, need, traits=traits)
+        parts = self._question_parts(text[:MAX_TEXT])
+        best = self.match(text, ignore, extra, situated, need, traits=traits, parts=parts)
         if best is None or not best.confident:
             alone = self._question_alone(text[:MAX_TEXT], ignore, extra, situated, need, traits)
             if (
@@ -662,7 +662,6 @@ class QuestionIndex:
                 return alone
         if best is None or not best.lexically_confident:
             return best
-        parts = self._question_parts(text[:MAX_TEXT])
         if len(parts) < 2:
             return best
         found = self._parts_asked(text, parts, best.id, ignore, extra, situated, need, traits)
@@ -748,7 +747,7 @@ class QuestionIndex:
         lex = self.lex
         marked = "?" in text
         sentences = [
-            t for t in _QUESTIONS.findall(text) if ("?" in t if marked else lex.asking.search(lex.normalize(t)))
+            t for t in _SENTENCES.findall(text) if ("?" in t if marked else lex.asking.search(lex.normalize(t)))
         ]
         return [(p, len(pieces) == 1) for sentence in sentences for pieces in [self._clauses(sentence)] for p in pieces]
 
