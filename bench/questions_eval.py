@@ -1,10 +1,18 @@
 """Questions benchmark: right / wrong / choices / missed, per register and per theme.
 
 Usage:
-    python bench/questions_eval.py                 # working sets 8 to 3 and old holdouts (never a frozen part)
+    python bench/questions_eval.py                 # set 9's working part, then sets 8 to 3 and the old holdouts
     python bench/questions_eval.py -v              # also list every message that is not right (first set only)
-    python bench/questions_eval.py --frozen        # add the frozen parts of sets 8 to 3 (score only, never their messages)
+    python bench/questions_eval.py --frozen        # add set 9's frozen part (score only, never its messages)
+    python bench/questions_eval.py --cross         # sets 9 to 5, each read without its own example messages
     python bench/questions_eval.py FILE.yaml ...   # other labelled files
+
+Since the fourth sitting of issue 11, the messages of sets 8 to 3 and of the old holdouts (working and
+frozen parts) are example messages of knowledge/langue/exemples.yaml, which the third reader learns
+from: their scores are memory, not understanding. Set 9 is in no example: its working part is the
+development set, its frozen part the judge. ``--cross`` gives a figure on messages the reader has not
+learnt from for the other sets too: each of sets 9 to 5 (both parts) is read by indexes built
+without the examples that come from it (leave one set out; aggregate figures only).
 
 Outcomes for a message that asks a covered question (``kind: question``):
 - **right**: what was answered (with confidence) is the labelled question or an ``acceptable`` one,
@@ -38,17 +46,20 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
-# working parts, newest first: sets 8 to 5 (written blind on 2026-11-28, third sitting, each before a
-# round of changes), then sets 4 and 3 (second and first sittings)
-DEV = DATA / "questions_8.yaml"
-DEVS = (DEV, *(DATA / f"questions_{n}.yaml" for n in (7, 6, 5, 4, 3)))
-# frozen parts, aggregate only, newest first: each scored at the end of the round it judges (set 8's at the
-# end of the third sitting, 7 to 5 earlier in it; 4 at the end of the second sitting; 3 at the first). Set 9,
-# written at the very end of the third sitting and never scored, is kept out of both lists: it is the next
-# round's set, written before its changes.
-FROZEN = DATA / "questions_8_gel.yaml"
-FROZEN_SETS = tuple(DATA / f"questions_{n}_gel.yaml" for n in (8, 7, 6, 5, 4, 3))
+# set 9 (written blind at the end of the third sitting, before the fourth's changes) is in no example:
+# its working part is the development set; sets 8 to 3 follow, now example messages (memory)
+DEV = DATA / "questions_9.yaml"
+DEVS = (DEV, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
+# the frozen part, aggregate only: set 9's, scored once at the end of the fourth sitting. The frozen
+# parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
+FROZEN = DATA / "questions_9_gel.yaml"
+FROZEN_SETS = (FROZEN,)
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
+# --cross: each set (both parts) read without the examples that come from it
+CROSS = (
+    (DEV,),
+    *((DATA / f"questions_{n}.yaml", DATA / f"questions_{n}_gel.yaml") for n in (8, 7, 6, 5)),
+)
 PERCENT = 100.0
 
 
@@ -283,6 +294,56 @@ def run(knowledge: Any, paths: list[Path], *, frozen: bool, verbose: bool, quick
     return rows
 
 
+def without_examples(knowledge: Any, texts: Iterable[str]) -> Any:
+    """The indexes of ``knowledge`` rebuilt without the example messages among ``texts``."""
+    from dataclasses import replace
+
+    from bot.kb.langue import Examples, folded
+    from bot.nlu.knowledge import build_knowledge
+
+    left = {folded(t) for t in texts}
+
+    def keep(messages: Iterable[str]) -> tuple[str, ...]:
+        return tuple(m for m in messages if folded(m) not in left)
+
+    examples = knowledge.snapshot.language.examples
+    kept = Examples(
+        {qid: keep(ms) for qid, ms in examples.questions.items()},
+        examples.lines,
+        keep(examples.other_topics),
+        keep(examples.nothing),
+    )
+    language = replace(knowledge.snapshot.language, examples=kept)
+    return build_knowledge(replace(knowledge.snapshot, language=language))
+
+
+def cross(knowledge: Any) -> Result:
+    """Sets 9 to 5, each read by indexes built without its own examples (aggregate figures only)."""
+    pooled = Result()
+    rows = []
+    for paths in CROSS:
+        items = [item for path in paths if path.exists() for item in with_themes(load(path), knowledge.snapshot)]
+        if not items:
+            continue
+        result = evaluate(items, understanding_reader(without_examples(knowledge, (i["text"] for i in items))))
+        name = paths[0].name.removesuffix(".yaml") + (" (both parts)" if len(paths) > 1 else " (working part)")
+        rows.append(summary(f"CROSS {name}", result))
+        pooled.total.update(result.total)
+        for mine, theirs in (
+            (pooled.by_kind, result.by_kind),
+            (pooled.by_register, result.by_register),
+            (pooled.by_theme, result.by_theme),
+        ):
+            for group, counts in theirs.cells.items():
+                mine.cells[group].update(counts)
+        pooled.also_asked += result.also_asked
+        pooled.also_answered += result.also_answered
+    report("CROSS pooled (each set without its own examples)", pooled, details=True, verbose=False)
+    rows.append(summary("CROSS pooled", pooled))
+    markdown(rows)
+    return pooled
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -292,11 +353,17 @@ def main(argv: list[str] | None = None) -> int:
         "-v", "--verbose", action="store_true", help="list the messages that are not right (first file only)"
     )
     parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
+    parser.add_argument(
+        "--cross", action="store_true", help="only sets 9 to 5, each without its own examples (aggregate only)"
+    )
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args(argv)
     from bot.nlu.knowledge import load as load_knowledge
 
     knowledge = load_knowledge(args.knowledge)
+    if args.cross:
+        cross(knowledge)
+        return 0
     frozen = {p.resolve() for p in FROZEN_SETS}
     paths = [p for p in args.files if p.resolve() not in frozen] or [*DEVS, *HOLDOUTS]
     run(knowledge, paths, frozen=args.frozen, verbose=args.verbose)

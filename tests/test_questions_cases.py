@@ -201,13 +201,17 @@ def test_a_third_reader_sure_of_the_same_question_backs_the_word_reading() -> No
 
 
 def test_the_third_reader_in_the_whole_chain(knowledge: Any) -> None:
-    # the words and the letters read "à distance"; the stems, all phrasings together, read abroad
+    # the words and the letters read "à distance"; the stems, all phrasings and examples together, are
+    # sure of abroad: the third reader leads
     abroad = understand(
         "Je vis au Portugal où je suis salarié depuis quatre ans. Je peux faire le CEP en visio depuis là-bas ?",
         knowledge,
     )
-    assert abroad.questions == ()
-    assert "etranger" in abroad.suggestions
+    assert abroad.questions == ("etranger",)
+    assert abroad.question is not None and abroad.question.led
+    # the same story, asking nothing: the third reader leads only a message that asks
+    told = understand("Je vis au Portugal où je suis salarié depuis quatre ans.", knowledge)
+    assert told.questions == () and (told.question is None or not told.question.led)
     # the letters read another question; the words and the stems agree on Monaco
     assert understand("Je bosse à Monaco depuis deux ans, le CEP français me concerne ?", knowledge).questions == (
         "monaco",

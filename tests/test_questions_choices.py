@@ -172,6 +172,15 @@ def test_the_gate_answers_in_the_dialogue(talk: Talk) -> None:
     assert any(e["type"] == "off_topic" for e in talk.events)
 
 
+def test_a_learned_work_question_is_declined_in_the_dialogue(talk: Talk) -> None:
+    """No subject of hors_sujet.yaml names it; the third reader, taught by the examples, declines it."""
+    talk.say("la prime d'activité c'est combien pour un salarié à mi-temps ?")
+    assert talk.text.startswith("Je ne peux pas répondre à cela")
+    assert "https://www.service-public.fr" in talk.text
+    assert talk.state is not None and not talk.state.traits  # nothing taken from it, as with the gate
+    assert any(e["type"] == "off_topic" and e.get("topic") == "autre" for e in talk.events)
+
+
 def test_a_near_miss_beside_a_situation_is_still_offered(talk: Talk) -> None:
     talk.say("je suis salarié à Lyon, et le rendez-vous ça se passe où ?")
     assert any(b.data.split("|")[1] == "q" for b in talk.buttons_obj), talk.buttons

@@ -9,8 +9,10 @@ concepts (a warning: without them the matcher has only its phrasings to go on).
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -24,13 +26,16 @@ from bot.yamlpos import Pos, PosDict, PosList, YamlSyntaxError, load_yaml
 
 __all__ = [
     "LANGUAGE_FILES",
+    "Examples",
     "Expression",
     "Language",
     "OtherTopic",
     "OtherTopics",
     "SituationWords",
     "check_concepts",
+    "check_examples",
     "expand_group",
+    "folded",
     "read_language",
 ]
 
@@ -43,8 +48,10 @@ LANGUAGE_FILES = (
     "concepts.yaml",
     "situation.yaml",
     "hors_sujet.yaml",
+    "exemples.yaml",
 )
 JOBS_PLACEHOLDER = "{metiers}"
+OTHER_TOPIC_ID = "autre"  # the subject of hors_sujet.yaml used for a work question no subject names
 LEMMAS_FILE = "lemmes.tsv"
 LEMMA_FIELDS = 2
 GROUP_REF = "@"
@@ -108,6 +115,21 @@ class OtherTopics:
     cep: tuple[str, ...] = ()
     answer: str = ""
     topics: tuple[OtherTopic, ...] = ()
+    other: OtherTopic | None = None  # « autre »: a work question like the examples of exemples.yaml, no subject named
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    """knowledge/langue/exemples.yaml: messages as people write them, each with what it asks."""
+
+    questions: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    lines: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))  # where each question's block is
+    other_topics: tuple[str, ...] = ()  # work questions the knowledge does not cover
+    nothing: tuple[str, ...] = ()  # messages that ask nothing
+
+
+EXAMPLE_KEYS = {"questions": "questions", "hors_sujet": "other_topics", "rien": "nothing"}
+EXAMPLE_HINT = 'une ligne par message, « - "le message" » (guillemets droits ; un guillemet dans le message : \\")'
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +153,7 @@ class Language:
     situation: SituationWords = field(default_factory=SituationWords)
     other_topics: OtherTopics = field(default_factory=OtherTopics)
     lemmas: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # folded form -> folded lemma
+    examples: Examples = field(default_factory=Examples)
 
 
 SITUATION_PATTERNS = {
@@ -345,6 +368,7 @@ def read_language(knowledge: Path, problems: list[Problem], hasher: Any | None =
         ),
         ("situation.yaml", lambda d: values.update(situation=_situation(reader, d))),
         ("hors_sujet.yaml", lambda d: values.update(other_topics=_other_topics(reader, d))),
+        ("exemples.yaml", lambda d: values.update(examples=_examples(reader, d))),
     ]
     for name, step in steps:
         data = reader.parse(name)
@@ -401,31 +425,9 @@ def _other_topics(reader: _Reader, data: PosDict) -> OtherTopics:
     topics = []
     items = data.get("sujets") or []
     for item, pos in zip(items, getattr(items, "item_pos", [data.pos] * len(items)), strict=True):
-        missing = [
-            k for k in ("id", "sujet", "ou", "source", "motifs") if not isinstance(item, PosDict) or not item.get(k)
-        ]
-        if missing:
-            reader.error(
-                pos,
-                f"sujet incomplet : il manque {', '.join(missing)}",
-                "chaque sujet a un id, un sujet, un « ou », une source et des motifs",
-            )
-            continue
-        if not str(item["source"]).startswith("https://"):
-            reader.error(
-                item.key_pos.get("source"),
-                "la source doit être une adresse https://",
-                "indiquez la page publique qui justifie l'adresse donnée",
-            )
-        topics.append(
-            OtherTopic(
-                str(item["id"]),
-                str(item["sujet"]),
-                str(item["ou"]),
-                str(item["source"]),
-                reader.patterns(item, "motifs"),
-            )
-        )
+        topic = _other_topic(reader, item, pos, ("id", "sujet", "ou", "source", "motifs"))
+        if topic is not None:
+            topics.append(topic)
     answer = str(data.get("reponse") or "")
     for name in ("{sujet}", "{ou}"):
         if name not in answer:
@@ -434,7 +436,33 @@ def _other_topics(reader: _Reader, data: PosDict) -> OtherTopics:
                 f"la réponse doit contenir {name}",
                 "gardez {sujet} et {ou} dans le texte",
             )
-    return OtherTopics(reader.patterns(data, "du_cep"), answer, tuple(topics))
+    other = _other_topic(reader, data.get("autre"), data.key_pos.get("autre", data.pos), ("sujet", "ou", "source"))
+    return OtherTopics(reader.patterns(data, "du_cep"), answer, tuple(topics), other)
+
+
+def _other_topic(reader: _Reader, item: Any, pos: Pos, keys: tuple[str, ...]) -> OtherTopic | None:
+    """One subject of hors_sujet.yaml (a block of « sujets », or « autre »), or None after reporting it."""
+    missing = [k for k in keys if not isinstance(item, PosDict) or not item.get(k)]
+    if missing:
+        reader.error(
+            pos,
+            f"sujet incomplet : il manque {', '.join(missing)}",
+            f"ce bloc a {', '.join(keys)} (voir l'en-tête du fichier)",
+        )
+        return None
+    if not str(item["source"]).startswith("https://"):
+        reader.error(
+            item.key_pos.get("source"),
+            "la source doit être une adresse https://",
+            "indiquez la page publique qui justifie l'adresse donnée",
+        )
+    return OtherTopic(
+        str(item.get("id") or OTHER_TOPIC_ID),
+        str(item["sujet"]),
+        str(item["ou"]),
+        str(item["source"]),
+        reader.patterns(item, "motifs") if "motifs" in keys else (),
+    )
 
 
 def _mots(reader: _Reader, data: PosDict, values: dict[str, Any]) -> None:
@@ -453,6 +481,88 @@ def expand_group(text: str, groups: Mapping[str, str]) -> str:
     return "|".join(
         groups.get(part[len(GROUP_REF) :], part) if part.startswith(GROUP_REF) else part for part in text.split("|")
     )
+
+
+def _examples(reader: _Reader, data: PosDict) -> Examples:
+    """The example messages, each kept once: one message filed under two labels is an error."""
+    for key in data:
+        if key not in EXAMPLE_KEYS:
+            reader.error(
+                data.key_pos.get(key),
+                f"« {key} » n'est pas une partie de ce fichier",
+                f"les parties sont : {', '.join(EXAMPLE_KEYS)} (voir l'en-tête)",
+            )
+    seen: dict[str, tuple[str, int]] = {}  # message, folded -> (label, line)
+
+    def messages(items: Any, where: Pos, label: str, shown: str) -> tuple[str, ...]:
+        if not isinstance(items, PosList):
+            reader.error(where, f"« {shown} » : une liste de messages est attendue", EXAMPLE_HINT)
+            return ()
+        kept = []
+        for item, pos in zip(items, items.item_pos, strict=True):
+            if not isinstance(item, str) or not item.strip():
+                reader.error(pos, f"« {shown} » : un message entre guillemets est attendu", EXAMPLE_HINT)
+                continue
+            key = folded(item)
+            if key in seen:
+                other, line = seen[key]
+                if other == label:
+                    reader.error(
+                        pos, f"ce message est déjà écrit ligne {line}", "retirez l'une des deux lignes", "warning"
+                    )
+                else:
+                    reader.error(
+                        pos,
+                        f"ce message est aussi rangé sous « {other} » (ligne {line})",
+                        "gardez-le sous la question qu'il pose et retirez l'autre ligne",
+                    )
+                continue
+            seen[key] = (label, pos.line)
+            kept.append(item)
+        return tuple(kept)
+
+    questions: dict[str, tuple[str, ...]] = {}
+    lines: dict[str, int] = {}
+    block = data.get("questions")
+    if block is not None and not isinstance(block, PosDict):
+        reader.error(
+            data.key_pos.get("questions"),
+            "« questions » : un bloc par question est attendu",
+            "l'identifiant de la question suivi de « : », puis ses messages dessous, en retrait",
+        )
+    elif block is not None:
+        for key, pos in block.duplicate_keys:
+            reader.error(pos, f"la question « {key} » a deux blocs", "réunissez ses messages sous un seul bloc")
+        for qid, items in block.items():
+            lines[str(qid)] = block.key_pos[qid].line
+            questions[str(qid)] = messages(items, block.key_pos[qid], str(qid), str(qid))
+    other = {
+        attr: messages(data[key], data.key_pos[key], f"({key})", key)
+        for key, attr in EXAMPLE_KEYS.items()
+        if key != "questions" and key in data
+    }
+    return Examples(MappingProxyType(questions), MappingProxyType(lines), **other)
+
+
+def folded(text: str) -> str:
+    """A message as compared for duplicates: lower case, no accents, words only."""
+    plain = unicodedata.normalize("NFKD", text.casefold()).encode("ascii", "ignore").decode()
+    return " ".join(re.findall(r"\w+", plain))
+
+
+def check_examples(questions: Iterable[str], language: Language, file: str, problems: list[Problem]) -> None:
+    """Every question the examples are filed under is one of questions.yaml."""
+    known = list(questions)
+    for qid, line in language.examples.lines.items():
+        if qid in known:
+            continue
+        close = difflib.get_close_matches(qid, known, n=1)
+        hint = (
+            f"écrivez « {close[0]} », la question la plus proche, si c'est bien elle"
+            if close
+            else "écrivez l'identifiant d'une question de questions.yaml (« id: » de chaque question)"
+        )
+        problems.append(Problem(file, line, 1, f"« {qid} » n'est pas une question de questions.yaml", hint))
 
 
 def check_concepts(

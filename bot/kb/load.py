@@ -34,7 +34,7 @@ from bot.kb.guides import (
     build_guides,
     conversation_words,
 )
-from bot.kb.langue import check_concepts, read_language
+from bot.kb.langue import LANGUAGE_DIR, check_concepts, check_examples, read_language
 from bot.kb.lieux import KnownCodes, check_lieux
 from bot.kb.model import (
     CONDITIONS,
@@ -551,6 +551,16 @@ class _Checker:
             self.question_lines,
             self.problems,
         )
+        questions_file = self._rel(self.root / "questions.yaml")
+        # the examples are checked against questions.yaml once it has no error (a question whose block
+        # is broken is not built: every example of it would be reported too)
+        if self.built.questions and not any(p.file == questions_file and p.severity == "error" for p in self.problems):
+            check_examples(
+                self.built.questions,
+                self.built.language,
+                self._rel(self.root / LANGUAGE_DIR / "exemples.yaml"),
+                self.problems,
+            )
 
     # -- geography ------------------------------------------------------------------------------
 

@@ -41,6 +41,19 @@ class TopicGate:
         self.cep = _rx(words.cep)
         self.answer = words.answer
         self.topics = [(topic, _rx(topic.patterns)) for topic in words.topics]
+        other = words.other
+        self.other = (
+            None if other is None else OffTopic(other.id, self.answer.format(sujet=other.subject, ou=other.where))
+        )
+
+    def learned(self, text: str) -> OffTopic | None:
+        """The reply to a message the third reader is sure is a work question outside the CEP (it
+        resembles the « hors_sujet » examples), unless it says it is about the CEP."""
+        return None if self.names_the_cep(text) else self.other
+
+    def names_the_cep(self, text: str) -> bool:
+        """Whether ``text`` says it is about the CEP (an adviser, a reconversion, a training...)."""
+        return bool(self.cep.search(self.normalize(text)))
 
     def check(self, text: str) -> OffTopic | None:
         """The subject ``text`` asks about when it is a work question outside the CEP, else None."""

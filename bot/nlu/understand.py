@@ -6,7 +6,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from bot.nlu.places import PlaceResult, _tokenize
-from bot.nlu.questions import SURFACE_CLOSE, VETO, QuestionMatch
+from bot.nlu.questions import (
+    CONFIDENT,
+    LEADS,
+    NOT_QUESTIONS,
+    NOTHING,
+    OTHER_TOPIC,
+    SURFACE_CLOSE,
+    VETO,
+    QuestionMatch,
+)
 from bot.nlu.situation import Situation, find_situation
 from bot.nlu.topics import OffTopic
 from bot.vocab import PlaceKind
@@ -117,6 +126,18 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
     question = questions.match_many(
         text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need), traits=situation.traits
     )
+    # the third reader sure that no question of the CEP is asked: a work question outside it is declined
+    # with where to ask (as by the gate), a message that asks nothing gets no choices
+    third = question.third if question is not None and not question.confident else None
+    if third is not None and third.share >= LEADS:
+        # (declined only where the word reading finds no question clearly: "Qui peut m'aider à y voir
+        # clair, et c'est payant ?" after a story of a shop is a CEP question without the CEP's words)
+        unclear = question is not None and question.score < CONFIDENT
+        declined = questions.gate.learned(text) if third.id == OTHER_TOPIC and unclear else None
+        if declined is not None:
+            return Understanding(text, place, NO_SITUATION, None, declined)
+        if third.id == NOTHING:
+            return Understanding(text, place, situation, None)
     return Understanding(text, place, situation, question)
 
 
@@ -132,6 +153,6 @@ def _with_second_opinion(offered: list[str], q: QuestionMatch, at: int) -> tuple
         offered.insert(min(at, len(offered)), near.id)
         at += 1
     third = q.third
-    if third is not None and third.share >= VETO and third.id not in offered:
+    if third is not None and third.share >= VETO and third.id not in offered and third.id not in NOT_QUESTIONS:
         offered.insert(min(at, len(offered)), third.id)
     return tuple(offered[:CHOICES])
