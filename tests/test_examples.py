@@ -253,3 +253,42 @@ def test_staff_add_examples_and_a_new_wording_is_understood(tmp_path: Path) -> N
         encoding="utf-8",
     )
     assert understand(text, load(root)).questions == ("arreter",)
+
+
+# -- reloads -----------------------------------------------------------------------------------------------------
+
+
+def test_the_lexicon_version_ignores_the_examples(copy: Path) -> None:
+    """The stems of a message depend on every language file but the examples: their hash says so."""
+    problems: list[Problem] = []
+    before = read_language(copy, problems).lexicon_version
+    _edit(copy, "\nrien:\n", '\nrien:\n  - "une nouvelle ligne"\n')
+    assert read_language(copy, problems).lexicon_version == before
+    path = copy / "langue" / "synonymes.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# une ligne de plus\n", encoding="utf-8")
+    assert read_language(copy, problems).lexicon_version not in ("", before)
+    assert problems == []
+
+
+def test_a_reload_with_the_same_lexicon_reads_no_example_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.kb.load import load_knowledge
+    from bot.nlu.lexicon import Lexicon
+    from bot.nlu.questions import QuestionIndex
+
+    snapshot = load_knowledge(KNOWLEDGE)
+    QuestionIndex(snapshot)  # the first build reads them all
+    examples = snapshot.language.examples
+    texts = {*examples.other_topics, *examples.nothing, *(t for ts in examples.questions.values() for t in ts)}
+    texts -= {p for q in snapshot.questions.values() for p in q.phrasings}  # the phrasings are read each time
+    assert len(texts) > 2000
+    read: list[str] = []
+    original = Lexicon.content_stems
+
+    def counting(self: Lexicon, text: str) -> list[str]:
+        read.append(text)
+        return original(self, text)
+
+    monkeypatch.setattr(Lexicon, "content_stems", counting)
+    again = QuestionIndex(snapshot)
+    assert not set(read) & texts
+    assert again.bayes.likeliest(["gratuit"]) == QuestionIndex(snapshot).bayes.likeliest(["gratuit"])

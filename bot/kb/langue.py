@@ -50,6 +50,7 @@ LANGUAGE_FILES = (
     "hors_sujet.yaml",
     "exemples.yaml",
 )
+EXAMPLES_FILE = "exemples.yaml"
 JOBS_PLACEHOLDER = "{metiers}"
 OTHER_TOPIC_ID = "autre"  # the subject of hors_sujet.yaml used for a work question no subject names
 LEMMAS_FILE = "lemmes.tsv"
@@ -154,6 +155,7 @@ class Language:
     other_topics: OtherTopics = field(default_factory=OtherTopics)
     lemmas: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))  # folded form -> folded lemma
     examples: Examples = field(default_factory=Examples)
+    lexicon_version: str = ""  # hash of the files a message's stems depend on: every file but the examples
 
 
 SITUATION_PATTERNS = {
@@ -187,6 +189,7 @@ class _Reader:
         self.folder = folder
         self.problems = problems
         self.hasher = hasher if hasher is not None else hashlib.sha256()
+        self.lexicon = hashlib.sha256()  # the files a message's stems depend on (all but the examples)
         self.file = ""
 
     def error(self, pos: Pos | None, message: str, hint: str, severity: str = "error") -> None:
@@ -202,6 +205,8 @@ class _Reader:
             return None
         raw = path.read_bytes()
         self.hasher.update(f"{LANGUAGE_DIR}/{name}".encode() + b"\0" + raw)
+        if name != EXAMPLES_FILE:
+            self.lexicon.update(f"{name}\0".encode() + raw)
         try:
             data = load_yaml(raw.decode("utf-8"))
         except UnicodeDecodeError:
@@ -368,14 +373,14 @@ def read_language(knowledge: Path, problems: list[Problem], hasher: Any | None =
         ),
         ("situation.yaml", lambda d: values.update(situation=_situation(reader, d))),
         ("hors_sujet.yaml", lambda d: values.update(other_topics=_other_topics(reader, d))),
-        ("exemples.yaml", lambda d: values.update(examples=_examples(reader, d))),
+        (EXAMPLES_FILE, lambda d: values.update(examples=_examples(reader, d))),
     ]
     for name, step in steps:
         data = reader.parse(name)
         if data is not None:
             step(data)
     values["lemmas"] = MappingProxyType(_lemmas(reader))
-    return Language(**values)
+    return Language(**values, lexicon_version=reader.lexicon.hexdigest())
 
 
 # Every check compiles the few hundred patterns of knowledge/langue/, more than re's own cache keeps:
@@ -400,6 +405,7 @@ def _lemmas(reader: _Reader) -> dict[str, str]:
         return {}
     raw = path.read_bytes()
     reader.hasher.update(f"{LANGUAGE_DIR}/{LEMMAS_FILE}".encode() + b"\0" + raw)
+    reader.lexicon.update(raw)
     reader.file = f"knowledge/{LANGUAGE_DIR}/{LEMMAS_FILE}"
     out: dict[str, str] = {}
     for number, line in enumerate(raw.decode("utf-8", errors="replace").splitlines(), start=1):
