@@ -356,7 +356,8 @@ class CheckReport:
             f"{c.get('regions', 0)} régions, {c.get('departements', 0)} départements, "
             f"{c.get('communes', 0)} communes, {c.get('markets', 0)} marchés, "
             f"{c.get('lots', 0)} lots, {c.get('contacts', 0)} contacts dont "
-            f"{c.get('to_check', 0)} à vérifier, {c.get('questions', 0)} questions — "
+            f"{c.get('to_check', 0)} à vérifier, {c.get('questions', 0)} questions, "
+            f"{c.get('examples', 0)} exemples de messages — "
             f"{len(self.errors)} erreur(s), {len(self.warnings)} avertissement(s)"
         )
 
@@ -469,6 +470,9 @@ class _Checker:
             "contacts": contact_count,
             "to_check": to_check,
             "questions": len(questions),
+            "examples": sum(map(len, language.examples.questions.values()))
+            + len(language.examples.other_topics)
+            + len(language.examples.nothing),
         }
         errors = [p for p in self.problems if p.severity == "error"]
         warnings = [p for p in self.problems if p.severity == "warning"]
