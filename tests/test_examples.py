@@ -202,6 +202,16 @@ def test_a_message_that_names_the_cep_is_not_declined() -> None:
     assert u.off_topic is None and u.questions == ()
 
 
+def test_a_situation_told_without_asking_is_not_declined() -> None:
+    """Like the gate, the learned decline needs a message that asks: this one tells a situation."""
+    text = "ma rupture conventionnelle est signée, je suis indemnisé par france travail"
+    u = understand(text, load(KNOWLEDGE))
+    assert u.question is not None and u.question.third is not None
+    assert u.question.third.id == OTHER_TOPIC and u.question.third.share >= LEADS and not u.question.asked
+    assert u.off_topic is None
+    assert "demandeur_emploi" in u.situation.traits
+
+
 def test_a_cep_question_in_other_words_is_not_declined() -> None:
     """A story of a shop, then two CEP questions without the CEP's words: the third reader leans to
     work questions outside the CEP, but the word reading finds a question clearly: not declined."""

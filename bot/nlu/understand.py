@@ -130,9 +130,10 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
     # with where to ask (as by the gate), a message that asks nothing gets no choices
     third = question.third if question is not None and not question.confident else None
     if third is not None and third.share >= LEADS:
-        # (declined only where the word reading finds no question clearly: "Qui peut m'aider à y voir
-        # clair, et c'est payant ?" after a story of a shop is a CEP question without the CEP's words)
-        unclear = question is not None and question.score < CONFIDENT
+        # (declined only in a message that asks, as by the gate: "je touche le chômage" tells a situation;
+        # and only where the word reading finds no question clearly: "Qui peut m'aider à y voir clair, et
+        # c'est payant ?" after a story of a shop is a CEP question without the CEP's words)
+        unclear = question is not None and question.asked and question.score < CONFIDENT
         declined = questions.gate.learned(text) if third.id == OTHER_TOPIC and unclear else None
         if declined is not None:
             return Understanding(text, place, NO_SITUATION, None, declined)
