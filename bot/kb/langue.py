@@ -559,8 +559,9 @@ def folded(text: str) -> str:
 def check_examples(questions: Iterable[str], language: Language, file: str, problems: list[Problem]) -> None:
     """Every question the examples are filed under is one of questions.yaml."""
     known = list(questions)
+    ids = set(known)
     for qid, line in language.examples.lines.items():
-        if qid in known:
+        if qid in ids:
             continue
         close = difflib.get_close_matches(qid, known, n=1)
         hint = (

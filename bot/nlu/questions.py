@@ -52,10 +52,12 @@ question: work questions outside the CEP, and messages that ask nothing) stops a
 sure of another question or label, in a message that asks one thing or of which one thing is
 answered (the questions are then offered), backs the word reading when it is sure of the same
 question and the surface reader is not, and answers alone when it is very sure of a question
-(:data:`LEADS`) in a message that asks and that no other reading answers. A story told before one question weighs on every reader: when the whole message is
-not answered, the question sentence is read alone, and answered when all three readers name the
-same question there, the reading of the whole names it first with one other reader, and the
-sentence says what it asks about ("Ma voiture est en panne. Je fais comment ?" does not).
+(:data:`LEADS`) in a message that asks and that no other reading answers.
+
+A story told before one question weighs on every reader: when the whole message is not answered,
+the question sentence is read alone, and answered when all three readers name the same question
+there, the reading of the whole names it first with one other reader, and the sentence says what
+it asks about ("Ma voiture est en panne. Je fais comment ?" does not).
 
 On a labelled set written after this matcher was tuned, the second opinion cut answers to another
 question from 10 % to 4 % for 1.4 points of right answers turned into choices. The example
