@@ -191,6 +191,36 @@ def test_stems_and_expressions(knowledge):
     assert content_stems("en visio") == content_stems("par téléphone") == content_stems("à distance")
 
 
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # « cv » after a greeting, or alone, is « ça va » (textos.yaml); elsewhere still a CV
+        ("slt cv ?", None),
+        ("coucou cv", None),
+        ("je dois apporter mon cv ?", "preparer_rendez_vous"),
+        # « num » is a number (textos.yaml)
+        ("donne moi le num du cep stp", "numero_telephone"),
+        # « je trouve où un conseiller » (expressions.yaml)
+        ("jtrouve ou un conseiller ?", "trouver_conseiller"),
+    ],
+)
+def test_everyday_forms(knowledge, text, question):
+    u = understand(text, knowledge)
+    assert u.confident_question == question
+    if question is None:
+        assert u.suggestions == ()
+
+
+def test_a_doctor_who_stops_you_is_sick_leave(knowledge):
+    # « mon docteur m'a arrêtée » is sick leave (expressions.yaml), not stopping the CEP (« arreter »)
+    u = understand(
+        "Mon docteur m'a arrêtée un mois, est-ce que je peux démarrer un accompagnement malgré ça ? "
+        "et mon chef sera au courant ?",
+        knowledge,
+    )
+    assert u.questions == ("arret_maladie", "employeur_informe")
+
+
 @pytest.mark.parametrize("text", ["", "?", "cep " * 3000, "\u0000", "🙂🙂", "combien combien combien"])
 def test_never_raises(knowledge, text):
     knowledge.questions.match(text)

@@ -109,6 +109,23 @@ def test_several_questions_in_one_message_are_each_answered(snapshot: Any, knowl
     assert u.questions[0] == "gratuit" and len(u.questions) == 2
 
 
+def test_a_further_part_needs_all_three_readers(snapshot: Any, knowledge: Any) -> None:
+    # the second sentence goes on with the first question: read alone, the word reader finds another
+    # question there (« projet » ... « propose_metiers »), which the third reader does not name
+    u = understand(
+        "Quand est-ce que je peux poser ma démission ? Avant ou après que mon projet soit validé ?", knowledge
+    )
+    assert u.questions == ("demission_timing",)
+
+
+def test_the_place_kind_stays_in_the_part_that_names_the_place(snapshot: Any, knowledge: Any) -> None:
+    # « Angers » is read as « region » in its own sentence only: the question parts are not
+    # turned into « who is the operator in my region »
+    u = understand("J'habite à Angers. C'est comment, concrètement, un CEP ? Et ça coûte combien ?", knowledge)
+    assert "gratuit" in u.questions
+    assert not {"operateur_region", "trouver_conseiller"} & set(u.questions)
+
+
 def test_one_question_with_its_situation_is_one_answer(snapshot: Any, knowledge: Any) -> None:
     u = understand("je bosse à monaco et j'habite à nice, j'y ai droit ?", knowledge)
     assert u.questions == ("monaco",)

@@ -695,26 +695,7 @@ class QuestionIndex:
         best = self._match_many(text, ignore, extra, situated, need, traits)
         if best is not None and not best.single and not best.order:
             best = replace(best, single=True)  # several things asked, one answered: the third reader may stop it
-        if best is None or best.confident or not best.asked:
-            return best
-        third = best.third
-        if third is None or third.share < LEADS or third.id in NOT_QUESTIONS:
-            return best
-        # the led question takes the top of the ranking, at the reading's best score
-        others = [(qid, score) for qid, score in best.ranked if qid != third.id]
-        ranked = ((third.id, best.score), *others)
-        return replace(
-            best,
-            id=third.id,
-            score=best.score,
-            runner_up=ranked[1][0] if len(ranked) > 1 else None,
-            runner_up_score=ranked[1][1] if len(ranked) > 1 else 0.0,
-            ranked=ranked[:RANKED],
-            others=(),
-            order=(),
-            via=None,
-            led=True,
-        )
+        return _led(best) or best
 
     def _match_many(
         self,
@@ -789,13 +770,21 @@ class QuestionIndex:
         need: bool,
         traits: frozenset[str] = frozenset(),
     ) -> list[QuestionMatch]:
-        """Every question a part of the message asks with confidence, in the message's order."""
+        """Every question a part of the message asks with confidence, in the message's order.
+
+        A further question (not ``best_id``) is answered only where all three readers name it in its
+        part: read alone, "Avant ou après la validation de mon projet ?" goes on with the question
+        before it, and the third reader does not see another one there. The kind of the place given
+        ("region") is read in the part that names the place only.
+        """
         present = frozenset(self.lex.content_stems(text))
         found: list[QuestionMatch] = []
         cases = self._told(traits, [])
         told = " ".join(s for s in _SENTENCES.findall(text) if not any(p.strip() in s for p, _ in parts))
         for part, whole in parts:
-            m = self.match(part, ignore, extra, situated, need, asked=True, traits=traits)
+            # the kind of the place given ("region") is read in the part that names the place, as in a piece
+            here = extra if ignore & set(self.lex.content_stems(part)) else ()
+            m = self.match(part, ignore, here, situated, need, asked=True, traits=traits)
             in_context = False
             if m is not None and not m.confident and m.via is not None and told.strip():
                 # "Je suis fonctionnaire. Vers qui me tourner, et c'est gratuit ?": the part asks who,
@@ -808,6 +797,8 @@ class QuestionIndex:
                 continue
             if m.score < OTHER_QUESTION and m.id != best_id:
                 continue
+            if m.id != best_id and (m.third is None or m.third.id != m.id):
+                continue  # a further question is answered only when all three readers name it in its part
             # a piece read alone loses what the rest of its sentence says: a general question
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
             if m.id == best_id or whole or in_context or not self._excluded_by(m.id, present):
@@ -905,6 +896,31 @@ class QuestionIndex:
         for qid in scores:
             if lone_word or (not situated and len(strong & self.question_vocab[qid]) <= 1):
                 scores[qid] *= factor
+
+
+def _led(best: QuestionMatch | None) -> QuestionMatch | None:
+    """``best`` answered with the third reader's question, when that reader is sure of it and the others are not.
+
+    Only for a message that asks; the led question takes the top of the ranking, at the reading's best score.
+    """
+    if best is None or best.confident or not best.asked:
+        return None
+    third = best.third
+    if third is None or third.share < LEADS or third.id in NOT_QUESTIONS:
+        return None
+    others = [(qid, score) for qid, score in best.ranked if qid != third.id]
+    ranked = ((third.id, best.score), *others)
+    return replace(
+        best,
+        id=third.id,
+        runner_up=ranked[1][0] if len(ranked) > 1 else None,
+        runner_up_score=ranked[1][1] if len(ranked) > 1 else 0.0,
+        ranked=ranked[:RANKED],
+        others=(),
+        order=(),
+        via=None,
+        led=True,
+    )
 
 
 def _supports(found: QuestionMatch, qid: str) -> bool:
