@@ -118,6 +118,13 @@ def test_a_further_part_needs_all_three_readers(snapshot: Any, knowledge: Any) -
     assert u.questions == ("demission_timing",)
 
 
+def test_a_short_further_question_is_still_answered(snapshot: Any, knowledge: Any) -> None:
+    # read alone, « Et est-ce que c'est payant ? » is too short for the third reader to name a question
+    # (it names « asks nothing »); it names no other question, so the part is answered
+    u = understand("Je suis caissier à Metz. C'est quoi le CEP au juste ? Et est-ce que c'est payant ?", knowledge)
+    assert u.questions == ("qu_est_ce_que_cep", "gratuit")
+
+
 def test_the_place_kind_stays_in_the_part_that_names_the_place(snapshot: Any, knowledge: Any) -> None:
     # « Angers » is read as « region » in its own sentence only: the question parts are not
     # turned into « who is the operator in my region »

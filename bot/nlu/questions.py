@@ -772,9 +772,10 @@ class QuestionIndex:
     ) -> list[QuestionMatch]:
         """Every question a part of the message asks with confidence, in the message's order.
 
-        A further question (not ``best_id``) is answered only where all three readers name it in its
-        part: read alone, "Avant ou après la validation de mon projet ?" goes on with the question
-        before it, and the third reader does not see another one there. The kind of the place given
+        A further question (not ``best_id``) is answered only where the three readers agree in its
+        part (the third reader may only find it too short to name any question): read alone, "Avant ou
+        après la validation de mon projet ?" goes on with the question before it; the word reader finds
+        another question there, the third reader a third one. The kind of the place given
         ("region") is read in the part that names the place only.
         """
         present = frozenset(self.lex.content_stems(text))
@@ -797,8 +798,8 @@ class QuestionIndex:
                 continue
             if m.score < OTHER_QUESTION and m.id != best_id:
                 continue
-            if m.id != best_id and (m.third is None or m.third.id != m.id):
-                continue  # a further question is answered only when all three readers name it in its part
+            if m.id != best_id and (m.third is None or m.third.id not in (m.id, *NOT_QUESTIONS)):
+                continue  # a further question is answered only when no reader names another one in its part
             # a piece read alone loses what the rest of its sentence says: a general question
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
             if m.id == best_id or whole or in_context or not self._excluded_by(m.id, present):
