@@ -189,6 +189,8 @@ def test_stems_and_expressions(knowledge):
     assert "rdv" in content_stems("un rendez-vous")
     assert content_stems("mon boss") == content_stems("mon patron") == content_stems("mon employeur")
     assert content_stems("en visio") == content_stems("par téléphone") == content_stems("à distance")
+    # « dans le cadre du CEP » says nothing of an executive (expressions.yaml)
+    assert "cadre" not in content_stems("dans le cadre du CEP") and "cadre" in content_stems("je suis cadre")
 
 
 @pytest.mark.parametrize(
