@@ -191,6 +191,7 @@ def test_stems_and_expressions(knowledge):
     assert content_stems("en visio") == content_stems("par téléphone") == content_stems("à distance")
     # « dans le cadre du CEP » says nothing of an executive (expressions.yaml)
     assert content_stems("dans le cadre du CEP") == content_stems("le CEP")
+    assert content_stems("éligibles") == content_stems("accessibles") == content_stems("avoir droit")
     assert content_stems("je suis cadre") == content_stems("cadre") != []
 
 

@@ -17,6 +17,7 @@ from test_engine import Talk
 from bot.ask import analyse
 from bot.dialogue.engine import Engine
 from bot.nlu.knowledge import load
+from bot.nlu.questions import CONFIDENT, POSSIBLE
 from bot.nlu.understand import understand
 from shipped import TEXTS
 
@@ -107,6 +108,16 @@ def test_several_questions_in_one_message_are_each_answered(snapshot: Any, knowl
     assert u.questions == ("gratuit", "confidentialite")  # in the order asked
     u = understand("Combien ça coûte et combien de temps ça dure ?", knowledge)
     assert u.questions[0] == "gratuit" and len(u.questions) == 2
+
+
+def test_three_readers_that_agree_answer_a_middling_reading(snapshot: Any, knowledge: Any) -> None:
+    # the word reading is only possible, but the surface and third readers name the same question
+    # and nothing lowered the word score for a doubt
+    u = understand("Micro-entrepreneurs concernés ?", knowledge)
+    q = u.question
+    assert q is not None and POSSIBLE <= q.score < CONFIDENT and not q.doubted
+    assert q.surface is not None and q.third is not None and q.surface.id == q.third.id == q.id
+    assert u.questions == ("independant",)
 
 
 def test_a_further_part_needs_all_three_readers(snapshot: Any, knowledge: Any) -> None:

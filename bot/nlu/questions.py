@@ -162,6 +162,7 @@ class QuestionMatch:
     third: Likeliest | None = None  # the third opinion: the likeliest question under naive Bayes
     single: bool = True  # the message asks one thing (the third opinion may stop it)
     led: bool = False  # answered on the third opinion alone, sure where the other readers were not
+    doubted: bool = False  # the word score was lowered for a doubt: a concept not touched, a lone known word...
 
     @property
     def confident(self) -> bool:
@@ -169,7 +170,10 @@ class QuestionMatch:
 
         Where the two readers disagree, the person is offered both questions instead of one guess. A
         surface reader that names the general question this one answers for the case named agrees;
-        a question answered for a case always needs that agreement.
+        a question answered for a case always needs that agreement. A merely possible word reading
+        is answered when the surface and third readers both name its question and no doubt lowered
+        its score (a concept of the question not touched, a lone known word, words to the bot):
+        « Micro-entrepreneurs concernés ? ».
         """
         if self.led:
             return True
@@ -192,7 +196,20 @@ class QuestionMatch:
             and self.third.id == self.id
             and self.third.share >= BACKED
         )
-        return (self.score >= CLEAR and self.via is None) or (self.lexically_confident and agreed) or backed
+        # a possible reading that the three readers name, with no doubt that lowered it: the message asks it
+        unanimous = (
+            self.asked
+            and self.possible
+            and self.via is None
+            and not self.doubted
+            and self.surface is not None
+            and self.surface.id == self.id
+            and self.third is not None
+            and self.third.id == self.id
+        )
+        return (
+            (self.score >= CLEAR and self.via is None) or (self.lexically_confident and agreed) or backed or unanimous
+        )
 
     @property
     def lexically_confident(self) -> bool:
@@ -621,6 +638,7 @@ class QuestionIndex:
         context: frozenset[str],
         message_weight: float,
         told: frozenset[str] = frozenset(),
+        doubts: set[str] | None = None,
     ) -> dict[str, str]:
         """Scale each score by how much of the message its question explains and by its concepts.
 
@@ -640,6 +658,8 @@ class QuestionIndex:
             for group in self.concepts.get(qid, ()):
                 if not any(alternative <= present for alternative in group):
                     factor *= CONCEPT_MISSING  # "le prix de l'essence" is not about the employer
+                    if doubts is not None:
+                        doubts.add(qid)
             general = min(1.0, scores[qid] * factor)
             fired = sum(any(alt <= present or alt <= context for alt in group) for group in self.excluded.get(qid, ()))
             # the person's own case, as the situation or place reader understood it, names it too
@@ -873,7 +893,9 @@ class QuestionIndex:
         scores = self._phrasing_scores(known, message_weight)
         if not scores:
             return None
-        via = self._concept_factors(scores, known, stems, context, message_weight, told)
+        doubts: set[str] = set()
+        via = self._concept_factors(scores, known, stems, context, message_weight, told, doubts)
+        plain = dict(scores)
         if long_unknown:
             self._lone_word_factors(scores, known, free, situated)
         if not asking:
@@ -883,7 +905,9 @@ class QuestionIndex:
             # "t'es gratuit toi ?", "c'est quoi ton numéro ?": about the bot, not about the CEP
             _scale_all(scores, TO_BOT)
         best = _ranked_match(scores)
-        return replace(best, via=via[best.id]) if best.id in via else best
+        # the score was lowered for a doubt (a concept not touched, a lone known word, a word to the bot)
+        doubted = best.id in doubts or scores[best.id] < plain[best.id]
+        return replace(best, via=via.get(best.id), doubted=doubted)
 
     def _lone_word_factors(self, scores: dict[str, float], known: set[str], free: str | None, situated: bool) -> None:
         """Lower the questions met by one known word among words the knowledge base never uses.
