@@ -6,6 +6,7 @@ that matching generalises (synonyms, stems, expressions), not that phrasings wer
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -401,3 +402,26 @@ def test_where_the_two_readers_disagree_both_questions_are_offered(knowledge):
     assert u.question.surface is not None and u.question.surface.id != u.question.id
     assert u.confident_question is None
     assert u.suggestions[0] == "monaco" and u.question.surface.id in u.suggestions
+
+
+def test_a_tie_at_the_top_is_settled_by_the_other_readers_or_not_answered(knowledge):
+    from bot.nlu.bayes import Likeliest
+    from bot.nlu.questions import _break_tie
+    from bot.nlu.surface import Nearest
+
+    tied = QuestionMatch(
+        "nouvelle_caledonie_polynesie",
+        1.0,
+        "operateur_region",
+        1.0,
+        ranked=(("nouvelle_caledonie_polynesie", 1.0), ("operateur_region", 1.0), ("gratuit", 0.2)),
+        surface=Nearest("qu_est_ce_que_cep", 0.5),
+        third=Likeliest("qu_est_ce_que_cep", 0.3),
+    )
+    assert not tied.confident  # scores capped at 1: a tie is no answer
+    assert _break_tie(tied) == tied  # the other readers name none of the tied questions
+    settled = _break_tie(replace(tied, surface=Nearest("operateur_region", 0.7)))
+    assert settled.id == "operateur_region" and settled.runner_up == "nouvelle_caledonie_polynesie"
+    assert settled.confident
+    # « c ki » in a texting message made three questions reach 1; the place is a French region
+    assert understand("c ki en auvergne rhone alpes pr le cep ?", knowledge).questions == ("operateur_region",)

@@ -101,6 +101,7 @@ SITUATED_UNKNOWN_WEIGHT = 2.0  # the same, in a message that tells a situation (
 ELSEWHERE_WEIGHT = 2.0  # the same, for a word of the other pieces of a message read piece by piece
 MARGIN = 0.04  # a best question this close to the runner-up is not confident...
 CLEAR = 0.8  # ...unless its score is this high
+TIE = 0.001
 LONG_MESSAGE = 2  # from this many words that count, a message is also read piece by piece
 TELLING = 1.5  # only phrasings that share a word this rare with the message are scored (when it has one)
 TOPICAL = 2.5  # a word this rare says what a piece is about on its own
@@ -208,13 +209,21 @@ class QuestionMatch:
             and self.third.id == self.id
         )
         return (
-            (self.score >= CLEAR and self.via is None) or (self.lexically_confident and agreed) or backed or unanimous
+            (self.score >= CLEAR and self.via is None and self.clear_of_runner_up)
+            or (self.lexically_confident and agreed)
+            or backed
+            or unanimous
         )
 
     @property
     def lexically_confident(self) -> bool:
         """Confident on the word reading alone: clear of the runner-up, or very high."""
         return self.score >= CONFIDENT and (self.score - self.runner_up_score >= MARGIN or self.score >= CLEAR)
+
+    @property
+    def clear_of_runner_up(self) -> bool:
+        """Whether the runner-up is not tied with it: scores are capped at 1, and a tie there is no answer."""
+        return self.score - self.runner_up_score >= TIE
 
     @property
     def possible(self) -> bool:
@@ -500,6 +509,7 @@ class QuestionIndex:
                 # a message that asks several things is each of them in part: no veto on the whole
                 single=len(self._question_parts(text[:MAX_TEXT]) if parts is None else parts) <= 1,
             )
+            best = _break_tie(best)
         return best
 
     def _told(self, traits: frozenset[str], kinds: list[str]) -> frozenset[str]:
@@ -921,6 +931,27 @@ class QuestionIndex:
         for qid in scores:
             if lone_word or (not situated and len(strong & self.question_vocab[qid]) <= 1):
                 scores[qid] *= factor
+
+
+def _break_tie(best: QuestionMatch) -> QuestionMatch:
+    """``best`` with the tied question the surface reader (or else the third) names put first.
+
+    Scores are capped at 1: "c'est qui en Bretagne pour le cep ?" reaches it for three questions,
+    and the other readers say which one is asked. A tie the other readers do not settle stays one
+    (see :attr:`QuestionMatch.clear_of_runner_up`).
+    """
+    tied = [qid for qid, score in best.ranked if best.score - score < TIE]
+    if len(tied) < 2:
+        return best
+    named = [r.id for r in (best.surface, best.third) if r is not None and r.id in tied]
+    if not named or named[0] == best.id:
+        return best
+    first = named[0]
+    ranked = ((first, best.score), *((qid, score) for qid, score in best.ranked if qid != first))
+    # (its own doubts were not kept: it is not answered on the unanimity of the readers alone)
+    return replace(
+        best, id=first, runner_up=ranked[1][0], runner_up_score=ranked[1][1], ranked=ranked, via=None, doubted=True
+    )
 
 
 def _led(best: QuestionMatch | None) -> QuestionMatch | None:
