@@ -936,12 +936,12 @@ class QuestionIndex:
 def _break_tie(best: QuestionMatch) -> QuestionMatch:
     """``best`` with the tied question the surface reader (or else the third) names put first.
 
-    Scores are capped at 1: "c'est qui en Bretagne pour le cep ?" reaches it for three questions,
+    Only at the top of the scale, where scores are capped at 1: "c'est qui en Bretagne pour le cep ?" reaches it for three questions,
     and the other readers say which one is asked. A tie the other readers do not settle stays one
     (see :attr:`QuestionMatch.clear_of_runner_up`).
     """
     tied = [qid for qid, score in best.ranked if best.score - score < TIE]
-    if len(tied) < 2:
+    if len(tied) < 2 or best.score < CLEAR:
         return best
     named = [r.id for r in (best.surface, best.third) if r is not None and r.id in tied]
     if not named or named[0] == best.id:
