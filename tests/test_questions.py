@@ -193,6 +193,9 @@ def test_stems_and_expressions(knowledge):
     # « dans le cadre du CEP » says nothing of an executive (expressions.yaml)
     assert content_stems("dans le cadre du CEP") == content_stems("le CEP")
     assert content_stems("éligibles") == content_stems("accessibles") == content_stems("avoir droit")
+    # « réservé aux CDI ? » asks about the kind of contract; « CFP » is the CPF written in a hurry
+    assert content_stems("réservé aux salariés en CDI") == content_stems("un contrat")
+    assert content_stems("mon CFP") == content_stems("mon CPF")
     assert content_stems("je suis cadre") == content_stems("cadre") != []
 
 
