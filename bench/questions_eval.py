@@ -1,18 +1,21 @@
 """Questions benchmark: right / wrong / choices / missed, per register and per theme.
 
 Usage:
-    python bench/questions_eval.py                 # set 9's working part, then sets 8 to 3 and the old holdouts
+    python bench/questions_eval.py                 # sets 10 and 9 (working parts), then sets 8 to 3 and the old holdouts
     python bench/questions_eval.py -v              # also list every message that is not right (first set only)
-    python bench/questions_eval.py --frozen        # add set 9's frozen part (score only, never its messages)
-    python bench/questions_eval.py --cross         # sets 9 to 5, each read without its own example messages
+    python bench/questions_eval.py --frozen        # add the frozen parts of sets 9, 10, 11 (score only, never a message)
+    python bench/questions_eval.py --cross         # sets 10 to 5, each read without its own example messages
     python bench/questions_eval.py FILE.yaml ...   # other labelled files
 
 Since the fourth sitting of issue 11, the messages of sets 8 to 3 and of the old holdouts (working and
 frozen parts) are example messages of knowledge/langue/exemples.yaml, which the third reader learns
-from: their scores are memory, not understanding. Set 9 is in no example: its working part is the
-development set, its frozen part the judge. ``--cross`` gives a figure on messages the reader has not
-learnt from for the other sets too: each of sets 9 to 5 (both parts) is read by indexes built
-without the examples that come from it (leave one set out; aggregate figures only).
+from: their scores are memory, not understanding. Sets 9, 10 and 11 are in no example (a few short
+common messages of sets 10 and 11 are, word for word: those sets are read by indexes built without
+them). The working parts of sets 10 and 9 are the development sets of the fifth sitting; their frozen
+parts and set 11's are the judges. ``--cross`` gives a figure on messages the reader has not learnt
+from for the other sets too: each of sets 10 to 5 is read by indexes built without the examples that
+come from it (leave one set out; aggregate figures only). Set 11's working part is kept out of every
+list: it is the next round's development set.
 
 Outcomes for a message that asks a covered question (``kind: question``):
 - **right**: what was answered (with confidence) is the labelled question or an ``acceptable`` one,
@@ -46,21 +49,25 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
-# set 9 (written blind at the end of the third sitting, before the fourth's changes) is in no example:
-# its working part is the development set; sets 8 to 3 follow, now example messages (memory)
-DEV = DATA / "questions_9.yaml"
-DEVS = (DEV, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
-# the frozen part, aggregate only: set 9's, scored once at the end of the fourth sitting (89.6 % right,
-# 2.4 % another question's answer, 0 of 18 uncovered answered; 73.6 / 5.6 % / 1 of 18 before it). The frozen
-# parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
-# Set 10, written blind at the end of the fourth sitting and never scored, is kept out of every list:
-# it is the next round's set (score it without the examples it shares, as --cross does).
-FROZEN = DATA / "questions_9_gel.yaml"
-FROZEN_SETS = (FROZEN,)
+# sets 10 and 9 (written blind at the ends of the fourth and third sittings) are in no example: their working
+# parts are the development sets (read without the few examples set 10 shares word for word); sets 8 to 3
+# follow, now example messages (memory)
+DEV = DATA / "questions_10.yaml"
+FRESH = (DEV, DATA / "questions_9.yaml")
+DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
+# the frozen parts, aggregate only, each read without the examples it shares word for word:
+# - set 9's, the judge of the fourth sitting (89.6 % right, 2.4 % another question's answer, 0 of 18
+#   uncovered answered; 73.6 / 5.6 % / 1 of 18 before it);
+# - set 10's, written at the end of the fourth sitting, the judge of the fifth (scored once at its end);
+# - set 11's, written blind during the fifth sitting by two other writers, scored once at its end too.
+# The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
+# Set 11's working part is kept out of every list: the next round's development set.
+FROZEN = DATA / "questions_10_gel.yaml"
+FROZEN_SETS = (DATA / "questions_9_gel.yaml", FROZEN, DATA / "questions_11_gel.yaml")
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
-# --cross: each set (both parts) read without the examples that come from it
+# --cross: each set read without the examples that come from it (sets 8 to 5: both parts)
 CROSS = (
-    (DEV,),
+    *((path,) for path in FRESH),
     *((DATA / f"questions_{n}.yaml", DATA / f"questions_{n}_gel.yaml") for n in (8, 7, 6, 5)),
 )
 PERCENT = 100.0
@@ -276,6 +283,7 @@ def markdown(rows: list[dict[str, str]]) -> None:
 def run(knowledge: Any, paths: list[Path], *, frozen: bool, verbose: bool, quick: bool = False) -> list[dict[str, str]]:
     """Evaluate every set that exists; the frozen part last, its score only."""
     read = understanding_reader(knowledge)
+    fresh = {p.resolve() for p in FRESH}
     rows = []
     for k, path in enumerate(paths):
         if not path.exists():
@@ -283,7 +291,11 @@ def run(knowledge: Any, paths: list[Path], *, frozen: bool, verbose: bool, quick
         items = with_themes(load(path), knowledge.snapshot)
         if quick:
             items = items[::10]
-        result = evaluate(items, read)
+        # a development set in no example is read without the few examples it shares word for word
+        own = path.resolve() in fresh
+        result = evaluate(
+            items, understanding_reader(without_examples(knowledge, (i["text"] for i in items))) if own else read
+        )
         report(path.name, result, details=True, verbose=verbose and k == 0)
         rows.append(summary(path.name, result))
     for held_out in FROZEN_SETS if frozen else ():
@@ -323,7 +335,7 @@ def without_examples(knowledge: Any, texts: Iterable[str]) -> Any:
 
 
 def cross(knowledge: Any) -> Result:
-    """Sets 9 to 5, each read by indexes built without its own examples (aggregate figures only)."""
+    """Sets 10 to 5, each read by indexes built without its own examples (aggregate figures only)."""
     pooled = Result()
     rows = []
     for paths in CROSS:
@@ -359,7 +371,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
     parser.add_argument(
-        "--cross", action="store_true", help="only sets 9 to 5, each without its own examples (aggregate only)"
+        "--cross", action="store_true", help="only sets 10 to 5, each without its own examples (aggregate only)"
     )
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args(argv)

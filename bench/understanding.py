@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--frozen",
         action="store_true",
-        help="also score the frozen sets lieux_2_gel.yaml and questions_9_gel.yaml (aggregate only)",
+        help="also score the frozen sets lieux_2_gel.yaml and questions_{9,10,11}_gel.yaml (aggregate only)",
     )
     parser.add_argument(
         "--baseline-sample", type=int, default=None, help="messages for the baseline (default 250, quick 10)"

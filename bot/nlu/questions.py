@@ -101,7 +101,7 @@ SITUATED_UNKNOWN_WEIGHT = 2.0  # the same, in a message that tells a situation (
 ELSEWHERE_WEIGHT = 2.0  # the same, for a word of the other pieces of a message read piece by piece
 MARGIN = 0.04  # a best question this close to the runner-up is not confident...
 CLEAR = 0.8  # ...unless its score is this high
-TIE = 0.001
+TIE = 0.001  # scores closer than this are tied (they are capped at 1: several questions may reach it)
 LONG_MESSAGE = 2  # from this many words that count, a message is also read piece by piece
 TELLING = 1.5  # only phrasings that share a word this rare with the message are scored (when it has one)
 TOPICAL = 2.5  # a word this rare says what a piece is about on its own
@@ -936,9 +936,9 @@ class QuestionIndex:
 def _break_tie(best: QuestionMatch) -> QuestionMatch:
     """``best`` with the tied question the surface reader (or else the third) names put first.
 
-    Only at the top of the scale, where scores are capped at 1: "c'est qui en Bretagne pour le cep ?" reaches it for three questions,
-    and the other readers say which one is asked. A tie the other readers do not settle stays one
-    (see :attr:`QuestionMatch.clear_of_runner_up`).
+    Only at the top of the scale, where scores are capped at 1: "c qui en Bretagne pour le cep ?"
+    reaches it for three questions, and the other readers say which one is asked. A tie the other
+    readers do not settle stays one, and is not answered (:attr:`QuestionMatch.clear_of_runner_up`).
     """
     tied = [qid for qid, score in best.ranked if best.score - score < TIE]
     if len(tied) < 2 or best.score < CLEAR:
