@@ -12,12 +12,13 @@ always sees one whole snapshot.
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import datetime as dt
 import logging
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from bot.dialogue.engine import Button, Conversation, Engine, Reply, Turn, UserInput
 from bot.dialogue.render import final_answer
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
     Renderer = Callable[[tuple[Reply, ...]], list[dict[str, Any]]]
 
-__all__ = ["Assistant", "ReloadResult", "ScheduledReminder"]
+__all__ = ["Assistant", "ReloadResult", "ScheduledReminder", "release_memory"]
 
 log = logging.getLogger(__name__)
 
@@ -203,6 +204,8 @@ class Assistant:
                 )
                 return ReloadResult(False, seconds, report, self.snapshot.version)
             self.knowledge = knowledge  # one reference swap
+            del knowledge
+            release_memory()
             self.reloads += 1
             self._mtimes = self.knowledge_mtimes()
             log.info("knowledge reloaded in %.0f ms: version %s", seconds * 1000, self.snapshot.version)
@@ -219,6 +222,33 @@ class Assistant:
             "Petit rappel : avez-vous pu prendre rendez-vous pour votre conseil en évolution professionnelle ?\n\n"
             + body
         )
+
+
+def release_memory() -> None:
+    """Hand the heap the previous knowledge and the reload's worker thread used back to the system.
+
+    The previous indexes are freed as soon as nothing refers to them (they hold no reference cycle:
+    ``tests/test_knowledge_cache.py``), but glibc keeps the freed heap. ``malloc_trim`` gives back what
+    it can (about a millisecond); elsewhere than glibc, nothing. With both, the real process settles
+    at 132-143 MB after reloads instead of growing to 157 MB (``bench/reload.py``, part 3): the old and
+    the new knowledge live side by side while one is built, and the heap keeps that room.
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+def _libc() -> ctypes.CDLL | None:
+    try:
+        return ctypes.CDLL(None)
+    except OSError:
+        return None
+
+
+def _malloc_trim() -> Callable[[int], int] | None:
+    libc = _libc()
+    trim = getattr(libc, "malloc_trim", None) if libc is not None else None  # not glibc (musl, macOS): None
+    return cast("Callable[[int], int] | None", trim)
 
 
 def _check_and_index(directory: Path) -> tuple[CheckReport, Knowledge | None]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from bot.kb.langue import Language, expand_group
 from bot.nlu.phrases import PhraseReplacer
@@ -50,17 +50,12 @@ class Lexicon:
         self.to_bot = re.compile(language.to_bot)
         self.asks_here = re.compile(language.asks_here, re.IGNORECASE)  # applied to the raw text
         self.same_question = re.compile(language.same_question)  # applied to a normalized piece
-        self.normalize = lru_cache(maxsize=CACHE_SIZE)(self._normalize)
+        # cached around a function of the tables alone: a cached bound method would keep the lexicon (and
+        # its language, with every example message) alive in a reference cycle after a reload
+        self.normalize = lru_cache(maxsize=CACHE_SIZE)(partial(_normalize, self.texting, tuple(self.fixes)))
         self.lemmas = language.lemmas  # "inscris" -> "inscrire", for words known no other way
 
     # -- text ------------------------------------------------------------------------------------
-
-    def _normalize(self, text: str) -> str:
-        """Folded ``text`` with texting forms spelled out: "ki paye" -> "qui paye"."""
-        spelled = " ".join(self.texting.get(w, w) for w in fold(text).split())
-        for rx, meaning in self.fixes:
-            spelled = rx.sub(meaning, spelled)
-        return " ".join(spelled.split())
 
     def stem(self, word: str) -> str:
         """A crude French stem: enough to merge plural, feminine and verb forms."""
@@ -114,3 +109,11 @@ class Lexicon:
             alternatives = [frozenset(self.content_stems(words)) for words in expanded.split("|")]
             out.append([a for a in alternatives if a])
         return out
+
+
+def _normalize(texting: dict[str, str], fixes: tuple[tuple[re.Pattern[str], str], ...], text: str) -> str:
+    """Folded ``text`` with texting forms spelled out: "ki paye" -> "qui paye"."""
+    spelled = " ".join(texting.get(w, w) for w in fold(text).split())
+    for rx, meaning in fixes:
+        spelled = rx.sub(meaning, spelled)
+    return " ".join(spelled.split())
