@@ -196,6 +196,11 @@ def test_stems_and_expressions(knowledge):
     # « réservé aux CDI ? » asks about the kind of contract; « CFP » is the CPF written in a hurry
     assert content_stems("réservé aux salariés en CDI") == content_stems("un contrat")
     assert content_stems("mon CFP") == content_stems("mon CPF")
+    # ways of saying the cost, who bears it, getting in touch, how long a meeting takes (expressions.yaml)
+    assert content_stems("de sa poche") == content_stems("de ma poche") == content_stems("des frais")
+    assert "quifin" in content_stems("qui en assume le coût ?")
+    assert content_stems("entrer en relation avec un conseiller") == content_stems("contacter un conseiller")
+    assert content_stems("ça dure ?")[0] in content_stems("l'entretien prend toute la matiné ?")
     assert content_stems("je suis cadre") == content_stems("cadre") != []
 
 
