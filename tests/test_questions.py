@@ -201,6 +201,7 @@ def test_stems_and_expressions(knowledge):
     assert "quifin" in content_stems("qui en assume le coût ?")
     assert content_stems("entrer en relation avec un conseiller") == content_stems("contacter un conseiller")
     assert content_stems("ça dure ?")[0] in content_stems("l'entretien prend toute la matiné ?")
+    assert content_stems("qui s'en charge ?") == content_stems("qui s'en occupe ?") == content_stems("qui s'occupe ?")
     assert content_stems("je suis cadre") == content_stems("cadre") != []
 
 
