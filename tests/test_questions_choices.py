@@ -136,6 +136,18 @@ def test_a_short_further_question_is_still_answered(snapshot: Any, knowledge: An
     assert u.questions == ("qu_est_ce_que_cep", "gratuit")
 
 
+def test_a_general_question_is_not_answered_beside_the_case_that_answers_it(snapshot: Any, knowledge: Any) -> None:
+    questions = knowledge.questions
+    # « who has the right » depends on the situation and leaves the self-employed to their own question
+    assert questions._answered_by_a_case("eligibilite_qui", ["eligibilite_qui", "independant"])
+    assert not questions._answered_by_a_case("gratuit", ["gratuit", "independant"])  # the cost is the same for all
+    text = (
+        "Je suis auto-entrepreneur en graphisme, c'est pour moi aussi ou c'est que pour les salariés ? "
+        "Et ça va me coûter quelque chose vu que je cotise pas comme un salarié ?"
+    )
+    assert understand(text, knowledge).questions == ("independant",)
+
+
 def test_the_place_kind_stays_in_the_part_that_names_the_place(snapshot: Any, knowledge: Any) -> None:
     # « Angers » is read as « region » in its own sentence only: the question parts are not
     # turned into « who is the operator in my region »

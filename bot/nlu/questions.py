@@ -771,10 +771,20 @@ class QuestionIndex:
         ids = [m.id for m in found]
         if best.id not in ids:
             ids.insert(0, best.id)
+        # "c'est pour moi aussi ou que pour les salariés ?" after « auto-entrepreneur »: the person's case
+        # answers for the general question ("who has the right"), which is not answered beside it
+        ids = [q for q in ids if not self._answered_by_a_case(q, ids)]
         if len(ids) < 2:
-            return best
+            return best if best.id in ids else _first(best, ids[0])
         order = tuple(ids[:MAX_QUESTIONS])
-        return replace(best, others=tuple(q for q in order if q != best.id), order=order)
+        main = best if best.id in order else _first(best, order[0])
+        return replace(main, others=tuple(q for q in order if q != main.id), order=order)
+
+    def _answered_by_a_case(self, qid: str, ids: list[str]) -> bool:
+        """Whether ``qid`` is a question whose answer depends on the situation (``selon_situation``) and
+        one of ``ids`` is the question of a case it leaves to it."""
+        general = self.snapshot.questions[qid].by_situation and qid not in self.particular
+        return general and bool(self.case_questions.get(qid, frozenset()) & set(ids))
 
     def _question_alone(
         self,
@@ -958,6 +968,19 @@ def _break_tie(best: QuestionMatch) -> QuestionMatch:
     # (its own doubts were not kept: it is not answered on the unanimity of the readers alone)
     return replace(
         best, id=first, runner_up=ranked[1][0], runner_up_score=ranked[1][1], ranked=ranked, via=None, doubted=True
+    )
+
+
+def _first(best: QuestionMatch, qid: str) -> QuestionMatch:
+    """``best`` with ``qid`` (another question the message asks) answered first, at the same score."""
+    ranked = ((qid, best.score), *((q, score) for q, score in best.ranked if q != qid))
+    return replace(
+        best,
+        id=qid,
+        runner_up=ranked[1][0] if len(ranked) > 1 else None,
+        runner_up_score=ranked[1][1] if len(ranked) > 1 else 0.0,
+        ranked=ranked[:RANKED],
+        via=None,
     )
 
 
