@@ -774,10 +774,11 @@ class QuestionIndex:
         # "c'est pour moi aussi ou que pour les salariés ?" after « auto-entrepreneur »: the person's case
         # answers for the general question ("who has the right"), which is not answered beside it
         ids = [q for q in ids if not self._answered_by_a_case(q, ids)]
+        # the case question, when it takes the general one's place, is answered as its part read it
+        main = best if best.id in ids else next(m for m in found if m.id == ids[0])
         if len(ids) < 2:
-            return best if best.id in ids else _first(best, ids[0])
+            return main
         order = tuple(ids[:MAX_QUESTIONS])
-        main = best if best.id in order else _first(best, order[0])
         return replace(main, others=tuple(q for q in order if q != main.id), order=order)
 
     def _answered_by_a_case(self, qid: str, ids: list[str]) -> bool:
@@ -968,19 +969,6 @@ def _break_tie(best: QuestionMatch) -> QuestionMatch:
     # (its own doubts were not kept: it is not answered on the unanimity of the readers alone)
     return replace(
         best, id=first, runner_up=ranked[1][0], runner_up_score=ranked[1][1], ranked=ranked, via=None, doubted=True
-    )
-
-
-def _first(best: QuestionMatch, qid: str) -> QuestionMatch:
-    """``best`` with ``qid`` (another question the message asks) answered first, at the same score."""
-    ranked = ((qid, best.score), *((q, score) for q, score in best.ranked if q != qid))
-    return replace(
-        best,
-        id=qid,
-        runner_up=ranked[1][0] if len(ranked) > 1 else None,
-        runner_up_score=ranked[1][1] if len(ranked) > 1 else 0.0,
-        ranked=ranked[:RANKED],
-        via=None,
     )
 
 
