@@ -958,7 +958,14 @@ def test_the_nearest_local_office_comes_from_the_dated_directory(engine: Engine)
 
 @pytest.mark.parametrize(
     ("text", "reply"),
-    [("bonjour", "Bonjour !"), ("merci !", "Avec plaisir"), ("au revoir", "Au revoir"), ("t'es nul", "désolé")],
+    [
+        ("bonjour", "Bonjour !"),
+        ("salut ça va ?", "Bonjour !"),
+        ("slt cv ?", "Bonjour !"),
+        ("merci !", "Avec plaisir"),
+        ("au revoir", "Au revoir"),
+        ("t'es nul", "désolé"),
+    ],
 )
 def test_small_talk_gets_a_brief_natural_reply(engine: Engine, text: str, reply: str) -> None:
     talk = Talk(engine).say(text)
