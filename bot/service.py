@@ -238,17 +238,12 @@ def release_memory() -> None:
         trim(0)
 
 
-def _libc() -> ctypes.CDLL | None:
+def _malloc_trim() -> Callable[[int], int] | None:
+    """glibc's ``malloc_trim``, or None elsewhere (musl, macOS)."""
     try:
-        return ctypes.CDLL(None)
+        return cast("Callable[[int], int] | None", getattr(ctypes.CDLL(None), "malloc_trim", None))
     except OSError:
         return None
-
-
-def _malloc_trim() -> Callable[[int], int] | None:
-    libc = _libc()
-    trim = getattr(libc, "malloc_trim", None) if libc is not None else None  # not glibc (musl, macOS): None
-    return cast("Callable[[int], int] | None", trim)
 
 
 def _check_and_index(directory: Path) -> tuple[CheckReport, Knowledge | None]:
