@@ -79,3 +79,16 @@ def test_shipped_expressions_on_every_labelled_message(knowledge: Knowledge) -> 
     for text in texts:
         expected = reference.sub(lambda m: meanings[(m.lastindex or 1) - 1], text)
         assert lex.phrases.sub(text) == expected, text
+
+
+def test_a_text_read_again_has_its_expressions_replaced_once(knowledge: Knowledge) -> None:
+    """Each reader and each part of a message reads the same text again: the replacement is kept."""
+    lex = knowledge.questions.lex
+    lex.clear_caches()
+    spelled = lex.normalize("mon patron doit donner son feu vert ?")
+    first = lex.stems(spelled)
+    assert lex.stems(spelled) == first and lex.surface_words("mon patron doit donner son feu vert ?")
+    info = lex.replace.cache_info()
+    assert (info.misses, info.hits) == (1, 2)
+    lex.clear_caches()
+    assert lex.replace.cache_info().currsize == 0 and lex.normalize.cache_info().currsize == 0

@@ -75,3 +75,13 @@ def understand_stub(match: QuestionMatch) -> Understanding:
     from bot.nlu.understand import NO_SITUATION
 
     return Understanding("?", PlaceResult(None), NO_SITUATION, match)
+
+
+def test_phrasings_of_one_question_written_apart_are_its_one_slice() -> None:
+    """Each question scores its nearest phrasing, wherever staff wrote it in the file."""
+    index = SurfaceIndex([*PHRASINGS, ("gratuit", "faut il payer quelque chose")], str.split)
+    assert [qid for qid, _, _ in index.spans] == ["confidentialite", "distance", "gratuit"]
+    near = index.nearest("faut il payer")
+    assert near is not None and near.id == "gratuit"
+    near = index.nearest("le saura t il mon employeur")
+    assert near is not None and near.id == "confidentialite"

@@ -45,11 +45,18 @@ class SurfaceIndex:
         """``phrasings`` are (question id, text) pairs; ``words`` gives the words of a text that count."""
         self.words = words
         counts = [(qid, _grams(words(text))) for qid, text in phrasings]
-        counts = [(qid, grams) for qid, grams in counts if grams]
+        # grouped by question (stable), so that each question's phrasings are one slice of the scores
+        counts = sorted(((qid, grams) for qid, grams in counts if grams), key=lambda pair: pair[0])
         doc_freq = Counter(g for _, grams in counts for g in grams)
         total = max(len(counts), 1)
         self.idf = {g: math.log(total / df) for g, df in doc_freq.items()}
         self.owner: list[str] = [qid for qid, _ in counts]
+        self.spans: list[tuple[str, int, int]] = []  # each question's phrasings: owner[start:end]
+        for index, qid in enumerate(self.owner):
+            if self.spans and self.spans[-1][0] == qid:
+                self.spans[-1] = (qid, self.spans[-1][1], index + 1)
+            else:
+                self.spans.append((qid, index, index + 1))
         postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
         for index, (_, grams) in enumerate(counts):
             for g, weight in self._vector(grams).items():
@@ -74,27 +81,23 @@ class SurfaceIndex:
     def nearest_words(self, words: list[str]) -> Nearest | None:
         """:meth:`nearest` for the words of a text, as ``words`` gives them."""
         shared = [0.0] * len(self.owner)
-        touched: set[int] = set()
         vector = self._vector(_grams(words))
         if len(vector) > MAX_GROUPS:  # a long message: its most telling groups say where it is nearest
             vector = dict(sorted(vector.items(), key=lambda item: -item[1])[:MAX_GROUPS])
+        postings = self.postings
+        hit = False
         for g, weight in vector.items():
-            found = self.postings.get(g)
+            found = postings.get(g)
             if found is None:
                 continue
+            hit = True
             indexes, weights = found
-            touched.update(indexes)
             for index, phrasing_weight in zip(indexes, weights, strict=True):
                 shared[index] += weight * phrasing_weight
-        best: dict[str, float] = {}
-        owner = self.owner
-        for index in touched:
-            qid = owner[index]
-            if shared[index] > best.get(qid, 0.0):
-                best[qid] = shared[index]
-        if not best:
+        if not hit:
             return None
-        qid, score = max(best.items(), key=lambda item: item[1])
+        # each question's nearest phrasing is the maximum of its slice (the first question wins a tie)
+        score, qid = max(((max(shared[start:end]), qid) for qid, start, end in self.spans), key=lambda item: item[0])
         return Nearest(qid, round(score, 4))
 
 
