@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.cli import main
 
@@ -179,3 +181,34 @@ def test_cli_finds_its_configuration_from_another_folder(tmp_path: Path) -> None
         check=False,
     )
     assert bad.returncode == 2 and "nope.yaml: fichier de configuration introuvable" in bad.stderr
+
+
+@pytest.mark.slow
+def test_the_same_message_gets_the_same_reading_in_every_process() -> None:
+    """Sets and dicts of strings follow the process's hash seed: no reading may depend on their order.
+
+    « cpf » and « temps de travail » weigh exactly the same: which of the two was the message's rarest
+    word used to depend on the seed, and so did the question offered first.
+    """
+    items = yaml.safe_load((ROOT / "tests" / "data" / "questions_9.yaml").read_text(encoding="utf-8"))
+    lines = [
+        "Mon employeur peut-il refuser que j'utilise mon CPF pour une formation pendant mes heures de travail ?",
+        *(item["text"].replace("\n", " ") for item in items[::3]),
+    ]
+
+    def readings(seed: str) -> list[tuple[object, ...]]:
+        result = subprocess.run(
+            [sys.executable, "-m", "bot", "ask", "--json"],
+            cwd=ROOT,
+            input="\n".join(lines) + "\n",
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        )
+        objects = [json.loads(line) for line in result.stdout.splitlines()]
+        return [(o["questions"], o["suggestions"], o["place"]["region"], o["profile"]) for o in objects]
+
+    first, second = readings("1"), readings("2")
+    assert len(first) == len(lines) and first == second

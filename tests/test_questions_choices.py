@@ -136,6 +136,23 @@ def test_a_short_further_question_is_still_answered(snapshot: Any, knowledge: An
     assert u.questions == ("qu_est_ce_que_cep", "gratuit")
 
 
+def test_the_whole_message_question_takes_the_place_of_a_weak_part(snapshot: Any, knowledge: Any) -> None:
+    # read alone, « Et ça dure combien de temps ? » asks how long the support lasts; the whole message,
+    # which speaks of the meeting, asks how long the meeting lasts: that part asks it, in its place
+    u = understand("Je dois apporter quoi au rendez-vous ? Et ça dure combien de temps ?", knowledge)
+    assert u.questions == ("preparer_rendez_vous", "duree_rendez_vous")
+    # a part whose own question the third reader backs firmly keeps it
+    u = understand("C'est gratuit et confidentiel ?", knowledge)
+    assert u.questions == ("gratuit", "confidentialite")
+
+
+def test_where_asked_without_a_question_mark_is_a_question(snapshot: Any, knowledge: Any) -> None:
+    # « où » is also « ou » (or) once folded: only its turns that ask for a place make a question
+    assert understand("pour la vae c ou qu on s inscrit", knowledge).questions == ("vae",)
+    u = understand("je suis en cdd ou en interim", knowledge)
+    assert u.question is None or not u.question.asked
+
+
 def test_a_general_question_is_not_answered_beside_the_case_that_answers_it(snapshot: Any, knowledge: Any) -> None:
     questions = knowledge.questions
     # « who has the right » depends on the situation and leaves the self-employed to their own question

@@ -130,6 +130,7 @@ STRONG = 1.5  # a word at least this rare says something of the topic on its own
 SECOND_TOPICAL = 1.5  # the second-rarest word of a piece that says enough with the first
 MAX_TEXT = 2000  # characters of a message that are read
 ASKING_PIECES = 3  # the last pieces that ask, read alone
+TIE_WEIGHT = 1e-9  # word weights this close are the same weight
 RANKED = 4  # likeliest questions kept with a match (choices, "not my question")
 MAX_QUESTIONS = 3  # questions answered in one message
 OTHER_QUESTION = 0.5  # score a part of a message needs, alone, to be answered as a further question
@@ -625,8 +626,9 @@ class QuestionIndex:
     def _phrasing_scores(self, known: set[str], message_weight: float) -> dict[str, float]:
         """Each question's best phrasing score: coverage of the phrasing, damped by what of the message it leaves out."""
         # the phrasings that share a telling word with the message (all that share one if it has none)
-        telling = [s for s in known if self.idf[s] >= TELLING] or list(known)
-        minor = [s for s in known if s not in telling]
+        ordered = sorted(known)  # the same sums in the same order in every process (sets follow the hash seed)
+        telling = [s for s in ordered if self.idf[s] >= TELLING] or ordered
+        minor = [s for s in ordered if s not in telling]
         shared: dict[int, float] = defaultdict(float)
         for s in telling:
             weight = self.idf[s]
@@ -663,14 +665,16 @@ class QuestionIndex:
         that question receives its score ("je suis étudiant, j'y ai droit ?" asks who has the right,
         for a student): the questions that received, with the general question each answers.
         """
-        topic = max(known, key=lambda t: self.idf[t])
+        # the message's rarest words (several when their weights tie: "cpf" and "temps de travail")
+        rarest = max(self.idf[t] for t in known)
+        topics = {t for t in known if self.idf[t] >= rarest - TIE_WEIGHT}
         present = known | set(stems)
         handed: dict[str, tuple[float, str]] = {}
         for qid in list(scores):
             vocab = self.question_vocab[qid]
             explained = sum(self.idf[s] for s in known if s in vocab) / message_weight
             factor = 0.8 + 0.3 * explained
-            if topic not in vocab:
+            if not topics & vocab:
                 factor *= TOPIC_PENALTY  # the message's rarest word is not what this question is about
             for group in self.concepts.get(qid, ()):
                 if not any(alternative <= present for alternative in group):
@@ -768,6 +772,8 @@ class QuestionIndex:
             # "combien ça coûte et combien de temps ça dure ?": the second opinion on the whole
             # names the other question; on the part that asks it, both readers agree
             best = replace(best, surface=confirming.surface)
+        if confirming is None:
+            found = self._placed(best, found)
         ids = [m.id for m in found]
         if best.id not in ids:
             ids.insert(0, best.id)
@@ -780,6 +786,25 @@ class QuestionIndex:
             return main
         order = tuple(ids[:MAX_QUESTIONS])
         return replace(main, others=tuple(q for q in order if q != main.id), order=order)
+
+    def _placed(self, best: QuestionMatch, found: list[QuestionMatch]) -> list[QuestionMatch]:
+        """``found`` with the whole message's question in the part it answers, when no part names it first.
+
+        "Que faut-il préparer pour le rendez-vous, et combien de temps dure-t-il ?": read alone, the
+        second part asks how long the support lasts; the whole message, which says « rendez-vous », how
+        long the meeting lasts. A part that ranks the whole message's question among its likeliest, and
+        whose own question the third reader does not back firmly (:data:`VETO`), asks the whole
+        message's question, in its place in the message. Only when exactly one part is such.
+        """
+        rivals = [
+            m
+            for m in found
+            if any(qid == best.id for qid, _ in m.ranked)
+            and (m.third is None or m.third.id != m.id or m.third.share < VETO)
+        ]
+        if len(rivals) != 1:
+            return found
+        return [best if m is rivals[0] else m for m in found]
 
     def _answered_by_a_case(self, qid: str, ids: list[str]) -> bool:
         """Whether ``qid`` is a question whose answer depends on the situation (``selon_situation``) and
@@ -1009,7 +1034,7 @@ def _scale_all(scores: dict[str, float], factor: float) -> None:
 
 def _ranked_match(scores: dict[str, float]) -> QuestionMatch:
     """The best question of ``scores``, its runner-up and the likeliest few."""
-    ranked = sorted(scores.items(), key=lambda item: -item[1])
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))  # a tie in the same order every time
     best_id, best = ranked[0]
     runner_id, runner = ranked[1] if len(ranked) > 1 else (None, 0.0)
     return QuestionMatch(
