@@ -16,8 +16,10 @@ from test_engine import Talk
 
 from bot.ask import analyse
 from bot.dialogue.engine import Engine
+from bot.nlu.bayes import Likeliest
 from bot.nlu.knowledge import load
-from bot.nlu.questions import CONFIDENT, POSSIBLE
+from bot.nlu.questions import CONFIDENT, DOUBT_LONE_WORD, POSSIBLE, SURE_SURFACE, SURE_THIRD, QuestionMatch
+from bot.nlu.surface import Nearest
 from bot.nlu.understand import understand
 from shipped import TEXTS
 
@@ -118,6 +120,25 @@ def test_three_readers_that_agree_answer_a_middling_reading(snapshot: Any, knowl
     assert q is not None and POSSIBLE <= q.score < CONFIDENT and not q.doubted
     assert q.surface is not None and q.third is not None and q.surface.id == q.third.id == q.id
     assert u.questions == ("independant",)
+
+
+def test_three_readers_that_agree_answer_below_a_possible_score_when_two_are_fairly_sure() -> None:
+    # « un consiel en évolution pro »: typos the word reader does not know, the letter groups and the
+    # third reader do
+    def reading(surface: float, third: float, doubts: frozenset[str] = frozenset()) -> QuestionMatch:
+        return QuestionMatch(
+            "jeune",
+            POSSIBLE - 0.05,
+            surface=Nearest("jeune", surface),
+            third=Likeliest("jeune", third),
+            doubts=doubts,
+        )
+
+    assert reading(SURE_SURFACE, SURE_THIRD).confident
+    assert not reading(SURE_SURFACE - 0.01, SURE_THIRD).confident
+    assert not reading(SURE_SURFACE, SURE_THIRD - 0.01).confident
+    # « combien coûte un café ? »: one known word among unknown ones, all three readers on the cost
+    assert not reading(0.9, 0.9, frozenset({DOUBT_LONE_WORD})).confident
 
 
 def test_a_further_part_needs_all_three_readers(snapshot: Any, knowledge: Any) -> None:

@@ -136,9 +136,17 @@ MAX_QUESTIONS = 3  # questions answered in one message
 OTHER_QUESTION = 0.5  # score a part of a message needs, alone, to be answered as a further question
 VETO = 0.5  # a third opinion this sure of another question stops an answer
 BACKED = 0.8  # a third opinion this sure of the word reading's question answers it
+SURE_SURFACE = 0.45  # a surface cosine this high, with...
+SURE_THIRD = 0.35  # ...a third opinion this sure, on the same question: unanimous below POSSIBLE too
 LEADS = 0.8  # a third opinion this sure of a question answers it when the other readers are not sure
 # What the third reader learns besides the questions, from knowledge/langue/exemples.yaml: work
 # questions the knowledge does not cover, and messages that ask nothing. Never a question id ("~").
+# why a word score was lowered (QuestionMatch.doubts)
+DOUBT_CONCEPT = "concept"  # a concept of the question the message does not touch
+DOUBT_LONE_WORD = "lone word"  # a single known word among words the knowledge never uses
+DOUBT_NOT_ASKED = "not asked"  # the message asks nothing
+DOUBT_TO_BOT = "to the bot"  # words addressed to the bot
+DOUBT_TIE = "tie"  # first of a tie on the other readers' word only
 OTHER_TOPIC = "~hors_sujet"
 NOTHING = "~rien"
 NOT_QUESTIONS = frozenset({OTHER_TOPIC, NOTHING})
@@ -171,7 +179,7 @@ class QuestionMatch:
     third: Likeliest | None = None  # the third opinion: the likeliest question under naive Bayes
     single: bool = True  # the message asks one thing (the third opinion may stop it)
     led: bool = False  # answered on the third opinion alone, sure where the other readers were not
-    doubted: bool = False  # the word score was lowered for a doubt: a concept not touched, a lone known word...
+    doubts: frozenset[str] = frozenset()  # why the word score was lowered: see DOUBT_* (a concept not touched...)
 
     @property
     def confident(self) -> bool:
@@ -206,9 +214,19 @@ class QuestionMatch:
             and self.third.share >= BACKED
         )
         # a possible reading that the three readers name, with no doubt that lowered it: the message asks it
+        # (below a possible word score, the other two must be fairly sure: "consiel en évolution pro",
+        # typos the word reader does not know, are their strength)
         unanimous = (
             self.asked
-            and self.possible
+            and (
+                self.possible
+                or (
+                    self.surface is not None
+                    and self.surface.score >= SURE_SURFACE
+                    and self.third is not None
+                    and self.third.share >= SURE_THIRD
+                )
+            )
             and self.via is None
             and not self.doubted
             and self.surface is not None
@@ -222,6 +240,11 @@ class QuestionMatch:
             or backed
             or unanimous
         )
+
+    @property
+    def doubted(self) -> bool:
+        """Whether a doubt lowered the word score (:data:`DOUBT_CONCEPT`, :data:`DOUBT_LONE_WORD`...)."""
+        return bool(self.doubts)
 
     @property
     def lexically_confident(self) -> bool:
@@ -946,21 +969,28 @@ class QuestionIndex:
         scores = self._phrasing_scores(known, message_weight)
         if not scores:
             return None
-        doubts: set[str] = set()
-        via = self._concept_factors(scores, known, stems, context, message_weight, told, doubts)
+        missing: set[str] = set()
+        via = self._concept_factors(scores, known, stems, context, message_weight, told, missing)
         plain = dict(scores)
         if long_unknown:
             self._lone_word_factors(scores, known, free, situated)
+        lone = dict(scores)
+        doubts = set()
         if not asking:
             # "je suis en arrêt maladie": a situation told, not a question asked
             _scale_all(scores, NOT_ASKED_SITUATED if situated else NOT_ASKED)
+            doubts.add(DOUBT_NOT_ASKED)
         if to_bot and _ANCHOR not in known:
             # "t'es gratuit toi ?", "c'est quoi ton numéro ?": about the bot, not about the CEP
             _scale_all(scores, TO_BOT)
+            doubts.add(DOUBT_TO_BOT)
         best = _ranked_match(scores)
-        # the score was lowered for a doubt (a concept not touched, a lone known word, a word to the bot)
-        doubted = best.id in doubts or scores[best.id] < plain[best.id]
-        return replace(best, via=via.get(best.id), doubted=doubted)
+        # the score was lowered for a doubt: a concept not touched, a lone known word, a word to the bot
+        if best.id in missing:
+            doubts.add(DOUBT_CONCEPT)
+        if lone[best.id] < plain[best.id]:
+            doubts.add(DOUBT_LONE_WORD)
+        return replace(best, via=via.get(best.id), doubts=frozenset(doubts))
 
     def _lone_word_factors(self, scores: dict[str, float], known: set[str], free: str | None, situated: bool) -> None:
         """Lower the questions met by one known word among words the knowledge base never uses.
@@ -993,7 +1023,13 @@ def _break_tie(best: QuestionMatch) -> QuestionMatch:
     ranked = ((first, best.score), *((qid, score) for qid, score in best.ranked if qid != first))
     # (its own doubts were not kept: it is not answered on the unanimity of the readers alone)
     return replace(
-        best, id=first, runner_up=ranked[1][0], runner_up_score=ranked[1][1], ranked=ranked, via=None, doubted=True
+        best,
+        id=first,
+        runner_up=ranked[1][0],
+        runner_up_score=ranked[1][1],
+        ranked=ranked,
+        via=None,
+        doubts=frozenset({DOUBT_TIE}),
     )
 
 
