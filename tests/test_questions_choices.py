@@ -18,7 +18,17 @@ from bot.ask import analyse
 from bot.dialogue.engine import Engine
 from bot.nlu.bayes import Likeliest
 from bot.nlu.knowledge import load
-from bot.nlu.questions import CONFIDENT, DOUBT_LONE_WORD, POSSIBLE, SURE_SURFACE, SURE_THIRD, QuestionMatch
+from bot.nlu.questions import (
+    CONFIDENT,
+    DOUBT_CONCEPT,
+    DOUBT_LONE_WORD,
+    PAIR,
+    POSSIBLE,
+    SURE_SURFACE,
+    SURE_THIRD,
+    QuestionMatch,
+    _led,
+)
 from bot.nlu.surface import Nearest
 from bot.nlu.understand import understand
 from shipped import TEXTS
@@ -139,6 +149,36 @@ def test_three_readers_that_agree_answer_below_a_possible_score_when_two_are_fai
     assert not reading(SURE_SURFACE, SURE_THIRD - 0.01).confident
     # « combien coûte un café ? »: one known word among unknown ones, all three readers on the cost
     assert not reading(0.9, 0.9, frozenset({DOUBT_LONE_WORD})).confident
+
+
+def test_the_letter_groups_and_the_third_reader_lead_together_where_the_word_reader_hesitates() -> None:
+    def reading(surface: float, third: float, doubts: frozenset[str] = frozenset()) -> QuestionMatch:
+        # the word reader torn between two questions (a tie), the other two on the first
+        return QuestionMatch(
+            "efficacite",
+            0.62,
+            "cdd_interim_apprenti",
+            0.62,
+            (("efficacite", 0.62), ("cdd_interim_apprenti", 0.62)),
+            surface=Nearest("cdd_interim_apprenti", surface),
+            third=Likeliest("cdd_interim_apprenti", third),
+            doubts=doubts,
+        )
+
+    led = _led(reading(PAIR, PAIR))
+    assert led is not None and led.confident and led.id == "cdd_interim_apprenti"
+    assert led.ranked[0][0] == "cdd_interim_apprenti" and led.runner_up == "efficacite"
+    assert _led(reading(PAIR - 0.01, 0.7)) is None and _led(reading(0.9, PAIR - 0.01)) is None
+    # not in a message that asks several things, nor with a doubt about the message itself
+    assert _led(reading(0.9, 0.7), several=True) is None
+    assert _led(reading(0.9, 0.7, frozenset({DOUBT_LONE_WORD}))) is None
+    # a concept of the word reader's own question not touched says nothing against theirs
+    assert _led(reading(0.9, 0.7, frozenset({DOUBT_CONCEPT}))) is not None
+
+
+def test_a_short_question_the_word_reader_hesitates_on_is_answered(snapshot: Any, knowledge: Any) -> None:
+    assert understand("Intérimaire, ça marche ?", knowledge).questions == ("cdd_interim_apprenti",)
+    assert understand("Une troisième fois, c'est possible ?", knowledge).questions == ("refaire",)
 
 
 def test_a_further_part_needs_all_three_readers(snapshot: Any, knowledge: Any) -> None:

@@ -138,6 +138,7 @@ VETO = 0.5  # a third opinion this sure of another question stops an answer
 BACKED = 0.8  # a third opinion this sure of the word reading's question answers it
 SURE_SURFACE = 0.45  # a surface cosine this high, with...
 SURE_THIRD = 0.35  # ...a third opinion this sure, on the same question: unanimous below POSSIBLE too
+PAIR = 0.5  # the surface and third readers, both this sure of the same question, answer it where the word reader is not
 LEADS = 0.8  # a third opinion this sure of a question answers it when the other readers are not sure
 # What the third reader learns besides the questions, from knowledge/langue/exemples.yaml: work
 # questions the knowledge does not cover, and messages that ask nothing. Never a question id ("~").
@@ -757,9 +758,10 @@ class QuestionIndex:
         (:data:`LEADS`): it has learnt from every phrasing and example message at once.
         """
         best = self._match_many(text, ignore, extra, situated, need, traits)
+        several = best is not None and not best.single
         if best is not None and not best.single and not best.order:
             best = replace(best, single=True)  # several things asked, one answered: the third reader may stop it
-        return _led(best) or best
+        return _led(best, several) or best
 
     def _match_many(
         self,
@@ -1033,15 +1035,30 @@ def _break_tie(best: QuestionMatch) -> QuestionMatch:
     )
 
 
-def _led(best: QuestionMatch | None) -> QuestionMatch | None:
-    """``best`` answered with the third reader's question, when that reader is sure of it and the others are not.
+def _led(best: QuestionMatch | None, several: bool = False) -> QuestionMatch | None:
+    """``best`` answered with the third reader's question, when that reader is sure of it and the others are not,
+    or when the surface reader names it too and both are fairly sure (:data:`PAIR`).
 
     Only for a message that asks; the led question takes the top of the ranking, at the reading's best score.
+    The pair of readers leads only in a message that asks one thing (they read the whole message: "Faut que je
+    prépare quoi ? Et ça dure longtemps ?" is nearest to the meeting's length) and where no doubt about the
+    message itself lowered the word score (a lone known word, words to the bot: « combien coûte un café ? »).
     """
     if best is None or best.confident or not best.asked:
         return None
     third = best.third
-    if third is None or third.share < LEADS or third.id in NOT_QUESTIONS:
+    if third is None or third.id in NOT_QUESTIONS:
+        return None
+    # a concept of the word reader's own question not touched is no doubt about another question
+    doubts = best.doubts if third.id == best.id else best.doubts - {DOUBT_CONCEPT}
+    pair = (
+        best.surface is not None
+        and best.surface.id == third.id
+        and min(best.surface.score, third.share) >= PAIR
+        and not doubts
+        and not several
+    )
+    if third.share < LEADS and not pair:
         return None
     others = [(qid, score) for qid, score in best.ranked if qid != third.id]
     ranked = ((third.id, best.score), *others)
