@@ -181,6 +181,14 @@ def test_a_short_question_the_word_reader_hesitates_on_is_answered(snapshot: Any
     assert understand("Une troisième fois, c'est possible ?", knowledge).questions == ("refaire",)
 
 
+def test_a_place_of_its_own_kind_asked_about_is_its_question(snapshot: Any, knowledge: Any) -> None:
+    # « Et à la Réunion ? » asks whether the CEP is there; a French region alone is the dialogue's to route,
+    # and a place told without asking asks nothing
+    assert understand("Et à la Réunion ?", knowledge).questions == ("outre_mer",)
+    assert understand("Et à Lyon ?", knowledge).question is None
+    assert understand("Mayotte", knowledge).questions == ()
+
+
 def test_a_further_part_needs_all_three_readers(snapshot: Any, knowledge: Any) -> None:
     # the second sentence goes on with the first question: read alone, the word reader finds another
     # question there (« projet » ... « propose_metiers »), which the third reader does not name

@@ -956,8 +956,10 @@ class QuestionIndex:
         if not stems:
             return None
         known, unknown, long_unknown = self._read(stems, lookup, words)
-        if not known - set(kinds):
-            return None  # the place alone asks nothing
+        if not known - set(kinds) and not (asking and set(kinds) - {_REGION}):
+            # the place alone asks nothing, except a place of its own kind asked about: "Et à Mayotte ?",
+            # "depuis l'étranger ?" ask whether the CEP is there (a French region is the dialogue's to route)
+            return None
         # the kind of a French place ("region") helps the phrasings that name one, but a place
         # given with a situation says nothing of what is asked
         free = _REGION if kinds == [_REGION] and _REGION not in stems[: len(stems) - 1] else None
