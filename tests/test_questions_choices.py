@@ -19,6 +19,7 @@ from bot.dialogue.engine import Engine
 from bot.nlu.bayes import Likeliest
 from bot.nlu.knowledge import load
 from bot.nlu.questions import (
+    BACKED_UNDOUBTED,
     CONFIDENT,
     DOUBT_CONCEPT,
     DOUBT_LONE_WORD,
@@ -187,6 +188,28 @@ def test_a_place_of_its_own_kind_asked_about_is_its_question(snapshot: Any, know
     assert understand("Et à la Réunion ?", knowledge).questions == ("outre_mer",)
     assert understand("Et à Lyon ?", knowledge).question is None
     assert understand("Mayotte", knowledge).questions == ()
+
+
+def test_the_third_reader_fairly_sure_backs_an_undoubted_word_reading() -> None:
+    # the letter groups name another question (« qui s'occupe » is near « who is the operator »)
+    def reading(third: float, doubts: frozenset[str] = frozenset()) -> QuestionMatch:
+        return QuestionMatch(
+            "vae",
+            CONFIDENT + 0.1,
+            "operateur_region",
+            CONFIDENT - 0.05,
+            surface=Nearest("operateur_region", 0.76),
+            third=Likeliest("vae", third),
+            doubts=doubts,
+        )
+
+    assert reading(BACKED_UNDOUBTED).confident
+    assert not reading(BACKED_UNDOUBTED - 0.01).confident
+    assert not reading(BACKED_UNDOUBTED, frozenset({DOUBT_CONCEPT})).confident
+
+
+def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
+    assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
 
 def test_a_further_part_needs_all_three_readers(snapshot: Any, knowledge: Any) -> None:

@@ -136,6 +136,7 @@ MAX_QUESTIONS = 3  # questions answered in one message
 OTHER_QUESTION = 0.5  # score a part of a message needs, alone, to be answered as a further question
 VETO = 0.5  # a third opinion this sure of another question stops an answer
 BACKED = 0.8  # a third opinion this sure of the word reading's question answers it
+BACKED_UNDOUBTED = 0.6  # ...this sure, where no doubt lowered the word score
 SURE_SURFACE = 0.45  # a surface cosine this high, with...
 SURE_THIRD = 0.35  # ...a third opinion this sure, on the same question: unanimous below POSSIBLE too
 PAIR = 0.5  # the surface and third readers, both this sure of the same question, answer it where the word reader is not
@@ -212,7 +213,7 @@ class QuestionMatch:
             and self.score >= CONFIDENT
             and self.third is not None
             and self.third.id == self.id
-            and self.third.share >= BACKED
+            and (self.third.share >= BACKED or (self.third.share >= BACKED_UNDOUBTED and not self.doubted))
         )
         # a possible reading that the three readers name, with no doubt that lowered it: the message asks it
         # (below a possible word score, the other two must be fairly sure: "consiel en évolution pro",
