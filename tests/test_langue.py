@@ -102,3 +102,14 @@ def test_lemmas_are_read_and_checked(copy: Path) -> None:
         "ligne mal formée",
         "« inscris » a deux formes de base : « inscrire » et « inscrit »",
     ]
+
+
+def test_a_broken_sauf_pattern_is_reported_with_its_line(copy: Path) -> None:
+    path = copy / "langue" / "hors_sujet.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    index = lines.index("    sauf:") + 1
+    lines[index] = "      - 'conseil (en'"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _, problems = read(copy)
+    assert [(p.file, p.line) for p in problems] == [("knowledge/langue/hors_sujet.yaml", index + 1)]
+    assert "motif invalide" in problems[0].message

@@ -60,6 +60,9 @@ TODAY = dt.date(2026, 3, 2)
         ("un accident du travail, c'est payé comment ?", "salaire_temps"),
         ("je peux demander une retraite progressive à 60 ans ?", "retraite"),
         ("quel est le plafond de chiffre d'affaires en micro ?", "independant"),
+        # the CPF's own rules, though the CPF is a word of the CEP's (third sitting of issue 11's sixth round)
+        ("mes droits sur le CPF, ils finissent par expirer ?", "cpf_regles"),
+        ("on peut se payer le permis avec son compte formation ?", "cpf_regles"),
     ],
 )
 def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: Any, text: str, topic: str) -> None:
@@ -69,6 +72,16 @@ def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: A
     assert not u.situation.traits, "a declined question is not taken as a situation"
     assert u.off_topic.reply.startswith("Je ne peux pas répondre à cela")
     assert "https://www.service-public.fr" in u.off_topic.reply or "https://www.francetravail.fr" in u.off_topic.reply
+
+
+def test_a_subject_with_sauf_yields_to_what_the_knowledge_covers(snapshot: Any, knowledge: Any) -> None:
+    gate = knowledge.questions.gate
+    assert gate.check("on peut se payer le permis avec son compte formation ?") is not None
+    # an adviser named, or the 100 euros the « cpf » answer speaks of: a CEP question
+    assert gate.check("le conseiller peut m'aider à utiliser mon cpf pour le permis ?") is None
+    assert gate.check("faut payer 100 euros sur le cpf pour le permis maintenant ?") is None
+    u = understand("le conseiller peut m'aider à utiliser mon cpf pour le permis ?", knowledge)
+    assert u.off_topic is None and u.questions == ("cpf",)
 
 
 @pytest.mark.parametrize(

@@ -107,6 +107,9 @@ class OtherTopic:
     where: str
     source: str
     patterns: tuple[str, ...]
+    # « sauf »: a subject that has them is declined even in a message that speaks of a training or the
+    # CPF (« du_cep »), unless one of these is there too (the CEP itself, an adviser)
+    unless: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,6 +471,7 @@ def _other_topic(reader: _Reader, item: Any, pos: Pos, keys: tuple[str, ...]) ->
         str(item["ou"]),
         str(item["source"]),
         reader.patterns(item, "motifs") if "motifs" in keys else (),
+        reader.patterns(item, "sauf") if "motifs" in keys and "sauf" in item else (),
     )
 
 

@@ -40,7 +40,9 @@ class TopicGate:
         self.asking = asking
         self.cep = _rx(words.cep)
         self.answer = words.answer
-        self.topics = [(topic, _rx(topic.patterns)) for topic in words.topics]
+        self.topics = [(topic, _rx(topic.patterns)) for topic in words.topics if not topic.unless]
+        # the subjects declined even where a training or the CPF is named, unless their « sauf » is there too
+        self.before = [(topic, _rx(topic.patterns), _rx(topic.unless)) for topic in words.topics if topic.unless]
         other = words.other
         self.other = (
             None if other is None else OffTopic(other.id, self.answer.format(sujet=other.subject, ou=other.where))
@@ -58,7 +60,12 @@ class TopicGate:
     def check(self, text: str) -> OffTopic | None:
         """The subject ``text`` asks about when it is a work question outside the CEP, else None."""
         spelled = self.normalize(text)
-        if not ("?" in text or self.asking.search(spelled)) or self.cep.search(spelled):
+        if not ("?" in text or self.asking.search(spelled)):
+            return None
+        for topic, rx, unless in self.before:
+            if rx.search(spelled) and not unless.search(spelled):
+                return OffTopic(topic.id, self.answer.format(sujet=topic.subject, ou=topic.where))
+        if self.cep.search(spelled):
             return None
         for topic, rx in self.topics:
             if rx.search(spelled):
