@@ -91,6 +91,8 @@ def test_a_subject_with_sauf_yields_to_what_the_knowledge_covers(snapshot: Any, 
         "j'ai été licencié, je peux faire un cep ?",
         "je veux démissionner pour me reconvertir, j'aurai droit au chômage ?",
         "faut-il prendre un jour de congé pour aller au rendez-vous ?",  # leave for the CEP appointment
+        # a career change in any tense of the verb is the CEP's subject
+        "depuis mon accident du travail il faut que je change de métier, qui peut m'aider ?",
     ],
 )
 def test_the_cep_named_beside_a_work_subject_is_a_cep_question(snapshot: Any, knowledge: Any, text: str) -> None:
