@@ -197,6 +197,13 @@ def test_a_short_question_the_word_reader_hesitates_on_is_answered(snapshot: Any
     assert understand("Une troisième fois, c'est possible ?", knowledge).questions == ("refaire",)
 
 
+def test_an_indirect_question_asks(snapshot: Any, knowledge: Any) -> None:
+    # no question mark, no question word: « je me demandais si... » asks all the same
+    assert understand("Je me demandais si le conseiller pouvait me recevoir à distance.", knowledge).questions == (
+        "distance",
+    )
+
+
 def test_a_place_of_its_own_kind_asked_about_is_its_question(snapshot: Any, knowledge: Any) -> None:
     # « Et à la Réunion ? » asks whether the CEP is there; a French region alone is the dialogue's to route,
     # and a place told without asking asks nothing
