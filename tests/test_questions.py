@@ -434,3 +434,13 @@ def test_a_tie_at_the_top_is_settled_by_the_other_readers_or_not_answered(knowle
     assert settled.confident
     # « c ki » in a texting message made three questions reach 1; the place is a French region
     assert understand("c ki en auvergne rhone alpes pr le cep ?", knowledge).questions == ("operateur_region",)
+
+
+def test_a_concept_line_is_touched_by_any_of_its_alternatives() -> None:
+    from bot.nlu.questions import _Group
+
+    group = _Group.of([frozenset({"employeur"}), frozenset({"patron"}), frozenset({"accord", "hierarch"})])
+    assert group.singles == {"employeur", "patron"} and group.multis == (frozenset({"accord", "hierarch"}),)
+    assert group.touched({"patron", "cep"})
+    assert group.touched({"accord", "hierarch"}) and not group.touched({"accord"})
+    assert not _Group.of([]).touched({"patron"})
