@@ -234,6 +234,13 @@ def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) 
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
 
+def test_a_part_the_other_two_readers_are_sure_of_is_answered(snapshot: Any, knowledge: Any) -> None:
+    # read alone, the first part is the word reader's doubt; the letter groups and the third reader both
+    # name what to bring to the meeting, as they would for a whole message
+    u = understand("Je dois amener quoi, un CV, des diplômes ? Et ça dure longtemps ?", knowledge)
+    assert u.questions == ("preparer_rendez_vous", "duree_rendez_vous")
+
+
 def test_a_further_part_needs_all_three_readers(snapshot: Any, knowledge: Any) -> None:
     # the second sentence goes on with the first question: read alone, the word reader finds another
     # question there (« projet » ... « propose_metiers »), which the third reader does not name

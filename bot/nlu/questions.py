@@ -906,6 +906,8 @@ class QuestionIndex:
             # the kind of the place given ("region") is read in the part that names the place, as in a piece
             here = extra if ignore & set(self.lex.content_stems(part)) else ()
             m = self.match(part, ignore, here, situated, need, asked=True, traits=traits)
+            if m is not None and not m.confident:
+                m = _led(m) or m  # the other two readers, sure of the part's question: as in a whole message
             in_context = False
             if m is not None and not m.confident and m.via is not None and told.strip():
                 # "Je suis fonctionnaire. Vers qui me tourner, et c'est gratuit ?": the part asks who,
