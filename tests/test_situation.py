@@ -42,6 +42,8 @@ def profile(snapshot, text: str) -> str | None:
         ("fonctionnaire territoriale", "agent_public"),
         ("prof des écoles à l'éducation nationale", "agent_public"),
         ("infirmiere a l'hopital public", "agent_public"),
+        ("je suis secrétaire à la mairie de Brest", "agent_public"),
+        ("contractuelle dans un ministère depuis 4 ans", "agent_public"),
         ("j'ai 19 ans je cherche ma voie", "jeune"),
         ("je sors du lycée sans diplôme", "jeune"),
         ("j'ai une RQTH", "handicap"),
@@ -143,3 +145,8 @@ def test_needs(text, need):
 def test_never_raises(text):
     situation = find_situation(text)
     assert isinstance(situation.traits, frozenset)
+
+
+def test_a_town_hall_named_is_no_job_there():
+    # « à la mairie » alone says where something was seen, not where the person works
+    assert "agent_public" not in find_situation("j'ai vu une affiche sur le cep à la mairie").traits
