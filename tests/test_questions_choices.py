@@ -116,6 +116,7 @@ def test_contesting_a_dismissal_is_not_being_unemployed(knowledge: Any) -> None:
         ("me lancer", "creationentreprise"),
         ("en seconde année", "refaire"),  # a school year, not a second CEP
         ("un licenciement", "chomage"),
+        ("ou c'est pas pour moi", "arret"),  # « is it for me », not « if it is not for me, can I stop »
     ],
 )
 def test_no_context_free_rewrite(knowledge: Any, word: str, not_read_as: str) -> None:
@@ -202,6 +203,13 @@ def test_an_indirect_question_asks(snapshot: Any, knowledge: Any) -> None:
     assert understand("Je me demandais si le conseiller pouvait me recevoir à distance.", knowledge).questions == (
         "distance",
     )
+
+
+def test_not_for_me_is_stopping_only_when_it_comes_after_trying(snapshot: Any, knowledge: Any) -> None:
+    u = understand("je suis étudiante, je peux faire un cep ou c'est pas pour moi ?", knowledge)
+    assert u.questions == ("etudiant_retraite",)
+    u = understand("si au bout d'un rendez-vous je trouve que c'est pas pour moi, j'arrête ?", knowledge)
+    assert u.questions == ("arreter",)
 
 
 def test_a_place_of_its_own_kind_asked_about_is_its_question(snapshot: Any, knowledge: Any) -> None:
