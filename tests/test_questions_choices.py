@@ -205,6 +205,10 @@ def test_an_indirect_question_asks(snapshot: Any, knowledge: Any) -> None:
     )
 
 
+def test_a_boss_who_says_no_is_the_employer_s_agreement(snapshot: Any, knowledge: Any) -> None:
+    assert understand("mon patron peut dire non ?", knowledge).questions == ("accord_employeur",)
+
+
 def test_not_for_me_is_stopping_only_when_it_comes_after_trying(snapshot: Any, knowledge: Any) -> None:
     u = understand("je suis étudiante, je peux faire un cep ou c'est pas pour moi ?", knowledge)
     assert u.questions == ("etudiant_retraite",)
