@@ -353,6 +353,26 @@ def test_choices_are_buttons_with_autre_chose(talk: Talk, snapshot: Any, knowled
     assert snapshot.questions[u.suggestions[1]].answer in talk.text
 
 
+STORY = (
+    "Je suis en arrêt maladie depuis trois mois pour mon dos et je voudrais en profiter pour penser à une "
+    "reconversion, mais j'ai peur de perdre mes indemnités."
+)
+
+
+def test_a_story_that_asks_nothing_outright_is_offered_the_question_it_carries(
+    talk: Talk, snapshot: Any, knowledge: Any
+) -> None:
+    u = understand(STORY, knowledge)
+    assert u.question is not None and not u.question.asked
+    assert u.questions == () and u.suggestions == ("arret_maladie",)  # offered, never answered
+    talk.say(STORY)
+    assert snapshot.text("questions_suggerees") in talk.text
+    assert snapshot.text("questions_choix") not in talk.text
+    assert OTHER in talk.buttons
+    # a situation told with nothing the third reader is sure of offers nothing
+    assert understand("Je suis salarié à Lyon.", knowledge).suggestions == ()
+
+
 def test_not_my_question_offers_the_runners_up(talk: Talk, snapshot: Any, knowledge: Any) -> None:
     talk.say("Combien ça coûte et combien de temps ça dure ?")
     assert snapshot.questions["gratuit"].answer in talk.text and NOT_MINE in talk.buttons

@@ -564,7 +564,8 @@ class Engine:
         if u.suggestions:
             # not sure: the likeliest questions as choices, even beside a place or a situation
             out.event(EventType.QUESTION_UNSURE, id=u.suggestions[0], choices=len(u.suggestions))
-            self._say_all(out, [dq.choices(self.snapshot, u.suggestions)])
+            asked = u.question is not None and u.question.asked
+            self._say_all(out, [dq.choices(self.snapshot, u.suggestions, dq.CHOOSE if asked else dq.SUGGESTED)])
         if changed:
             self._ask_next(state, out)
         elif u.suggestions:

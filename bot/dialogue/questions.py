@@ -38,6 +38,7 @@ TITLE_CHARS = 48  # a question's label on a button
 NOT_MINE = "bouton_pas_ma_question"
 OTHER = "bouton_autre_chose"
 CHOOSE = "questions_choix"
+SUGGESTED = "questions_suggerees"  # the lead when the message asked nothing outright
 RUNNERS_UP = "questions_proches"
 REPHRASE = "questions_reformuler"
 ORDER_MARK_BYTES = 2  # the mark of the question list a button's positions index (4 hex digits)

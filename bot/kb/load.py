@@ -113,6 +113,7 @@ TEXT_KEYS: dict[str, tuple[str, ...]] = {
     "reprenons": (),
     "question_pas_sure": (),
     "questions_choix": (),
+    "questions_suggerees": (),
     "questions_proches": (),
     "questions_reformuler": (),
     "bouton_autre_chose": (),

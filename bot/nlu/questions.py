@@ -566,6 +566,10 @@ class QuestionIndex:
             best = _break_tie(best)
         return best
 
+    def told_by(self, traits: frozenset[str]) -> frozenset[str]:
+        """The questions whose case the situation ``traits`` tell (``situations`` in questions.yaml)."""
+        return frozenset(q for t in traits for q in self.by_trait.get(t, ()))
+
     def _told(self, traits: frozenset[str], kinds: list[str]) -> frozenset[str]:
         """The questions whose case the situation told, or the kind of place given, is.
 

@@ -14,6 +14,7 @@ from bot.nlu.questions import (
     OTHER_TOPIC,
     SURFACE_CLOSE,
     VETO,
+    QuestionIndex,
     QuestionMatch,
 )
 from bot.nlu.situation import Situation, find_situation
@@ -46,6 +47,9 @@ class Understanding:
     situation: Situation
     question: QuestionMatch | None
     off_topic: OffTopic | None = None  # a work question outside the CEP: declined, not a situation
+    # a message that asks nothing outright but carries a question ("... mais j'ai peur que la Sécu me
+    # coupe mes indemnités"): the one the third reader is sure of, offered, never answered
+    implied: str | None = None
 
     @property
     def confident_question(self) -> str | None:
@@ -63,8 +67,10 @@ class Understanding:
     def suggestions(self) -> tuple[str, ...]:
         """Questions offered as choices (best first) when none is answered with confidence."""
         q = self.question
-        if q is None or q.confident or not q.asked:
+        if q is None or q.confident:
             return ()
+        if not q.asked:
+            return (self.implied,) if self.implied else ()
         offered = [qid for qid, score in q.ranked[:CHOICES] if score >= SUGGEST]
         return _with_second_opinion(offered, q, 1)
 
@@ -139,7 +145,21 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
             return Understanding(text, place, NO_SITUATION, None, declined)
         if third.id == NOTHING:
             return Understanding(text, place, situation, None)
-    return Understanding(text, place, situation, question)
+    return Understanding(text, place, situation, question, implied=_implied(question, situation, questions))
+
+
+def _implied(question: QuestionMatch | None, situation: Situation, questions: QuestionIndex) -> str | None:
+    """The question a message that asks nothing outright carries, when the third reader is sure of it.
+
+    Not the question of the situation told: "agent territorial à la mairie de Nice" is routed to its
+    door, it asks nothing more.
+    """
+    if question is None or question.confident or question.asked:
+        return None
+    third = question.third
+    if third is None or third.share < LEADS or third.id in NOT_QUESTIONS:
+        return None
+    return None if third.id in questions.told_by(situation.traits) else third.id
 
 
 def _with_second_opinion(offered: list[str], q: QuestionMatch, at: int) -> tuple[str, ...]:
