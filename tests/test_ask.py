@@ -102,6 +102,21 @@ def test_plain_text_reply() -> None:
     assert "France Travail" in result.stdout and "<b>" not in result.stdout
 
 
+def _ask_lines(lines: list[str], env: dict[str, str] | None = None) -> list[str]:
+    """The lines ``cep-bot ask --json`` prints for ``lines`` given on its standard input, in a new process."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "ask", "--json"],
+        cwd=ROOT,
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=True,
+        env=env,
+    )
+    return result.stdout.splitlines()
+
+
 @pytest.mark.slow
 def test_batch_from_stdin_gives_one_json_object_per_line_in_order() -> None:
     """JSON Lines, flushed line by line; a line it cannot handle still gets its object; never stops early."""
@@ -117,16 +132,7 @@ def test_batch_from_stdin_gives_one_json_object_per_line_in_order() -> None:
         "\x00\x07 bizarre",
         "fin",
     ]
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"],
-        cwd=ROOT,
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    out = result.stdout.splitlines()
+    out = _ask_lines(lines)
     assert len(out) == len(lines)
     objects = [json.loads(line) for line in out]
     assert [o["text"] for o in objects] == lines
@@ -197,17 +203,7 @@ def test_the_same_message_gets_the_same_reading_in_every_process() -> None:
     ]
 
     def readings(seed: str) -> list[tuple[object, ...]]:
-        result = subprocess.run(
-            [sys.executable, "-m", "bot", "ask", "--json"],
-            cwd=ROOT,
-            input="\n".join(lines) + "\n",
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=True,
-            env={**os.environ, "PYTHONHASHSEED": seed},
-        )
-        objects = [json.loads(line) for line in result.stdout.splitlines()]
+        objects = [json.loads(line) for line in _ask_lines(lines, {**os.environ, "PYTHONHASHSEED": seed})]
         return [(o["questions"], o["suggestions"], o["place"]["region"], o["profile"]) for o in objects]
 
     first, second = readings("1"), readings("2")
