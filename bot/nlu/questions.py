@@ -587,10 +587,7 @@ class QuestionIndex:
         """
         if len(traits & STATUS_TRAITS) > 1:
             return frozenset()
-        return frozenset(
-            [q for t in traits for q in self.by_trait.get(t, ())]
-            + [q for k in kinds for q in self.by_topic_word.get(k, ())]
-        )
+        return self.told_by(traits) | frozenset(q for k in kinds for q in self.by_topic_word.get(k, ()))
 
     def _second_opinion(self, text: str, ignore: frozenset[str], extra: tuple[str, ...]) -> Nearest | None:
         """The surface reader's nearest question, the place read as its kind, as the matcher reads it."""
