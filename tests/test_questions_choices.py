@@ -242,6 +242,33 @@ def test_the_third_reader_fairly_sure_backs_an_undoubted_word_reading() -> None:
     assert not reading(BACKED_UNDOUBTED, frozenset({DOUBT_CONCEPT})).confident
 
 
+def test_a_high_word_score_both_other_readers_contradict_is_offered_not_answered(knowledge: Any) -> None:
+    # a capped word score on « rendez-vous » (finding an adviser) where the letter groups and the third
+    # reader both name another question: the person is offered both, not given one guess
+    def reading(surface: str, third: str) -> QuestionMatch:
+        return QuestionMatch(
+            "trouver_conseiller",
+            0.95,
+            "duree_rendez_vous",
+            0.37,
+            (("trouver_conseiller", 0.95), ("duree_rendez_vous", 0.37)),
+            surface=Nearest(surface, 0.67),
+            third=Likeliest(third, 0.38),
+        )
+
+    assert not reading("distance", "distance").confident
+    assert reading("trouver_conseiller", "distance").confident  # one reader agrees
+    assert reading("distance", "duree_rendez_vous").confident  # the other two disagree with each other too
+    offered = understand("juste un rdv cep, possible ?", knowledge)
+    assert offered.questions == ("ponctuel_ou_accompagnement",)  # « juste un rdv »: one meeting (language data)
+
+
+@pytest.mark.parametrize("word", ["acord", "accort"])
+def test_common_misspellings_of_agreement_are_read(knowledge: Any, word: str) -> None:
+    u = understand(f"il me faut l'{word} de mon patron pour un cep ?", knowledge)
+    assert u.questions == ("accord_employeur",)
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 

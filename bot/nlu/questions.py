@@ -247,10 +247,25 @@ class QuestionMatch:
             and self.third.id == self.id
         )
         return (
-            (self.score >= CLEAR and self.via is None and self.clear_of_runner_up)
+            (self.clearly_read and not self.outvoted)
             or (self.lexically_confident and agreed)
             or backed
             or unanimous
+        )
+
+    @property
+    def clearly_read(self) -> bool:
+        """A word score so high, clear of the runner-up, that it answers unless both other readers name another question."""
+        return self.score >= CLEAR and self.via is None and self.clear_of_runner_up
+
+    @property
+    def outvoted(self) -> bool:
+        """Whether the surface and third readers both name one other question: the word reading is not answered alone."""
+        return (
+            self.surface is not None
+            and self.third is not None
+            and self.surface.id == self.third.id
+            and self.third.id not in (self.id, self.via)
         )
 
     @property
