@@ -246,12 +246,7 @@ class QuestionMatch:
             and self.third is not None
             and self.third.id == self.id
         )
-        return (
-            (self.clearly_read and not self.outvoted)
-            or (self.lexically_confident and agreed)
-            or backed
-            or unanimous
-        )
+        return (self.clearly_read and not self.outvoted) or (self.lexically_confident and agreed) or backed or unanimous
 
     @property
     def clearly_read(self) -> bool:
