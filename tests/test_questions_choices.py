@@ -269,6 +269,32 @@ def test_common_misspellings_of_agreement_are_read(knowledge: Any, word: str) ->
     assert u.questions == ("accord_employeur",)
 
 
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # « à qui m'adresser » with no place asks for the door: the answer that asks the situation too
+        ("je dois m'adresser à qui pour ce genre de conseil ?", "trouver_conseiller"),
+        # the regional operator when the person asks for the one of their region
+        ("qui est l'opérateur du cep dans ma région ?", "operateur_region"),
+    ],
+)
+def test_asking_whom_to_turn_to_is_finding_an_adviser(knowledge: Any, text: str, question: str) -> None:
+    assert understand(text, knowledge).questions == (question,)
+
+
+@pytest.mark.parametrize(
+    ("text", "read"),
+    [
+        ("eske c payant", "est ce que c payant"),
+        ("ca prend cb de tps dhab", "ca prend combien de temps d habitude"),
+        ("chepa koi faire", "je sais pas quoi faire"),
+        ("ptet", "peut etre"),
+    ],
+)
+def test_texting_forms_are_read(knowledge: Any, text: str, read: str) -> None:
+    assert knowledge.questions.lex.normalize(text) == read
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
