@@ -82,6 +82,9 @@ def test_a_subject_with_sauf_yields_to_what_the_knowledge_covers(snapshot: Any, 
     assert gate.check("faut payer 100 euros sur le cpf pour le permis maintenant ?") is None
     u = understand("le conseiller peut m'aider à utiliser mon cpf pour le permis ?", knowledge)
     assert u.off_topic is None and u.questions == ("cpf",)
+    # an adviser who only passed the advice on does not make it a CEP question
+    assert gate.check("ma conseillère m'a conseillé de passer le permis avec mon cpf, ça marche ?") is not None
+    assert gate.check("le conseiller nous a parlé du cpf, mes droits vont expirer ?") is not None
 
 
 @pytest.mark.parametrize(
