@@ -63,6 +63,9 @@ TODAY = dt.date(2026, 3, 2)
         # the CPF's own rules, though the CPF is a word of the CEP's (third sitting of issue 11's sixth round)
         ("mes droits sur le CPF, ils finissent par expirer ?", "cpf_regles"),
         ("on peut se payer le permis avec son compte formation ?", "cpf_regles"),
+        # an appointment that is not the CEP's (seventh sitting)
+        ("mon rdv chez le médecin du travail tombe un samedi, il est payé ?", "medecine_travail"),
+        ("l'entretien à la santé au travail est-il obligatoire ?", "medecine_travail"),
     ],
 )
 def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: Any, text: str, topic: str) -> None:
@@ -85,6 +88,8 @@ def test_a_subject_with_sauf_yields_to_what_the_knowledge_covers(snapshot: Any, 
     # an adviser who only passed the advice on does not make it a CEP question
     assert gate.check("ma conseillère m'a conseillé de passer le permis avec mon cpf, ça marche ?") is not None
     assert gate.check("le conseiller nous a parlé du cpf, mes droits vont expirer ?") is not None
+    # the occupational doctor's advice to change trades is the CEP's subject
+    assert gate.check("le médecin du travail me dit de me reconvertir, je fais comment ?") is None
 
 
 @pytest.mark.parametrize(
