@@ -367,13 +367,8 @@ def test_mechanisms(knowledge, text, question):
         "je peux faire appel d'une décision du tribunal ?",
         "le match dure une heure ?",
         "mon frère m'a parlé d'un bon restaurant, c'est où ?",
-        pytest.param(
-            "j'habite à Berlin, comment ça se passe pour les impôts ?",  # a place abroad, a question of something else
-            marks=pytest.mark.xfail(
-                reason="known defect: the third reader, sure of « etranger » from the place abroad, answers it",
-                strict=True,
-            ),
-        ),
+        # a place abroad, a question of something else: declined by the gate (taxes) since the seventh sitting
+        "j'habite à Berlin, comment ça se passe pour les impôts ?",
         "je serai payé quand ce mois-ci ?",  # a person paid is not a person paying
         "ma boîte va fermer ?",  # closing is no farm
         "ça prend combien de temps de cuire un gâteau, 30 min ?",  # an amount of minutes alone asks nothing of the CEP

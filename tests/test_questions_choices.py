@@ -66,6 +66,7 @@ TODAY = dt.date(2026, 3, 2)
         # an appointment that is not the CEP's (seventh sitting)
         ("mon rdv chez le médecin du travail tombe un samedi, il est payé ?", "medecine_travail"),
         ("l'entretien à la santé au travail est-il obligatoire ?", "medecine_travail"),
+        ("je vis à Berlin, je dois encore payer mes impôts en France ?", "impots"),
     ],
 )
 def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: Any, text: str, topic: str) -> None:
@@ -88,6 +89,8 @@ def test_a_subject_with_sauf_yields_to_what_the_knowledge_covers(snapshot: Any, 
     # an adviser who only passed the advice on does not make it a CEP question
     assert gate.check("ma conseillère m'a conseillé de passer le permis avec mon cpf, ça marche ?") is not None
     assert gate.check("le conseiller nous a parlé du cpf, mes droits vont expirer ?") is not None
+    # who pays for the CEP, with « impôts » in it, asks how the CEP is financed
+    assert gate.check("le cep, c'est payé avec nos impôts ?") is None
     # the occupational doctor's advice to change trades is the CEP's subject
     assert gate.check("le médecin du travail me dit de me reconvertir, je fais comment ?") is None
 
