@@ -306,6 +306,22 @@ def test_texting_forms_are_read(knowledge: Any, text: str, read: str) -> None:
     assert knowledge.questions.lex.normalize(text) == read
 
 
+@pytest.mark.parametrize(
+    "text", ["la Pro-A, on peut encore en faire une ?", "la période de reconversion, qu'est-ce que c'est ?"]
+)
+def test_the_schemes_that_replaced_transco_are_its_question(knowledge: Any, text: str) -> None:
+    # the « transco » answer says Transco and the Pro-A became the « période de reconversion » in 2026
+    assert understand(text, knowledge).questions == ("transco",)
+
+
+@pytest.mark.parametrize(
+    "text", ["un conseiller en évolution pro à Lyon ?", "mon projet pro a besoin d'aide, le cep peut m'aider ?"]
+)
+def test_pro_followed_by_a_is_not_the_pro_a(knowledge: Any, text: str) -> None:
+    u = understand(text, knowledge)
+    assert "transco" not in (*u.questions, *u.suggestions)
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
