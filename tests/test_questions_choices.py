@@ -322,6 +322,14 @@ def test_pro_followed_by_a_is_not_the_pro_a(knowledge: Any, text: str) -> None:
     assert "transco" not in (*u.questions, *u.suggestions)
 
 
+@pytest.mark.parametrize(
+    "text", ["les heures avec la conseillère sont payées ?", "le temps passé en rendez-vous est rémunéré ?"]
+)
+def test_hours_paid_is_working_time(knowledge: Any, text: str) -> None:
+    # whether the time spent is paid asks about working time, not what the CEP costs
+    assert understand(text, knowledge).questions == ("temps_de_travail",)
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
