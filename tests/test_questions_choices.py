@@ -330,6 +330,21 @@ def test_hours_paid_is_working_time(knowledge: Any, text: str) -> None:
     assert understand(text, knowledge).questions == ("temps_de_travail",)
 
 
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # the person bound to tell their employer, not the employer bound to tell of the CEP
+        ("suis-je tenue d'en parler à ma direction ?", "employeur_informe"),
+        ("mon employeur est obligé de m'informer du cep ?", "employeur_doit_informer"),
+        # « au tel », « en physique »: how the meeting takes place
+        ("c'est possible au tel ?", "distance"),
+        ("on peut le faire en physique ou à distance ?", "distance"),
+    ],
+)
+def test_who_must_tell_and_how_meetings_happen(knowledge: Any, text: str, question: str) -> None:
+    assert understand(text, knowledge).questions == (question,)
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
