@@ -345,6 +345,20 @@ def test_who_must_tell_and_how_meetings_happen(knowledge: Any, text: str, questi
     assert understand(text, knowledge).questions == (question,)
 
 
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # a person already dismissed for economic reasons is a job seeker: not the company's transition scheme
+        ("J'ai été licencié économique en septembre, le cep c'est pour moi ?", "demandeur_emploi"),
+        ("licenciement economique dans ma boite, je fais comment ?", "transco"),
+        # what one has to take out of one's pocket is the cost
+        ("Faut sortir combien pour le cep ?", "gratuit"),
+    ],
+)
+def test_dismissed_is_a_job_seeker_and_paying_out_is_the_cost(knowledge: Any, text: str, question: str) -> None:
+    assert understand(text, knowledge).questions == (question,)
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
