@@ -359,6 +359,21 @@ def test_dismissed_is_a_job_seeker_and_paying_out_is_the_cost(knowledge: Any, te
     assert understand(text, knowledge).questions == (question,)
 
 
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        # the town hall as a place where one saw a poster is no public employer
+        ("on m'a donné un dépliant sur le cep à la mairie, c'est quoi ?", "qu_est_ce_que_cep"),
+        ("affiche du cep à la mairie de Lille : c'est quoi ce truc ?", "qu_est_ce_que_cep"),
+        # working there is
+        ("agent d'accueil à la mairie, je peux faire un cep ?", "fonctionnaire"),
+        ("je bosse au ministère, j'ai droit au cep ?", "fonctionnaire"),
+    ],
+)
+def test_the_town_hall_is_an_employer_only_for_who_works_there(knowledge: Any, text: str, question: str) -> None:
+    assert understand(text, knowledge).questions == (question,)
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
