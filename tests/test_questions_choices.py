@@ -374,6 +374,13 @@ def test_the_town_hall_is_an_employer_only_for_who_works_there(knowledge: Any, t
     assert understand(text, knowledge).questions == (question,)
 
 
+@pytest.mark.parametrize(
+    "text", ["si j'appelle, j'ai un rendez-vous quand ?", "si je m'inscris aujourd'hui, on me propose un rdv quand ?"]
+)
+def test_when_one_gets_a_meeting_is_the_wait(knowledge: Any, text: str) -> None:
+    assert understand(text, knowledge).questions == ("delai_rendez_vous",)
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
