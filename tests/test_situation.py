@@ -49,6 +49,8 @@ def profile(snapshot, text: str) -> str | None:
         ("j'ai une RQTH", "handicap"),
         ("je suis reconnu travailleur handicapé", "handicap"),
         ("cadre dans l'industrie pharma", "cadre"),
+        ("mon fils est en terminale", "etudiant"),  # a class of the lycée after « en »
+        ("je suis en master 2 de droit", "etudiant"),
     ],
 )
 def test_traits(text, trait):
@@ -150,3 +152,8 @@ def test_never_raises(text):
 def test_a_town_hall_named_is_no_job_there():
     # « à la mairie » alone says where something was seen, not where the person works
     assert "agent_public" not in find_situation("j'ai vu une affiche sur le cep à la mairie").traits
+
+
+def test_first_in_line_is_no_school_class():
+    # « en première » alone is no class: « en première ligne »
+    assert "etudiant" not in find_situation("je suis en première ligne au boulot").traits
