@@ -381,6 +381,17 @@ def test_when_one_gets_a_meeting_is_the_wait(knowledge: Any, text: str) -> None:
     assert understand(text, knowledge).questions == ("delai_rendez_vous",)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On veut ouvrir des gîtes en Ardèche, le cep peut nous aider ?",
+        "projet de rachat d'une boulangerie, un conseiller peut m'accompagner ?",
+    ],
+)
+def test_opening_or_taking_over_a_business_is_creating_one(knowledge: Any, text: str) -> None:
+    assert understand(text, knowledge).questions == ("creation_entreprise",)
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
