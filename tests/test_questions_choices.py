@@ -67,6 +67,9 @@ TODAY = dt.date(2026, 3, 2)
         ("mon rdv chez le médecin du travail tombe un samedi, il est payé ?", "medecine_travail"),
         ("l'entretien à la santé au travail est-il obligatoire ?", "medecine_travail"),
         ("je vis à Berlin, je dois encore payer mes impôts en France ?", "impots"),
+        # a contract question that names a training or a meeting is still a contract question
+        ("on me convoque à un entretien préalable, je peux venir accompagné ?", "contrat"),
+        ("j'ai démissionné, je peux commencer une formation pendant mon préavis ?", "contrat"),
     ],
 )
 def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: Any, text: str, topic: str) -> None:
@@ -91,6 +94,8 @@ def test_a_subject_with_sauf_yields_to_what_the_knowledge_covers(snapshot: Any, 
     assert gate.check("le conseiller nous a parlé du cpf, mes droits vont expirer ?") is not None
     # who pays for the CEP, with « impôts » in it, asks how the CEP is financed
     assert gate.check("le cep, c'est payé avec nos impôts ?") is None
+    # a dismissal with a new trade in view is the CEP's subject
+    assert gate.check("je vais être licencié pour inaptitude, je veux changer de métier, qui peut m'aider ?") is None
     # the occupational doctor's advice to change trades is the CEP's subject
     assert gate.check("le médecin du travail me dit de me reconvertir, je fais comment ?") is None
 
