@@ -40,9 +40,11 @@ class TopicGate:
         self.asking = asking
         self.cep = _rx(words.cep)
         self.answer = words.answer
-        self.topics = [(topic, _rx(topic.patterns)) for topic in words.topics if not topic.unless]
-        # the subjects declined even where a training or the CPF is named, unless their « sauf » is there too
-        self.before = [(topic, _rx(topic.patterns), _rx(topic.unless)) for topic in words.topics if topic.unless]
+        # every subject in the file's order, with its « sauf » (None: the general words of the CEP, « du_cep »);
+        # a subject with « sauf » is declined even where a training or the CPF is named, unless its « sauf » is there
+        self.topics = [
+            (topic, _rx(topic.patterns), _rx(topic.unless) if topic.unless else None) for topic in words.topics
+        ]
         other = words.other
         self.other = (
             None if other is None else OffTopic(other.id, self.answer.format(sujet=other.subject, ou=other.where))
@@ -58,16 +60,25 @@ class TopicGate:
         return bool(self.cep.search(self.normalize(text)))
 
     def check(self, text: str) -> OffTopic | None:
-        """The subject ``text`` asks about when it is a work question outside the CEP, else None."""
+        """The subject ``text`` asks about when it is a work question outside the CEP, else None.
+
+        The first subject of the file that the message names and that its own « sauf », or for a subject
+        without one the general words of the CEP, do not give back to the CEP.
+        """
         spelled = self.normalize(text)
         if not ("?" in text or self.asking.search(spelled)):
             return None
-        for topic, rx, unless in self.before:
-            if rx.search(spelled) and not unless.search(spelled):
-                return OffTopic(topic.id, self.answer.format(sujet=topic.subject, ou=topic.where))
-        if self.cep.search(spelled):
-            return None
-        for topic, rx in self.topics:
-            if rx.search(spelled):
-                return OffTopic(topic.id, self.answer.format(sujet=topic.subject, ou=topic.where))
+        about_cep: bool | None = None  # searched once, when a subject without « sauf » needs it
+        for topic, rx, unless in self.topics:
+            if not rx.search(spelled):
+                continue
+            if unless is not None:
+                if unless.search(spelled):
+                    continue
+            else:
+                if about_cep is None:
+                    about_cep = bool(self.cep.search(spelled))
+                if about_cep:
+                    continue
+            return OffTopic(topic.id, self.answer.format(sujet=topic.subject, ou=topic.where))
         return None
