@@ -94,6 +94,9 @@ def test_a_subject_with_sauf_yields_to_what_the_knowledge_covers(snapshot: Any, 
     assert gate.check("le conseiller nous a parlé du cpf, mes droits vont expirer ?") is not None
     # who pays for the CEP, with « impôts » in it, asks how the CEP is financed
     assert gate.check("le cep, c'est payé avec nos impôts ?") is None
+    # a work accident told as the reason for a new start is no question of labour law
+    assert gate.check("après mon accident du travail je ne peux plus exercer, vers qui me tourner ?") is None
+    assert gate.check("mon accident du travail a été reconnu, je touche quoi ?") is not None
     # a dismissal with a new trade in view is the CEP's subject
     assert gate.check("je vais être licencié pour inaptitude, je veux changer de métier, qui peut m'aider ?") is None
     # the occupational doctor's advice to change trades is the CEP's subject
