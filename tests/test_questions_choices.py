@@ -67,6 +67,7 @@ TODAY = dt.date(2026, 3, 2)
         ("mon rdv chez le médecin du travail tombe un samedi, il est payé ?", "medecine_travail"),
         ("l'entretien à la santé au travail est-il obligatoire ?", "medecine_travail"),
         ("je vis à Berlin, je dois encore payer mes impôts en France ?", "impots"),
+        ("si je tombe malade pendant mes vacances, je récupère les jours ?", "conges"),
         # a contract question that names a training or a meeting is still a contract question
         ("on me convoque à un entretien préalable, je peux venir accompagné ?", "contrat"),
         ("j'ai démissionné, je peux commencer une formation pendant mon préavis ?", "contrat"),
