@@ -302,6 +302,12 @@ def test_asking_whom_to_turn_to_is_finding_an_adviser(knowledge: Any, text: str,
     assert understand(text, knowledge).questions == (question,)
 
 
+def test_an_inverted_pronoun_does_not_break_an_expression(knowledge: Any) -> None:
+    # « prend-il en charge » is « prend en charge » (financing), as « prend en charge » is
+    lex = knowledge.questions.lex
+    assert "financ" in lex.stems(lex.normalize("le cep prend-il en charge ma formation ?"))
+
+
 @pytest.mark.parametrize(
     ("text", "read"),
     [
