@@ -407,6 +407,13 @@ def test_opening_or_taking_over_a_business_is_creating_one(knowledge: Any, text:
     assert understand(text, knowledge).questions == ("creation_entreprise",)
 
 
+@pytest.mark.parametrize(
+    "text", ["sans taf depuis 3 mois, j'ai droit au cep ?", "je suis sans poste depuis l'été, le cep c'est possible ?"]
+)
+def test_without_work_in_any_words_is_a_job_seeker(knowledge: Any, text: str) -> None:
+    assert understand(text, knowledge).questions == ("demandeur_emploi",)
+
+
 def test_who_handles_a_scheme_now_is_that_scheme(snapshot: Any, knowledge: Any) -> None:
     assert understand("qui s'occupe des vae maintenant ?", knowledge).questions == ("vae",)
 
