@@ -1,23 +1,23 @@
 """Questions benchmark: right / wrong / choices / missed, per register and per theme.
 
 Usage:
-    python bench/questions_eval.py                 # sets 13 to 9 (working parts), then sets 8 to 3 and the old holdouts
+    python bench/questions_eval.py                 # sets 14 to 9 (working parts), then sets 8 to 3 and the old holdouts
     python bench/questions_eval.py -v              # also list every message that is not right (first set only)
-    python bench/questions_eval.py --frozen        # add the frozen parts of sets 9 to 13 (score only, never a message)
-    python bench/questions_eval.py --cross         # sets 13 to 5, each read without its own example messages
+    python bench/questions_eval.py --frozen        # add the frozen parts of sets 9 to 14 and set 15 (score only)
+    python bench/questions_eval.py --cross         # sets 14 to 5, each read without its own example messages
     python bench/questions_eval.py FILE.yaml ...   # other labelled files
 
 Since the fourth sitting of issue 11, the messages of sets 8 to 3 and of the old holdouts (working and
 frozen parts) are example messages of knowledge/langue/exemples.yaml, which the third reader learns
-from: their scores are memory, not understanding. Sets 9 to 14 are in no example (a few short common
-messages of sets 10 to 14 are, word for word: those sets are read by indexes built without them). The
-working parts of sets 13 to 9 were development sets (set 12's in the sixth sitting, after its frozen part
-was scored once at the sitting's start; set 13's at the end of that sitting, after both its parts were
-scored once); the frozen parts of sets 9 to 13 are judges, set 12's and 13's those of the sixth sitting.
-Set 14 (both parts), written blind at the end of the sixth sitting, is kept out of every list: it is the
-next round's set. ``--cross`` gives a figure on messages the reader has not learnt from for the other
-sets too: each of sets 13 to 5 is read by indexes built without the examples that come from it (leave
-one set out; aggregate figures only).
+from: their scores are memory, not understanding. Sets 9 to 16 are in no example (a few short common
+messages of sets 10 to 16 are, word for word: those sets are read by indexes built without them). The
+working parts of sets 14 to 9 were development sets (set 14's in the seventh sitting, after it was scored
+once unread at the sitting's start); the frozen parts of sets 9 to 14 are judges, set 14's that of the
+seventh sitting. Set 15 (both parts), written blind during the seventh sitting, was scored once at its end
+and never read: it is listed with the frozen parts. Set 16 (both parts), written blind during the seventh
+sitting, is kept out of every list: it is the next round's set. ``--cross`` gives a figure on messages the
+reader has not learnt from for the other sets too: each of sets 14 to 5 is read by indexes built without
+the examples that come from it (leave one set out; aggregate figures only).
 
 Outcomes for a message that asks a covered question (``kind: question``):
 - **right**: what was answered (with confidence) is the labelled question or an ``acceptable`` one,
@@ -51,10 +51,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
-# sets 13 to 9 are in no example: their working parts are the development sets (read without the few
+# sets 14 to 9 are in no example: their working parts are the development sets (read without the few
 # examples they share word for word); sets 8 to 3 follow, now example messages (memory)
-DEV = DATA / "questions_13.yaml"
-FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (12, 11, 10, 9)))
+DEV = DATA / "questions_14.yaml"
+FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (13, 12, 11, 10, 9)))
 DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 # the frozen parts, aggregate only, each read without the examples it shares word for word:
 # - set 9's, the judge of the fourth sitting (89.6 % right, 2.4 % another question's answer, 0 of 18
@@ -65,16 +65,24 @@ DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 # - set 12's, written blind at the end of the fifth sitting, the judge of the sixth (scored at its start:
 #   85.6 % right, 1.6 % another question's, 2 of 18 uncovered answered; then once at its end);
 # - set 13's, written blind during the sixth sitting, scored near its end with its working part (both unread);
-#   the working part was then read as a development set, and the frozen part scored again at the end.
-# Set 14 (both parts), written blind at the end of the sixth sitting, is kept out of every list: the next round's.
+#   the working part was then read as a development set, and the frozen part scored again at the end;
+# - set 14's, written blind at the end of the sixth sitting, the judge of the seventh (scored at its start:
+#   92.7 % right, 2.4 % another question's, 1 of 18 uncovered answered; then once at its end); its working
+#   part was scored unread at the start of the seventh (the rules of the sixth judged on it), then read;
+# - set 15 (both parts), written blind during the seventh sitting by two other writers, scored once at its
+#   end with the code of its start and of its end; no message of it was read.
+# Set 16 (both parts), written blind during the seventh sitting, is kept out of every list: the next round's.
 # The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
-FROZEN = DATA / "questions_12_gel.yaml"
+FROZEN = DATA / "questions_14_gel.yaml"
 FROZEN_SETS = (
     DATA / "questions_9_gel.yaml",
     DATA / "questions_10_gel.yaml",
     DATA / "questions_11_gel.yaml",
-    FROZEN,
+    DATA / "questions_12_gel.yaml",
     DATA / "questions_13_gel.yaml",
+    FROZEN,
+    DATA / "questions_15.yaml",
+    DATA / "questions_15_gel.yaml",
 )
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
 # --cross: each set read without the examples that come from it (sets 8 to 5: both parts)
@@ -347,7 +355,7 @@ def without_examples(knowledge: Any, texts: Iterable[str]) -> Any:
 
 
 def cross(knowledge: Any) -> Result:
-    """Sets 13 to 5, each read by indexes built without its own examples (aggregate figures only)."""
+    """Sets 14 to 5, each read by indexes built without its own examples (aggregate figures only)."""
     pooled = Result()
     rows = []
     for paths in CROSS:
@@ -383,7 +391,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
     parser.add_argument(
-        "--cross", action="store_true", help="only sets 13 to 5, each without its own examples (aggregate only)"
+        "--cross", action="store_true", help="only sets 14 to 5, each without its own examples (aggregate only)"
     )
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args(argv)

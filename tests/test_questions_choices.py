@@ -281,6 +281,10 @@ def test_a_high_word_score_both_other_readers_contradict_is_offered_not_answered
     assert reading("distance", "duree_rendez_vous").confident  # the other two disagree with each other too
     offered = understand("juste un rdv cep, possible ?", knowledge)
     assert offered.questions == ("ponctuel_ou_accompagnement",)  # « juste un rdv »: one meeting (language data)
+    # ...but « juste un rdv pour savoir si... » asks what follows
+    lex = knowledge.questions.lex
+    assert "ponctuel" in lex.stems(lex.normalize("juste un rdv, c'est possible ?"))
+    assert "ponctuel" not in lex.stems(lex.normalize("juste un rdv pour savoir si mon cpf peut servir"))
 
 
 @pytest.mark.parametrize("word", ["acord", "accort"])
