@@ -40,10 +40,11 @@ class TopicGate:
         self.asking = asking
         self.cep = _rx(words.cep)
         self.answer = words.answer
-        # every subject in the file's order, with its « sauf » (None: the general words of the CEP, « du_cep »);
-        # a subject with « sauf » is declined even where a training or the CPF is named, unless its « sauf » is there
+        # every subject in the file's order, with what gives the message back to the CEP: its « sauf », or the
+        # general words of the CEP (« du_cep ») for a subject without one (a subject with « sauf » is declined
+        # even where a training or the CPF is named)
         self.topics = [
-            (topic, _rx(topic.patterns), _rx(topic.unless) if topic.unless else None) for topic in words.topics
+            (topic, _rx(topic.patterns), _rx(topic.unless) if topic.unless else self.cep) for topic in words.topics
         ]
         other = words.other
         self.other = (
@@ -68,17 +69,7 @@ class TopicGate:
         spelled = self.normalize(text)
         if not ("?" in text or self.asking.search(spelled)):
             return None
-        about_cep: bool | None = None  # searched once, when a subject without « sauf » needs it
-        for topic, rx, unless in self.topics:
-            if not rx.search(spelled):
-                continue
-            if unless is not None:
-                if unless.search(spelled):
-                    continue
-            else:
-                if about_cep is None:
-                    about_cep = bool(self.cep.search(spelled))
-                if about_cep:
-                    continue
-            return OffTopic(topic.id, self.answer.format(sujet=topic.subject, ou=topic.where))
+        for topic, rx, back in self.topics:
+            if rx.search(spelled) and not back.search(spelled):
+                return OffTopic(topic.id, self.answer.format(sujet=topic.subject, ou=topic.where))
         return None
