@@ -334,6 +334,23 @@ LANGUAGE_READINGS = [
     # without work, in any words
     pytest.param("sans taf depuis 3 mois, j'ai droit au cep ?", "demandeur_emploi", id="sans-taf"),
     pytest.param("je suis sans poste depuis l'été, le cep c'est possible ?", "demandeur_emploi", id="sans-poste"),
+    # quitting one's job in any verb: « lâcher / plaquer / arrêter mon boulot » is resigning, not a sick leave
+    pytest.param(
+        "je peux plaquer mon job avant la fin de mon accompagnement ?", "demission_timing", id="plaquer-mon-job"
+    ),
+    pytest.param("je vais lâcher mon travail, je dois attendre la fin du cep ?", "demission_timing", id="lacher"),
+    # a door that closes is a right, not a farm (« ferme »)
+    pytest.param("j'ai un CDD de six mois, ça me ferme la porte ?", "cdd_interim_apprenti", id="ferme-porte"),
+    # hearsay (« m'a parlé de ») leaves the article that tells the Pro-A from « pro à »
+    pytest.param("ma collègue m'a parlé de Pro-A, ça existe toujours ?", "transco", id="hearsay-pro-a"),
+    # gathering things before the meeting is preparing it
+    pytest.param("que dois-je rassembler avant le premier entretien ?", "preparer_rendez_vous", id="rassembler"),
+    # « entreprendre » with an object is undertaking it, not starting a business
+    pytest.param(
+        "je suis en arrêt de travail, est-ce que je peux entreprendre un accompagnement ?",
+        "arret_maladie",
+        id="entreprendre-un",
+    ),
 ]
 
 
@@ -406,11 +423,47 @@ def test_the_whole_message_question_takes_the_place_of_a_weak_part(snapshot: Any
     assert u.questions == ("gratuit", "confidentialite")
 
 
+def test_a_later_part_about_the_meeting_named_earlier_asks_about_the_meeting(snapshot: Any, knowledge: Any) -> None:
+    # read alone, « et ça dure combien de temps ? » asks how long the support lasts; the message named the
+    # meeting, which the more precise question of the same topic needs: that part asks how long it lasts
+    u = understand(
+        "j'ai mon premier rendez-vous lundi, je dois amener des papiers ? et ça dure combien de temps ?", knowledge
+    )
+    assert u.questions == ("preparer_rendez_vous", "duree_rendez_vous")
+    # a part that names the support itself keeps its own question
+    u = understand("c'est payant ? ça dure combien de temps l'accompagnement", knowledge)
+    assert u.questions == ("gratuit", "duree_accompagnement")
+
+
+def test_a_sentence_after_the_last_question_mark_asks_when_it_has_a_question_word(
+    snapshot: Any, knowledge: Any
+) -> None:
+    # the second question typed without its mark is answered too
+    u = understand("c'est confidentiel ? et il dure combien de temps le premier rdv", knowledge)
+    assert u.questions == ("confidentialite", "duree_rendez_vous")
+    # a sentence that only tells something after the question asks nothing more
+    u = understand("le premier rdv dure combien de temps ? jpeux pas m'absenter toute la journée", knowledge)
+    assert u.questions == ("duree_rendez_vous",)
+
+
+def test_usefulness_for_a_named_scheme_is_not_the_cep_s_usefulness(snapshot: Any, knowledge: Any) -> None:
+    # « ça sert à quelque chose pour ça » after a business project asks about that project, not whether the
+    # CEP works: the general question is not answered, the project's is offered
+    u = understand("je compte monter ma boîte, le cep ça sert à quelque chose pour ça ?", knowledge)
+    assert "efficacite" not in u.questions
+    assert "creation_entreprise" in (*u.questions, *u.suggestions)
+    assert understand("le cep ça sert vraiment à quelque chose ?", knowledge).questions == ("efficacite",)
+
+
 def test_where_asked_without_a_question_mark_is_a_question(snapshot: Any, knowledge: Any) -> None:
     # « où » is also « ou » (or) once folded: only its turns that ask for a place make a question
     assert understand("pour la vae c ou qu on s inscrit", knowledge).questions == ("vae",)
     u = understand("je suis en cdd ou en interim", knowledge)
     assert u.question is None or not u.question.asked
+    # « je vais où », « ou pas » ask too
+    u = understand("jhabite a lille jvais ou pr un conseiller", knowledge)
+    assert u.question is not None and u.question.asked
+    assert "operateur_region" in u.suggestions
 
 
 def test_a_general_question_is_not_answered_beside_the_case_that_answers_it(snapshot: Any, knowledge: Any) -> None:

@@ -942,17 +942,56 @@ class QuestionIndex:
                 in_context = m is not None and m.id in cases
                 if not in_context:
                     continue
+            read_alone = m.id if m is not None else None  # what the part alone asks, before the message says more
+            if m is not None and m.confident and m.id != best_id:
+                m = self._in_context(m, part, present)
             if m is None or not m.confident or any(f.id == m.id for f in found):
                 continue
             if m.score < OTHER_QUESTION and m.id != best_id:
                 continue
-            if m.id != best_id and (m.third is None or m.third.id not in (m.id, *NOT_QUESTIONS)):
+            if m.id != best_id and (m.third is None or m.third.id not in (m.id, read_alone, *NOT_QUESTIONS)):
                 continue  # a further question is answered only when no reader names another one in its part
             # a piece read alone loses what the rest of its sentence says: a general question
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
             if m.id == best_id or whole or in_context or not self._excluded_by(m.id, present):
                 found.append(m)
         return found
+
+    def _in_context(self, m: QuestionMatch, part: str, present: frozenset[str]) -> QuestionMatch:
+        """``m`` read in the message: the question of the same topic that the rest of the message makes precise.
+
+        "C'est confidentiel ? et ça dure combien de temps ?" after « le premier rdv »: read alone, the part asks
+        how long the support lasts; « ça » is the meeting the message named. A question of the same topic (its
+        first concept) that needs more concepts, which the part does not touch and the rest of the message
+        does, and that the part ranks among its likeliest, is the one asked. Only when exactly one is such.
+        """
+        own = self.concept_tests.get(m.id, ())
+        if not own:
+            return m
+        here = frozenset(self.lex.content_stems(part))
+        ranked = {qid for qid, _ in m.ranked}
+        precise = [
+            qid
+            for qid in ranked - {m.id}
+            if len(tests := self.concept_tests.get(qid, ())) > len(own)
+            and tests[0] == own[0]
+            and all(g.touched(present) for g in tests)
+            and not all(g.touched(here) for g in tests)
+        ]
+        if len(precise) != 1:
+            return m
+        (qid,) = precise
+        # the part's own question is the general one it stands for, no runner-up
+        ranked_order = ((qid, m.score), *((q, v) for q, v in m.ranked if q not in (qid, m.id)))
+        # answered for the case the message names, as the part's own question would be (``via``)
+        return replace(
+            m,
+            id=qid,
+            ranked=ranked_order,
+            runner_up=ranked_order[1][0] if len(ranked_order) > 1 else None,
+            runner_up_score=ranked_order[1][1] if len(ranked_order) > 1 else 0.0,
+            via=m.via or m.id,
+        )
 
     def _question_parts(self, text: str) -> list[tuple[str, bool]]:
         """The parts of a message that ask, each with whether it is a whole sentence.
@@ -964,8 +1003,22 @@ class QuestionIndex:
         """
         lex = self.lex
         marked = "?" in text
+        every = _SENTENCES.findall(text)
+        # after the last question mark, a sentence with a question word ("c'est confidentiel ? et ça dure
+        # combien de temps") asks too, one that only tells ("je peux pas m'absenter plus d'une heure") does not
+        last = max((i for i, t in enumerate(every) if "?" in t), default=-1)
         sentences = [
-            t for t in _SENTENCES.findall(text) if ("?" in t if marked else lex.asking.search(lex.normalize(t)))
+            t
+            for i, t in enumerate(every)
+            if (
+                "?" in t
+                if marked and i <= last
+                else (
+                    not lex.question_words.isdisjoint(lex.normalize(t).split())
+                    if marked
+                    else lex.asking.search(lex.normalize(t))
+                )
+            )
         ]
         return [(p, len(pieces) == 1) for sentence in sentences for pieces in [self._clauses(sentence)] for p in pieces]
 
