@@ -71,6 +71,8 @@ TODAY = dt.date(2026, 3, 2)
         # a contract question that names a training or a meeting is still a contract question
         ("on me convoque à un entretien préalable, je peux venir accompagné ?", "contrat"),
         ("j'ai démissionné, je peux commencer une formation pendant mon préavis ?", "contrat"),
+        # a refund or a dispute over a training paid with the CPF (eighth sitting)
+        ("L'organisme payé avec mon CPF a fait faillite, je peux être remboursé ?", "cpf_regles"),
     ],
 )
 def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: Any, text: str, topic: str) -> None:
@@ -376,6 +378,22 @@ def test_an_inverted_pronoun_does_not_break_an_expression(knowledge: Any) -> Non
 )
 def test_texting_forms_are_read(knowledge: Any, text: str, read: str) -> None:
     assert knowledge.questions.lex.normalize(text) == read
+
+
+def test_a_typo_of_a_word_the_patterns_spell_is_mended_before_they_read(snapshot: Any, knowledge: Any) -> None:
+    lex = knowledge.questions.lex
+    assert lex.mend("reconverison") == "reconversion"  # one transposition
+    assert lex.mend("comercante") == "commercant"  # two edits in a long word; « commercante?s? » spelled out
+    # words the language files know, short words, and stems a pattern only starts are left alone
+    assert lex.mend("commerce") == "commerce"
+    assert lex.mend("travial") == "travail"
+    assert lex.mend("travil") == "travil"
+    assert lex.mend("accompagne") == "accompagne"
+    # the expression, the situation reader and the topic gate then read the word
+    assert understand("la période de reconverison, c'est quoi ?", knowledge).questions == ("transco",)
+    assert "independant" in understand("je suis comercante, j'y ai droit ?", knowledge).situation.traits
+    u = understand("je peux aller à la médecine du travial sans prévenir mon employeur ?", knowledge)
+    assert u.off_topic is not None and u.off_topic.id == "medecine_travail"
 
 
 @pytest.mark.parametrize(

@@ -5,13 +5,23 @@ table ("ki" -> "qui", "jsuis" -> "je suis"), expressions are replaced by the wor
 ("feu vert" -> accord), stop words dropped, synonyms mapped ("patron" -> employeur) and words cut
 to a light stem ("financer", "financement" -> "financ"). Every word list, expression and ending
 comes from ``knowledge/langue/*.yaml``: this module only holds the algorithm.
+
+A long word the language files do not know, one letter away (two for a very long word) from a
+word their patterns spell out, is read as that word before the patterns run: "période de
+reconverison" meets the expression of « période de reconversion », "médecine du travial" the
+subject of occupational health. The stem reader corrects typos too, but after the expressions,
+the situation patterns and the topic gate have read the text.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
 
 from bot.kb.langue import Language, expand_group
 from bot.nlu.phrases import PhraseReplacer
@@ -28,6 +38,12 @@ DOUBLED_ENDINGS = "lnmtrsp"  # "demissionn" -> "demission"
 PLURAL_MARKS = "sx"
 VERB_ENDING = "ent"  # "-ent" is cut only from words long enough: "vent" keeps it
 VERB_ENDING_MIN = 5
+TYPO_LENGTH = 7  # a word this long the language files do not know may be a typo of a word their patterns spell
+TYPO_EDITS_LONG = 10  # from this length, two edits make a typo (one below)
+TYPO_PREFIX = 2  # typos rarely touch the first letters
+# a word a pattern spells out whole: letters not glued to regex syntax ("accompagn\w*" is a stem, not a word)
+OPTIONAL_LETTER = re.compile(r"([a-z])\?")
+PATTERN_WORD = re.compile(r"(?<![\\\w])[a-z]{" + str(TYPO_LENGTH) + r",}(?![\w\\(\[?*+{])")
 
 
 class Lexicon:
@@ -52,7 +68,8 @@ class Lexicon:
         self.same_question = re.compile(language.same_question)  # applied to a normalized piece
         # cached around a function of the tables alone: a cached bound method would keep the lexicon (and
         # its language, with every example message) alive in a reference cycle after a reload
-        self.normalize = lru_cache(maxsize=CACHE_SIZE)(partial(_normalize, self.texting, tuple(self.fixes)))
+        self.mend = lru_cache(maxsize=CACHE_SIZE)(_mender(language))
+        self.normalize = lru_cache(maxsize=CACHE_SIZE)(partial(_normalize, self.texting, tuple(self.fixes), self.mend))
         # the same text is read again for each reader and each part of a message: its expressions are
         # replaced once (the replacer holds no reference to the lexicon: no cycle)
         self.replace = lru_cache(maxsize=CACHE_SIZE)(self.phrases.sub)
@@ -64,6 +81,7 @@ class Lexicon:
         """Forget the texts read so far (benchmarks time each message as if it were new)."""
         self.normalize.cache_clear()
         self.replace.cache_clear()
+        self.mend.cache_clear()
 
     def stem(self, word: str) -> str:
         """A crude French stem: enough to merge plural, feminine and verb forms."""
@@ -119,9 +137,41 @@ class Lexicon:
         return out
 
 
-def _normalize(texting: dict[str, str], fixes: tuple[tuple[re.Pattern[str], str], ...], text: str) -> str:
-    """Folded ``text`` with texting forms spelled out: "ki paye" -> "qui paye"."""
-    spelled = " ".join(texting.get(w, w) for w in fold(text).split())
+def _mender(language: Language) -> Callable[[str], str]:
+    """The function that reads a long unknown word as the pattern word it is a typo of (else as itself)."""
+    patterns = [e.pattern for e in language.expressions]
+    situation = language.situation
+    patterns += [*situation.jobs, *(p for ps in situation.traits.values() for p in ps), *situation.jobless]
+    patterns += [*situation.working]
+    topics = language.other_topics
+    patterns += [*topics.cep, *(p for topic in topics.topics for p in (*topic.patterns, *topic.unless))]
+    # a letter a pattern makes optional ("periodes?", "demissionn?er"): the words with it and without it
+    spelled = [variant for p in patterns for variant in (OPTIONAL_LETTER.sub("", p), OPTIONAL_LETTER.sub(r"\1", p))]
+    targets = {word for pattern in spelled for word in PATTERN_WORD.findall(pattern)}
+    known = set(targets) | set(language.stopwords) | set(language.synonyms) | set(language.lemmas)
+    known |= set(language.lemmas.values()) | set(language.synonyms.values())
+    for form, meaning in language.texting.items():
+        known.add(form)
+        known.update(meaning.split())
+    by_prefix: dict[str, list[str]] = defaultdict(list)
+    for word in sorted(targets):
+        by_prefix[word[:TYPO_PREFIX]].append(word)
+
+    def mend(word: str) -> str:
+        if len(word) < TYPO_LENGTH or word in known or not word.isalpha():
+            return word
+        edits = 1 if len(word) < TYPO_EDITS_LONG else 2
+        found = process.extractOne(word, by_prefix.get(word[:TYPO_PREFIX], ()), scorer=OSA.distance, score_cutoff=edits)
+        return word if found is None else found[0]
+
+    return mend
+
+
+def _normalize(
+    texting: dict[str, str], fixes: tuple[tuple[re.Pattern[str], str], ...], mend: Callable[[str], str], text: str
+) -> str:
+    """Folded ``text`` with texting forms spelled out ("ki paye" -> "qui paye") and typos of pattern words mended."""
+    spelled = " ".join(mend(w) for w in " ".join(texting.get(w, w) for w in fold(text).split()).split())
     for rx, meaning in fixes:
         spelled = rx.sub(meaning, spelled)
     return " ".join(spelled.split())
