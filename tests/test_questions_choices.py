@@ -164,11 +164,11 @@ def test_several_questions_in_one_message_are_each_answered(snapshot: Any, knowl
 def test_three_readers_that_agree_answer_a_middling_reading(snapshot: Any, knowledge: Any) -> None:
     # the word reading is only possible, but the surface and third readers name the same question
     # and nothing lowered the word score for a doubt
-    u = understand("Micro-entrepreneurs concernés ?", knowledge)
+    u = understand("Intérimaires concernés ?", knowledge)
     q = u.question
     assert q is not None and POSSIBLE <= q.score < CONFIDENT and not q.doubted
     assert q.surface is not None and q.third is not None and q.surface.id == q.third.id == q.id
-    assert u.questions == ("independant",)
+    assert u.questions == ("cdd_interim_apprenti",)
 
 
 def test_three_readers_that_agree_answer_below_a_possible_score_when_two_are_fairly_sure() -> None:

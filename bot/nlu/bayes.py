@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 __all__ = ["BayesIndex", "Likeliest"]
@@ -34,7 +34,7 @@ class Likeliest:
 class BayesIndex:
     """Stem log-probabilities per question; :meth:`likeliest` is pure."""
 
-    def __init__(self, phrasings: Iterable[tuple[str, list[str]]]) -> None:
+    def __init__(self, phrasings: Iterable[tuple[str, Sequence[str]]]) -> None:
         """``phrasings`` are (question id, stems of one phrasing) pairs."""
         counts: dict[str, Counter[str]] = defaultdict(Counter)
         for qid, stems in phrasings:

@@ -16,6 +16,7 @@ the situation patterns and the topic gate have read the text.
 from __future__ import annotations
 
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from functools import lru_cache, partial
@@ -69,7 +70,10 @@ class Lexicon:
         # cached around a function of the tables alone: a cached bound method would keep the lexicon (and
         # its language, with every example message) alive in a reference cycle after a reload
         self.mend = lru_cache(maxsize=CACHE_SIZE)(_mender(language))
-        self.normalize = lru_cache(maxsize=CACHE_SIZE)(partial(_normalize, self.texting, tuple(self.fixes), self.mend))
+        self.normalize_once = partial(_normalize, self.texting, tuple(self.fixes), self.mend, fold.__wrapped__)
+        self.normalize = lru_cache(maxsize=CACHE_SIZE)(
+            partial(_normalize, self.texting, tuple(self.fixes), self.mend, fold)
+        )
         # the same text is read again for each reader and each part of a message: its expressions are
         # replaced once (the replacer holds no reference to the lexicon: no cycle)
         self.replace = lru_cache(maxsize=CACHE_SIZE)(self.phrases.sub)
@@ -108,10 +112,12 @@ class Lexicon:
         stemmed = self.stem(word)
         return self.stem(self.stem_synonyms.get(stemmed, self.synonyms.get(stemmed, word)))
 
-    def stems(self, spelled: str, words: dict[str, str] | None = None) -> list[str]:
+    def stems(
+        self, spelled: str, words: dict[str, str] | None = None, replace: Callable[[str], str] | None = None
+    ) -> list[str]:
         """The stems of a normalized text; ``words`` receives, for each stem, the word it came from."""
         out = []
-        for word in self.replace(spelled).split():
+        for word in (replace or self.replace)(spelled).split():
             canonical = self.canonical(word)
             if canonical is not None:
                 out.append(canonical)
@@ -126,6 +132,11 @@ class Lexicon:
     def content_stems(self, text: str) -> list[str]:
         """The stems of ``text`` that count for matching, in order."""
         return self.stems(self.normalize(text))
+
+    def stems_once(self, text: str) -> tuple[str, ...]:
+        """:meth:`content_stems` of a text read once (an example message, at load): no cache keeps the text,
+        and each stem is the one string of its spelling (thousands of messages share them)."""
+        return tuple(map(sys.intern, self.stems(self.normalize_once(text), replace=self.phrases.sub)))
 
     def concept_groups(self, groups: Iterable[str]) -> list[list[frozenset[str]]]:
         """Each concept line as alternatives, each alternative the stems it needs (all of them)."""
@@ -168,10 +179,14 @@ def _mender(language: Language) -> Callable[[str], str]:
 
 
 def _normalize(
-    texting: dict[str, str], fixes: tuple[tuple[re.Pattern[str], str], ...], mend: Callable[[str], str], text: str
+    texting: dict[str, str],
+    fixes: tuple[tuple[re.Pattern[str], str], ...],
+    mend: Callable[[str], str],
+    folder: Callable[[str], str],
+    text: str,
 ) -> str:
     """Folded ``text`` with texting forms spelled out ("ki paye" -> "qui paye") and typos of pattern words mended."""
-    spelled = " ".join(mend(w) for w in " ".join(texting.get(w, w) for w in fold(text).split()).split())
+    spelled = " ".join(mend(w) for w in " ".join(texting.get(w, w) for w in folder(text).split()).split())
     for rx, meaning in fixes:
         spelled = rx.sub(meaning, spelled)
     return " ".join(spelled.split())

@@ -169,7 +169,7 @@ OTHER_TOPIC = "~hors_sujet"
 NOTHING = "~rien"
 NOT_QUESTIONS = frozenset({OTHER_TOPIC, NOTHING})
 # lexicon version -> the stems of each example message (see QuestionIndex._examples); one version kept
-_EXAMPLE_STEMS: dict[str, dict[str, list[str]]] = {}
+_EXAMPLE_STEMS: dict[str, dict[str, tuple[str, ...]]] = {}
 HANDOVER = 1.0  # share of a general question's score its particular case receives ("je suis étudiant, j'y ai droit ?")
 
 _REGION = "region"  # the word for the kind of a French place (see bot.nlu.understand.place_kind_word)
@@ -208,7 +208,7 @@ class QuestionMatch:
         a question answered for a case always needs that agreement. A merely possible word reading
         is answered when the surface and third readers both name its question and no doubt lowered
         its score (a concept of the question not touched, a lone known word, words to the bot):
-        « Micro-entrepreneurs concernés ? ».
+        « Intérimaires concernés ? ».
         """
         if self.led:
             return True
@@ -383,7 +383,7 @@ class QuestionIndex:
         self.concept_tests = {qid: tuple(map(_Group.of, groups)) for qid, groups in self.concepts.items()}
         self.excluded_tests = {qid: tuple(map(_Group.of, groups)) for qid, groups in self.excluded.items()}
 
-    def _examples(self) -> list[tuple[str, list[str]]]:
+    def _examples(self) -> list[tuple[str, tuple[str, ...]]]:
         """The stems of the example messages (knowledge/langue/exemples.yaml), each with what it asks."""
         language = self.snapshot.language
         examples = language.examples
@@ -400,8 +400,8 @@ class QuestionIndex:
         # the stems of a message depend only on the lexicon: a reload that leaves the language files as
         # they were (the usual staff edit) reads no example again (two thousand messages: a third of a second)
         known = _EXAMPLE_STEMS.get(language.lexicon_version, {})
-        content_stems = self.lex.content_stems
-        stems_of = {text: known[text] if text in known else content_stems(text) for _, text in labelled}
+        stems_once = self.lex.stems_once
+        stems_of = {text: known[text] if text in known else stems_once(text) for _, text in labelled}
         _EXAMPLE_STEMS.clear()
         if language.lexicon_version:
             _EXAMPLE_STEMS[language.lexicon_version] = stems_of  # the messages of this version only
