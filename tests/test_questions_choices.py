@@ -343,6 +343,17 @@ LANGUAGE_READINGS = [
     pytest.param("je vais lâcher mon travail, je dois attendre la fin du cep ?", "demission_timing", id="lacher"),
     # a door that closes is a right, not a farm (« ferme »)
     pytest.param("j'ai un CDD de six mois, ça me ferme la porte ?", "cdd_interim_apprenti", id="ferme-porte"),
+    # « je demande à ma direction » asks for the employer's agreement, whatever the verb's form
+    pytest.param(
+        "faut que je demande à ma direction avant de prendre un rdv cep ?", "accord_employeur", id="je-demande-a"
+    ),
+    # what is left to pay with the CPF is the CPF's flat fee (its answer), not what the CEP costs
+    pytest.param(
+        "y a un reste à charge quand on paie une formation avec son compte personnel de formation ?",
+        "cpf",
+        id="reste-a-charge-cpf",
+    ),
+    pytest.param("le cep a un reste à charge ?", "gratuit", id="reste-a-charge-cep"),
     # hearsay (« m'a parlé de ») leaves the article that tells the Pro-A from « pro à »
     pytest.param("ma collègue m'a parlé de Pro-A, ça existe toujours ?", "transco", id="hearsay-pro-a"),
     # gathering things before the meeting is preparing it

@@ -25,7 +25,7 @@ __all__ = ["Nearest", "SurfaceIndex"]
 
 GRAM = 3  # letters in a group
 COMMON_SHARE = 0.1  # a group found in more phrasings than this share tells little: it is left out (speed)
-MAX_GROUPS = 80  # the most telling groups of a long message kept (speed; the same answers on the sets)
+MAX_GROUPS = 40  # the most telling groups of a long message kept (speed; the same answers on the sets)
 COMMON_MIN = 20  # ...and in more phrasings than this (a small knowledge keeps every group)
 PAD = " "  # marks the start and end of a word, so "cep" gives " ce", "cep", "ep "
 
