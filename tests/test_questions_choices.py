@@ -73,6 +73,8 @@ TODAY = dt.date(2026, 3, 2)
         ("j'ai démissionné, je peux commencer une formation pendant mon préavis ?", "contrat"),
         # a refund or a dispute over a training paid with the CPF (eighth sitting)
         ("L'organisme payé avec mon CPF a fait faillite, je peux être remboursé ?", "cpf_regles"),
+        # hours asked about, not hours told
+        ("combien d'heures par semaine on peut me faire travailler au maximum ?", "salaire_temps"),
     ],
 )
 def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: Any, text: str, topic: str) -> None:
@@ -354,6 +356,12 @@ LANGUAGE_READINGS = [
         id="reste-a-charge-cpf",
     ),
     pytest.param("le cep a un reste à charge ?", "gratuit", id="reste-a-charge-cep"),
+    # the hours a part-time worker tells are a situation, not a question about working time
+    pytest.param(
+        "je fais 24 heures par semaine en temps partiel, est-ce que j'y ai droit quand même ?",
+        "cdd_interim_apprenti",
+        id="hours-told",
+    ),
     # hearsay (« m'a parlé de ») leaves the article that tells the Pro-A from « pro à »
     pytest.param("ma collègue m'a parlé de Pro-A, ça existe toujours ?", "transco", id="hearsay-pro-a"),
     # gathering things before the meeting is preparing it
