@@ -1,23 +1,25 @@
 """Questions benchmark: right / wrong / choices / missed, per register and per theme.
 
 Usage:
-    python bench/questions_eval.py                 # sets 14 to 9 (working parts), then sets 8 to 3 and the old holdouts
+    python bench/questions_eval.py                 # sets 15 to 9 (working parts), then sets 8 to 3 and the old holdouts
     python bench/questions_eval.py -v              # also list every message that is not right (first set only)
-    python bench/questions_eval.py --frozen        # add the frozen parts of sets 9 to 14 and set 15 (score only)
-    python bench/questions_eval.py --cross         # sets 14 to 5, each read without its own example messages
+    python bench/questions_eval.py --frozen        # add the frozen parts of sets 9 to 16 and set 16's working part (score only)
+    python bench/questions_eval.py --cross         # sets 15 to 5, each read without its own example messages
     python bench/questions_eval.py FILE.yaml ...   # other labelled files
 
 Since the fourth sitting of issue 11, the messages of sets 8 to 3 and of the old holdouts (working and
 frozen parts) are example messages of knowledge/langue/exemples.yaml, which the third reader learns
-from: their scores are memory, not understanding. Sets 9 to 16 are in no example (a few short common
-messages of sets 10 to 16 are, word for word: those sets are read by indexes built without them). The
-working parts of sets 14 to 9 were development sets (set 14's in the seventh sitting, after it was scored
-once unread at the sitting's start); the frozen parts of sets 9 to 14 are judges, set 14's that of the
-seventh sitting. Set 15 (both parts), written blind during the seventh sitting, was scored once at its end
-and never read: it is listed with the frozen parts. Set 16 (both parts), written blind during the seventh
-sitting, is kept out of every list: it is the next round's set. ``--cross`` gives a figure on messages the
-reader has not learnt from for the other sets too: each of sets 14 to 5 is read by indexes built without
-the examples that come from it (leave one set out; aggregate figures only).
+from: their scores are memory, not understanding. Since the eighth sitting, the single-question
+messages of the working parts of sets 10 to 15 are example messages too: each of those sets is read by
+indexes built without the examples it shares word for word, so its score is what the other sets taught.
+Set 9 and the frozen parts of sets 9 to 16 are in no example (a few short common messages are, word for
+word: those sets are read without them). The working parts of sets 15 to 9 were development sets (set
+15's in the eighth sitting); the frozen parts of sets 9 to 15 are judges of earlier sittings. Set 16
+(both parts), written blind during the seventh sitting, is the judge of the eighth: scored at its start
+and once at its end, never read. Set 17 (both parts), written blind during the eighth sitting, is kept
+out of every list: it is the next round's set. ``--cross`` gives a figure on messages the reader has not
+learnt from for the other sets too: each of sets 15 to 5 is read by indexes built without the examples
+that come from it (leave one set out; aggregate figures only).
 
 Outcomes for a message that asks a covered question (``kind: question``):
 - **right**: what was answered (with confidence) is the labelled question or an ``acceptable`` one,
@@ -51,10 +53,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
-# sets 14 to 9 are in no example: their working parts are the development sets (read without the few
-# examples they share word for word); sets 8 to 3 follow, now example messages (memory)
-DEV = DATA / "questions_14.yaml"
-FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (13, 12, 11, 10, 9)))
+# the working parts of sets 15 to 9 are the development sets, each read without the examples it shares word
+# for word: since the eighth sitting, the single-question messages of the working parts of sets 10 to 15 are
+# example messages too (each set is then scored on what the others taught); set 9 is in no example; sets 8
+# to 3 follow, example messages (memory)
+DEV = DATA / "questions_15.yaml"
+FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (14, 13, 12, 11, 10, 9)))
 DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 # the frozen parts, aggregate only, each read without the examples it shares word for word:
 # - set 9's, the judge of the fourth sitting (89.6 % right, 2.4 % another question's answer, 0 of 18
@@ -70,19 +74,22 @@ DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 #   92.7 % right, 2.4 % another question's, 1 of 18 uncovered answered; then once at its end); its working
 #   part was scored unread at the start of the seventh (the rules of the sixth judged on it), then read;
 # - set 15 (both parts), written blind during the seventh sitting by two other writers, scored once at its
-#   end with the code of its start and of its end; no message of it was read.
-# Set 16 (both parts), written blind during the seventh sitting, is kept out of every list: the next round's.
+#   end with the code of its start and of its end; its working part was read in the eighth sitting;
+# - set 16 (both parts), written blind during the seventh sitting, the judge of the eighth: scored at its
+#   start and once at its end (aggregate only); no message of it was read.
+# Set 17 (both parts), written blind during the eighth sitting, is kept out of every list: the next round's.
 # The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
-FROZEN = DATA / "questions_14_gel.yaml"
+FROZEN = DATA / "questions_16_gel.yaml"
 FROZEN_SETS = (
     DATA / "questions_9_gel.yaml",
     DATA / "questions_10_gel.yaml",
     DATA / "questions_11_gel.yaml",
     DATA / "questions_12_gel.yaml",
     DATA / "questions_13_gel.yaml",
-    FROZEN,
-    DATA / "questions_15.yaml",
+    DATA / "questions_14_gel.yaml",
     DATA / "questions_15_gel.yaml",
+    DATA / "questions_16.yaml",
+    FROZEN,
 )
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
 # --cross: each set read without the examples that come from it (sets 8 to 5: both parts)
@@ -355,7 +362,7 @@ def without_examples(knowledge: Any, texts: Iterable[str]) -> Any:
 
 
 def cross(knowledge: Any) -> Result:
-    """Sets 14 to 5, each read by indexes built without its own examples (aggregate figures only)."""
+    """Sets 15 to 5, each read by indexes built without its own examples (aggregate figures only)."""
     pooled = Result()
     rows = []
     for paths in CROSS:
@@ -391,7 +398,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
     parser.add_argument(
-        "--cross", action="store_true", help="only sets 14 to 5, each without its own examples (aggregate only)"
+        "--cross", action="store_true", help="only sets 15 to 5, each without its own examples (aggregate only)"
     )
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args(argv)
