@@ -362,6 +362,12 @@ LANGUAGE_READINGS = [
         "cdd_interim_apprenti",
         id="hours-told",
     ),
+    # waiting « combien de temps » after a call is the wait for a meeting, not the phone number
+    pytest.param(
+        "une fois que j'ai téléphoné, je vais patienter combien de temps ?", "delai_rendez_vous", id="patienter"
+    ),
+    # slang for paying
+    pytest.param("ma formation coûte cher, c'est vous qui casquez ?", "finance_formation", id="casquer"),
     # hearsay (« m'a parlé de ») leaves the article that tells the Pro-A from « pro à »
     pytest.param("ma collègue m'a parlé de Pro-A, ça existe toujours ?", "transco", id="hearsay-pro-a"),
     # gathering things before the meeting is preparing it
