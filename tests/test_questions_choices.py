@@ -414,6 +414,10 @@ def test_a_typo_of_a_word_the_patterns_spell_is_mended_before_they_read(snapshot
     assert lex.mend("travial") == "travail"
     assert lex.mend("travil") == "travil"
     assert lex.mend("accompagne") == "accompagne"
+    # an article stuck to a pattern word is cut off ("pension dinvalidite"), not one stuck to any word
+    assert lex.mend("dinvalidite") == "d invalidite"
+    assert lex.mend("lagence") == "lagence"
+    assert understand("jai une pension dinvalidite a qui jdois madresser", knowledge).questions == ("handicap",)
     # the expression, the situation reader and the topic gate then read the word
     assert understand("la période de reconverison, c'est quoi ?", knowledge).questions == ("transco",)
     assert "independant" in understand("je suis comercante, j'y ai droit ?", knowledge).situation.traits

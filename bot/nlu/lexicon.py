@@ -9,8 +9,9 @@ comes from ``knowledge/langue/*.yaml``: this module only holds the algorithm.
 A long word the language files do not know, one letter away (two for a very long word) from a
 word their patterns spell out, is read as that word before the patterns run: "période de
 reconverison" meets the expression of « période de reconversion », "médecine du travial" the
-subject of occupational health. The stem reader corrects typos too, but after the expressions,
-the situation patterns and the topic gate have read the text.
+subject of occupational health; an article stuck to such a word is cut off ("pension
+dinvalidite"). The stem reader corrects typos too, but after the expressions, the situation
+patterns and the topic gate have read the text.
 """
 
 from __future__ import annotations
@@ -168,8 +169,15 @@ def _mender(language: Language) -> Callable[[str], str]:
     for word in sorted(targets):
         by_prefix[word[:TYPO_PREFIX]].append(word)
 
+    elision = re.compile(language.elision)
+
     def mend(word: str) -> str:
-        if len(word) < TYPO_LENGTH or word in known or not word.isalpha():
+        if word in known or not word.isalpha():
+            return word
+        cut = elision.match(word)
+        if cut is not None and word[cut.end() :] in targets:
+            return f"{word[: cut.end()]} {word[cut.end() :]}"  # "dinvalidite": the article stuck to a pattern word
+        if len(word) < TYPO_LENGTH:
             return word
         edits = 1 if len(word) < TYPO_EDITS_LONG else 2
         found = process.extractOne(word, by_prefix.get(word[:TYPO_PREFIX], ()), scorer=OSA.distance, score_cutoff=edits)
