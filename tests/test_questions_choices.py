@@ -366,6 +366,8 @@ LANGUAGE_READINGS = [
     pytest.param(
         "une fois que j'ai téléphoné, je vais patienter combien de temps ?", "delai_rendez_vous", id="patienter"
     ),
+    # the adviser choosing for the person is proposing a job
+    pytest.param("c'est lui qui choisit pour moi ?", "propose_metiers", id="choisit-pour-moi"),
     # slang for paying
     pytest.param("ma formation coûte cher, c'est vous qui casquez ?", "finance_formation", id="casquer"),
     # hearsay (« m'a parlé de ») leaves the article that tells the Pro-A from « pro à »
