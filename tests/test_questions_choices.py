@@ -368,6 +368,8 @@ LANGUAGE_READINGS = [
     ),
     # the adviser choosing for the person is proposing a job
     pytest.param("c'est lui qui choisit pour moi ?", "propose_metiers", id="choisit-pour-moi"),
+    # « en combien de temps » one can get a meeting is the wait, not the meeting's length
+    pytest.param("en combien de temps on peut obtenir un premier entretien ?", "delai_rendez_vous", id="en-combien"),
     # slang for paying
     pytest.param("ma formation coûte cher, c'est vous qui casquez ?", "finance_formation", id="casquer"),
     # hearsay (« m'a parlé de ») leaves the article that tells the Pro-A from « pro à »
