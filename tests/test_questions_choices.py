@@ -370,6 +370,10 @@ LANGUAGE_READINGS = [
     pytest.param("c'est lui qui choisit pour moi ?", "propose_metiers", id="choisit-pour-moi"),
     # « en combien de temps » one can get a meeting is the wait, not the meeting's length
     pytest.param("en combien de temps on peut obtenir un premier entretien ?", "delai_rendez_vous", id="en-combien"),
+    # what the CEP changed or brought to people is whether it works
+    pytest.param(
+        "ma voisine l'a fait et ça ne lui a rien apporté, ça vaut quoi vraiment ?", "efficacite", id="rien-apporte"
+    ),
     # slang for paying
     pytest.param("ma formation coûte cher, c'est vous qui casquez ?", "finance_formation", id="casquer"),
     # hearsay (« m'a parlé de ») leaves the article that tells the Pro-A from « pro à »
