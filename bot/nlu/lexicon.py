@@ -43,8 +43,8 @@ VERB_ENDING_MIN = 5
 TYPO_LENGTH = 7  # a word this long the language files do not know may be a typo of a word their patterns spell
 TYPO_EDITS_LONG = 10  # from this length, two edits make a typo (one below)
 TYPO_PREFIX = 2  # typos rarely touch the first letters
+OPTIONAL_LETTER = re.compile(r"([a-z])\?")  # a letter a pattern makes optional ("periodes?")
 # a word a pattern spells out whole: letters not glued to regex syntax ("accompagn\w*" is a stem, not a word)
-OPTIONAL_LETTER = re.compile(r"([a-z])\?")
 PATTERN_WORD = re.compile(r"(?<![\\\w])[a-z]{" + str(TYPO_LENGTH) + r",}(?![\w\\(\[?*+{])")
 
 

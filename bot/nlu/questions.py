@@ -1011,24 +1011,19 @@ class QuestionIndex:
         j'y ai droit ?"). The situation told around them is context.
         """
         lex = self.lex
-        marked = "?" in text
         every = _SENTENCES.findall(text)
-        # after the last question mark, a sentence with a question word ("c'est confidentiel ? et ça dure
-        # combien de temps") asks too, one that only tells ("je peux pas m'absenter plus d'une heure") does not
-        last = max((i for i, t in enumerate(every) if "?" in t), default=-1)
-        sentences = [
-            t
-            for i, t in enumerate(every)
-            if (
-                "?" in t
-                if marked and i <= last
-                else (
-                    not lex.question_words.isdisjoint(lex.normalize(t).split())
-                    if marked
-                    else lex.asking.search(lex.normalize(t))
-                )
-            )
-        ]
+        last = max((i for i, t in enumerate(every) if "?" in t), default=None)
+
+        def asks(index: int, sentence: str) -> bool:
+            if last is None:  # no question mark: the sentences with a turn that asks
+                return bool(lex.asking.search(lex.normalize(sentence)))
+            if index <= last:
+                return "?" in sentence
+            # after the last question mark, a sentence with a question word ("c'est confidentiel ? et ça dure
+            # combien de temps") asks too, one that only tells ("je peux pas m'absenter plus d'une heure") does not
+            return not lex.question_words.isdisjoint(lex.normalize(sentence).split())
+
+        sentences = [t for i, t in enumerate(every) if asks(i, t)]
         return [(p, len(pieces) == 1) for sentence in sentences for pieces in [self._clauses(sentence)] for p in pieces]
 
     def _clauses(self, sentence: str) -> list[str]:
