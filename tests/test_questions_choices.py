@@ -86,6 +86,29 @@ def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: A
     assert "https://www.service-public.fr" in u.off_topic.reply or "https://www.francetravail.fr" in u.off_topic.reply
 
 
+def test_a_subject_told_in_the_story_only_does_not_decline_a_clear_cep_question(knowledge: Any) -> None:
+    """The gate's subject in the story, a question of the CEP in the sentence that asks (ninth sitting)."""
+    story = "Un plan social se prépare dans mon usine à Lens."
+    u = understand(
+        f"{story} Si je commence à réfléchir à une autre voie, est-ce que mon patron en sera informé ?", knowledge
+    )
+    assert u.off_topic is None and u.questions == ("employeur_informe",)
+    u = understand(
+        "Le médecin du travail m'a déclaré inapte au port de charges. Mon employeur sera-t-il mis au courant de ma démarche ?",
+        knowledge,
+    )
+    assert u.off_topic is None and u.questions == ("employeur_informe",)
+    # the subject asked about in the question is declined
+    u = understand(f"{story} Mon patron peut-il me licencier pendant un arrêt maladie ?", knowledge)
+    assert u.off_topic is not None and u.off_topic.id == "contrat" and u.questions == ()
+    # a question that names no topic of its own asks about the story's subject
+    u = understand("Mon employeur vient d'annoncer un plan social. Qu'est-ce que je dois faire ?", knowledge)
+    assert u.off_topic is not None and u.off_topic.id == "contrat" and u.questions == ()
+    # a question not read clearly (the third reader not sure of it) is still declined
+    u = understand("On m'a refusé mes congés payés en août. Ce truc-là, c'est confidentiel ?", knowledge)
+    assert u.off_topic is not None and u.off_topic.id == "conges" and u.questions == ()
+
+
 def test_a_subject_with_sauf_yields_to_what_the_knowledge_covers(snapshot: Any, knowledge: Any) -> None:
     gate = knowledge.questions.gate
     assert gate.check("on peut se payer le permis avec son compte formation ?") is not None

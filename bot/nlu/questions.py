@@ -1002,6 +1002,16 @@ class QuestionIndex:
             via=m.via or m.id,
         )
 
+    def question_parts(self, text: str) -> list[tuple[str, bool]]:
+        """The parts of ``text`` that ask (see :meth:`_question_parts`)."""
+        return self._question_parts(text[:MAX_TEXT])
+
+    def names_a_topic(self, text: str) -> bool:
+        """Whether ``text`` names what it asks about (the CEP or a topic word), not only how it asks:
+        « Qu'est-ce que je dois faire ? » does not."""
+        here = set(self.lex.content_stems(text))
+        return self._says_enough(here) and self._asks_about_something(here)
+
     def _question_parts(self, text: str) -> list[tuple[str, bool]]:
         """The parts of a message that ask, each with whether it is a whole sentence.
 

@@ -69,6 +69,14 @@ class TopicGate:
         spelled = self.normalize(text)
         if not ("?" in text or self.asking.search(spelled)):
             return None
+        return self.subject(spelled)
+
+    def named_in(self, text: str) -> bool:
+        """Whether ``text`` names a work subject the bot does not answer, asked or not (see :meth:`check`)."""
+        return self.subject(self.normalize(text)) is not None
+
+    def subject(self, spelled: str) -> OffTopic | None:
+        """The first subject the normalized text ``spelled`` names and nothing in it gives back to the CEP."""
         for topic, rx, back in self.topics:
             if rx.search(spelled) and not back.search(spelled):
                 return OffTopic(topic.id, self.answer.format(sujet=topic.subject, ou=topic.where))

@@ -124,7 +124,7 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
         kind = place_kind_word(place, knowledge.snapshot)
         extra = tuple(kind.split()) if kind else ()
     off_topic = questions.gate.check(text)
-    if off_topic is not None:
+    if off_topic is not None and not _told_in_passing(text, questions):
         # "comment contester un licenciement ?" asks about labour law: no CEP answer, no situation
         return Understanding(text, place, NO_SITUATION, None, off_topic)
     situation = find_situation(text, questions.situation)
@@ -132,6 +132,8 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
     question = questions.match_many(
         text, ignore=ignore, extra=extra, situated=situated, need=bool(situation.need), traits=situation.traits
     )
+    if off_topic is not None and not _read_clearly(question):
+        return Understanding(text, place, NO_SITUATION, None, off_topic)
     # the third reader sure that no question of the CEP is asked: a work question outside it is declined
     # with where to ask (as by the gate), a message that asks nothing gets no choices
     third = question.third if question is not None and not question.confident else None
@@ -146,6 +148,30 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
         if third.id == NOTHING:
             return Understanding(text, place, situation, None)
     return Understanding(text, place, situation, question, implied=_implied(question, situation, questions))
+
+
+def _told_in_passing(text: str, questions: QuestionIndex) -> bool:
+    """Whether the work subject the gate found is told in the story only, not in the sentences that ask.
+
+    "Le médecin du travail m'a conseillé une RQTH. [...] Vers qui me tourner pour être conseillée ?": the
+    subject is the person's story, and the question names its own topic; whether the message is declined
+    then depends on how clearly it asks a question of the CEP (:func:`_read_clearly`).
+    """
+    asked = " ".join(part for part, _ in questions.question_parts(text))
+    # « Mon employeur annonce un plan social. Je fais quoi ? » asks about the subject of the story
+    return questions.names_a_topic(asked) and not questions.gate.named_in(asked)
+
+
+def _read_clearly(question: QuestionMatch | None) -> bool:
+    """Whether a message is a question of the CEP beyond doubt: answered with confidence, and the third
+    reader, which has learnt from the work questions the knowledge does not cover too, sure of the same one."""
+    return (
+        question is not None
+        and question.confident
+        and question.third is not None
+        and question.third.id == question.id
+        and question.third.share >= LEADS
+    )
 
 
 def _implied(question: QuestionMatch | None, situation: Situation, questions: QuestionIndex) -> str | None:
