@@ -393,6 +393,11 @@ LANGUAGE_READINGS = [
     pytest.param("c'est lui qui choisit pour moi ?", "propose_metiers", id="choisit-pour-moi"),
     # « en combien de temps » one can get a meeting is the wait, not the meeting's length
     pytest.param("en combien de temps on peut obtenir un premier entretien ?", "delai_rendez_vous", id="en-combien"),
+    # ... in any form of the verb, or said after the meeting; and waiting, in any form (ninth sitting)
+    pytest.param("en combien de temps on a un rendez-vous d'habitude ?", "delai_rendez_vous", id="en-combien-verb"),
+    pytest.param("un rdv en combien de temps ?", "delai_rendez_vous", id="rdv-en-combien"),
+    pytest.param("Combien de temps avant d'obtenir un rendez-vous ?", "delai_rendez_vous", id="avant-d"),
+    pytest.param("on attend combien de temps avant d'avoir un rdv ?", "delai_rendez_vous", id="attend-combien"),
     # what the CEP changed or brought to people is whether it works
     pytest.param(
         "ma voisine l'a fait et ça ne lui a rien apporté, ça vaut quoi vraiment ?", "efficacite", id="rien-apporte"
@@ -511,6 +516,16 @@ def test_a_later_part_about_the_meeting_named_earlier_asks_about_the_meeting(sna
     # a part that names the support itself keeps its own question
     u = understand("c'est payant ? ça dure combien de temps l'accompagnement", knowledge)
     assert u.questions == ("gratuit", "duree_accompagnement")
+    # the message's own question (its last part's) is read in the message too (ninth sitting)
+    u = understand(
+        "J'ai enfin décroché mon rendez-vous CEP pour jeudi. Qu'est-ce que je dois apporter, et ça dure combien "
+        "de temps ?",
+        knowledge,
+    )
+    assert u.questions == ("preparer_rendez_vous", "duree_rendez_vous")
+    # a part that only goes on with the one that names the support is not a question of its own
+    u = understand("Combien de temps dure l'accompagnement en tout ? Quelques semaines, plusieurs mois ?", knowledge)
+    assert u.questions == ("duree_accompagnement",)
 
 
 def test_a_sentence_after_the_last_question_mark_asks_when_it_has_a_question_word(

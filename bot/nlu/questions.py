@@ -847,6 +847,7 @@ class QuestionIndex:
         if len(parts) < 2:
             return best
         found = self._parts_asked(text, parts, best.id, ignore, extra, situated, need, traits)
+        best = _made_precise(best, found)
         confirming = next((m for m in found if m.id == best.id), None)
         if not best.confident:
             if confirming is None or len(found) < len(parts):
@@ -935,6 +936,7 @@ class QuestionIndex:
         """
         present = frozenset(self.lex.content_stems(text))
         found: list[QuestionMatch] = []
+        made_precise: dict[str, str] = {}  # a question a part asks in the message's context: the one it read alone
         cases = self._told(traits, [])
         told = " ".join(s for s in _SENTENCES.findall(text) if not any(p.strip() in s for p, _ in parts))
         for part, whole in parts:
@@ -952,7 +954,7 @@ class QuestionIndex:
                 if not in_context:
                     continue
             read_alone = m.id if m is not None else None  # what the part alone asks, before the message says more
-            if m is not None and m.confident and m.id != best_id:
+            if m is not None and m.confident:
                 m = self._in_context(m, part, present)
             if m is None or not m.confident or any(f.id == m.id for f in found):
                 continue
@@ -964,7 +966,12 @@ class QuestionIndex:
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
             if m.id == best_id or whole or in_context or not self._excluded_by(m.id, present):
                 found.append(m)
-        return found
+                if m.id != read_alone and read_alone is not None:
+                    made_precise[m.id] = read_alone
+        # "Combien de temps dure l'accompagnement ? Quelques semaines, plusieurs mois ?": the part that names the
+        # support asks its own question; the other, made precise by the message, only goes on with it
+        asked = {m.id for m in found}
+        return [m for m in found if made_precise.get(m.id) not in asked]
 
     def _in_context(self, m: QuestionMatch, part: str, present: frozenset[str]) -> QuestionMatch:
         """``m`` read in the message: the question of the same topic that the rest of the message makes precise.
@@ -1191,6 +1198,29 @@ def _led(best: QuestionMatch | None, several: bool = False) -> QuestionMatch | N
         order=(),
         via=None,
         led=True,
+    )
+
+
+def _made_precise(best: QuestionMatch, found: list[QuestionMatch]) -> QuestionMatch:
+    """``best`` as the part that asks it reads it in the message (:meth:`QuestionIndex._in_context`).
+
+    "J'ai mon rendez-vous jeudi. Je dois apporter quoi, et ça dure combien de temps ?": the whole message is
+    read as its last part, how long the support lasts; in the message, « ça » is the meeting. Only a question
+    the whole message ranks among its likeliest, and when a single part reads it so.
+    """
+    ranked = {qid for qid, _ in best.ranked}
+    precise = [m.id for m in found if m.via == best.id and m.id != best.id and m.id in ranked]
+    if len(precise) != 1 or best.via is not None:
+        return best
+    (qid,) = precise
+    order = ((qid, best.score), *((q, v) for q, v in best.ranked if q not in (qid, best.id)))
+    return replace(
+        best,
+        id=qid,
+        ranked=order,
+        runner_up=order[1][0] if len(order) > 1 else None,
+        runner_up_score=order[1][1] if len(order) > 1 else 0.0,
+        via=best.id,
     )
 
 
