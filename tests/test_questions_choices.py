@@ -86,6 +86,14 @@ def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: A
     assert "https://www.service-public.fr" in u.off_topic.reply or "https://www.francetravail.fr" in u.off_topic.reply
 
 
+def test_a_scheme_named_after_dispositif_is_not_the_cep(knowledge: Any) -> None:
+    """« un dispositif de transitions collectives » names that scheme; the word alone stands for the CEP."""
+    stems = knowledge.questions.lex.content_stems
+    assert "cep" not in stems("mon employeur évoque un dispositif de transitions collectives")
+    assert "transco" in stems("mon employeur évoque un dispositif de transitions collectives")
+    assert "cep" in stems("ce dispositif, c'est pour qui ?")
+
+
 def test_a_subject_told_in_the_story_only_does_not_decline_a_clear_cep_question(knowledge: Any) -> None:
     """The gate's subject in the story, a question of the CEP in the sentence that asks (ninth sitting)."""
     story = "Un plan social se prépare dans mon usine à Lens."
@@ -393,6 +401,8 @@ LANGUAGE_READINGS = [
     pytest.param("c'est lui qui choisit pour moi ?", "propose_metiers", id="choisit-pour-moi"),
     # « en combien de temps » one can get a meeting is the wait, not the meeting's length
     pytest.param("en combien de temps on peut obtenir un premier entretien ?", "delai_rendez_vous", id="en-combien"),
+    # « ce dispositif » alone is the CEP (see test_a_scheme_named_after_dispositif_is_not_the_cep)
+    pytest.param("C'est quoi ce dispositif au juste ?", "qu_est_ce_que_cep", id="ce-dispositif"),
     # ... in any form of the verb, or said after the meeting; and waiting, in any form (ninth sitting)
     pytest.param("en combien de temps on a un rendez-vous d'habitude ?", "delai_rendez_vous", id="en-combien-verb"),
     pytest.param("un rdv en combien de temps ?", "delai_rendez_vous", id="rdv-en-combien"),
