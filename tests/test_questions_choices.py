@@ -94,6 +94,15 @@ def test_a_scheme_named_after_dispositif_is_not_the_cep(knowledge: Any) -> None:
     assert "cep" in stems("ce dispositif, c'est pour qui ?")
 
 
+def test_a_second_time_is_doing_the_cep_again_only_after_a_verb_of_doing_it(knowledge: Any) -> None:
+    """« craquer une deuxième fois » repeats the story's event, not the CEP (ninth sitting)."""
+    stems = knowledge.questions.lex.content_stems
+    assert "refair" not in stems("j'ai fait un burn-out, je ne veux pas craquer une deuxième fois")
+    assert "refair" in stems("on peut recommencer une deuxième fois ?")
+    assert "refair" in stems("Une deuxième fois, possible ?")
+    assert "refair" in stems("je peux le faire une troisième fois ?")
+
+
 def test_a_subject_told_in_the_story_only_does_not_decline_a_clear_cep_question(knowledge: Any) -> None:
     """The gate's subject in the story, a question of the CEP in the sentence that asks (ninth sitting)."""
     story = "Un plan social se prépare dans mon usine à Lens."
