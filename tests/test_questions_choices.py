@@ -410,6 +410,17 @@ LANGUAGE_READINGS = [
     pytest.param("c'est lui qui choisit pour moi ?", "propose_metiers", id="choisit-pour-moi"),
     # « en combien de temps » one can get a meeting is the wait, not the meeting's length
     pytest.param("en combien de temps on peut obtenir un premier entretien ?", "delai_rendez_vous", id="en-combien"),
+    # leaving of one's own accord is resigning (ninth sitting)
+    pytest.param(
+        "je veux partir de moi-même pour me former à la menuiserie, j'aurai quand même le chômage ?",
+        "demission_reconversion",
+        id="de-moi-meme",
+    ),
+    pytest.param(
+        "Je pars volontairement pour changer de métier, je touche quelque chose ?",
+        "demission_reconversion",
+        id="volontairement",
+    ),
     # « ce dispositif » alone is the CEP (see test_a_scheme_named_after_dispositif_is_not_the_cep)
     pytest.param("C'est quoi ce dispositif au juste ?", "qu_est_ce_que_cep", id="ce-dispositif"),
     # ... in any form of the verb, or said after the meeting; and waiting, in any form (ninth sitting)
