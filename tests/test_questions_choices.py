@@ -410,6 +410,12 @@ LANGUAGE_READINGS = [
     pytest.param("c'est lui qui choisit pour moi ?", "propose_metiers", id="choisit-pour-moi"),
     # « en combien de temps » one can get a meeting is the wait, not the meeting's length
     pytest.param("en combien de temps on peut obtenir un premier entretien ?", "delai_rendez_vous", id="en-combien"),
+    # not knowing what job to do, and the adviser finding one something, is proposing a job (ninth sitting)
+    pytest.param(
+        "je sais pas quoi faire comme boulot, le conseiller peut me trouver un truc ?",
+        "propose_metiers",
+        id="comme-boulot",
+    ),
     # leaving of one's own accord is resigning (ninth sitting)
     pytest.param(
         "je veux partir de moi-même pour me former à la menuiserie, j'aurai quand même le chômage ?",
