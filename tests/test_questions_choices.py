@@ -429,9 +429,8 @@ LANGUAGE_READINGS = [
     ),
     # « ce dispositif » alone is the CEP (see test_a_scheme_named_after_dispositif_is_not_the_cep)
     pytest.param("C'est quoi ce dispositif au juste ?", "qu_est_ce_que_cep", id="ce-dispositif"),
-    # ... in any form of the verb, or said after the meeting; and waiting, in any form (ninth sitting)
+    # ... in any form of the verb; and waiting, in any form (ninth sitting)
     pytest.param("en combien de temps on a un rendez-vous d'habitude ?", "delai_rendez_vous", id="en-combien-verb"),
-    pytest.param("un rdv en combien de temps ?", "delai_rendez_vous", id="rdv-en-combien"),
     pytest.param("Combien de temps avant d'obtenir un rendez-vous ?", "delai_rendez_vous", id="avant-d"),
     pytest.param("on attend combien de temps avant d'avoir un rdv ?", "delai_rendez_vous", id="attend-combien"),
     # what the CEP changed or brought to people is whether it works

@@ -157,3 +157,17 @@ def test_a_town_hall_named_is_no_job_there():
 def test_first_in_line_is_no_school_class():
     # « en première » alone is no class: « en première ligne »
     assert "etudiant" not in find_situation("je suis en première ligne au boulot").traits
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("infirmière à l'hôpital public, je fais comment pour avoir un conseiller ?", "agent_public"),
+        ("aide-soignante dans la fonction publique hospitalière", "agent_public"),
+        ("infirmière libérale à Annecy", "independant"),
+    ],
+)
+def test_a_job_named_first_is_no_employee_beside_another_status_told(text: str, status: str) -> None:
+    # the job name at the start means employed only when no other work status is told (ninth sitting)
+    traits = find_situation(text).traits
+    assert status in traits and "salarie" not in traits

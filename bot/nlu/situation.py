@@ -124,7 +124,8 @@ class SituationReader:
 
     def _work_status(self, traits: set[str], denied: set[str], parts: list[str], whole: str) -> None:
         """A job named at the start means employed; a lost job means job seeker (unless the contract goes on)."""
-        if "salarie" not in traits and any(self.job_at_start.search(p) for p in parts):
+        # (a job named with another status told: "infirmière libérale", "infirmière à l'hôpital public")
+        if not traits & STATUS_TRAITS and any(self.job_at_start.search(p) for p in parts):
             traits.add("salarie")
             denied.discard("salarie")
         if any(self.jobless.search(p) for p in parts):
