@@ -144,6 +144,10 @@ def test_a_subject_with_sauf_yields_to_what_the_knowledge_covers(snapshot: Any, 
     assert gate.check("mon accident du travail a été reconnu, je touche quoi ?") is not None
     # a dismissal with a new trade in view is the CEP's subject
     assert gate.check("je vais être licencié pour inaptitude, je veux changer de métier, qui peut m'aider ?") is None
+    # resigning and unemployment benefit together are the resignation-for-a-project scheme (ninth sitting)
+    assert gate.check("si je lâche mon boulot pour un projet, je touche le chômage ?") is None
+    u = understand("si je lâche mon boulot pour un projet, je touche le chômage ?", knowledge)
+    assert u.questions == ("demission_reconversion",)
     # the occupational doctor's advice to change trades is the CEP's subject
     assert gate.check("le médecin du travail me dit de me reconvertir, je fais comment ?") is None
 
