@@ -437,6 +437,7 @@ LANGUAGE_READINGS = [
     pytest.param("en combien de temps on a un rendez-vous d'habitude ?", "delai_rendez_vous", id="en-combien-verb"),
     pytest.param("Combien de temps avant d'obtenir un rendez-vous ?", "delai_rendez_vous", id="avant-d"),
     pytest.param("on attend combien de temps avant d'avoir un rdv ?", "delai_rendez_vous", id="attend-combien"),
+    pytest.param("si je fais ma demande de rdv lundi, je l'aurai quand ?", "delai_rendez_vous", id="l-aurai-quand"),
     # what the CEP changed or brought to people is whether it works
     pytest.param(
         "ma voisine l'a fait et ça ne lui a rien apporté, ça vaut quoi vraiment ?", "efficacite", id="rien-apporte"
