@@ -224,6 +224,20 @@ def test_a_cep_question_in_other_words_is_not_declined() -> None:
     assert "gratuit" in u.questions + u.suggestions
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Pendant mes vacances, mon patron a le droit de m'appeler pour le boulot ?",
+        "mon chef refuse mes jours de repos en juillet, il a le droit ?",
+    ],
+)
+def test_one_work_question_the_third_reader_is_sure_of_is_declined_even_when_its_words_match(text: str) -> None:
+    """One thing asked, no CEP word, the word reading high but not answered: the third reader, sure it is a
+    work question outside the CEP, declines it with where to ask instead of offering CEP questions."""
+    u = understand(text, load(KNOWLEDGE))
+    assert u.off_topic is not None and u.questions == () and u.suggestions == ()
+
+
 def test_several_things_asked_one_answered_the_third_reader_may_stop_it() -> None:
     """Two things asked, one part answered, and the third reader names another question: choices."""
     u = understand(

@@ -30,6 +30,7 @@ __all__ = ["Understanding", "place_kind_word", "understand"]
 MAX_CHARS = 4096
 CHOICES = 3  # questions offered as buttons
 SUGGEST = 0.2  # a question this likely is offered when none is sure
+MANY_PARTS = 2  # parts that ask, from which a message asks several things
 RUNNER_UP = 0.15  # a question this likely is offered after an answer, when it was not the one
 OVERSEAS_REGIONS = frozenset({"01", "02", "03", "04", "06"})
 # Overseas collectivities with their own labour code (postal prefixes), the others, Monaco.
@@ -139,9 +140,15 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
     third = question.third if question is not None and not question.confident else None
     if third is not None and third.share >= LEADS:
         # (declined only in a message that asks, as by the gate: "je touche le chômage" tells a situation;
-        # and only where the word reading finds no question clearly: "Qui peut m'aider à y voir clair, et
-        # c'est payant ?" after a story of a shop is a CEP question without the CEP's words)
-        unclear = question is not None and question.asked and question.score < CONFIDENT
+        # and, in a message that asks several things, only where the word reading finds no question clearly:
+        # "Qui peut m'aider à y voir clair, et c'est payant ?" after a story of a shop is a CEP question
+        # without the CEP's words; one thing asked and not answered is the third reader's to decline:
+        # « Abandon de poste, chômage ? »)
+        unclear = (
+            question is not None
+            and question.asked
+            and (question.score < CONFIDENT or len(questions.question_parts(text)) < MANY_PARTS)
+        )
         declined = questions.gate.learned(text) if third.id == OTHER_TOPIC and unclear else None
         if declined is not None:
             return Understanding(text, place, NO_SITUATION, None, declined)
