@@ -414,9 +414,6 @@ LANGUAGE_READINGS = [
     pytest.param("c'est lui qui choisit pour moi ?", "propose_metiers", id="choisit-pour-moi"),
     # « en combien de temps » one can get a meeting is the wait, not the meeting's length
     pytest.param("en combien de temps on peut obtenir un premier entretien ?", "delai_rendez_vous", id="en-combien"),
-    # « pour les bénéficiaires » is the person who benefits, not how many do (ninth sitting)
-    pytest.param("le cep est il gratuit pour les bénéficiaires ?", "gratuit", id="pour-les-beneficiaires"),
-    pytest.param("combien de bénéficiaires par an ?", "frequentation", id="combien-de-beneficiaires"),
     # not knowing what job to do, and the adviser finding one something, is proposing a job (ninth sitting)
     pytest.param(
         "je sais pas quoi faire comme boulot, le conseiller peut me trouver un truc ?",
