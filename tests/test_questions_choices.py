@@ -568,18 +568,6 @@ def test_a_later_part_about_the_meeting_named_earlier_asks_about_the_meeting(sna
     assert u.questions == ("duree_accompagnement",)
 
 
-def test_parts_each_read_with_confidence_answer_a_whole_message_the_readers_disagree_on(knowledge: Any) -> None:
-    # read whole, the message is nearest to the question of how many people use the CEP by its letters (« je
-    # bouge pas beaucoup »); each part alone is read with confidence: both are answered (a message of the
-    # development set 16, ninth sitting)
-    u = understand(
-        "Je suis en arrêt maladie depuis trois mois, je peux quand même voir un conseiller ? Et ça peut se faire par "
-        "téléphone, vu que je bouge pas beaucoup ?",
-        knowledge,
-    )
-    assert u.questions == ("arret_maladie", "distance")
-
-
 def test_a_sentence_after_the_last_question_mark_asks_when_it_has_a_question_word(
     snapshot: Any, knowledge: Any
 ) -> None:

@@ -855,10 +855,6 @@ class QuestionIndex:
             # "combien ça coûte et combien de temps ça dure ?": the second opinion on the whole
             # names the other question; on the part that asks it, both readers agree
             best = replace(best, surface=confirming.surface)
-            if not best.confident and confirming.confident:
-                # every part read with confidence alone, the whole message's question among them: the part's
-                # reading answers it ("je peux voir un conseiller en arrêt maladie ? et par téléphone ?")
-                best = replace(confirming, single=best.single)
         if confirming is None:
             found = self._placed(best, found)
         ids = [m.id for m in found]
