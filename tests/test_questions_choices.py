@@ -588,14 +588,6 @@ def test_usefulness_for_a_named_scheme_is_not_the_cep_s_usefulness(snapshot: Any
     assert understand("le cep ça sert vraiment à quelque chose ?", knowledge).questions == ("efficacite",)
 
 
-def test_how_a_named_scheme_works_is_not_how_the_cep_goes(snapshot: Any, knowledge: Any) -> None:
-    # « ça se passe comment ? » after a scheme named asks how that scheme goes (ninth sitting)
-    u = understand("On m'a conseillé un bilan de compétences. Ça se passe comment, en pratique ?", knowledge)
-    assert "deroulement_niveaux" not in u.questions
-    assert (*u.questions, *u.suggestions)[0] == "bilan_competences"
-    assert understand("Le CEP, ça se passe comment en pratique ?", knowledge).questions == ("deroulement_niveaux",)
-
-
 def test_where_asked_without_a_question_mark_is_a_question(snapshot: Any, knowledge: Any) -> None:
     # « où » is also « ou » (or) once folded: only its turns that ask for a place make a question
     assert understand("pour la vae c ou qu on s inscrit", knowledge).questions == ("vae",)
