@@ -86,14 +86,6 @@ def test_work_questions_outside_the_cep_are_declined(snapshot: Any, knowledge: A
     assert "https://www.service-public.fr" in u.off_topic.reply or "https://www.francetravail.fr" in u.off_topic.reply
 
 
-def test_a_scheme_named_after_dispositif_is_not_the_cep(knowledge: Any) -> None:
-    """« un dispositif de transitions collectives » names that scheme; the word alone stands for the CEP."""
-    stems = knowledge.questions.lex.content_stems
-    assert "cep" not in stems("mon employeur évoque un dispositif de transitions collectives")
-    assert "transco" in stems("mon employeur évoque un dispositif de transitions collectives")
-    assert "cep" in stems("ce dispositif, c'est pour qui ?")
-
-
 def test_a_second_time_is_doing_the_cep_again_only_after_a_verb_of_doing_it(knowledge: Any) -> None:
     """« craquer une deuxième fois » repeats the story's event, not the CEP (ninth sitting)."""
     stems = knowledge.questions.lex.content_stems
@@ -431,7 +423,7 @@ LANGUAGE_READINGS = [
         "demission_reconversion",
         id="volontairement",
     ),
-    # « ce dispositif » alone is the CEP (see test_a_scheme_named_after_dispositif_is_not_the_cep)
+    # « ce dispositif » alone is the CEP
     pytest.param("C'est quoi ce dispositif au juste ?", "qu_est_ce_que_cep", id="ce-dispositif"),
     # ... in any form of the verb; and waiting, in any form (ninth sitting)
     pytest.param("en combien de temps on a un rendez-vous d'habitude ?", "delai_rendez_vous", id="en-combien-verb"),
