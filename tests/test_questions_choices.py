@@ -560,6 +560,24 @@ def test_a_later_part_about_the_meeting_named_earlier_asks_about_the_meeting(sna
     assert u.questions == ("duree_accompagnement",)
 
 
+def test_a_piece_of_a_sentence_asks_a_further_question_only_when_the_letter_group_reader_names_it(
+    knowledge: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # « X et Y ? »: the piece after « et » is answered as a further question where the surface reader names
+    # its question too; where it names another one, the piece only goes on with the first (ninth sitting)
+    text = "C'est gratuit et mon patron doit signer quelque chose ?"
+    assert understand(text, knowledge).questions == ("gratuit", "accord_employeur")
+    index = type(knowledge.questions)
+    own = index._second_opinion
+
+    def elsewhere(self: Any, part: str, ignore: frozenset[str], extra: tuple[str, ...]) -> Nearest | None:
+        found = own(self, part, ignore, extra)
+        return Nearest("numero_telephone", 0.9) if part.strip() == "C'est gratuit" else found
+
+    monkeypatch.setattr(index, "_second_opinion", elsewhere)
+    assert "gratuit" not in understand(text, knowledge).questions
+
+
 def test_a_sentence_after_the_last_question_mark_asks_when_it_has_a_question_word(
     snapshot: Any, knowledge: Any
 ) -> None:

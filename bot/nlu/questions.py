@@ -962,6 +962,10 @@ class QuestionIndex:
                 continue
             if m.id != best_id and (m.third is None or m.third.id not in (m.id, read_alone, *NOT_QUESTIONS)):
                 continue  # a further question is answered only when no reader names another one in its part
+            if m.id != best_id and not whole and (m.surface is None or m.surface.id not in (m.id, read_alone)):
+                # a piece of a sentence cut at « et » / « mais » says little alone: the word reader finds more
+                # there than was asked ("… et une heure suffit ?"); the letter-group reader must name it too
+                continue
             # a piece read alone loses what the rest of its sentence says: a general question
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
             if m.id == best_id or whole or in_context or not self._excluded_by(m.id, present):
