@@ -4,7 +4,7 @@ Usage:
     python bench/questions_eval.py                 # sets 15 to 9 (working parts), then sets 8 to 3 and the old holdouts
     python bench/questions_eval.py -v              # also list every message that is not right (first set only)
     python bench/questions_eval.py --frozen        # add the frozen parts of sets 9 to 16 and set 16's working part (score only)
-    python bench/questions_eval.py --cross         # sets 15 to 5, each read without its own example messages
+    python bench/questions_eval.py --cross         # sets 16 to 5, each read without its own example messages
     python bench/questions_eval.py FILE.yaml ...   # other labelled files
 
 Since the fourth sitting of issue 11, the messages of sets 8 to 3 and of the old holdouts (working and
@@ -18,7 +18,7 @@ word: those sets are read without them). The working parts of sets 15 to 9 were 
 (both parts), written blind during the seventh sitting, is the judge of the eighth: scored at its start
 and once at its end, never read. Set 17 (both parts), written blind during the eighth sitting, is kept
 out of every list: it is the next round's set. ``--cross`` gives a figure on messages the reader has not
-learnt from for the other sets too: each of sets 15 to 5 is read by indexes built without the examples
+learnt from for the other sets too: each of sets 16 to 5 is read by indexes built without the examples
 that come from it (leave one set out; aggregate figures only).
 
 Outcomes for a message that asks a covered question (``kind: question``):
@@ -365,7 +365,7 @@ def without_examples(knowledge: Any, texts: Iterable[str]) -> Any:
 
 
 def cross(knowledge: Any) -> Result:
-    """Sets 15 to 5, each read by indexes built without its own examples (aggregate figures only)."""
+    """Sets 16 to 5, each read by indexes built without its own examples (aggregate figures only)."""
     pooled = Result()
     rows = []
     for paths in CROSS:
@@ -401,7 +401,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
     parser.add_argument(
-        "--cross", action="store_true", help="only sets 15 to 5, each without its own examples (aggregate only)"
+        "--cross", action="store_true", help="only sets 16 to 5, each without its own examples (aggregate only)"
     )
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args(argv)
