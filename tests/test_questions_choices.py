@@ -578,6 +578,45 @@ def test_a_piece_of_a_sentence_asks_a_further_question_only_when_the_letter_grou
     assert "gratuit" not in understand(text, knowledge).questions
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            "Je suis reconnu travailleur handicapé depuis l'an dernier et mon poste devient dur, il existe un "
+            "accompagnement pour des gens dans mon cas ? Et c'est payant ?",
+            ("handicap", "gratuit"),
+            id="disability-then-cost",
+        ),
+        pytest.param(
+            "On est agriculteurs avec mon mari dans le Gers, c'est ouvert pour nous ? Et ça dure combien de temps en tout ?",
+            ("agriculteur", "duree_accompagnement"),
+            id="farmers-then-length",
+        ),
+    ],
+)
+def test_a_sentence_that_asks_its_own_question_is_answered_beside_the_one_the_third_reader_leads_to(
+    knowledge: Any, text: str, expected: tuple[str, ...]
+) -> None:
+    # the readers disagree on the whole message and the third one, sure of it, answers it; the last sentence,
+    # read alone with confidence by the three readers, asks another question: it is answered too (tenth sitting)
+    assert understand(text, knowledge).questions == expected
+
+
+def test_a_piece_of_a_sentence_is_not_answered_beside_the_one_the_third_reader_leads_to(knowledge: Any) -> None:
+    # « pas salariée, est-ce que j'ai droit à ce conseil gratuit ? » is a piece cut at « et »: « gratuit » there
+    # qualifies the advice; only whole sentences add their question beside the third reader's
+    text = (
+        "J'ai un petit salon de coiffure à Agen depuis 10 ans. Les clients se font rares et je pense à autre chose, "
+        "peut-être une formation. Comme je suis commerçante et pas salariée, est-ce que j'ai droit à ce conseil "
+        "gratuit ?"
+    )
+    best, apart = knowledge.questions._match_many(text)
+    assert best is not None
+    assert best.id == "gratuit"
+    assert apart == ()
+    assert understand(text, knowledge).questions == ("independant",)
+
+
 def test_a_sentence_after_the_last_question_mark_asks_when_it_has_a_question_word(
     snapshot: Any, knowledge: Any
 ) -> None:

@@ -814,11 +814,19 @@ class QuestionIndex:
         answers, is answered with the third reader's question when that reader is sure of it
         (:data:`LEADS`): it has learnt from every phrasing and example message at once.
         """
-        best = self._match_many(text, ignore, extra, situated, need, traits)
+        best, apart = self._match_many(text, ignore, extra, situated, need, traits)
         several = best is not None and not best.single
         if best is not None and not best.single and not best.order:
             best = replace(best, single=True)  # several things asked, one answered: the third reader may stop it
-        return _led(best, several) or best
+        led = _led(best, several)
+        if led is None:
+            return best
+        # "J'ai une RQTH..., y a un CEP pour les gens comme moi ? Et ça coûte quelque chose ?": the third reader
+        # answers the whole message; a part that asks another question, read with confidence alone, is answered too
+        ids = [led.id, *(qid for qid in apart if qid != led.id)][:MAX_QUESTIONS]
+        if len(ids) < 2:
+            return led
+        return replace(led, others=tuple(ids[1:]), order=tuple(ids))
 
     def _match_many(
         self,
@@ -828,8 +836,9 @@ class QuestionIndex:
         situated: bool = False,
         need: bool = False,
         traits: frozenset[str] = frozenset(),
-    ) -> QuestionMatch | None:
-        """:meth:`match_many` before the third reader leads."""
+    ) -> tuple[QuestionMatch | None, tuple[str, ...]]:
+        """:meth:`match_many` before the third reader leads, and the questions its parts ask with confidence
+        where the readers disagree on the whole message."""
         parts = self._question_parts(text[:MAX_TEXT])
         best = self.match(text, ignore, extra, situated, need, traits=traits, parts=parts)
         if best is None or not best.confident:
@@ -841,17 +850,18 @@ class QuestionIndex:
                 and _supports(best, alone.id)
                 and all(r is not None and r.id == alone.id for r in (alone.surface, alone.third))
             ):
-                return alone
+                return alone, ()
         if best is None or not best.lexically_confident:
-            return best
+            return best, ()
         if len(parts) < 2:
-            return best
-        found = self._parts_asked(text, parts, best.id, ignore, extra, situated, need, traits)
+            return best, ()
+        found, sentences = self._parts_asked(text, parts, best.id, ignore, extra, situated, need, traits)
         best = _made_precise(best, found)
         confirming = next((m for m in found if m.id == best.id), None)
         if not best.confident:
             if confirming is None or len(found) < len(parts):
-                return best  # the readers disagree on the whole message, and its parts do not settle it
+                # the readers disagree on the whole message, and its parts do not settle it
+                return best, sentences
             # "combien ça coûte et combien de temps ça dure ?": the second opinion on the whole
             # names the other question; on the part that asks it, both readers agree
             best = replace(best, surface=confirming.surface)
@@ -866,9 +876,9 @@ class QuestionIndex:
         # the case question, when it takes the general one's place, is answered as its part read it
         main = best if best.id in ids else next(m for m in found if m.id == ids[0])
         if len(ids) < 2:
-            return main
+            return main, ()
         order = tuple(ids[:MAX_QUESTIONS])
-        return replace(main, others=tuple(q for q in order if q != main.id), order=order)
+        return replace(main, others=tuple(q for q in order if q != main.id), order=order), ()
 
     def _placed(self, best: QuestionMatch, found: list[QuestionMatch]) -> list[QuestionMatch]:
         """``found`` with the whole message's question in the part it answers, when no part names it first.
@@ -925,8 +935,9 @@ class QuestionIndex:
         situated: bool,
         need: bool,
         traits: frozenset[str] = frozenset(),
-    ) -> list[QuestionMatch]:
-        """Every question a part of the message asks with confidence, in the message's order.
+    ) -> tuple[list[QuestionMatch], tuple[str, ...]]:
+        """Every question a part of the message asks with confidence, in the message's order; and those
+        of them asked by a whole sentence.
 
         A further question (not ``best_id``) is answered only where the three readers agree in its
         part (the third reader may only find it too short to name any question): read alone, "Avant ou
@@ -936,6 +947,7 @@ class QuestionIndex:
         """
         present = frozenset(self.lex.content_stems(text))
         found: list[QuestionMatch] = []
+        sentences: list[str] = []
         made_precise: dict[str, str] = {}  # a question a part asks in the message's context: the one it read alone
         cases = self._told(traits, [])
         told = " ".join(s for s in _SENTENCES.findall(text) if not any(p.strip() in s for p, _ in parts))
@@ -970,12 +982,15 @@ class QuestionIndex:
             # ("j'y ai droit ?") the message leaves to a particular one (Monaco) is not asked
             if m.id == best_id or whole or in_context or not self._excluded_by(m.id, present):
                 found.append(m)
+                if whole:
+                    sentences.append(m.id)
                 if m.id != read_alone and read_alone is not None:
                     made_precise[m.id] = read_alone
         # "Combien de temps dure l'accompagnement ? Quelques semaines, plusieurs mois ?": the part that names the
         # support asks its own question; the other, made precise by the message, only goes on with it
         asked = {m.id for m in found}
-        return [m for m in found if made_precise.get(m.id) not in asked]
+        kept = [m for m in found if made_precise.get(m.id) not in asked]
+        return kept, tuple(qid for qid in sentences if any(m.id == qid for m in kept))
 
     def _in_context(self, m: QuestionMatch, part: str, present: frozenset[str]) -> QuestionMatch:
         """``m`` read in the message: the question of the same topic that the rest of the message makes precise.
