@@ -53,12 +53,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
-# the working parts of sets 16 to 9 are the development sets, each read without the examples it shares word
+# the working parts of sets 17 to 9 are the development sets, each read without the examples it shares word
 # for word: since the eighth sitting, the single-question messages of the working parts of sets 10 to 15 are
 # example messages too (each set is then scored on what the others taught); set 9 is in no example; sets 8
-# to 3 follow, example messages (memory). Set 16's working part was read from the ninth sitting on.
-DEV = DATA / "questions_16.yaml"
-FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (15, 14, 13, 12, 11, 10, 9)))
+# to 3 follow, example messages (memory). Set 16's working part was read from the ninth sitting on, set 17's
+# from the tenth.
+DEV = DATA / "questions_17.yaml"
+FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (16, 15, 14, 13, 12, 11, 10, 9)))
 DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 # the frozen parts, aggregate only, each read without the examples it shares word for word:
 # - set 9's, the judge of the fourth sitting (89.6 % right, 2.4 % another question's answer, 0 of 18
@@ -78,10 +79,11 @@ DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 # - set 16 (both parts), written blind during the seventh sitting, the judge of the eighth: scored at its
 #   start and once at its end (aggregate only); its working part was read in the ninth sitting;
 # - set 17 (both parts), written blind during the eighth sitting, the judge of the ninth: scored at its
-#   start and once at its end (aggregate only); no message of it was read.
-# Set 18 (both parts), written blind during the ninth sitting, is kept out of every list: the next round's.
+#   start and four times at its end (aggregate only); its working part was read in the tenth sitting;
+# - set 18 (both parts), written blind during the ninth sitting, the judge of the tenth: scored at its start
+#   (93.6 % right, 1.6 % another question's, 1 of 36 uncovered answered) and once at its end.
 # The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
-FROZEN = DATA / "questions_17_gel.yaml"
+FROZEN = DATA / "questions_18_gel.yaml"
 FROZEN_SETS = (
     DATA / "questions_9_gel.yaml",
     DATA / "questions_10_gel.yaml",
@@ -91,7 +93,8 @@ FROZEN_SETS = (
     DATA / "questions_14_gel.yaml",
     DATA / "questions_15_gel.yaml",
     DATA / "questions_16_gel.yaml",
-    DATA / "questions_17.yaml",
+    DATA / "questions_17_gel.yaml",
+    DATA / "questions_18.yaml",
     FROZEN,
 )
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
