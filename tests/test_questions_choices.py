@@ -430,6 +430,9 @@ LANGUAGE_READINGS = [
     pytest.param("Combien de temps avant d'obtenir un rendez-vous ?", "delai_rendez_vous", id="avant-d"),
     pytest.param("on attend combien de temps avant d'avoir un rdv ?", "delai_rendez_vous", id="attend-combien"),
     pytest.param("si je fais ma demande de rdv lundi, je l'aurai quand ?", "delai_rendez_vous", id="l-aurai-quand"),
+    # the employer who « risque pas de » / « va pas » find out: the negation keeps the reading (tenth sitting)
+    pytest.param("ma cheffe risque pas de le savoir ?", "employeur_informe", id="risque-pas-de"),
+    pytest.param("l'entreprise va pas le savoir au moins ?", "employeur_informe", id="va-pas"),
     # what the CEP changed or brought to people is whether it works
     pytest.param(
         "ma voisine l'a fait et ça ne lui a rien apporté, ça vaut quoi vraiment ?", "efficacite", id="rien-apporte"
