@@ -186,7 +186,8 @@ def test_no_context_free_rewrite(knowledge: Any, word: str, not_read_as: str) ->
 def test_harmful_questions_get_no_wrong_answer(snapshot: Any, knowledge: Any) -> None:
     # "inscris" is a form of "inscrire" (knowledge/langue/lemmes.tsv): signing up with an adviser
     assert understand("comment je m'inscris ?", knowledge).confident_question == "trouver_conseiller"
-    assert understand("je suis en seconde année de BTS, je peux y aller ?", knowledge).confident_question != "refaire"
+    # a year of study is being a student, not a second time (tenth sitting: answered, no longer « pas compris »)
+    assert understand("je suis en seconde année de BTS, je peux y aller ?", knowledge).questions == ("etudiant_retraite",)
 
 
 # -- several questions, choices -----------------------------------------------------------------
@@ -433,6 +434,9 @@ LANGUAGE_READINGS = [
     # the employer who « risque pas de » / « va pas » find out: the negation keeps the reading (tenth sitting)
     pytest.param("ma cheffe risque pas de le savoir ?", "employeur_informe", id="risque-pas-de"),
     pytest.param("l'entreprise va pas le savoir au moins ?", "employeur_informe", id="va-pas"),
+    # a year of study or a course after « en » is being a student (tenth sitting)
+    pytest.param("je suis en deuxième année de BTS, je peux y aller ?", "etudiant_retraite", id="annee-de-bts"),
+    pytest.param("je suis en DUT, c'est pour moi ce conseil ?", "etudiant_retraite", id="en-dut"),
     # what the CEP changed or brought to people is whether it works
     pytest.param(
         "ma voisine l'a fait et ça ne lui a rien apporté, ça vaut quoi vraiment ?", "efficacite", id="rien-apporte"

@@ -51,6 +51,8 @@ def profile(snapshot, text: str) -> str | None:
         ("cadre dans l'industrie pharma", "cadre"),
         ("mon fils est en terminale", "etudiant"),  # a class of the lycée after « en »
         ("je suis en master 2 de droit", "etudiant"),
+        ("je suis en seconde année de BTS", "etudiant"),  # a year of study, « seconde » too (tenth sitting)
+        ("elle est en 4e année d'école d'ingénieurs", "etudiant"),
     ],
 )
 def test_traits(text, trait):
