@@ -187,7 +187,9 @@ def test_harmful_questions_get_no_wrong_answer(snapshot: Any, knowledge: Any) ->
     # "inscris" is a form of "inscrire" (knowledge/langue/lemmes.tsv): signing up with an adviser
     assert understand("comment je m'inscris ?", knowledge).confident_question == "trouver_conseiller"
     # a year of study is being a student, not a second time (tenth sitting: answered, no longer « pas compris »)
-    assert understand("je suis en seconde année de BTS, je peux y aller ?", knowledge).questions == ("etudiant_retraite",)
+    assert understand("je suis en seconde année de BTS, je peux y aller ?", knowledge).questions == (
+        "etudiant_retraite",
+    )
 
 
 # -- several questions, choices -----------------------------------------------------------------
