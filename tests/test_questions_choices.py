@@ -775,6 +775,28 @@ def test_a_near_miss_beside_a_situation_is_still_offered(talk: Talk) -> None:
     assert talk.state is not None and "salarie" in talk.state.traits
 
 
+def test_a_question_the_situation_answers_is_not_answered_in_general_beside_the_situation(
+    talk: Talk, snapshot: Any, knowledge: Any
+) -> None:
+    # « c'est qui l'opérateur chez nous ? » after « je bosse à Rennes »: the general answer asks for the commune
+    # just given; one short lead instead, then the dialogue goes on to the person's door (tenth sitting)
+    text = "je bosse à Rennes, c'est qui l'opérateur chez nous ?"
+    assert understand(text, knowledge).questions == ("operateur_region",)
+    talk.say(text)
+    assert snapshot.text("questions_selon_situation") in talk.text
+    assert snapshot.questions["operateur_region"].answer not in talk.text
+    assert NOT_MINE in talk.buttons  # the reading can still be undone
+    talk.press("Un accompagnement dans la durée")
+    assert "Avenir Actifs" in talk.text and "Rennes" in talk.text  # the door, for the place told
+    # asked alone, or beside a question that does not depend on the situation, the answers stay
+    other = Talk(Engine(knowledge, today=TODAY))
+    other.say("c'est qui l'opérateur dans ma région ?")
+    assert snapshot.questions["operateur_region"].answer in other.text
+    assert snapshot.text("questions_selon_situation") not in other.text
+    other.say("j'habite à Lyon, c'est payant ?")
+    assert snapshot.questions["gratuit"].answer in other.text
+
+
 # -- a question staff add in YAML matches like the shipped ones ---------------------------------
 
 NEW_QUESTION = """

@@ -611,7 +611,8 @@ class Engine:
     def _answer_questions(self, state: Conversation, u: Understanding, changed: bool, out: _Out) -> None:
         for qid in u.questions:
             out.event(EventType.QUESTION, id=qid, how="texte")
-        self._say_all(out, dq.answers(self.snapshot, u))
+        situated = changed and (u.place.found or bool(u.situation.traits))
+        self._say_all(out, dq.answers(self.snapshot, u, situated))
         if changed:
             self._ask_next(state, out)
         else:

@@ -39,6 +39,7 @@ NOT_MINE = "bouton_pas_ma_question"
 OTHER = "bouton_autre_chose"
 CHOOSE = "questions_choix"
 SUGGESTED = "questions_suggerees"  # the lead when the message asked nothing outright
+BY_SITUATION = "questions_selon_situation"  # a question the person's situation answers, asked beside it
 RUNNERS_UP = "questions_proches"
 REPHRASE = "questions_reformuler"
 ORDER_MARK_BYTES = 2  # the mark of the question list a button's positions index (4 hex digits)
@@ -81,9 +82,22 @@ def choices(snapshot: Snapshot, ids: Sequence[str], lead: str = CHOOSE) -> Reply
     return snapshot.text(lead), (*rows, ((snapshot.text(OTHER), encode(ButtonAction.QUESTION, OTHER_ARG)),))
 
 
-def answers(snapshot: Snapshot, u: Understanding) -> list[ReplySpec]:
-    """One reply per question answered, in the order asked."""
-    return [(question_answer(snapshot, q), ()) for q in u.questions]
+def answers(snapshot: Snapshot, u: Understanding, situated: bool = False) -> list[ReplySpec]:
+    """One reply per question answered, in the order asked.
+
+    ``situated``: the message also told a place or a situation. A question whose answer depends on it
+    (``selon_situation``: who has the right, where to go) is then answered by the door the dialogue gives
+    next: its general answer, which asks for the place and the situation just told, becomes one short lead.
+    """
+    out: list[ReplySpec] = []
+    for q in u.questions:
+        if situated and snapshot.questions[q].by_situation:
+            lead = (snapshot.text(BY_SITUATION), ())
+            if lead not in out:
+                out.append(lead)
+            continue
+        out.append((question_answer(snapshot, q), ()))
+    return out
 
 
 def not_mine_row(snapshot: Snapshot, u: Understanding) -> tuple[ButtonSpec, ...]:

@@ -114,6 +114,7 @@ TEXT_KEYS: dict[str, tuple[str, ...]] = {
     "question_pas_sure": (),
     "questions_choix": (),
     "questions_suggerees": (),
+    "questions_selon_situation": (),
     "questions_proches": (),
     "questions_reformuler": (),
     "bouton_autre_chose": (),
