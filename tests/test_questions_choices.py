@@ -769,10 +769,24 @@ def test_a_learned_work_question_is_declined_in_the_dialogue(talk: Talk) -> None
     assert any(e["type"] == "off_topic" and e.get("topic") == "autre" for e in talk.events)
 
 
-def test_a_near_miss_beside_a_situation_is_still_offered(talk: Talk) -> None:
-    talk.say("je suis salarié à Lyon, et le rendez-vous ça se passe où ?")
+def test_a_near_miss_beside_a_situation_is_still_offered(talk: Talk, snapshot: Any, knowledge: Any) -> None:
+    text = "je suis salarié à Lyon, le conseiller il m'aide pour quoi au juste ?"
+    assert understand(text, knowledge).suggestions
+    talk.say(text)
     assert any(b.data.split("|")[1] == "q" for b in talk.buttons_obj), talk.buttons
     assert talk.state is not None and "salarie" in talk.state.traits
+    # near misses that the person's situation all answers (where to go, who has the right): one short lead
+    # and the door; « Ce n'était pas ma question » still offers them (tenth sitting)
+    text = "je suis salarié à Lyon, et le rendez-vous ça se passe où ?"
+    u = understand(text, knowledge)
+    assert u.questions == () and {"trouver_conseiller", "eligibilite_qui"} <= set(u.suggestions)
+    other = Talk(Engine(knowledge, today=TODAY))
+    other.say(text)
+    assert snapshot.text("questions_selon_situation") in other.text
+    assert snapshot.text("questions_choix") not in other.text
+    other.press(NOT_MINE)
+    offered = [b.data.split("|")[-1] for b in other.buttons_obj]
+    assert offered == [*u.suggestions, "autre"]
 
 
 def test_a_question_the_situation_answers_is_not_answered_in_general_beside_the_situation(

@@ -564,8 +564,14 @@ class Engine:
         if u.suggestions:
             # not sure: the likeliest questions as choices, even beside a place or a situation
             out.event(EventType.QUESTION_UNSURE, id=u.suggestions[0], choices=len(u.suggestions))
-            asked = u.question is not None and u.question.asked
-            self._say_all(out, [dq.choices(self.snapshot, u.suggestions, dq.CHOOSE if asked else dq.SUGGESTED)])
+            if _situated(u, changed) and dq.answered_by_situation(self.snapshot, u.suggestions):
+                # "Je suis salariée en CDI à Nantes, comment je prends rendez-vous ?": whichever of them was
+                # asked (where to go, which operator, who has the right), the door given next answers it
+                out.say(self.snapshot.text(dq.BY_SITUATION))
+                self._add_row(out, dq.not_mine_row(self.snapshot, u, u.suggestions))
+            else:
+                asked = u.question is not None and u.question.asked
+                self._say_all(out, [dq.choices(self.snapshot, u.suggestions, dq.CHOOSE if asked else dq.SUGGESTED)])
         if changed:
             self._ask_next(state, out)
         elif u.suggestions:
@@ -611,8 +617,7 @@ class Engine:
     def _answer_questions(self, state: Conversation, u: Understanding, changed: bool, out: _Out) -> None:
         for qid in u.questions:
             out.event(EventType.QUESTION, id=qid, how="texte")
-        situated = changed and (u.place.found or bool(u.situation.traits))
-        self._say_all(out, dq.answers(self.snapshot, u, situated))
+        self._say_all(out, dq.answers(self.snapshot, u, _situated(u, changed)))
         if changed:
             self._ask_next(state, out)
         else:
@@ -1103,3 +1108,8 @@ class Engine:
 def _is_rating(button: Button) -> bool:
     """A « utile ? » button (its data is not stamped with the revision yet)."""
     return button.data.split(SEPARATOR, 1)[0] == ButtonAction.USEFUL
+
+
+def _situated(u: Understanding, changed: bool) -> bool:
+    """Whether the message told a place or a situation that the conversation took."""
+    return changed and (u.place.found or bool(u.situation.traits))

@@ -24,6 +24,7 @@ __all__ = [
     "OTHER",
     "ButtonSpec",
     "ReplySpec",
+    "answered_by_situation",
     "answers",
     "choices",
     "from_positions",
@@ -91,7 +92,7 @@ def answers(snapshot: Snapshot, u: Understanding, situated: bool = False) -> lis
     """
     out: list[ReplySpec] = []
     for q in u.questions:
-        if situated and snapshot.questions[q].by_situation:
+        if situated and answered_by_situation(snapshot, (q,)):
             lead = (snapshot.text(BY_SITUATION), ())
             if lead not in out:
                 out.append(lead)
@@ -100,10 +101,16 @@ def answers(snapshot: Snapshot, u: Understanding, situated: bool = False) -> lis
     return out
 
 
-def not_mine_row(snapshot: Snapshot, u: Understanding) -> tuple[ButtonSpec, ...]:
-    """« Ce n'était pas ma question », offering the runners-up; empty when there are none."""
-    runners = u.runners_up
-    if not (u.questions and runners):
+def answered_by_situation(snapshot: Snapshot, ids: Sequence[str]) -> bool:
+    """Whether every question of ``ids`` is answered by the person's situation (``selon_situation``)."""
+    return bool(ids) and all(q in snapshot.questions and snapshot.questions[q].by_situation for q in ids)
+
+
+def not_mine_row(snapshot: Snapshot, u: Understanding, offered: Sequence[str] = ()) -> tuple[ButtonSpec, ...]:
+    """« Ce n'était pas ma question », offering the runners-up (or ``offered``, the questions a short lead
+    answered for the situation); empty when there are none."""
+    runners = offered or u.runners_up
+    if not (runners and (u.questions or offered)):
         return ()
     return ((snapshot.text(NOT_MINE), encode(ButtonAction.NOT_MINE, positions(snapshot, runners))),)
 
