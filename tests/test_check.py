@@ -1282,6 +1282,22 @@ def test_question_with_empty_answer(kb: KB) -> None:
     ]
 
 
+def test_situated_answer_without_selon_situation_is_a_warning(kb: KB) -> None:
+    # « reponse_situee » is sent only for a question whose answer depends on the situation (tenth sitting)
+    line = kb.set_line("questions.yaml", "id: gratuit", "^theme:", to="reponse_situee: Texte de test.")
+    report = kb.check()
+    assert errors(report) == []
+    assert [w for w in warnings(report) if "reponse_situee" in w] == [
+        expected(
+            "questions.yaml",
+            line,
+            kb.col("questions.yaml", line, "reponse_situee"),
+            "« reponse_situee » de « gratuit » sans « selon_situation: oui » : elle ne serait jamais envoyée",
+            "ajoutez « selon_situation: oui » à la question, ou retirez « reponse_situee »",
+        )
+    ]
+
+
 def test_misspelt_answer_key_is_one_error(kb: KB) -> None:
     line = kb.set_line("questions.yaml", "id: eligibilite_qui", "^reponse:", to="reponses: >-")
     report = kb.check()

@@ -5,6 +5,7 @@ Pure layers are read without an event loop; the buttons are driven through the e
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import shutil
@@ -15,7 +16,9 @@ import pytest
 from test_engine import Talk
 
 from bot.ask import analyse
+from bot.dialogue import questions as dq
 from bot.dialogue.engine import Engine
+from bot.dialogue.render import question_answer
 from bot.nlu.bayes import Likeliest
 from bot.nlu.knowledge import load
 from bot.nlu.questions import (
@@ -793,11 +796,12 @@ def test_a_question_the_situation_answers_is_not_answered_in_general_beside_the_
     talk: Talk, snapshot: Any, knowledge: Any
 ) -> None:
     # « c'est qui l'opérateur chez nous ? » after « je bosse à Rennes »: the general answer asks for the commune
-    # just given; one short lead instead, then the dialogue goes on to the person's door (tenth sitting)
+    # just given; its « reponse_situee » instead, then the dialogue goes on to the person's door (tenth sitting)
     text = "je bosse à Rennes, c'est qui l'opérateur chez nous ?"
     assert understand(text, knowledge).questions == ("operateur_region",)
     talk.say(text)
-    assert snapshot.text("questions_selon_situation") in talk.text
+    situated = snapshot.questions["operateur_region"].answer_situated
+    assert situated and situated in talk.text
     assert snapshot.questions["operateur_region"].answer not in talk.text
     assert NOT_MINE in talk.buttons  # the reading can still be undone
     talk.press("Un accompagnement dans la durée")
@@ -809,6 +813,16 @@ def test_a_question_the_situation_answers_is_not_answered_in_general_beside_the_
     assert snapshot.text("questions_selon_situation") not in other.text
     other.say("j'habite à Lyon, c'est payant ?")
     assert snapshot.questions["gratuit"].answer in other.text
+
+
+def test_without_a_situated_answer_the_lead_of_the_texts_is_sent(snapshot: Any, knowledge: Any) -> None:
+    # a question staff mark « selon_situation: oui » without writing « reponse_situee »
+    bare = dataclasses.replace(snapshot.questions["operateur_region"], answer_situated="")
+    questions = {**snapshot.questions, "operateur_region": bare}
+    plain = dataclasses.replace(snapshot, questions=questions)
+    u = understand("je bosse à Rennes, c'est qui l'opérateur chez nous ?", knowledge)
+    assert dq.answers(plain, u, situated=True) == [(snapshot.text("questions_selon_situation"), ())]
+    assert dq.answers(plain, u, situated=False) == [(question_answer(snapshot, "operateur_region"), ())]
 
 
 # -- a question staff add in YAML matches like the shipped ones ---------------------------------

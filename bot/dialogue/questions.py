@@ -88,12 +88,13 @@ def answers(snapshot: Snapshot, u: Understanding, situated: bool = False) -> lis
 
     ``situated``: the message also told a place or a situation. A question whose answer depends on it
     (``selon_situation``: who has the right, where to go) is then answered by the door the dialogue gives
-    next: its general answer, which asks for the place and the situation just told, becomes one short lead.
+    next: its general answer, which asks for the place and the situation just told, becomes its
+    ``reponse_situee`` (or, without one, one short lead of textes.yaml).
     """
     out: list[ReplySpec] = []
     for q in u.questions:
         if situated and answered_by_situation(snapshot, (q,)):
-            lead = (snapshot.text(BY_SITUATION), ())
+            lead = (question_answer(snapshot, q, situated=True) or snapshot.text(BY_SITUATION), ())
             if lead not in out:
                 out.append(lead)
             continue

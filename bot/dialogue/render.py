@@ -112,7 +112,12 @@ def outside_answer(snapshot: Snapshot, place_name: str) -> str:
     )
 
 
-def question_answer(snapshot: Snapshot, question_id: str) -> str:
+def question_answer(snapshot: Snapshot, question_id: str, situated: bool = False) -> str:
+    """A question's answer and its source; ``situated``: its answer for a message that told the place or
+    the situation already (empty when the question has none)."""
     question = snapshot.questions[question_id]
+    answer = question.answer_situated if situated else question.answer
+    if not answer:
+        return ""
     source = f"\n\nSource : {question.sources[0]}" if question.sources else ""
-    return question.answer + source
+    return answer + source

@@ -292,6 +292,8 @@ QUESTIONS_SCHEMA = {
                 "exclut": Field("list", item=Field("text"), example='["@cas_particuliers"]'),
                 "situations": Field("list", item=Field("text"), example='["etudiant", "retraite"]'),
                 "selon_situation": Field("text", choices=("oui", "non"), example="oui"),
+                # the answer when the message told the place or the situation already (selon_situation: oui)
+                "reponse_situee": Field("text"),
                 "source": Field("source"),
             },
         ),
@@ -1153,6 +1155,12 @@ class _Checker:
                 )
             if "reponse" in item:
                 _check_answer(item, qid, v)
+            if "reponse_situee" in item and item.get("selon_situation") != "oui":
+                v.warning(
+                    item.key_pos.get("reponse_situee", item.pos),
+                    f"« reponse_situee » de « {qid} » sans « selon_situation: oui » : elle ne serait jamais envoyée",
+                    "ajoutez « selon_situation: oui » à la question, ou retirez « reponse_situee »",
+                )
             if "reponse" not in item:
                 if item.raw.get("reponse") is None:  # absent or empty; a wrong value was reported already
                     v.error(
@@ -1174,6 +1182,7 @@ class _Checker:
                 *concepts,
                 situations=tuple(t for t, _ in item.get("situations", [])),
                 by_situation=item.get("selon_situation") == "oui",
+                answer_situated=item.get("reponse_situee", "") if item.get("selon_situation") == "oui" else "",
             )
             self.question_lines[qid] = item.where("id").line
         self.problems.extend(v.problems)

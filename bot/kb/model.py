@@ -268,6 +268,7 @@ class Question:
     excludes: tuple[str, ...] = ()  # what a message must not touch (a case another question answers)
     situations: tuple[str, ...] = ()  # the situation traits this question is the case of (etudiant, handicap...)
     by_situation: bool = False  # the question of the person's situation answers this one for it ("qui a droit ?")
+    answer_situated: str = ""  # the answer when the message told the place or the situation already (by_situation)
 
 
 @dataclass(frozen=True, slots=True)
