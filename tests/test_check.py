@@ -1732,6 +1732,24 @@ def test_answer_longer_than_600_characters_is_a_warning(kb: KB) -> None:
     ) in warnings(report)
 
 
+def test_situated_answer_is_checked_like_the_answer(kb: KB) -> None:
+    line = kb.line_no("questions.yaml", "id: eligibilite_qui", "^reponse_situee:")
+    lines = kb.lines("questions.yaml")
+    lines[line:line] = ["      " + "Texte beaucoup trop long pour une réponse courte. " * 12]
+    kb.write("questions.yaml", lines)
+    report = kb.check()
+    assert errors(report) == []
+    length = len(report.snapshot.questions["eligibilite_qui"].answer_situated) if report.snapshot else 0
+    assert length > 600
+    assert expected(
+        "questions.yaml",
+        line,
+        21,
+        f"« reponse_situee » de « eligibilite_qui » trop longue : {length} caractères",
+        "raccourcissez-la à 600 caractères au plus (les détails peuvent aller dans une autre question)",
+    ) in warnings(report)
+
+
 def test_blank_line_inside_an_answer_is_a_warning(kb: KB) -> None:
     line = kb.line_no("questions.yaml", "id: gratuit", "^reponse:") + 2
     lines = kb.lines("questions.yaml")

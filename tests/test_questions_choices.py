@@ -461,6 +461,13 @@ LANGUAGE_READINGS = [
 ]
 
 
+def test_knowing_what_or_how_is_not_the_employer_finding_out(knowledge: Any) -> None:
+    # « va pas savoir quoi me proposer »: no object, a question word after « savoir » (review, tenth sitting)
+    u = understand("il va pas savoir quoi me proposer ?", knowledge)
+    assert "employeur_informe" not in (*u.questions, *u.suggestions[:1])
+    assert "cour" not in knowledge.questions.lex.content_stems("il va pas savoir quoi me proposer ?")
+
+
 @pytest.mark.parametrize(("text", "question"), LANGUAGE_READINGS)
 def test_language_data_reads_the_question(knowledge: Any, text: str, question: str) -> None:
     assert understand(text, knowledge).questions == (question,)
@@ -813,6 +820,31 @@ def test_a_question_the_situation_answers_is_not_answered_in_general_beside_the_
     assert snapshot.text("questions_selon_situation") not in other.text
     other.say("j'habite à Lyon, c'est payant ?")
     assert snapshot.questions["gratuit"].answer in other.text
+
+
+def test_two_questions_the_situation_answers_get_one_lead(talk: Talk, snapshot: Any, knowledge: Any) -> None:
+    text = "je suis salarié à Lyon. Qui a droit au CEP ? Comment trouver un conseiller ?"
+    asked = understand(text, knowledge).questions
+    assert {"eligibilite_qui", "trouver_conseiller"} <= set(asked)
+    talk.say(text)
+    leads = [snapshot.questions[q].answer_situated for q in ("eligibilite_qui", "trouver_conseiller")]
+    assert sum(lead in talk.text for lead in leads) == 1
+
+
+def test_a_place_told_before_makes_the_question_situated(talk: Talk, snapshot: Any) -> None:
+    # the place and the situation told in an earlier message count too: the general answer would ask for them
+    talk.say("je suis salarié à Lyon")
+    talk.press("Un accompagnement dans la durée")
+    assert "Avenir Actifs" in talk.text
+    talk.say("c'est qui l'opérateur chez moi ?")
+    assert snapshot.questions["operateur_region"].answer_situated in talk.text
+    assert snapshot.questions["operateur_region"].answer not in talk.text
+    assert "Avenir Actifs" in talk.text.split(snapshot.questions["operateur_region"].answer_situated, 1)[1]
+    # a question chosen from the buttons, too
+    talk.press(NOT_MINE)
+    talk.press(snapshot.questions["trouver_conseiller"].phrasings[0][:20])
+    assert snapshot.questions["trouver_conseiller"].answer_situated in talk.text
+    assert snapshot.questions["trouver_conseiller"].answer not in talk.text
 
 
 def test_without_a_situated_answer_the_lead_of_the_texts_is_sent(snapshot: Any, knowledge: Any) -> None:

@@ -159,6 +159,8 @@ def test_a_town_hall_named_is_no_job_there():
 def test_first_in_line_is_no_school_class():
     # « en première » alone is no class: « en première ligne »
     assert "etudiant" not in find_situation("je suis en première ligne au boulot").traits
+    # a year of apprenticeship is not a year of study (tenth sitting)
+    assert "etudiant" not in find_situation("je suis en 2e année d'apprentissage en boulangerie").traits
 
 
 @pytest.mark.parametrize(

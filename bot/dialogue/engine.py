@@ -430,8 +430,13 @@ class Engine:
         if arg not in self.snapshot.questions:
             return False
         out.event(EventType.QUESTION, id=arg, how="bouton")
-        out.say(question_answer(self.snapshot, arg))
-        self._resume(state, out)
+        situated = _situated(state) and dq.answered_by_situation(self.snapshot, (arg,))
+        out.say(
+            (question_answer(self.snapshot, arg, situated=True) or self.snapshot.text(dq.BY_SITUATION))
+            if situated
+            else question_answer(self.snapshot, arg)
+        )
+        self._go_on(state, situated and state.step == Step.ANSWERED, out)
         return True
 
     def _b_not_mine(self, _state: Conversation, arg: str, out: _Out) -> bool:
@@ -561,18 +566,21 @@ class Engine:
         if u.questions:
             self._answer_questions(state, u, changed, out)
             return
+        door = False  # the person's door, given next, answers what was asked
         if u.suggestions:
-            # not sure: the likeliest questions as choices, even beside a place or a situation
-            out.event(EventType.QUESTION_UNSURE, id=u.suggestions[0], choices=len(u.suggestions))
-            if _situated(u, changed) and dq.answered_by_situation(self.snapshot, u.suggestions):
+            door = _situated(state) and dq.answered_by_situation(self.snapshot, u.suggestions)
+            if door:
                 # "Je suis salariée en CDI à Nantes, comment je prends rendez-vous ?": whichever of them was
                 # asked (where to go, which operator, who has the right), the door given next answers it
+                out.event(EventType.QUESTION_UNSURE, id=u.suggestions[0], choices=0)
                 out.say(self.snapshot.text(dq.BY_SITUATION))
                 self._add_row(out, dq.not_mine_row(self.snapshot, u, u.suggestions))
             else:
+                # not sure: the likeliest questions as choices, even beside a place or a situation
+                out.event(EventType.QUESTION_UNSURE, id=u.suggestions[0], choices=len(u.suggestions))
                 asked = u.question is not None and u.question.asked
                 self._say_all(out, [dq.choices(self.snapshot, u.suggestions, dq.CHOOSE if asked else dq.SUGGESTED)])
-        if changed:
+        if changed or (door and state.step == Step.ANSWERED):
             self._ask_next(state, out)
         elif u.suggestions:
             self._resume(state, out)
@@ -617,12 +625,19 @@ class Engine:
     def _answer_questions(self, state: Conversation, u: Understanding, changed: bool, out: _Out) -> None:
         for qid in u.questions:
             out.event(EventType.QUESTION, id=qid, how="texte")
-        self._say_all(out, dq.answers(self.snapshot, u, _situated(u, changed)))
-        if changed:
+        situated = _situated(state)
+        self._say_all(out, dq.answers(self.snapshot, u, situated))
+        door = situated and any(dq.answered_by_situation(self.snapshot, (q,)) for q in u.questions)
+        self._go_on(state, changed or door, out)
+        self._add_row(out, dq.not_mine_row(self.snapshot, u))
+
+    def _go_on(self, state: Conversation, door: bool, out: _Out) -> None:
+        """After answers: on to the next step (the person's door, given again when it was given already,
+        where ``door``: what was told or asked leads there), else back to the step in hand."""
+        if door:
             self._ask_next(state, out)
         else:
             self._resume(state, out)
-        self._add_row(out, dq.not_mine_row(self.snapshot, u))
 
     def _not_understood(self, state: Conversation, out: _Out) -> None:
         out.event(EventType.NOT_UNDERSTOOD, step=state.step)
@@ -1110,6 +1125,7 @@ def _is_rating(button: Button) -> bool:
     return button.data.split(SEPARATOR, 1)[0] == ButtonAction.USEFUL
 
 
-def _situated(u: Understanding, changed: bool) -> bool:
-    """Whether the message told a place or a situation that the conversation took."""
-    return changed and (u.place.found or bool(u.situation.traits))
+def _situated(state: Conversation) -> bool:
+    """Whether the conversation knows the person's place (or places to choose from) or situation, told in this
+    message or before."""
+    return state.has_place or bool(state.candidates) or bool(state.traits)

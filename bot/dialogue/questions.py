@@ -86,17 +86,18 @@ def choices(snapshot: Snapshot, ids: Sequence[str], lead: str = CHOOSE) -> Reply
 def answers(snapshot: Snapshot, u: Understanding, situated: bool = False) -> list[ReplySpec]:
     """One reply per question answered, in the order asked.
 
-    ``situated``: the message also told a place or a situation. A question whose answer depends on it
+    ``situated``: the conversation knows the place or the situation. A question whose answer depends on it
     (``selon_situation``: who has the right, where to go) is then answered by the door the dialogue gives
     next: its general answer, which asks for the place and the situation just told, becomes its
     ``reponse_situee`` (or, without one, one short lead of textes.yaml).
     """
     out: list[ReplySpec] = []
+    led = False  # two such questions ("qui y a droit ? à qui m'adresser ?") get one lead: the door answers both
     for q in u.questions:
         if situated and answered_by_situation(snapshot, (q,)):
-            lead = (question_answer(snapshot, q, situated=True) or snapshot.text(BY_SITUATION), ())
-            if lead not in out:
-                out.append(lead)
+            if not led:
+                out.append((question_answer(snapshot, q, situated=True) or snapshot.text(BY_SITUATION), ()))
+            led = True
             continue
         out.append((question_answer(snapshot, q), ()))
     return out

@@ -1153,8 +1153,9 @@ class _Checker:
                     f"la question « {qid} » n'a pas de source",
                     "ajoutez « sources: » puis, en dessous, une ligne « - https://... » par page qui prouve la réponse",
                 )
-            if "reponse" in item:
-                _check_answer(item, qid, v)
+            for key in ("reponse", "reponse_situee"):
+                if key in item:
+                    _check_answer(item, qid, v, key)
             if "reponse_situee" in item and item.get("selon_situation") != "oui":
                 v.warning(
                     item.key_pos.get("reponse_situee", item.pos),
@@ -1423,23 +1424,24 @@ def _check_theme(item: Checked, v: Validator) -> None:
         v.warning(item.where("theme"), f"thème inconnu « {theme} »", f"{prefix}thèmes possibles : {', '.join(THEMES)}")
 
 
-def _check_answer(item: Checked, qid: str, v: Validator) -> None:
-    answer = item["reponse"]
+def _check_answer(item: Checked, qid: str, v: Validator, key: str = "reponse") -> None:
+    answer = item[key]
+    what, the_what = ("réponse", "la réponse") if key == "reponse" else (f"« {key} »", f"« {key} »")
     if len(answer) > MAX_ANSWER_CHARS:
         v.warning(
-            item.where("reponse"),
-            f"réponse de « {qid} » trop longue : {len(answer)} caractères",
+            item.where(key),
+            f"{what} de « {qid} » trop longue : {len(answer)} caractères",
             (
                 f"raccourcissez-la à {MAX_ANSWER_CHARS} caractères au plus (les détails peuvent aller dans une autre "
                 "question)"
             ),
         )
     if "\n" in answer.strip():
-        start = item.where("reponse").line  # the line after « reponse: >- » is the first of the text
+        start = item.where(key).line  # the line after « reponse: >- » is the first of the text
         blank = next((i for i in range(start, len(v.lines)) if not v.lines[i].strip()), start)
         v.warning(
             Pos(blank + 1, 1),
-            f"ligne vide au milieu de la réponse de « {qid} »",
+            f"ligne vide au milieu de {the_what} de « {qid} »",
             "supprimez cette ligne vide (un retour à la ligne suffit, il devient une espace)",
         )
 
