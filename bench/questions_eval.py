@@ -81,7 +81,11 @@ DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 # - set 17 (both parts), written blind during the eighth sitting, the judge of the ninth: scored at its
 #   start and four times at its end (aggregate only); its working part was read in the tenth sitting;
 # - set 18 (both parts), written blind during the ninth sitting, the judge of the tenth: scored at its start
-#   (93.6 % right, 1.6 % another question's, 1 of 36 uncovered answered) and once at its end.
+#   (93.6 % right, 1.6 % another question's, 1 of 36 uncovered answered) and once at its end (the same);
+# - set 19 (both parts), written blind during the tenth sitting by two other writers, scored once at its end
+#   with the code of its start (84.8 % right, 4.0 % another question's, 2 of 36) and of its end (85.2 %,
+#   3.6 %, 2 of 36); its working part is the next round's development set.
+# Set 20 (both parts), written blind during the tenth sitting, is kept out of every list: the next round's.
 # The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
 FROZEN = DATA / "questions_18_gel.yaml"
 FROZEN_SETS = (
@@ -96,6 +100,8 @@ FROZEN_SETS = (
     DATA / "questions_17_gel.yaml",
     DATA / "questions_18.yaml",
     FROZEN,
+    DATA / "questions_19.yaml",
+    DATA / "questions_19_gel.yaml",
 )
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
 # --cross: each set read without the examples that come from it (sets 8 to 5: both parts)
