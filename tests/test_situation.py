@@ -42,6 +42,10 @@ def profile(snapshot, text: str) -> str | None:
         ("fonctionnaire territoriale", "agent_public"),
         ("prof des écoles à l'éducation nationale", "agent_public"),
         ("infirmiere a l'hopital public", "agent_public"),
+        # « au CHU » is the hospital, not the texting « chu » (je suis) (tenth sitting)
+        ("infirmière au CHU de Brest", "agent_public"),
+        ("je travaille dans le CHU de Rennes", "fp_hospitaliere"),
+        ("chu salarié à Lyon", "salarie"),
         ("je suis secrétaire à la mairie de Brest", "agent_public"),
         ("contractuelle dans un ministère depuis 4 ans", "agent_public"),
         ("j'ai 19 ans je cherche ma voie", "jeune"),
