@@ -46,6 +46,9 @@ def profile(snapshot, text: str) -> str | None:
         ("infirmière au CHU de Brest", "agent_public"),
         ("je travaille dans le CHU de Rennes", "fp_hospitaliere"),
         ("chu salarié à Lyon", "salarie"),
+        # a contract with a local authority, a municipal service: a territorial public agent (tenth sitting)
+        ("je suis en CDD au conseil départemental du Gard", "agent_public"),
+        ("auxiliaire de puériculture à la crèche municipale de Nîmes", "fp_territoriale"),
         ("je suis secrétaire à la mairie de Brest", "agent_public"),
         ("contractuelle dans un ministère depuis 4 ans", "agent_public"),
         ("j'ai 19 ans je cherche ma voie", "jeune"),
