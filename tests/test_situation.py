@@ -119,6 +119,10 @@ def test_a_wish_is_not_a_situation(snapshot):
     assert "independant" not in situation.traits and "salarie" in situation.traits
     assert situation.need == "accompagnement"
     assert "salarie" not in find_situation("je veux devenir infirmière").traits
+    # « créer ma boîte » is the business to come, not the one the person works for (tenth sitting)
+    assert "salarie" not in find_situation("créer ma boîte, le CEP peut m'aider ?").traits
+    assert "salarie" not in find_situation("Mon projet : monter mon entreprise de paysagisme").traits
+    assert "salarie" in find_situation("ma boîte va fermer").traits
 
 
 def test_age():
