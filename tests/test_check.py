@@ -1714,38 +1714,30 @@ def test_question_with_empty_sources_is_an_error(kb: KB) -> None:
     ]
 
 
-def test_answer_longer_than_600_characters_is_a_warning(kb: KB) -> None:
-    line = kb.line_no("questions.yaml", "id: gratuit", "^reponse:")
+@pytest.mark.parametrize(
+    ("qid", "key", "attribute", "column", "named"),
+    [
+        ("gratuit", "reponse", "answer", 14, "réponse"),
+        # the answer sent when the place or the situation is known is checked the same way (tenth sitting)
+        ("eligibilite_qui", "reponse_situee", "answer_situated", 21, "« reponse_situee »"),
+    ],
+)
+def test_answer_longer_than_600_characters_is_a_warning(
+    kb: KB, qid: str, key: str, attribute: str, column: int, named: str
+) -> None:
+    line = kb.line_no("questions.yaml", f"id: {qid}", f"^{key}:")
     lines = kb.lines("questions.yaml")
     lines[line:line] = ["      " + "Texte beaucoup trop long pour une réponse courte. " * 12]
     kb.write("questions.yaml", lines)
     report = kb.check()
     assert errors(report) == []
-    length = len(report.snapshot.questions["gratuit"].answer) if report.snapshot else 0
+    length = len(getattr(report.snapshot.questions[qid], attribute)) if report.snapshot else 0
     assert length > 600
     assert expected(
         "questions.yaml",
         line,
-        14,
-        f"réponse de « gratuit » trop longue : {length} caractères",
-        "raccourcissez-la à 600 caractères au plus (les détails peuvent aller dans une autre question)",
-    ) in warnings(report)
-
-
-def test_situated_answer_is_checked_like_the_answer(kb: KB) -> None:
-    line = kb.line_no("questions.yaml", "id: eligibilite_qui", "^reponse_situee:")
-    lines = kb.lines("questions.yaml")
-    lines[line:line] = ["      " + "Texte beaucoup trop long pour une réponse courte. " * 12]
-    kb.write("questions.yaml", lines)
-    report = kb.check()
-    assert errors(report) == []
-    length = len(report.snapshot.questions["eligibilite_qui"].answer_situated) if report.snapshot else 0
-    assert length > 600
-    assert expected(
-        "questions.yaml",
-        line,
-        21,
-        f"« reponse_situee » de « eligibilite_qui » trop longue : {length} caractères",
+        column,
+        f"{named} de « {qid} » trop longue : {length} caractères",
         "raccourcissez-la à 600 caractères au plus (les détails peuvent aller dans une autre question)",
     ) in warnings(report)
 
