@@ -431,11 +431,7 @@ class Engine:
             return False
         out.event(EventType.QUESTION, id=arg, how="bouton")
         situated = _situated(state) and dq.answered_by_situation(self.snapshot, (arg,))
-        out.say(
-            (question_answer(self.snapshot, arg, situated=True) or self.snapshot.text(dq.BY_SITUATION))
-            if situated
-            else question_answer(self.snapshot, arg)
-        )
+        out.say(dq.answer_text(self.snapshot, arg, situated))
         self._go_on(state, situated and state.step == Step.ANSWERED, out)
         return True
 

@@ -24,6 +24,7 @@ __all__ = [
     "OTHER",
     "ButtonSpec",
     "ReplySpec",
+    "answer_text",
     "answered_by_situation",
     "answers",
     "choices",
@@ -94,13 +95,19 @@ def answers(snapshot: Snapshot, u: Understanding, situated: bool = False) -> lis
     out: list[ReplySpec] = []
     led = False  # two such questions ("qui y a droit ? à qui m'adresser ?") get one lead: the door answers both
     for q in u.questions:
-        if situated and answered_by_situation(snapshot, (q,)):
-            if not led:
-                out.append((question_answer(snapshot, q, situated=True) or snapshot.text(BY_SITUATION), ()))
-            led = True
-            continue
-        out.append((question_answer(snapshot, q), ()))
+        lead = situated and answered_by_situation(snapshot, (q,))
+        if not (lead and led):
+            out.append((answer_text(snapshot, q, lead), ()))
+        led = led or lead
     return out
+
+
+def answer_text(snapshot: Snapshot, question_id: str, situated: bool) -> str:
+    """A question's answer; ``situated`` (a question the person's situation answers, and the conversation knows
+    it): its ``reponse_situee``, or the short lead of textes.yaml."""
+    if situated:
+        return question_answer(snapshot, question_id, situated=True) or snapshot.text(BY_SITUATION)
+    return question_answer(snapshot, question_id)
 
 
 def answered_by_situation(snapshot: Snapshot, ids: Sequence[str]) -> bool:
