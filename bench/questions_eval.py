@@ -53,13 +53,13 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
-# the working parts of sets 17 to 9 are the development sets, each read without the examples it shares word
+# the working parts of sets 19 to 9 are the development sets, each read without the examples it shares word
 # for word: since the eighth sitting, the single-question messages of the working parts of sets 10 to 15 are
 # example messages too (each set is then scored on what the others taught); set 9 is in no example; sets 8
 # to 3 follow, example messages (memory). Set 16's working part was read from the ninth sitting on, set 17's
-# from the tenth.
-DEV = DATA / "questions_17.yaml"
-FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (16, 15, 14, 13, 12, 11, 10, 9)))
+# from the tenth, sets 18's and 19's from the eleventh.
+DEV = DATA / "questions_19.yaml"
+FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (18, 17, 16, 15, 14, 13, 12, 11, 10, 9)))
 DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 # the frozen parts, aggregate only, each read without the examples it shares word for word:
 # - set 9's, the judge of the fourth sitting (89.6 % right, 2.4 % another question's answer, 0 of 18
@@ -82,12 +82,14 @@ DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 #   start and four times at its end (aggregate only); its working part was read in the tenth sitting;
 # - set 18 (both parts), written blind during the ninth sitting, the judge of the tenth: scored at its start
 #   (93.6 % right, 1.6 % another question's, 1 of 36 uncovered answered) and once at its end (the same);
+#   its working part was read in the eleventh sitting;
 # - set 19 (both parts), written blind during the tenth sitting by two other writers, scored once at its end
 #   with the code of its start (84.8 % right, 4.0 % another question's, 2 of 36) and of its end (85.2 %,
-#   3.6 %, 2 of 36); its working part is the next round's development set.
-# Set 20 (both parts), written blind during the tenth sitting, is kept out of every list: the next round's.
+#   3.6 %, 2 of 36); its working part was read in the eleventh sitting;
+# - set 20 (both parts), written blind during the tenth sitting, the judge of the eleventh: scored at its
+#   start (83.6 % right, 6.0 % another question's, 1 of 36 uncovered answered) and at its end.
 # The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
-FROZEN = DATA / "questions_18_gel.yaml"
+FROZEN = DATA / "questions_20_gel.yaml"
 FROZEN_SETS = (
     DATA / "questions_9_gel.yaml",
     DATA / "questions_10_gel.yaml",
@@ -98,10 +100,10 @@ FROZEN_SETS = (
     DATA / "questions_15_gel.yaml",
     DATA / "questions_16_gel.yaml",
     DATA / "questions_17_gel.yaml",
-    DATA / "questions_18.yaml",
-    FROZEN,
-    DATA / "questions_19.yaml",
+    DATA / "questions_18_gel.yaml",
     DATA / "questions_19_gel.yaml",
+    DATA / "questions_20.yaml",
+    FROZEN,
 )
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
 # --cross: each set read without the examples that come from it (sets 8 to 5: both parts)

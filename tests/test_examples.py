@@ -244,7 +244,8 @@ def test_several_things_asked_one_answered_the_third_reader_may_stop_it() -> Non
         "Je suis artisan à Dijon : vers qui me tourner pour un conseil, et est-ce que c'est gratuit ?", load(KNOWLEDGE)
     )
     assert u.questions == ()
-    assert {"gratuit", "independant"} <= set(u.suggestions)
+    assert u.question is not None and u.question.third is not None
+    assert {"gratuit", u.question.third.id} <= set(u.suggestions)
 
 
 def test_a_message_that_asks_nothing_gets_no_choices() -> None:
@@ -279,6 +280,32 @@ def test_staff_add_examples_and_a_new_wording_is_understood(tmp_path: Path) -> N
     assert understand(text, load(root)).questions == ("arreter",)
 
 
+def test_staff_examples_teach_the_letter_group_reader_too(tmp_path: Path) -> None:
+    """« ma boss reçoit un papier... » is nearest by letters to the summary document's phrasings, and both other
+    readers follow: answered wrongly. Staff file the message as it was written, under its question: the
+    letter-group reader compares the examples too, and a message like it is answered right."""
+    root = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, root)
+    text = "ma boss reçoit un papier quand je démarre ?"
+    before = understand(text, load(root)).question
+    assert before is not None and before.surface is not None and before.surface.id != "employeur_informe"
+    path = root / "langue" / "exemples.yaml"
+    block = "\n  employeur_informe:\n"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            block,
+            block + '    - "mon chef reçoit un papier quand je démarre ?"\n'
+            '    - "le patron reçoit un courrier si je commence ?"\n',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    u = understand(text, load(root))
+    assert u.question is not None and u.question.surface is not None
+    assert u.question.surface.id == "employeur_informe"
+    assert u.questions == ("employeur_informe",)
+
+
 # -- reloads -----------------------------------------------------------------------------------------------------
 
 
@@ -307,12 +334,21 @@ def test_a_reload_with_the_same_lexicon_reads_no_example_again(monkeypatch: pyte
     assert len(texts) > 2000
     read: list[str] = []
     original = Lexicon.content_stems
+    original_once = Lexicon.read_once
 
     def counting(self: Lexicon, text: str) -> list[str]:
         read.append(text)
         return original(self, text)
 
+    def counting_once(self: Lexicon, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        read.append(text)
+        return original_once(self, text)
+
     monkeypatch.setattr(Lexicon, "content_stems", counting)
+    monkeypatch.setattr(Lexicon, "read_once", counting_once)
     again = QuestionIndex(snapshot)
     assert not set(read) & texts
     assert again.bayes.likeliest(["gratuit"]) == QuestionIndex(snapshot).bayes.likeliest(["gratuit"])
+    # the letter-group reader compares the same examples, read once too
+    assert again.surface.owner == QuestionIndex(snapshot).surface.owner
+    assert len(again.surface.owner) > 2000

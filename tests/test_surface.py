@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.nlu.questions import CLEAR, CONFIDENT, QuestionMatch
-from bot.nlu.surface import MAX_GROUPS, Nearest, SurfaceIndex
+from bot.nlu.surface import EXAMPLE_GROUPS, MAX_GROUPS, Nearest, SurfaceIndex
 from bot.nlu.understand import Understanding
 
 PHRASINGS = [
@@ -85,3 +85,50 @@ def test_phrasings_of_one_question_written_apart_are_its_one_slice() -> None:
     assert near is not None and near.id == "gratuit"
     near = index.nearest("le saura t il mon employeur")
     assert near is not None and near.id == "confidentialite"
+
+
+# -- example messages (eleventh sitting) --------------------------------------------------------------------
+
+EXAMPLES = [
+    ("confidentialite", ["mon", "boss", "il", "va", "etre", "au", "courant"]),
+    ("distance", ["je", "peux", "faire", "ca", "en", "visio", "depuis", "chez", "moi"]),
+]
+
+
+def test_a_message_written_as_people_write_is_nearest_to_an_example() -> None:
+    """No phrasing says « boss » or « au courant »; an example message does: with the examples, its question."""
+    words = ["le", "boss", "il", "va", "etre", "au", "courant"]
+    alone = SurfaceIndex(PHRASINGS, str.split).nearest_words(words)
+    assert alone is not None and alone.id != "confidentialite"
+    index = SurfaceIndex(PHRASINGS, str.split, EXAMPLES)
+    near = index.nearest_words(words)
+    assert near is not None and near.id == "confidentialite" and near.score > 0.9
+    # a part of a message is compared to the phrasings only: the example is not read
+    without = index.nearest_words(words, examples=False)
+    assert without is None or without.score < near.score / 2
+
+
+def test_examples_join_their_question_slice_and_phrasings_still_win_for_themselves() -> None:
+    index = SurfaceIndex(PHRASINGS, str.split, EXAMPLES)
+    assert [qid for qid, _, _ in index.spans] == ["confidentialite", "distance", "gratuit"]
+    assert len(index.owner) == len(PHRASINGS) + len(EXAMPLES)
+    near = index.nearest("est ce que c est gratuit")
+    assert near is not None and near.id == "gratuit"
+    near = index.nearest("en visio depuis chez moi")
+    assert near is not None and near.id == "distance"
+
+
+def test_an_example_is_compared_by_its_most_telling_groups_only() -> None:
+    """A long story would otherwise be near everything: it keeps EXAMPLE_GROUPS groups, at unit length."""
+    story = [f"mot{i}x" for i in range(3 * EXAMPLE_GROUPS)] + ["visio"]
+    index = SurfaceIndex(PHRASINGS, str.split, [("distance", story)])
+    example = index.owner.index("distance") + sum(1 for qid, _ in PHRASINGS if qid == "distance")
+    groups = {g: w[list(i).index(example)] for g, (i, w) in index.example_postings.items() if example in i}
+    assert 0 < len(groups) <= EXAMPLE_GROUPS
+    assert abs(sum(w * w for w in groups.values()) - 1) < 1e-9
+    assert not any(example in i for i, _ in index.postings.values())  # the phrasings' postings keep to them
+
+
+def test_an_empty_example_is_left_out() -> None:
+    index = SurfaceIndex(PHRASINGS, str.split, [("distance", [])])
+    assert len(index.owner) == len(PHRASINGS)

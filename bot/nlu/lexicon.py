@@ -134,10 +134,13 @@ class Lexicon:
         """The stems of ``text`` that count for matching, in order."""
         return self.stems(self.normalize(text))
 
-    def stems_once(self, text: str) -> tuple[str, ...]:
-        """:meth:`content_stems` of a text read once (an example message, at load): no cache keeps the text,
-        and each stem is the one string of its spelling (thousands of messages share them)."""
-        return tuple(map(sys.intern, self.stems(self.normalize_once(text), replace=self.phrases.sub)))
+    def read_once(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """:meth:`content_stems` and :meth:`surface_words` of a text read once (an example message, at load):
+        normalized once for both, and no cache keeps the text; each word is the one string of its spelling
+        (thousands of messages share them)."""
+        replaced = self.phrases.sub(self.normalize_once(text))
+        said = tuple(sys.intern(w) for w in replaced.split() if w not in self.stopwords)
+        return tuple(map(sys.intern, self.stems(replaced, replace=_as_is))), said
 
     def concept_groups(self, groups: Iterable[str]) -> list[list[frozenset[str]]]:
         """Each concept line as alternatives, each alternative the stems it needs (all of them)."""
@@ -147,6 +150,10 @@ class Lexicon:
             alternatives = [frozenset(self.content_stems(words)) for words in expanded.split("|")]
             out.append([a for a in alternatives if a])
         return out
+
+
+def _as_is(text: str) -> str:
+    return text
 
 
 def _mender(language: Language) -> Callable[[str], str]:

@@ -43,7 +43,8 @@ case's question, when there is a single one. Typos are measured with transpositi
 one edit ("confidnetiel"); an article stuck to a known word without its apostrophe ("laccord",
 ``elision`` in knowledge/langue/textos.yaml) is read as the word.
 
-A second reader (:mod:`bot.nlu.surface`) compares the message's letter groups to every phrasing.
+A second reader (:mod:`bot.nlu.surface`) compares the message's letter groups to every phrasing and,
+for a whole message, to every example message of a question.
 The match is confident only when both readers name the same question (or when this reader's score
 is very high); where they disagree, both questions are offered as choices. A third reader
 (:mod:`bot.nlu.bayes`, naive Bayes over the stems of all the phrasings of each question and of the
@@ -177,8 +178,9 @@ DOUBT_TIE = "tie"  # first of a tie on the other readers' word only
 OTHER_TOPIC = "~hors_sujet"
 NOTHING = "~rien"
 NOT_QUESTIONS = frozenset({OTHER_TOPIC, NOTHING})
-# lexicon version -> the stems of each example message (see QuestionIndex._examples); one version kept
-_EXAMPLE_STEMS: dict[str, dict[str, tuple[str, ...]]] = {}
+# lexicon version -> the stems and the compared words of each example message (see QuestionIndex._examples);
+# one version kept
+_EXAMPLE_STEMS: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
 HANDOVER = 1.0  # share of a general question's score its particular case receives ("je suis étudiant, j'y ai droit ?")
 
 _REGION = "region"  # the word for the kind of a French place (see bot.nlu.understand.place_kind_word)
@@ -361,9 +363,14 @@ class QuestionIndex:
         self.idf = self._weights(phrasings)
         self._typo_indexes()
         self._phrasing_indexes(phrasings)
-        self.bayes = BayesIndex([*phrasings, *self._examples()])
+        examples = self._examples()
+        self.bayes = BayesIndex([*phrasings, *((label, stems) for label, stems, _ in examples if stems)])
+        # the letter-group reader compares the examples of questions; those of work questions the knowledge
+        # does not cover and of messages that ask nothing stay the third reader's
         self.surface = SurfaceIndex(
-            ((q.id, p) for q in self.snapshot.questions.values() for p in q.phrasings), lex.surface_words
+            ((q.id, p) for q in self.snapshot.questions.values() for p in q.phrasings),
+            lex.surface_words,
+            ((label, said) for label, _, said in examples if label not in NOT_QUESTIONS),
         )
         self.concepts = {qid: lex.concept_groups(q.concepts) for qid, q in self.snapshot.questions.items()}
         self.excluded = {qid: lex.concept_groups(q.excludes) for qid, q in self.snapshot.questions.items()}
@@ -392,8 +399,9 @@ class QuestionIndex:
         self.concept_tests = {qid: tuple(map(_Group.of, groups)) for qid, groups in self.concepts.items()}
         self.excluded_tests = {qid: tuple(map(_Group.of, groups)) for qid, groups in self.excluded.items()}
 
-    def _examples(self) -> list[tuple[str, tuple[str, ...]]]:
-        """The stems of the example messages (knowledge/langue/exemples.yaml), each with what it asks."""
+    def _examples(self) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+        """The example messages (knowledge/langue/exemples.yaml), each as what it asks, its stems and the
+        words the letter-group reader compares."""
         language = self.snapshot.language
         examples = language.examples
         labelled = [
@@ -409,12 +417,12 @@ class QuestionIndex:
         # the stems of a message depend only on the lexicon: a reload that leaves the language files as
         # they were (the usual staff edit) reads no example again (two thousand messages: a third of a second)
         known = _EXAMPLE_STEMS.get(language.lexicon_version, {})
-        stems_once = self.lex.stems_once
-        stems_of = {text: known[text] if text in known else stems_once(text) for _, text in labelled}
+        read_once = self.lex.read_once
+        read = {text: known[text] if text in known else read_once(text) for _, text in labelled}
         _EXAMPLE_STEMS.clear()
         if language.lexicon_version:
-            _EXAMPLE_STEMS[language.lexicon_version] = stems_of  # the messages of this version only
-        return [(label, stems) for label, text in labelled if (stems := stems_of[text])]
+            _EXAMPLE_STEMS[language.lexicon_version] = read  # the messages of this version only
+        return [(label, *read[text]) for label, text in labelled]
 
     def _case_questions(self) -> dict[str, frozenset[str]]:
         """For each question with exclusions, the questions whose topic is one of the cases it leaves.
@@ -558,6 +566,7 @@ class QuestionIndex:
         asked: bool = False,
         traits: frozenset[str] = frozenset(),
         parts: list[tuple[str, bool]] | None = None,
+        examples: bool = True,
     ) -> QuestionMatch | None:
         """The closest question to ``text`` and its score in [0, 1], or None if nothing shares a word.
 
@@ -572,7 +581,10 @@ class QuestionIndex:
         rapide"): without a question mark or a question word, it asks nothing. ``traits`` are the
         situation traits the message tells ("etudiant"): a general question asked about one of them
         ("je suis étudiant, j'y ai droit ?") is the question of that case. ``parts`` are the parts
-        of ``text`` that ask (:meth:`_question_parts`), when the caller has them already.
+        of ``text`` that ask (:meth:`_question_parts`), when the caller has them already. ``examples``
+        says whether the letter-group reader compares the example messages too: a whole message, as
+        people write it; a part of one, read alone, is compared to the phrasings only (as near as the
+        whole, at a fraction of the time: the examples are most of what that reader compares).
         """
         reading = self._reading(text[:MAX_TEXT], ignore, extra, situated, need, asked)
         reading = replace(reading, told=self._told(traits, reading.kinds))
@@ -592,7 +604,7 @@ class QuestionIndex:
             best = replace(
                 best,
                 asked=reading.asking,
-                surface=self._second_opinion(text[:MAX_TEXT], ignore, extra),
+                surface=self._second_opinion(text[:MAX_TEXT], ignore, extra, examples),
                 third=self.bayes.likeliest([*(reading.lookup.get(s) or s for s in reading.stems), *reading.kinds]),
                 # a message that asks several things is each of them in part: no veto on the whole
                 single=len(self._question_parts(text[:MAX_TEXT]) if parts is None else parts) <= 1,
@@ -614,11 +626,14 @@ class QuestionIndex:
             return frozenset()
         return self.told_by(traits) | frozenset(q for k in kinds for q in self.by_topic_word.get(k, ()))
 
-    def _second_opinion(self, text: str, ignore: frozenset[str], extra: tuple[str, ...]) -> Nearest | None:
-        """The surface reader's nearest question, the place read as its kind, as the matcher reads it."""
+    def _second_opinion(
+        self, text: str, ignore: frozenset[str], extra: tuple[str, ...], examples: bool = True
+    ) -> Nearest | None:
+        """The surface reader's nearest question, the place read as its kind, as the matcher reads it; near the
+        example messages too with ``examples``."""
         lex = self.lex
         words = [w for w in lex.surface_words(text) if not ignore or lex.canonical(w) not in ignore]
-        return self.surface.nearest_words([*words, *extra])
+        return self.surface.nearest_words([*words, *extra], examples=examples)
 
     def _reading(
         self, text: str, ignore: frozenset[str], extra: tuple[str, ...], situated: bool, need: bool, asked: bool
@@ -923,7 +938,7 @@ class QuestionIndex:
         here = set(self.lex.content_stems(asked[0]))
         if not (self._says_enough(here) and self._asks_about_something(here)):
             return None  # "Ma voiture est en panne. Je fais comment ?": the question alone asks only how
-        return self.match(asked[0], ignore, extra, situated, need, asked=True, traits=traits)
+        return self.match(asked[0], ignore, extra, situated, need, asked=True, traits=traits, examples=False)
 
     def _parts_asked(
         self,
@@ -954,14 +969,16 @@ class QuestionIndex:
         for part, whole in parts:
             # the kind of the place given ("region") is read in the part that names the place, as in a piece
             here = extra if ignore & set(self.lex.content_stems(part)) else ()
-            m = self.match(part, ignore, here, situated, need, asked=True, traits=traits)
+            m = self.match(part, ignore, here, situated, need, asked=True, traits=traits, examples=False)
             if m is not None and not m.confident:
                 m = _led(m) or m  # the other two readers, sure of the part's question: as in a whole message
             in_context = False
             if m is not None and not m.confident and m.via is not None and told.strip():
                 # "Je suis fonctionnaire. Vers qui me tourner, et c'est gratuit ?": the part asks who,
                 # for the person's case; read with the situation told before it, it says so clearly
-                m = self.match(f"{told} {part}", ignore, extra, situated, need, asked=True, traits=traits)
+                m = self.match(
+                    f"{told} {part}", ignore, extra, situated, need, asked=True, traits=traits, examples=False
+                )
                 in_context = m is not None and m.id in cases
                 if not in_context:
                     continue
