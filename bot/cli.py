@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 log = logging.getLogger("bot")
+
+
+BROKEN_PIPE = 141  # exit status of a command whose output pipe was closed (128 + SIGPIPE), as the shell reports
 
 
 def _date(value: str) -> dt.date:
@@ -131,6 +135,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C at any moment, even while the knowledge loads
         print("\nAu revoir !", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `cep-bot ask < messages.txt | head`: the reader has all it wanted
+        # what is still buffered for the closed pipe must not fail again when Python flushes it at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return BROKEN_PIPE
 
 
 def _main(argv: list[str] | None = None) -> int:

@@ -167,6 +167,34 @@ def test_batch_output_is_flushed_line_by_line() -> None:
 
 
 @pytest.mark.slow
+def test_a_reader_that_stops_early_ends_the_batch_quietly() -> None:
+    """`cep-bot ask < messages.txt | head -1`: the pipe closes after the first answer; the batch stops with
+    the shell's status for a closed pipe, and no traceback."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "ask"],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    try:
+        process.stdin.write("c'est gratuit ?\n")
+        process.stdin.flush()
+        assert "gratuit" in process.stdout.readline()
+        process.stdout.close()  # the reader has all it wanted
+        process.stdin.write("c'est gratuit ?\n" * 3000)  # more answers than a pipe holds
+        process.stdin.close()
+    except BrokenPipeError:  # the batch may already have stopped reading
+        pass
+    assert process.wait(timeout=120) == 141
+    errors = process.stderr.read()
+    process.stderr.close()
+    assert "Traceback" not in errors and "BrokenPipe" not in errors, errors
+
+
+@pytest.mark.slow
 def test_cli_finds_its_configuration_from_another_folder(tmp_path: Path) -> None:
     """Run from elsewhere, cep-bot uses the config.yaml beside the code; a wrong --config is said clearly."""
     ok = subprocess.run(
