@@ -369,6 +369,9 @@ LANGUAGE_READINGS = [
     pytest.param("je bosse au ministère, j'ai droit au cep ?", "fonctionnaire", id="ministry"),
     # when one gets a meeting is the wait
     pytest.param("si j'appelle, j'ai un rendez-vous quand ?", "delai_rendez_vous", id="rdv-quand"),
+    # « je doit parler » is « je dois parler » misspelt: the person speaks, no employer must (eleventh sitting)
+    pytest.param("au chomage depuis un an, je doit parler a qui pour faire un cep ?", "demandeur_emploi", id="je-doit"),
+    pytest.param("mon employeur doit me parler du cep ?", "employeur_doit_informer", id="employer-must-tell"),
     # opening, taking over or buying a business of any kind is creating one (« food truck » keeps its own
     # expression: the launch verb stays a word of the message)
     pytest.param("On veut ouvrir des gîtes en Ardèche, le cep peut nous aider ?", "creation_entreprise", id="gites"),
