@@ -372,6 +372,8 @@ LANGUAGE_READINGS = [
     # « je doit parler » is « je dois parler » misspelt: the person speaks, no employer must (eleventh sitting)
     pytest.param("au chomage depuis un an, je doit parler a qui pour faire un cep ?", "demandeur_emploi", id="je-doit"),
     pytest.param("mon employeur doit me parler du cep ?", "employeur_doit_informer", id="employer-must-tell"),
+    # doing it twice is doing it again, not « une fois » (once); twice a month stays how often (eleventh sitting)
+    pytest.param("c'est possible d'y aller deux fois ?", "refaire", id="twice"),
     # opening, taking over or buying a business of any kind is creating one (« food truck » keeps its own
     # expression: the launch verb stays a word of the message)
     pytest.param("On veut ouvrir des gîtes en Ardèche, le cep peut nous aider ?", "creation_entreprise", id="gites"),
@@ -928,3 +930,7 @@ def test_choice_prompts_and_buttons_are_staff_texts(snapshot: Any) -> None:
     lead, rows = choices(edited, ["gratuit"])
     assert lead == "Laquelle ?" and rows[-1][0][0] == "Aucune"
     assert not_mine(edited, "0000.1") == ("Autrement ?", ())
+
+
+def test_twice_a_month_is_not_doing_it_again(knowledge: Any) -> None:
+    assert "refaire" not in understand("on peut le faire 2 fois par mois ?", knowledge).questions
