@@ -87,7 +87,9 @@ DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 #   with the code of its start (84.8 % right, 4.0 % another question's, 2 of 36) and of its end (85.2 %,
 #   3.6 %, 2 of 36); its working part was read in the eleventh sitting;
 # - set 20 (both parts), written blind during the tenth sitting, the judge of the eleventh: scored at its
-#   start (83.6 % right, 6.0 % another question's, 1 of 36 uncovered answered) and at its end.
+#   start (83.6 % right, 6.0 % another question's, 1 of 36 uncovered answered) and once at its end (86.0 %,
+#   4.8 %, 1 of 36).
+# Set 21 (both parts), written blind during the eleventh sitting, is kept out of every list: the next round's.
 # The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
 FROZEN = DATA / "questions_20_gel.yaml"
 FROZEN_SETS = (

@@ -21,6 +21,7 @@ and examples alone: a question staff add in YAML gets it with no code change.
 
 from __future__ import annotations
 
+import heapq
 import math
 from array import array
 from collections import Counter
@@ -65,7 +66,7 @@ class SurfaceIndex:
         # two thousand messages of letter groups at once would raise the peak memory for nothing)
         doc_freq = Counter(g for _, grams in counts for g in grams)
         for _, said in said_by:
-            doc_freq.update(_grams(said).keys())
+            doc_freq.update(set(_all_grams(said)))
         total = max(len(counts) + len(said_by), 1)
         self.idf = {g: math.log(total / df) for g, df in doc_freq.items()}
         # grouped by question (stable), so that each question's phrasings and examples are one slice of the scores
@@ -104,13 +105,12 @@ class SurfaceIndex:
         return {g: w / norm for g, w in weights.items() if w} if norm else {}
 
     def _telling(self, grams: Counter[str]) -> dict[str, float]:
-        """The vector of an example message cut to its most telling groups, at unit length again."""
-        vector = self._vector(grams)
-        if len(vector) > EXAMPLE_GROUPS:
-            vector = dict(sorted(vector.items(), key=lambda item: -item[1])[:EXAMPLE_GROUPS])
-            norm = math.sqrt(sum(w * w for w in vector.values()))
-            vector = {g: w / norm for g, w in vector.items()}
-        return vector
+        """The vector of an example message cut to its most telling groups, at unit length."""
+        idf = self.idf
+        weights = ((g, (1 + math.log(n)) * idf.get(g, 0.0) if n > 1 else idf.get(g, 0.0)) for g, n in grams.items())
+        top = [(g, w) for g, w in heapq.nlargest(EXAMPLE_GROUPS, weights, key=_weight) if w]
+        norm = math.sqrt(sum(w * w for _, w in top))
+        return {g: w / norm for g, w in top} if norm else {}
 
     def nearest(self, text: str) -> Nearest | None:
         """The question of the phrasing or example nearest to ``text``, or None if no letter group is shared."""
@@ -140,9 +140,18 @@ class SurfaceIndex:
         return Nearest(qid, round(score, 4))
 
 
+def _weight(item: tuple[str, float]) -> float:
+    return item[1]
+
+
 def _grams(words: Sequence[str]) -> Counter[str]:
-    grams: Counter[str] = Counter()
-    for word in words:
-        padded = f"{PAD}{word}{PAD}"
-        grams.update(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
-    return grams
+    return Counter(_all_grams(words))
+
+
+def _all_grams(words: Sequence[str]) -> list[str]:
+    """Every letter group of ``words``, repeats included (one list: counted at once, in C)."""
+    return [
+        padded[i : i + GRAM]
+        for padded in (f"{PAD}{word}{PAD}" for word in words)
+        for i in range(len(padded) - GRAM + 1)
+    ]
