@@ -265,19 +265,24 @@ def test_staff_add_examples_and_a_new_wording_is_understood(tmp_path: Path) -> N
     shutil.copytree(KNOWLEDGE, root)
     text = "si ça me saoule je peux tout plaquer en plein milieu ?"
     assert understand(text, load(root)).questions == ()
-    path = root / "langue" / "exemples.yaml"
-    block = "\n  arreter:\n"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            block,
-            block + '    - "si ça me saoule je peux laisser tomber ?"\n'
-            '    - "et si ça me saoule en cours de route ?"\n'
-            '    - "je peux plaquer le suivi en plein milieu ?"\n',
-            1,
-        ),
-        encoding="utf-8",
+    _file_examples(
+        root,
+        "arreter",
+        [
+            "si ça me saoule je peux laisser tomber ?",
+            "et si ça me saoule en cours de route ?",
+            "je peux plaquer le suivi en plein milieu ?",
+        ],
     )
     assert understand(text, load(root)).questions == ("arreter",)
+
+
+def _file_examples(root: Path, qid: str, messages: list[str]) -> None:
+    """As staff do: the messages written under the question's block of exemples.yaml (a copy)."""
+    path = root / "langue" / "exemples.yaml"
+    block = f"\n  {qid}:\n"
+    lines = "".join(f'    - "{m}"\n' for m in messages)
+    path.write_text(path.read_text(encoding="utf-8").replace(block, block + lines, 1), encoding="utf-8")
 
 
 def test_staff_examples_teach_the_letter_group_reader_too(tmp_path: Path) -> None:
@@ -289,16 +294,10 @@ def test_staff_examples_teach_the_letter_group_reader_too(tmp_path: Path) -> Non
     text = "ma boss reçoit un papier quand je démarre ?"
     before = understand(text, load(root)).question
     assert before is not None and before.surface is not None and before.surface.id != "employeur_informe"
-    path = root / "langue" / "exemples.yaml"
-    block = "\n  employeur_informe:\n"
-    path.write_text(
-        path.read_text(encoding="utf-8").replace(
-            block,
-            block + '    - "mon chef reçoit un papier quand je démarre ?"\n'
-            '    - "le patron reçoit un courrier si je commence ?"\n',
-            1,
-        ),
-        encoding="utf-8",
+    _file_examples(
+        root,
+        "employeur_informe",
+        ["mon chef reçoit un papier quand je démarre ?", "le patron reçoit un courrier si je commence ?"],
     )
     u = understand(text, load(root))
     assert u.question is not None and u.question.surface is not None
