@@ -26,12 +26,14 @@ from bot.nlu.questions import (
     CONFIDENT,
     DOUBT_CONCEPT,
     DOUBT_LONE_WORD,
+    OVERRULED,
     PAIR,
     POSSIBLE,
     SURE_SURFACE,
     SURE_THIRD,
     QuestionMatch,
     _led,
+    _overruled,
 )
 from bot.nlu.surface import Nearest
 from bot.nlu.understand import understand
@@ -306,6 +308,53 @@ def test_the_third_reader_fairly_sure_backs_an_undoubted_word_reading() -> None:
     assert reading(BACKED_UNDOUBTED).confident
     assert not reading(BACKED_UNDOUBTED - 0.01).confident
     assert not reading(BACKED_UNDOUBTED, frozenset({DOUBT_CONCEPT})).confident
+
+
+def test_the_third_reader_sure_of_a_question_no_reading_answers_overrules_a_message_read_in_parts() -> None:
+    # a message that asks two things is read part by part (no veto on the whole), and both parts were
+    # answered with confidence; the third reader, on the whole message, is sure of a question neither is
+    def reading(third: Likeliest) -> QuestionMatch:
+        return QuestionMatch(
+            "deroulement_niveaux",
+            0.9,
+            "demission_timing",
+            0.3,
+            (("deroulement_niveaux", 0.9), ("demission_timing", 0.3)),
+            others=("demission_timing",),
+            order=("deroulement_niveaux", "demission_timing"),
+            surface=Nearest("deroulement_niveaux", 0.6),
+            third=Likeliest("deroulement_niveaux", 0.7),
+            single=False,
+        )
+
+    best = reading(Likeliest("deroulement_niveaux", 0.7))
+    assert best.confident
+    overruled = _overruled(best, Likeliest("demission_reconversion", OVERRULED))
+    assert overruled is not None
+    assert not overruled.confident
+    assert overruled.others == ()
+    led = _led(overruled)
+    assert led is not None and led.id == "demission_reconversion" and led.confident
+    # not sure enough, a work question outside the CEP, or one of the questions answered: nothing changes
+    for whole in (
+        Likeliest("demission_reconversion", OVERRULED - 0.01),
+        Likeliest("~hors_sujet", 1.0),
+        Likeliest("demission_timing", 1.0),
+    ):
+        assert _overruled(best, whole) is best
+
+
+def test_a_story_of_resigning_for_a_project_is_not_read_as_the_steps_of_the_support(knowledge: Any) -> None:
+    # « Comment ça marche ? » read alone asks how the support goes; the whole message, without a doubt for the
+    # third reader, asks about resigning with a project (twelfth sitting)
+    text = (
+        "Je suis technicienne en CDI à Nancy et je voudrais devenir fleuriste. Une amie m'a dit qu'on peut "
+        "démissionner et toucher le chômage quand on a un projet. Comment ça marche ? Et je peux démissionner "
+        "avant la fin du CEP ?"
+    )
+    u = understand(text, knowledge)
+    assert u.questions[0] == "demission_reconversion"
+    assert "deroulement_niveaux" not in u.questions
 
 
 def test_a_high_word_score_both_other_readers_contradict_is_offered_not_answered(knowledge: Any) -> None:

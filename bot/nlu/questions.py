@@ -166,6 +166,7 @@ BACKED_UNDOUBTED = 0.6  # ...this sure, where no doubt lowered the word score
 SURE_SURFACE = 0.45  # a surface cosine this high, with...
 SURE_THIRD = 0.35  # ...a third opinion this sure, on the same question: unanimous below POSSIBLE too
 PAIR = 0.5  # the surface and third readers, both this sure of the same question, answer it where the word reader is not
+OVERRULED = 0.95  # a third opinion this sure, on the whole message, of a question no reading answers overrules them
 LEADS = 0.8  # a third opinion this sure of a question answers it when the other readers are not sure
 # What the third reader learns besides the questions, from knowledge/langue/exemples.yaml: work
 # questions the knowledge does not cover, and messages that ask nothing. Never a question id ("~").
@@ -855,7 +856,23 @@ class QuestionIndex:
         """:meth:`match_many` before the third reader leads, and the questions its parts ask with confidence
         where the readers disagree on the whole message."""
         parts = self._question_parts(text[:MAX_TEXT])
-        best = self.match(text, ignore, extra, situated, need, traits=traits, parts=parts)
+        whole = self.match(text, ignore, extra, situated, need, traits=traits, parts=parts)
+        best, apart = self._read_many(text, whole, parts, ignore, extra, situated, need, traits)
+        return _overruled(best, whole.third if whole is not None else None), apart
+
+    def _read_many(
+        self,
+        text: str,
+        best: QuestionMatch | None,
+        parts: list[tuple[str, bool]],
+        ignore: frozenset[str],
+        extra: tuple[str, ...],
+        situated: bool,
+        need: bool,
+        traits: frozenset[str],
+    ) -> tuple[QuestionMatch | None, tuple[str, ...]]:
+        """:meth:`_match_many` from ``best``, the whole message's reading: the question read alone after a
+        story, or the questions its parts ask."""
         if best is None or not best.confident:
             alone = self._question_alone(text[:MAX_TEXT], ignore, extra, situated, need, traits)
             if (
@@ -1235,6 +1252,21 @@ def _led(best: QuestionMatch | None, several: bool = False) -> QuestionMatch | N
         via=None,
         led=True,
     )
+
+
+def _overruled(best: QuestionMatch | None, whole: Likeliest | None) -> QuestionMatch | None:
+    """``best``, not answered where the third reader, on the whole message, is sure of a question it does not
+    answer (:data:`OVERRULED`), even in a message that asks several things: that reader may then lead.
+
+    "Je veux devenir ébéniste et j'ai lu qu'on pouvait démissionner [...]. Ça se passe comment ? Et je dois
+    prévenir mon patron avant ?": the word reader reads the steps of the support in « ça se passe comment »;
+    read whole, the message asks about resigning for a project, with no doubt.
+    """
+    if best is None or not best.confident or best.led or whole is None:
+        return best
+    if whole.share < OVERRULED or whole.id in NOT_QUESTIONS or whole.id in (best.id, best.via, *best.order):
+        return best
+    return replace(best, third=whole, single=True, others=(), order=())
 
 
 def _made_precise(best: QuestionMatch, found: list[QuestionMatch]) -> QuestionMatch:
