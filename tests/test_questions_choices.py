@@ -344,6 +344,15 @@ def test_the_third_reader_sure_of_a_question_no_reading_answers_overrules_a_mess
         assert _overruled(best, whole) is best
 
 
+def test_a_message_that_asks_nothing_outright_but_names_a_question_plainly_is_answered(knowledge: Any) -> None:
+    # no mark, no question word: the three readers name the same question, the surface and third ones surely
+    u = understand("demission pour reconversion et chomage", knowledge)
+    assert u.questions == ("demission_reconversion",)
+    # a situation told, with nothing asked, is still no question
+    for text in ("j'ai une RQTH", "je suis en CDD", "je suis auto-entrepreneur à Lyon", "merci beaucoup"):
+        assert understand(text, knowledge).questions == ()
+
+
 def test_a_story_of_resigning_for_a_project_is_not_read_as_the_steps_of_the_support(knowledge: Any) -> None:
     # « Comment ça marche ? » read alone asks how the support goes; the whole message, without a doubt for the
     # third reader, asks about resigning with a project (twelfth sitting)

@@ -166,6 +166,10 @@ BACKED_UNDOUBTED = 0.6  # ...this sure, where no doubt lowered the word score
 SURE_SURFACE = 0.45  # a surface cosine this high, with...
 SURE_THIRD = 0.35  # ...a third opinion this sure, on the same question: unanimous below POSSIBLE too
 PAIR = 0.5  # the surface and third readers, both this sure of the same question, answer it where the word reader is not
+UNASKED_THIRD = 0.95  # a third opinion this sure, with...
+UNASKED_SURFACE = (
+    0.5  # ...a surface cosine this high, on the word reading's question: a message that asks nothing names it
+)
 OVERRULED = 0.95  # a third opinion this sure, on the whole message, of a question no reading answers overrules them
 LEADS = 0.8  # a third opinion this sure of a question answers it when the other readers are not sure
 # What the third reader learns besides the questions, from knowledge/langue/exemples.yaml: work
@@ -174,6 +178,7 @@ LEADS = 0.8  # a third opinion this sure of a question answers it when the other
 DOUBT_CONCEPT = "concept"  # a concept of the question the message does not touch
 DOUBT_LONE_WORD = "lone word"  # a single known word among words the knowledge never uses
 DOUBT_NOT_ASKED = "not asked"  # the message asks nothing
+DOUBT_TOLD = "told"  # the message asks nothing: it tells a story, or the person's case (the question's)
 DOUBT_TO_BOT = "to the bot"  # words addressed to the bot
 DOUBT_TIE = "tie"  # first of a tie on the other readers' word only
 OTHER_TOPIC = "~hors_sujet"
@@ -220,7 +225,8 @@ class QuestionMatch:
         a question answered for a case always needs that agreement. A merely possible word reading
         is answered when the surface and third readers both name its question and no doubt lowered
         its score (a concept of the question not touched, a lone known word, words to the bot):
-        « Intérimaires concernés ? ».
+        « Intérimaires concernés ? »; and so is a message that asks nothing outright but names a question
+        plainly (:attr:`named_unasked`).
         """
         if self.led:
             return True
@@ -247,7 +253,7 @@ class QuestionMatch:
         # (below a possible word score, the other two must be fairly sure: "consiel en évolution pro",
         # typos the word reader does not know, are their strength)
         unanimous = (
-            self.asked
+            (self.asked or self.named_unasked)
             and (
                 self.possible
                 or (
@@ -258,13 +264,26 @@ class QuestionMatch:
                 )
             )
             and self.via is None
-            and not self.doubted
+            and not (self.doubts - {DOUBT_NOT_ASKED} if self.named_unasked else self.doubts)
             and self.surface is not None
             and self.surface.id == self.id
             and self.third is not None
             and self.third.id == self.id
         )
         return (self.clearly_read and not self.outvoted) or (self.lexically_confident and agreed) or backed or unanimous
+
+    @property
+    def named_unasked(self) -> bool:
+        """Whether a message that asks nothing outright (no mark, no question word: « démission reconversion
+        chômage ») names a question so plainly that the surface and third readers are sure of one: if the
+        word reader names it too, it is answered (that it asks nothing is then no doubt)."""
+        return (
+            not self.asked
+            and self.surface is not None
+            and self.surface.score >= UNASKED_SURFACE
+            and self.third is not None
+            and self.third.share >= UNASKED_THIRD
+        )
 
     @property
     def clearly_read(self) -> bool:
@@ -601,6 +620,10 @@ class QuestionIndex:
         )
         if len(reading.pieces) > 1 and len(reading.all_stems) >= LONG_MESSAGE:
             best = self._best_piece(reading, ignore, best)
+        if best is not None and not reading.asking and (len(reading.pieces) > 1 or best.id in self.told_by(traits)):
+            # "aide-soignante titulaire à l'hôpital" tells the person's case; "Je suis en arrêt maladie [...], mais
+            # j'ai peur de perdre mes indemnités" tells a story: neither asks, whatever the readers name
+            best = replace(best, doubts=best.doubts | {DOUBT_TOLD})
         if best is not None:
             best = replace(
                 best,
