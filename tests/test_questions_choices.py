@@ -353,6 +353,16 @@ def test_a_message_that_asks_nothing_outright_but_names_a_question_plainly_is_an
         assert understand(text, knowledge).questions == ()
 
 
+def test_the_other_readers_agreeing_lift_a_lone_word_doubt_only_where_the_cep_is_named(knowledge: Any) -> None:
+    # « dpuis », « pe », « qd » are words the knowledge never uses: one known word stands among them, but the
+    # message names the CEP, and the letter groups and the third reader both name the same question
+    u = understand("en arret maladie dpuis 2 mois, je pe faire un cep qd meme ?", knowledge)
+    assert u.questions == ("arret_maladie",)
+    # without the CEP named, a lone known word stays a doubt whatever the readers say: it is offered
+    u = understand("combien coûte un café ?", knowledge)
+    assert u.questions == () and u.suggestions == ("gratuit",)
+
+
 def test_a_story_of_resigning_for_a_project_is_not_read_as_the_steps_of_the_support(knowledge: Any) -> None:
     # « Comment ça marche ? » read alone asks how the support goes; the whole message, without a doubt for the
     # third reader, asks about resigning with a project (twelfth sitting)

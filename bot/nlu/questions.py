@@ -170,6 +170,8 @@ UNASKED_THIRD = 0.95  # a third opinion this sure, with...
 UNASKED_SURFACE = (
     0.5  # ...a surface cosine this high, on the word reading's question: a message that asks nothing names it
 )
+AGREED_SURFACE = 0.35  # a surface cosine this high, with...
+AGREED_THIRD = 0.4  # ...a third opinion this sure, on the word reading's question, lift some doubts on it
 OVERRULED = 0.95  # a third opinion this sure, on the whole message, of a question no reading answers overrules them
 LEADS = 0.8  # a third opinion this sure of a question answers it when the other readers are not sure
 # What the third reader learns besides the questions, from knowledge/langue/exemples.yaml: work
@@ -177,6 +179,7 @@ LEADS = 0.8  # a third opinion this sure of a question answers it when the other
 # why a word score was lowered (QuestionMatch.doubts)
 DOUBT_CONCEPT = "concept"  # a concept of the question the message does not touch
 DOUBT_LONE_WORD = "lone word"  # a single known word among words the knowledge never uses
+DOUBT_LONE_WORD_NAMED = "lone word, the cep named"  # the same, in a message that names the CEP
 DOUBT_NOT_ASKED = "not asked"  # the message asks nothing
 DOUBT_TOLD = "told"  # the message asks nothing: it tells a story, or the person's case (the question's)
 DOUBT_TO_BOT = "to the bot"  # words addressed to the bot
@@ -226,7 +229,8 @@ class QuestionMatch:
         is answered when the surface and third readers both name its question and no doubt lowered
         its score (a concept of the question not touched, a lone known word, words to the bot):
         « Intérimaires concernés ? »; and so is a message that asks nothing outright but names a question
-        plainly (:attr:`named_unasked`).
+        plainly (:attr:`named_unasked`). Some doubts the other two readers, fairly sure of the same question,
+        lift (:attr:`undoubted_by_agreement`).
         """
         if self.led:
             return True
@@ -264,13 +268,33 @@ class QuestionMatch:
                 )
             )
             and self.via is None
-            and not (self.doubts - {DOUBT_NOT_ASKED} if self.named_unasked else self.doubts)
+            and not (
+                self.doubts - {DOUBT_NOT_ASKED} if self.named_unasked else self.doubts - self.undoubted_by_agreement
+            )
             and self.surface is not None
             and self.surface.id == self.id
             and self.third is not None
             and self.third.id == self.id
         )
         return (self.clearly_read and not self.outvoted) or (self.lexically_confident and agreed) or backed or unanimous
+
+    @property
+    def undoubted_by_agreement(self) -> frozenset[str]:
+        """The doubts the surface and third readers, fairly sure of the word reading's own question, lift: a
+        lone known word in a message that names the CEP (« en arret maladie dpuis 2 mois, je pe faire un cep qd
+        meme ? »). Not in a message that does not name it: « combien coûte un café ? » is about the coffee,
+        whatever the readers say; nor a concept of the question the message does not touch (« mon patron m'a
+        parlé de ses vacances, c'est normal ? » is no duty of the employer to tell)."""
+        if (
+            self.surface is not None
+            and self.surface.id == self.id
+            and self.surface.score >= AGREED_SURFACE
+            and self.third is not None
+            and self.third.id == self.id
+            and self.third.share >= AGREED_THIRD
+        ):
+            return frozenset({DOUBT_LONE_WORD_NAMED})
+        return frozenset()
 
     @property
     def named_unasked(self) -> bool:
@@ -1193,7 +1217,7 @@ class QuestionIndex:
         if best.id in missing:
             doubts.add(DOUBT_CONCEPT)
         if lone[best.id] < plain[best.id]:
-            doubts.add(DOUBT_LONE_WORD)
+            doubts.add(DOUBT_LONE_WORD_NAMED if _ANCHOR in known else DOUBT_LONE_WORD)
         return replace(best, via=via.get(best.id), doubts=frozenset(doubts))
 
     def _lone_word_factors(self, scores: dict[str, float], known: set[str], free: str | None, situated: bool) -> None:
