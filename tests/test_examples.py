@@ -196,10 +196,13 @@ def test_a_work_question_like_the_examples_is_declined_with_where_to_ask() -> No
     assert u.questions == () and u.suggestions == () and not u.situation.traits
 
 
-def test_a_message_that_names_the_cep_is_not_declined() -> None:
+def test_a_message_that_names_the_cep_is_declined_with_the_cep_questions_it_is_near() -> None:
+    # « reconversion » names the CEP: the CEP questions the message is near are still offered, below the
+    # decline (twelfth sitting; before, they were offered alone, and the person was not told where to ask)
     u = understand("je suis en reconversion, mon patron paie pas mes heures sup, c'est légal ?", load(KNOWLEDGE))
     assert u.question is not None and u.question.third is not None and u.question.third.id == OTHER_TOPIC
-    assert u.off_topic is None and u.questions == ()
+    assert u.off_topic is not None and u.off_topic.reply.startswith("Je ne peux pas répondre à cela")
+    assert u.questions == () and u.suggestions != ()
 
 
 def test_a_situation_told_without_asking_is_not_declined() -> None:

@@ -837,6 +837,25 @@ def test_not_my_question_offers_the_runners_up(talk: Talk, snapshot: Any, knowle
     assert offered == [*runners, "autre"]
 
 
+def test_a_work_question_that_names_a_training_is_declined_with_the_cep_questions_it_is_near(
+    talk: Talk, snapshot: Any, knowledge: Any
+) -> None:
+    # the third reader is sure it is a work question outside the CEP; « formation » gives it back to the CEP
+    # for the gate: declined all the same, with where to ask, and the near CEP questions offered below
+    text = "Mon employeur a-t-il le droit de m'envoyer en formation pendant mes congés d'été ?"
+    u = understand(text, knowledge)
+    assert u.off_topic is not None and u.questions == ()
+    assert "temps_de_travail" in u.suggestions
+    talk.say(text)
+    assert talk.text.startswith("Je ne peux pas répondre à cela")
+    assert snapshot.text("questions_si_cep") in talk.text
+    assert OTHER in talk.buttons
+    # a work question with no CEP word is declined with no choices
+    talk.say("mon patron peut refuser que je pose mes RTT ?")
+    assert talk.text.startswith("Je ne peux pas répondre à cela")
+    assert snapshot.text("questions_si_cep") not in talk.text
+
+
 def test_the_gate_answers_in_the_dialogue(talk: Talk) -> None:
     talk.say("mon patron peut refuser que je pose mes RTT ?")
     assert talk.text.startswith("Je ne peux pas répondre à cela")

@@ -548,9 +548,12 @@ class Engine:
             return
         u = understand(text, self.knowledge)
         if u.off_topic is not None:
-            # a work question outside the CEP: say where to ask, take nothing from it
+            # a work question outside the CEP: say where to ask, take nothing from it; the CEP questions it
+            # is near, when it names a training or an adviser too, offered below
             out.event(EventType.OFF_TOPIC, topic=u.off_topic.id)
             out.say(u.off_topic.reply)
+            if u.suggestions:
+                self._say_all(out, [dq.choices(self.snapshot, u.suggestions, dq.IF_CEP)])
             self._resume(state, out)
             return
         folded = fold(text)

@@ -41,6 +41,7 @@ NOT_MINE = "bouton_pas_ma_question"
 OTHER = "bouton_autre_chose"
 CHOOSE = "questions_choix"
 SUGGESTED = "questions_suggerees"  # the lead when the message asked nothing outright
+IF_CEP = "questions_si_cep"  # the lead under « je ne peux pas répondre à cela » when a CEP question may be meant
 BY_SITUATION = "questions_selon_situation"  # a question the person's situation answers, asked beside it
 RUNNERS_UP = "questions_proches"
 REPHRASE = "questions_reformuler"

@@ -114,6 +114,7 @@ TEXT_KEYS: dict[str, tuple[str, ...]] = {
     "question_pas_sure": (),
     "questions_choix": (),
     "questions_suggerees": (),
+    "questions_si_cep": (),
     "questions_selon_situation": (),
     "questions_proches": (),
     "questions_reformuler": (),

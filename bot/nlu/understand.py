@@ -152,6 +152,10 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
         declined = questions.gate.learned(text) if third.id == OTHER_TOPIC and unclear else None
         if declined is not None:
             return Understanding(text, place, NO_SITUATION, None, declined)
+        if third.id == OTHER_TOPIC and unclear and questions.gate.other is not None:
+            # « Mon employeur peut-il m'imposer une formation pendant mes congés ? » names a training: declined
+            # with where to ask all the same, the CEP questions it is near still offered (it may be one)
+            return Understanding(text, place, NO_SITUATION, question, questions.gate.other)
         if third.id == NOTHING:
             return Understanding(text, place, situation, None)
     return Understanding(text, place, situation, question, implied=_implied(question, situation, questions))
