@@ -1313,9 +1313,9 @@ def _overruled(best: QuestionMatch | None, whole: Likeliest | None) -> QuestionM
     """``best``, not answered where the third reader, on the whole message, is sure of a question it does not
     answer (:data:`OVERRULED`), even in a message that asks several things: that reader may then lead.
 
-    "Je veux devenir ébéniste et j'ai lu qu'on pouvait démissionner [...]. Ça se passe comment ? Et je dois
-    prévenir mon patron avant ?": the word reader reads the steps of the support in « ça se passe comment »;
-    read whole, the message asks about resigning for a project, with no doubt.
+    "[...] on peut démissionner et toucher le chômage quand on a un projet. Comment ça marche ? Et je peux
+    démissionner avant la fin du CEP ?": the word reader reads the steps of the support in « comment ça
+    marche »; read whole, the message asks about resigning for a project, with no doubt.
     """
     if best is None or not best.confident or best.led or whole is None:
         return best
