@@ -175,9 +175,7 @@ SURE_SURFACE = 0.45  # a surface cosine this high, with...
 SURE_THIRD = 0.35  # ...a third opinion this sure, on the same question: unanimous below POSSIBLE too
 PAIR = 0.5  # the surface and third readers, both this sure of the same question, answer it where the word reader is not
 UNASKED_THIRD = 0.95  # a third opinion this sure, with...
-UNASKED_SURFACE = (
-    0.5  # ...a surface cosine this high, on the word reading's question: a message that asks nothing names it
-)
+UNASKED_SURFACE = 0.5  # ...a surface cosine this high: a message that asks nothing names a question
 AGREED_SURFACE = 0.35  # a surface cosine this high, with...
 AGREED_THIRD = 0.4  # ...a third opinion this sure, on the word reading's question, lift some doubts on it
 OVERRULED = 0.95  # a third opinion this sure, on the whole message, of a question no reading answers overrules them

@@ -47,14 +47,11 @@ class TopicGate:
             (topic, _rx(topic.patterns), _rx(topic.unless) if topic.unless else self.cep) for topic in words.topics
         ]
         other = words.other
+        # the reply to a message the third reader is sure is a work question outside the CEP (it resembles the
+        # « hors_sujet » examples); one that names the CEP gets it with the CEP questions it is near below
         self.other = (
             None if other is None else OffTopic(other.id, self.answer.format(sujet=other.subject, ou=other.where))
         )
-
-    def learned(self, text: str) -> OffTopic | None:
-        """The reply to a message the third reader is sure is a work question outside the CEP (it
-        resembles the « hors_sujet » examples), unless it says it is about the CEP."""
-        return None if self.names_the_cep(text) else self.other
 
     def names_the_cep(self, text: str) -> bool:
         """Whether ``text`` says it is about the CEP (an adviser, a reconversion, a training...)."""

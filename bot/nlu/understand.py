@@ -149,13 +149,11 @@ def understand(text: str, knowledge: Knowledge) -> Understanding:
             and question.asked
             and (question.score < CONFIDENT or len(questions.question_parts(text)) < MANY_PARTS)
         )
-        declined = questions.gate.learned(text) if third.id == OTHER_TOPIC and unclear else None
-        if declined is not None:
-            return Understanding(text, place, NO_SITUATION, None, declined)
         if third.id == OTHER_TOPIC and unclear and questions.gate.other is not None:
-            # « Mon employeur peut-il m'imposer une formation pendant mes congés ? » names a training: declined
-            # with where to ask all the same, the CEP questions it is near still offered (it may be one)
-            return Understanding(text, place, NO_SITUATION, question, questions.gate.other)
+            # declined with where to ask; « Mon employeur peut-il m'imposer une formation pendant mes congés ? »
+            # names a training: the CEP questions it is near are still offered below (it may be one)
+            near = question if questions.gate.names_the_cep(text) else None
+            return Understanding(text, place, NO_SITUATION, near, questions.gate.other)
         if third.id == NOTHING:
             return Understanding(text, place, situation, None)
     return Understanding(text, place, situation, question, implied=_implied(question, situation, questions))
