@@ -16,7 +16,8 @@ Set 9 and the frozen parts of sets 9 to 21 are in no example (a few short common
 word: those sets are read without them). The working parts of sets 20 to 9 are development sets (set
 20's from the twelfth sitting on); the frozen parts of sets 9 to 20 are judges of earlier sittings. Set 21
 (both parts), written blind during the eleventh sitting, is the judge of the twelfth: scored at its start
-and once at its end, never read. ``--cross`` gives a figure on messages the reader has not
+and once at its end, never read. Set 22 (both parts), written blind during the twelfth sitting, is kept
+out of every list: it is the next round's set. ``--cross`` gives a figure on messages the reader has not
 learnt from for the other sets too: each of sets 20 to 5 is read by indexes built without the examples
 that come from it (leave one set out; aggregate figures only).
 
@@ -89,7 +90,9 @@ DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 #   start (83.6 % right, 6.0 % another question's, 1 of 36 uncovered answered) and once at its end (86.0 %,
 #   4.8 %, 1 of 36); its working part was read in the twelfth sitting;
 # - set 21 (both parts), written blind during the eleventh sitting, the judge of the twelfth: scored at its
-#   start (83.2 % right, 4.8 % another question's, 3 of 36 uncovered answered) and once at its end.
+#   start (83.2 % right, 4.8 % another question's, 3 of 36 uncovered answered) and once at its end (83.6 %,
+#   4.8 %, 3 of 36).
+# Set 22 (both parts), written blind during the twelfth sitting, is kept out of every list: the next round's.
 # The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
 FROZEN = DATA / "questions_21_gel.yaml"
 FROZEN_SETS = (
