@@ -856,6 +856,18 @@ def test_a_work_question_that_names_a_training_is_declined_with_the_cep_question
     assert snapshot.text("questions_si_cep") not in talk.text
 
 
+def test_a_long_question_is_cut_between_words_on_its_button(snapshot: Any) -> None:
+    for qid, question in snapshot.questions.items():
+        label = dq.title(snapshot, qid)[2:-2]
+        assert len(label) <= dq.TITLE_CHARS
+        if label.endswith("…"):
+            kept = label[:-1]
+            assert question.phrasings[0].startswith(kept)
+            assert question.phrasings[0][len(kept)] in " ,;:", label  # the cut falls between words
+        else:
+            assert label == question.phrasings[0]
+
+
 def test_the_gate_answers_in_the_dialogue(talk: Talk) -> None:
     talk.say("mon patron peut refuser que je pose mes RTT ?")
     assert talk.text.startswith("Je ne peux pas répondre à cela")

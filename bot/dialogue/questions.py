@@ -76,7 +76,10 @@ def _order_mark(order: list[str]) -> str:
 def title(snapshot: Snapshot, question_id: str) -> str:
     """A question as a button says it: its first phrasing, short."""
     phrasing = snapshot.questions[question_id].phrasings[0]
-    return f"« {phrasing[:TITLE_CHARS]} »"
+    if len(phrasing) > TITLE_CHARS:
+        # cut between words, never inside one (« … heures de trava »)
+        phrasing = phrasing[: TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "…"
+    return f"« {phrasing} »"
 
 
 def choices(snapshot: Snapshot, ids: Sequence[str], lead: str = CHOOSE) -> ReplySpec:
