@@ -1,24 +1,24 @@
 """Questions benchmark: right / wrong / choices / missed, per register and per theme.
 
 Usage:
-    python bench/questions_eval.py                 # sets 20 to 9 (working parts), then sets 8 to 3 and the old holdouts
+    python bench/questions_eval.py                 # sets 21 to 9 (working parts), then sets 8 to 3 and the old holdouts
     python bench/questions_eval.py -v              # also list every message that is not right (first set only)
-    python bench/questions_eval.py --frozen        # add the frozen parts of sets 9 to 21 and set 21's working part (score only)
-    python bench/questions_eval.py --cross         # sets 20 to 5, each read without its own example messages
+    python bench/questions_eval.py --frozen        # add the frozen parts of sets 9 to 22 and set 22's working part (score only)
+    python bench/questions_eval.py --cross         # sets 21 to 5, each read without its own example messages
     python bench/questions_eval.py FILE.yaml ...   # other labelled files
 
 Since the fourth sitting of issue 11, the messages of sets 8 to 3 and of the old holdouts (working and
 frozen parts) are example messages of knowledge/langue/exemples.yaml, which the third reader learns
 from: their scores are memory, not understanding. Since the eighth sitting, the single-question
-messages of the working parts of sets 10 to 15 are example messages too: each of those sets is read by
+messages of the working parts of sets 10 to 15 are example messages too (since the thirteenth, those of
+sets 16 to 21 as well): each of those sets is read by
 indexes built without the examples it shares word for word, so its score is what the other sets taught.
-Set 9 and the frozen parts of sets 9 to 21 are in no example (a few short common messages are, word for
-word: those sets are read without them). The working parts of sets 20 to 9 are development sets (set
-20's from the twelfth sitting on); the frozen parts of sets 9 to 20 are judges of earlier sittings. Set 21
-(both parts), written blind during the eleventh sitting, is the judge of the twelfth: scored at its start
-and once at its end, never read. Set 22 (both parts), written blind during the twelfth sitting, is kept
-out of every list: it is the next round's set. ``--cross`` gives a figure on messages the reader has not
-learnt from for the other sets too: each of sets 20 to 5 is read by indexes built without the examples
+Set 9 and the frozen parts of sets 9 to 22 are in no example (a few short common messages are, word for
+word: those sets are read without them). The working parts of sets 21 to 9 are development sets (set
+21's from the thirteenth sitting on); the frozen parts of sets 9 to 21 are judges of earlier sittings. Set 22
+(both parts), written blind during the twelfth sitting, is the judge of the thirteenth: scored at its start
+and once at its end, never read. ``--cross`` gives a figure on messages the reader has not
+learnt from for the other sets too: each of sets 21 to 5 is read by indexes built without the examples
 that come from it (leave one set out; aggregate figures only).
 
 Outcomes for a message that asks a covered question (``kind: question``):
@@ -53,13 +53,14 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 DATA = ROOT / "tests" / "data"
-# the working parts of sets 20 to 9 are the development sets, each read without the examples it shares word
+# the working parts of sets 21 to 9 are the development sets, each read without the examples it shares word
 # for word: since the eighth sitting, the single-question messages of the working parts of sets 10 to 15 are
 # example messages too (each set is then scored on what the others taught); set 9 is in no example; sets 8
-# to 3 follow, example messages (memory). Set 16's working part was read from the ninth sitting on, set 17's
-# from the tenth, sets 18's and 19's from the eleventh, set 20's from the twelfth.
-DEV = DATA / "questions_20.yaml"
-FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9)))
+# to 3 follow, example messages (memory). Since the thirteenth sitting the working parts of sets 16 to 21 are
+# example messages too, in the same way. Set 16's working part was read from the ninth sitting on, set 17's
+# from the tenth, sets 18's and 19's from the eleventh, set 20's from the twelfth, set 21's from the thirteenth.
+DEV = DATA / "questions_21.yaml"
+FRESH = (DEV, *(DATA / f"questions_{n}.yaml" for n in (20, 19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9)))
 DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 # the frozen parts, aggregate only, each read without the examples it shares word for word:
 # - set 9's, the judge of the fourth sitting (89.6 % right, 2.4 % another question's answer, 0 of 18
@@ -91,10 +92,11 @@ DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 #   4.8 %, 1 of 36); its working part was read in the twelfth sitting;
 # - set 21 (both parts), written blind during the eleventh sitting, the judge of the twelfth: scored at its
 #   start (83.2 % right, 4.8 % another question's, 3 of 36 uncovered answered) and once at its end (83.6 %,
-#   4.8 %, 3 of 36).
-# Set 22 (both parts), written blind during the twelfth sitting, is kept out of every list: the next round's.
+#   4.8 %, 3 of 36); its working part was read in the thirteenth sitting;
+# - set 22 (both parts), written blind during the twelfth sitting, the judge of the thirteenth: scored at
+#   its start and once at its end (aggregate only).
 # The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
-FROZEN = DATA / "questions_21_gel.yaml"
+FROZEN = DATA / "questions_22_gel.yaml"
 FROZEN_SETS = (
     DATA / "questions_9_gel.yaml",
     DATA / "questions_10_gel.yaml",
@@ -108,7 +110,8 @@ FROZEN_SETS = (
     DATA / "questions_18_gel.yaml",
     DATA / "questions_19_gel.yaml",
     DATA / "questions_20_gel.yaml",
-    DATA / "questions_21.yaml",
+    DATA / "questions_21_gel.yaml",
+    DATA / "questions_22.yaml",
     FROZEN,
 )
 HOLDOUTS = (DATA / "questions_holdout.yaml", DATA / "questions_holdout_2.yaml")
@@ -382,7 +385,7 @@ def without_examples(knowledge: Any, texts: Iterable[str]) -> Any:
 
 
 def cross(knowledge: Any) -> Result:
-    """Sets 16 to 5, each read by indexes built without its own examples (aggregate figures only)."""
+    """Sets 21 to 5, each read by indexes built without its own examples (aggregate figures only)."""
     pooled = Result()
     rows = []
     for paths in CROSS:
@@ -418,7 +421,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--frozen", action="store_true", help="also score the frozen part (aggregate figures only)")
     parser.add_argument(
-        "--cross", action="store_true", help="only sets 20 to 5, each without its own examples (aggregate only)"
+        "--cross", action="store_true", help="only sets 21 to 5, each without its own examples (aggregate only)"
     )
     parser.add_argument("--knowledge", type=Path, default=ROOT / "knowledge")
     args = parser.parse_args(argv)
