@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from bot.kb.lieux import Target
+from bot.kb.lieux import Target, WordDigests
 from bot.kb.load import check_knowledge
 from bot.textnorm import fold
 
@@ -46,6 +47,22 @@ def test_shipped_lists_load_into_the_snapshot(snapshot: Snapshot) -> None:
     nantes = next(e for e in lists.demonyms if "nantaise" in e.names)
     assert (nantes.target, nantes.code) == (Target.COMMUNE, "44109")
     assert "je m'appelle" in lists.context.not_after
+
+
+def test_the_near_words_are_kept_as_digests_and_answer_membership(snapshot: Snapshot) -> None:
+    lines = gzip.decompress((KNOWLEDGE / "lieux" / "mots_proches.txt.gz").read_bytes()).decode().splitlines()
+    words = [line for line in lines if line and not line.startswith("#")]
+    near = snapshot.lieux.near_words
+    assert isinstance(near, WordDigests) and len(near) == len(set(words))
+    assert all(word in near for word in words[:: len(words) // 500])
+    assert "abaisse" in near and "lyon" not in near and "" not in near and 3 not in near
+
+
+def test_word_digests_are_a_set_of_words() -> None:
+    words = WordDigests(["abaisse", "abaque", "abaisse"])
+    assert len(words) == 2 and "abaque" in words and "abaques" not in words and None not in words
+    assert words == WordDigests(["abaque", "abaisse"]) and words != WordDigests(["abaque"])
+    assert hash(words) == hash(WordDigests(["abaque", "abaisse"])) and "abaque" not in WordDigests()
 
 
 def test_unknown_commune_code_is_refused_with_a_hint(root: Path) -> None:

@@ -30,7 +30,10 @@ from __future__ import annotations
 
 import csv
 import gzip
-from collections.abc import Callable, Collection, Mapping
+import io
+from array import array
+from bisect import bisect_left
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
@@ -135,6 +138,39 @@ class PlaceContext:
     common_words: tuple[str, ...] = ()  # ordinary French words never corrected into a place
 
 
+class WordDigests:
+    """A large set of words kept small, for membership only: a sorted array of their hashes.
+
+    57,000 French words in a frozenset take ~5.5 MB; their 8-byte hashes take 0.45 MB. ``hash()`` of a string is
+    stable within a process (the only place these digests live); two words sharing a 64-bit hash among 57,000 is
+    a chance of about one in 10**10, and would only keep a word from being corrected into a place name.
+    """
+
+    __slots__ = ("_hashes",)
+
+    def __init__(self, words: Iterable[str] = ()) -> None:
+        self._hashes = array("q", sorted({hash(word) for word in words}))
+
+    def __contains__(self, word: object) -> bool:
+        if not isinstance(word, str):
+            return False
+        key = hash(word)
+        i = bisect_left(self._hashes, key)
+        return i < len(self._hashes) and self._hashes[i] == key
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, WordDigests) and self._hashes == other._hashes
+
+    def __hash__(self) -> int:
+        return hash(self._hashes.tobytes())
+
+    def __repr__(self) -> str:
+        return f"WordDigests({len(self)} words)"
+
+
 @dataclass(frozen=True, slots=True)
 class PlaceLists:
     demonyms: tuple[NamedPlace, ...] = ()
@@ -143,7 +179,7 @@ class PlaceLists:
     countries: tuple[Country, ...] = ()
     former_names: tuple[FormerName, ...] = ()
     place_words: frozenset[str] = frozenset()  # place names that are also ordinary French words
-    near_words: frozenset[str] = frozenset()  # French words close to a place name: never corrected
+    near_words: WordDigests = field(default_factory=WordDigests)  # French words close to a place name: never corrected
     context: PlaceContext = field(default_factory=PlaceContext)
 
     @property
@@ -253,22 +289,24 @@ class _Reader:
                 out.append(FormerName(row[0], row[1].strip()))
         return tuple(out)
 
-    def read_words(self, name: str) -> frozenset[str]:
+    def read_words(self, name: str) -> Iterator[str]:
+        """The words of a word list, one a line (nothing where the file is missing or unreadable: a problem)."""
         path = self.root / LIEUX_DIR / name
         rel = self.rel(path)
         if not path.exists():
             self.problems.append(
                 Problem(rel, 1, 1, "fichier manquant", f"remettez le fichier {LIEUX_DIR}/{name} livré avec le projet")
             )
-            return frozenset()
+            return iter(())
         data = path.read_bytes()
         self.raw.append(name.encode() + b"\0" + data)
         try:
             text = gzip.decompress(data).decode("utf-8")
         except (OSError, EOFError, UnicodeDecodeError):
             self.problems.append(Problem(rel, 1, 1, "fichier illisible", "régénérez-le avec tools/build_wordlists.py"))
-            return frozenset()
-        return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+            return iter(())
+        # one line at a time: the 57,000 near words are never all held as strings (WordDigests)
+        return (line for line in map(str.rstrip, io.StringIO(text)) if line and not line.startswith("#"))
 
     def read_context(self) -> PlaceContext:
         path = self.root / LIEUX_DIR / "contexte.yaml"
@@ -402,7 +440,10 @@ def check_lieux(root: Path, rel: Callable[[Path], str], known: KnownCodes) -> tu
         reader.problems.extend(validator.problems)
     context = reader.read_context()
     former = reader.read_former(known.communes)
-    place_words, near_words = reader.read_words(PLACE_WORDS_FILE), reader.read_words(NEAR_WORDS_FILE)
+    place_words, near_words = (
+        frozenset(reader.read_words(PLACE_WORDS_FILE)),
+        WordDigests(reader.read_words(NEAR_WORDS_FILE)),
+    )
     lists = PlaceLists(
         demonyms=tuple(entries[ListName.GENTILES]),
         other_names=tuple(entries[ListName.AUTRES_NOMS]),

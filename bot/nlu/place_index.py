@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from bot.kb.lieux import NamedPlace, Target
+from bot.kb.lieux import NamedPlace, Target, WordDigests
 from bot.nlu.place_abbrev import AbbreviationIndex
 from bot.nlu.place_lists import HEAD_CONNECTORS, PhraseSet, head_groups, pick_by_size
 from bot.nlu.place_model import (
@@ -85,7 +85,7 @@ class PlaceTables:
 
     snapshot: Snapshot
     common_words: frozenset[str]
-    near_words: frozenset[str]
+    near_words: WordDigests
     names: dict[str, Entry]
     postal: dict[str, list[Commune]]
     communes_by_insee: dict[str, Commune]
