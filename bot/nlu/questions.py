@@ -180,6 +180,7 @@ AGREED_SURFACE = 0.35  # a surface cosine this high, with...
 AGREED_THIRD = 0.4  # ...a third opinion this sure, on the word reading's question, lift some doubts on it
 OVERRULED = 0.95  # a third opinion this sure, on the whole message, of a question no reading answers overrules them
 LEADS = 0.8  # a third opinion this sure of a question answers it when the other readers are not sure
+LEADS_DOUBTED = 0.85  # ...this sure where a doubt about the message itself lowered the word score (a lone known word)
 # What the third reader learns besides the questions, from knowledge/langue/exemples.yaml: work
 # questions the knowledge does not cover, and messages that ask nothing. Never a question id ("~").
 # why a word score was lowered (QuestionMatch.doubts)
@@ -1275,6 +1276,8 @@ def _led(best: QuestionMatch | None, several: bool = False) -> QuestionMatch | N
     The pair of readers leads only in a message that asks one thing (they read the whole message: "Faut que je
     prépare quoi ? Et ça dure longtemps ?" is nearest to the meeting's length) and where no doubt about the
     message itself lowered the word score (a lone known word, words to the bot: « combien coûte un café ? »).
+    Alone, with such a doubt, the third reader must be surer (:data:`LEADS_DOUBTED`): it does not see the words
+    the knowledge never uses (« café »).
     """
     if best is None or best.confident or not best.asked:
         return None
@@ -1291,6 +1294,8 @@ def _led(best: QuestionMatch | None, several: bool = False) -> QuestionMatch | N
         and not several
     )
     if third.share < LEADS and not pair:
+        return None
+    if not pair and third.share < LEADS_DOUBTED and doubts & {DOUBT_LONE_WORD, DOUBT_TO_BOT}:
         return None
     others = [(qid, score) for qid, score in best.ranked if qid != third.id]
     ranked = ((third.id, best.score), *others)
