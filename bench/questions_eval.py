@@ -17,7 +17,8 @@ Set 9 and the frozen parts of sets 9 to 22 are in no example (a few short common
 word: those sets are read without them). The working parts of sets 21 to 9 are development sets (set
 21's from the thirteenth sitting on); the frozen parts of sets 9 to 21 are judges of earlier sittings. Set 22
 (both parts), written blind during the twelfth sitting, is the judge of the thirteenth: scored at its start
-and once at its end, never read. ``--cross`` gives a figure on messages the reader has not
+and once at its end, never read. Set 23 (both parts), written blind during the thirteenth sitting, is
+kept out of every list: it is the next round's set. ``--cross`` gives a figure on messages the reader has not
 learnt from for the other sets too: each of sets 21 to 5 is read by indexes built without the examples
 that come from it (leave one set out; aggregate figures only).
 
@@ -95,6 +96,7 @@ DEVS = (*FRESH, *(DATA / f"questions_{n}.yaml" for n in (8, 7, 6, 5, 4, 3)))
 #   4.8 %, 3 of 36); its working part was read in the thirteenth sitting;
 # - set 22 (both parts), written blind during the twelfth sitting, the judge of the thirteenth: scored at
 #   its start and once at its end (aggregate only).
+# Set 23 (both parts), written blind during the thirteenth sitting, is kept out of every list: the next round's.
 # The frozen parts of sets 8 to 3, each scored at the end of the round it judged, are example messages now.
 FROZEN = DATA / "questions_22_gel.yaml"
 FROZEN_SETS = (
