@@ -142,8 +142,9 @@ class WordDigests:
     """A large set of words kept small, for membership only: a sorted array of their hashes.
 
     57,000 French words in a frozenset take ~5.5 MB; their 8-byte hashes take 0.45 MB. ``hash()`` of a string is
-    stable within a process (the only place these digests live); two words sharing a 64-bit hash among 57,000 is
-    a chance of about one in 10**10, and would only keep a word from being corrected into a place name.
+    stable within a process (the only place these digests live). A word outside the list that takes one of these
+    64-bit hashes has a chance of about 3 in 10**15 a lookup, and would only be kept from being corrected into a
+    place name.
     """
 
     __slots__ = ("_hashes",)
